@@ -1,0 +1,60 @@
+import { defineConfig, devices } from '@playwright/test';
+import { existsSync } from 'node:fs';
+
+/**
+ * Which Chromium to drive: $CHROMIUM_PATH if set, else Debian's /usr/bin/chromium,
+ * else Playwright's own download (`npx playwright install chromium`).
+ */
+function chromiumPath(): string | undefined {
+	const fromEnv = process.env.CHROMIUM_PATH;
+	if (fromEnv) {
+		if (!existsSync(fromEnv)) throw new Error(`CHROMIUM_PATH=${fromEnv} does not exist`);
+		return fromEnv;
+	}
+	for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) if (existsSync(p)) return p;
+	return undefined;
+}
+
+const executablePath = chromiumPath();
+
+export default defineConfig({
+	testDir: 'tests',
+	fullyParallel: true,
+	workers: process.env.CI ? 2 : 2,
+	retries: process.env.CI ? 1 : 0,
+	timeout: 60_000,
+	expect: { timeout: 15_000 },
+	reporter: process.env.CI ? [['list']] : [['list']],
+	webServer: {
+		// The production build, served statically by vite preview.
+		command: 'npx vite preview --port 4173 --strictPort',
+		url: 'http://localhost:4173',
+		reuseExistingServer: !process.env.CI,
+		timeout: 60_000
+	},
+	use: {
+		baseURL: 'http://localhost:4173',
+		trace: 'retain-on-failure',
+		serviceWorkers: 'block'
+	},
+	projects: [
+		{
+			name: 'chromium',
+			use: {
+				...devices['Desktop Chrome'],
+				launchOptions: {
+					executablePath,
+					args: [
+						'--no-sandbox',
+						'--disable-gpu',
+						'--disable-background-networking',
+						'--disable-component-update',
+						'--disable-sync',
+						'--no-first-run',
+						'--disable-quic'
+					]
+				}
+			}
+		}
+	]
+});

@@ -1,0 +1,251 @@
+/**
+ * The trace: what a simulation run records, in virtual time.
+ *
+ * Every view (ladder, state diagram, socket table, header inspector, port map,
+ * topology) is drawn from a {@link Trace} alone; none reaches into the engine.
+ * The trace is plain data (JSON-serialisable), so `npm run simulate -- --json`
+ * prints exactly this shape.
+ *
+ * Units: all `t` fields are milliseconds of virtual time since the run began.
+ * Lengths are bytes. Sequence and acknowledgement numbers are unsigned 32-bit
+ * integers (RFC 9293 §3.4, arithmetic modulo 2^32).
+ *
+ * This file only grows: new event kinds and new optional fields may be added,
+ * existing fields keep their meaning.
+ */
+
+/** RFC 9293 §3.3.2 state names, spelled as RFC 9293 and `ss` spell them. */
+export type TcpState =
+	| 'CLOSED'
+	| 'LISTEN'
+	| 'SYN-SENT'
+	| 'SYN-RECEIVED'
+	| 'ESTABLISHED'
+	| 'FIN-WAIT-1'
+	| 'FIN-WAIT-2'
+	| 'CLOSE-WAIT'
+	| 'CLOSING'
+	| 'LAST-ACK'
+	| 'TIME-WAIT';
+
+/** All eleven states in RFC 9293 Figure 5 order. */
+export const TCP_STATES: readonly TcpState[] = [
+	'CLOSED',
+	'LISTEN',
+	'SYN-SENT',
+	'SYN-RECEIVED',
+	'ESTABLISHED',
+	'FIN-WAIT-1',
+	'FIN-WAIT-2',
+	'CLOSE-WAIT',
+	'CLOSING',
+	'LAST-ACK',
+	'TIME-WAIT'
+];
+
+/** TCP control bits used by the simulator (RFC 9293 §3.1). */
+export type TcpFlag = 'SYN' | 'ACK' | 'FIN' | 'RST' | 'PSH';
+
+/** The socket errors the simulator reports, with their POSIX names. */
+export type SocketErrno =
+	| 'ECONNREFUSED'
+	| 'ECONNRESET'
+	| 'EADDRNOTAVAIL'
+	| 'EADDRINUSE'
+	| 'EACCES'
+	| 'ETIMEDOUT'
+	| 'EHOSTUNREACH'
+	| 'ENOTCONN'
+	| 'EINVAL';
+
+export type Protocol = 'TCP' | 'UDP' | 'ICMP';
+
+/** A socket address. `ip` is dotted-quad IPv4 ("0.0.0.0" for a wildcard bind). */
+export interface SocketAddress {
+	ip: string;
+	port: number;
+}
+
+/** A TCP segment as it left the sender. */
+export interface SegmentEvent {
+	kind: 'segment';
+	/** ms of virtual time when the sender put it on the wire. */
+	t: number;
+	/** Unique, increasing id of this transmission within the trace. */
+	id: number;
+	proto: 'TCP';
+	/** Name of the sending host. */
+	from: string;
+	/** Name of the host it was addressed to, when known (the host owning dst.ip). */
+	to: string | null;
+	src: SocketAddress;
+	dst: SocketAddress;
+	/** Control bits in canonical order SYN, FIN, RST, PSH, ACK. */
+	flags: TcpFlag[];
+	/** SEG.SEQ */
+	seq: number;
+	/** SEG.ACK (0 when the ACK bit is off). */
+	ack: number;
+	/** SEG.LEN counts payload bytes only (SYN/FIN are not counted here). */
+	len: number;
+	/** Advertised window, bytes. */
+	wnd: number;
+	/** ms when it reached `to`, or null when it was lost or dropped. */
+	arrivedAt: number | null;
+	/** Why it did not arrive, when it did not. */
+	dropped?: 'lost' | 'firewall' | 'no-route' | 'ttl' | 'nat';
+	/** True when this is a retransmission of an earlier segment. */
+	retransmission?: boolean;
+	/** Short text payload preview, when the payload was text. */
+	payload?: string;
+}
+
+/** A UDP datagram as it left the sender. */
+export interface DatagramEvent {
+	kind: 'datagram';
+	t: number;
+	id: number;
+	proto: 'UDP';
+	from: string;
+	to: string | null;
+	src: SocketAddress;
+	dst: SocketAddress;
+	len: number;
+	/** IP TTL it was sent with. */
+	ttl: number;
+	arrivedAt: number | null;
+	dropped?: 'lost' | 'firewall' | 'no-route' | 'ttl' | 'nat';
+	payload?: string;
+}
+
+/** An ICMP message as it left the sender (RFC 792). ICMP has no ports. */
+export interface IcmpEvent {
+	kind: 'icmp';
+	t: number;
+	id: number;
+	proto: 'ICMP';
+	from: string;
+	to: string | null;
+	srcIp: string;
+	dstIp: string;
+	/** 0 echo reply, 3 destination unreachable, 8 echo request, 11 time exceeded. */
+	type: number;
+	code: number;
+	/** Echo identifier and sequence number (types 0 and 8). */
+	identifier?: number;
+	sequence?: number;
+	ttl: number;
+	/** For errors (types 3, 11): the offending datagram's 5-tuple, as carried in the ICMP body. */
+	quoted?: { proto: Protocol; src: SocketAddress; dst: SocketAddress };
+	arrivedAt: number | null;
+	dropped?: 'lost' | 'firewall' | 'no-route' | 'ttl' | 'nat';
+}
+
+/** A TCP socket changed state (one edge of RFC 9293 Figure 5). */
+export interface StateEvent {
+	kind: 'state';
+	t: number;
+	host: string;
+	/** Stable socket id, unique within the trace, e.g. "client#1". */
+	socket: string;
+	local: SocketAddress;
+	/** Peer address; `{ip:'0.0.0.0',port:0}` ("*:*" in ss) for a listener. */
+	remote: SocketAddress;
+	from: TcpState;
+	to: TcpState;
+	/** What caused it, in RFC words: "rcv SYN,ACK", "CLOSE", "TIME-WAIT timeout (2×MSL)". */
+	cause: string;
+}
+
+/** An ephemeral or explicit port was taken or given back on a host. */
+export interface PortEvent {
+	kind: 'port';
+	t: number;
+	host: string;
+	proto: Protocol;
+	action: 'allocate' | 'release';
+	port: number;
+	/** How it was taken: connect() (ephemeral), bind() (explicit or bind(0)), listen() autobind. */
+	via: 'connect' | 'bind' | 'autobind' | 'send' | 'nat';
+	/** The socket it belongs to (for NAT: the translation's id). */
+	socket: string;
+}
+
+/** A socket call failed. */
+export interface ErrorEvent {
+	kind: 'error';
+	t: number;
+	host: string;
+	socket: string;
+	call: string;
+	errno: SocketErrno;
+	message: string;
+}
+
+/** An application-level socket call was made (for narration and the timeline). */
+export interface CallEvent {
+	kind: 'call';
+	t: number;
+	host: string;
+	socket: string;
+	/** e.g. "listen", "connect", "send", "close", "abort", "bind", "accept". */
+	call: string;
+	/** Human-readable arguments, e.g. "10.0.0.2:80". */
+	detail: string;
+}
+
+/** A NAT translation was created or removed. */
+export interface NatEvent {
+	kind: 'nat';
+	t: number;
+	/** The NAT router's name. */
+	host: string;
+	action: 'create' | 'expire';
+	proto: Protocol;
+	inside: SocketAddress;
+	outside: SocketAddress;
+	remote: SocketAddress;
+}
+
+export type TraceEvent =
+	| SegmentEvent
+	| DatagramEvent
+	| IcmpEvent
+	| StateEvent
+	| PortEvent
+	| ErrorEvent
+	| CallEvent
+	| NatEvent;
+
+/** Packets on the wire: the events that draw arrows. */
+export type PacketEvent = SegmentEvent | DatagramEvent | IcmpEvent;
+
+/** A host as described in the trace header. */
+export interface HostInfo {
+	name: string;
+	ip: string;
+	/** OS preset id, e.g. "linux". */
+	os: string;
+	role: 'host' | 'router' | 'nat';
+}
+
+/** The whole record of one run. */
+export interface Trace {
+	/** The seed the PRNG was started with. */
+	seed: number;
+	hosts: HostInfo[];
+	/** Events in the order they happened (by `t`, ties in causal order). */
+	events: TraceEvent[];
+	/** ms of virtual time when the run ended. */
+	end: number;
+}
+
+/** Format a socket address as `ss` does: `10.0.0.1:80`, `0.0.0.0:*` for port 0 peer. */
+export function formatAddress(a: SocketAddress): string {
+	return `${a.ip}:${a.port === 0 ? '*' : a.port}`;
+}
+
+/** Format flags as tcpdump-like text, e.g. "SYN,ACK". */
+export function formatFlags(flags: readonly TcpFlag[]): string {
+	return flags.join(',');
+}

@@ -1,0 +1,5 @@
+import { getLessons } from '$lib/server/content';
+
+export function load() {
+	return { lessons: getLessons() };
+}

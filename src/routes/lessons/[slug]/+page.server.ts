@@ -1,0 +1,12 @@
+import { error } from '@sveltejs/kit';
+import { getLessons } from '$lib/server/content';
+import type { EntryGenerator } from './$types';
+
+export const entries: EntryGenerator = () => getLessons().map((l) => ({ slug: l.slug }));
+
+export function load({ params }) {
+	const lessons = getLessons();
+	const lesson = lessons.find((l) => l.slug === params.slug);
+	if (!lesson) error(404, `No lesson called "${params.slug}"`);
+	return { lesson, total: lessons.length };
+}

@@ -1,0 +1,56 @@
+import { test, expect } from './fixtures';
+
+test.describe('the TCP handshake lesson', () => {
+	test('plays the live simulation to the end: SYN-SENT, ESTABLISHED, then TIME-WAIT for the client', async ({ page }) => {
+		await page.goto('/lessons/tcp-handshake');
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('The TCP handshake and TIME-WAIT');
+
+		const figure = page.locator('figure.sim').first();
+		const client = figure.locator('table.ss[data-host="client"]');
+		await expect(client.locator('caption')).toContainText('client');
+
+		// Before anything happens the client has no socket.
+		await expect(client.locator('td.state')).toHaveCount(0);
+
+		// Default speed (1×, 0.9 s a step): each state stays on screen long enough to be seen, as for a person.
+		await figure.getByRole('button', { name: 'Play' }).click();
+		await expect(figure.getByRole('button', { name: 'Pause' })).toBeVisible();
+
+		// The client's socket goes through the active-open states, then the active-close states.
+		await expect(client.locator('td.state', { hasText: 'SYN-SENT' })).toBeVisible();
+		await expect(client.locator('td.state', { hasText: 'ESTABLISHED' })).toBeVisible({ timeout: 30_000 });
+		await expect(client.locator('td.state', { hasText: 'TIME-WAIT' })).toBeVisible({ timeout: 60_000 });
+		// The server closed second (passive close), so it never shows TIME-WAIT.
+		const server = figure.locator('table.ss[data-host="server"]');
+		await expect(server.locator('td.state', { hasText: 'TIME-WAIT' })).toHaveCount(0);
+
+		// Played to the end: Play is offered again and the TIME-WAIT socket is gone after 2×MSL.
+		await expect(figure.getByRole('button', { name: 'Play' })).toBeVisible({ timeout: 60_000 });
+		await expect(client.locator('td.state')).toHaveCount(0);
+		await expect(figure.locator('.where')).toContainText('t = ');
+	});
+
+	test('steps with the keyboard and shows the swapped reply in the header view', async ({ page }) => {
+		await page.goto('/lessons/tcp-handshake');
+		const figure = page.locator('figure.sim').first();
+		const forward = figure.getByRole('button', { name: 'Step forward' });
+		await forward.focus();
+		// Step until the first packet (the SYN) is in the header view.
+		for (let i = 0; i < 10 && !(await figure.locator('.header-view .title').count()); i++) await page.keyboard.press('Enter');
+		await expect(figure.locator('.header-view .flag.on')).toHaveText(['SYN']);
+		// Keep stepping to the SYN,ACK: the reply swaps source and destination.
+		for (let i = 0; i < 10 && !(await figure.locator('.header-view .swap').count()); i++) await page.keyboard.press('ArrowRight');
+		await expect(figure.locator('.header-view .swap')).toContainText('swapped');
+		await expect(figure.locator('.header-view .flag.on')).toHaveText(['SYN', 'ACK']);
+	});
+});
+
+test('the home page lists the lessons in order and links to them', async ({ page }) => {
+	await page.goto('/');
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('ports, sockets and TCP');
+	const links = page.locator('ol li a');
+	expect(await links.count()).toBeGreaterThanOrEqual(2);
+	await page.getByRole('link', { name: /The TCP handshake and TIME-WAIT/ }).click();
+	await expect(page).toHaveURL(/\/lessons\/tcp-handshake$/);
+	await expect(page.getByRole('link', { name: /Previous/ })).toBeVisible();
+});
