@@ -1,0 +1,82 @@
+/**
+ * Text for packets and events, shared by the ladder, the header inspector and the
+ * narration, so every view names a thing the same way.
+ */
+import type { PacketEvent, TraceEvent } from '$lib/sim/trace';
+import { formatAddress, formatFlags } from '$lib/sim/trace';
+import { formatTime } from './timeline';
+
+const ICMP_NAMES: Record<string, string> = {
+	'0/0': 'Echo Reply',
+	'8/0': 'Echo Request',
+	'3/3': 'Destination Unreachable (Port Unreachable)',
+	'3/1': 'Destination Unreachable (Host Unreachable)',
+	'3/0': 'Destination Unreachable (Net Unreachable)',
+	'11/0': 'Time Exceeded (TTL exceeded in transit)'
+};
+
+/** The name of an ICMP type/code pair (RFC 792). */
+export function icmpName(type: number, code: number): string {
+	return ICMP_NAMES[`${type}/${code}`] ?? `type ${type} code ${code}`;
+}
+
+/** Unsigned 32-bit difference a - b (sequence-number space, RFC 9293 §3.4). */
+function seqDiff(a: number, b: number): number {
+	return (a - b) >>> 0;
+}
+
+/**
+ * Short label of a packet, as on a ladder arrow: `SYN seq=… ack=…`.
+ * @param isn when given, sequence numbers are shown relative to each side's ISN (Wireshark's "relative").
+ */
+export function packetLabel(p: PacketEvent, isn: Map<string, number> | null = null): string {
+	if (p.kind === 'segment') {
+		let seq = p.seq;
+		let ack = p.ack;
+		if (isn) {
+			const own = isn.get(`${p.src.ip}:${p.src.port}`);
+			const peer = isn.get(`${p.dst.ip}:${p.dst.port}`);
+			if (own !== undefined) seq = seqDiff(p.seq, own);
+			if (peer !== undefined && p.flags.includes('ACK')) ack = seqDiff(p.ack, peer);
+		}
+		const parts = [formatFlags(p.flags), `seq=${seq}`];
+		if (p.flags.includes('ACK')) parts.push(`ack=${ack}`);
+		if (p.len) parts.push(`len=${p.len}`);
+		if (p.retransmission) parts.push('(retransmission)');
+		return parts.join(' ');
+	}
+	if (p.kind === 'datagram') return `UDP ${p.src.port} → ${p.dst.port} len=${p.len}`;
+	const name = icmpName(p.type, p.code);
+	if (p.type === 0 || p.type === 8) return `ICMP ${name} id=${p.identifier ?? 0} seq=${p.sequence ?? 0}`;
+	return `ICMP ${name}`;
+}
+
+/** Colour of the i-th host column (client, server, then neutrals). */
+export function hostColor(i: number): string {
+	return i === 0 ? 'var(--client)' : i === 1 ? 'var(--server)' : 'var(--muted)';
+}
+
+/** One sentence describing an event, for the live narration and text alternatives. */
+export function describeEvent(e: TraceEvent): string {
+	const at = formatTime(e.t);
+	switch (e.kind) {
+		case 'segment':
+		case 'datagram':
+		case 'icmp': {
+			const src = e.kind === 'icmp' ? e.srcIp : formatAddress(e.src);
+			const dst = e.kind === 'icmp' ? e.dstIp : formatAddress(e.dst);
+			const fate = e.arrivedAt === null ? ` It is ${e.dropped ?? 'lost'} on the way.` : '';
+			return `${at}: ${e.from} sends ${packetLabel(e)} from ${src} to ${dst}.${fate}`;
+		}
+		case 'state':
+			return `${at}: ${e.host} socket ${e.socket} moves from ${e.from} to ${e.to} (${e.cause}).`;
+		case 'port':
+			return `${at}: ${e.host} ${e.action === 'allocate' ? 'takes' : 'releases'} ${e.proto} port ${e.port} (${e.via}).`;
+		case 'error':
+			return `${at}: ${e.call} on ${e.host} fails with ${e.errno}: ${e.message}.`;
+		case 'call':
+			return `${at}: ${e.host} calls ${e.call}(${e.detail}).`;
+		case 'nat':
+			return `${at}: NAT ${e.host} ${e.action === 'create' ? 'maps' : 'forgets'} ${formatAddress(e.inside)} ↔ ${formatAddress(e.outside)}.`;
+	}
+}

@@ -1,0 +1,124 @@
+/**
+ * The playback state every view of one trace shares: one playhead, moved by
+ * Play/Pause, Step back/forward, Restart and a speed control.
+ *
+ * Motion uses Svelte's `Tween`; with `prefers-reduced-motion` the playhead jumps
+ * from moment to moment without in-between frames.
+ */
+import { Tween } from 'svelte/motion';
+import { linear } from 'svelte/easing';
+import type { Trace } from '$lib/sim/trace';
+import { momentsOf, timeAt } from './timeline';
+
+/** Milliseconds of real time one step takes at 1× speed. */
+export const STEP_MS = 900;
+
+/** Playback speeds offered by the speed control. */
+export const SPEEDS = [0.5, 1, 2, 4] as const;
+
+function prefersReducedMotion(): boolean {
+	return typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches === true;
+}
+
+export class Player {
+	readonly trace: Trace;
+	/** Moment times (ms of virtual time), ascending. */
+	readonly moments: number[];
+	/** The step the playhead is at or heading to (integer, 0 … last). */
+	step = $state(0);
+	playing = $state(false);
+	speed = $state<number>(1);
+	readonly #pos: Tween<number>;
+	#timer: ReturnType<typeof setTimeout> | null = null;
+	/** Bumped by every play()/pause() so a superseded play loop stops. */
+	#generation = 0;
+
+	constructor(trace: Trace, startStep = 0) {
+		this.trace = trace;
+		this.moments = momentsOf(trace);
+		const s = Math.max(0, Math.min(this.last, Math.floor(startStep)));
+		this.step = s;
+		this.#pos = new Tween(s, { duration: 0, easing: linear });
+	}
+
+	/** Index of the final step. */
+	get last(): number {
+		return this.moments.length - 1;
+	}
+	/** Continuous playhead in moment units (animated). */
+	get pos(): number {
+		return this.#pos.current;
+	}
+	/** Virtual time (ms) at the playhead. */
+	get time(): number {
+		return timeAt(this.moments, this.#pos.current);
+	}
+	/** Virtual time (ms) of the current step (not animated). */
+	get stepTime(): number {
+		return this.moments[this.step];
+	}
+	get atEnd(): boolean {
+		return this.step >= this.last;
+	}
+
+	#go(step: number, animate: boolean) {
+		const target = Math.max(0, Math.min(this.last, step));
+		this.step = target;
+		const duration = animate && !prefersReducedMotion() ? STEP_MS / this.speed : 0;
+		return this.#pos.set(target, { duration });
+	}
+
+	stepForward() {
+		this.pause();
+		void this.#go(this.step + 1, true);
+	}
+	stepBack() {
+		this.pause();
+		void this.#go(this.step - 1, false);
+	}
+	restart() {
+		this.pause();
+		void this.#go(0, false);
+	}
+	/** Jump to a step without animation (slider, shared links). */
+	seek(step: number) {
+		this.pause();
+		void this.#go(step, false);
+	}
+
+	play() {
+		if (this.playing) return;
+		if (this.atEnd) void this.#go(0, false);
+		this.playing = true;
+		void this.#tick(++this.#generation);
+	}
+	pause() {
+		this.#generation++;
+		this.playing = false;
+		if (this.#timer) clearTimeout(this.#timer);
+		this.#timer = null;
+	}
+	toggle() {
+		if (this.playing) this.pause();
+		else this.play();
+	}
+
+	async #tick(generation: number) {
+		const live = () => this.playing && generation === this.#generation;
+		while (live() && !this.atEnd) {
+			if (prefersReducedMotion()) {
+				// No motion: hold each step, then jump to the next one.
+				await new Promise<void>((r) => (this.#timer = setTimeout(r, STEP_MS / this.speed)));
+				if (!live()) return;
+				await this.#go(this.step + 1, false);
+			} else {
+				await this.#go(this.step + 1, true);
+			}
+		}
+		if (live()) this.playing = false;
+	}
+
+	destroy() {
+		this.pause();
+	}
+}

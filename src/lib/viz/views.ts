@@ -1,0 +1,8 @@
+/**
+ * Registry of the optional views a {@link SimPlayer} can show besides the ladder,
+ * socket tables and header inspector. Each view is a component taking `{ player }`.
+ */
+import type { Component } from 'svelte';
+import type { Player } from './player.svelte';
+
+export const extraViews: Record<string, Component<{ player: Player }>> = {};
