@@ -1,0 +1,226 @@
+/**
+ * Operating-system presets: the ephemeral-port range, the port-selection algorithm and the
+ * TIME-WAIT / MSL timers each simulated host uses.
+ *
+ * Values are taken from the sources listed in each preset's `source` field (see also
+ * /work/shared/reference/allocators.md §3–§6). Times are in milliseconds of virtual time.
+ *
+ * @module
+ */
+
+import type { PortAlgorithm } from './ports';
+import { SimError } from './errors';
+
+/** Identifier of a built-in OS preset. */
+export type OsPresetId =
+	| 'linux'
+	| 'freebsd'
+	| 'macos'
+	| 'windows'
+	| 'windows-xp'
+	| 'rfc9293'
+	| 'iana'
+	| 'nat';
+
+/** Behaviour profile of a simulated TCP/IP stack. */
+export interface OsPreset {
+	/** Preset id (the key in {@link OS_PRESETS}). */
+	id: OsPresetId;
+	/** Human-readable name for the UI, e.g. `"Linux"`. */
+	label: string;
+	/**
+	 * Inclusive ephemeral-port range `[low, high]` from which connect() and bind(0) pick a local
+	 * port (Linux `net.ipv4.ip_local_port_range`, BSD `net.inet.ip.portrange.first/last`,
+	 * Windows `netsh int ipv4 show dynamicport tcp`).
+	 */
+	ephemeral: [number, number];
+	/**
+	 * How long (ms) a connection stays in TIME-WAIT after an active close. Authoritative: the engine
+	 * arms the TIME-WAIT timer with this value, not with `2 × mslMs` (they agree for every preset).
+	 */
+	timeWaitMs: number;
+	/** Maximum Segment Lifetime (ms). Always `timeWaitMs / 2` here (RFC 9293 §3.4.1: TIME-WAIT = 2×MSL). */
+	mslMs: number;
+	/**
+	 * What a RST received in TIME-WAIT does: `'close'` = the TIME-WAIT state is destroyed
+	 * (RFC 9293 §3.10.7.4, Linux default `tcp_rfc1337 = 0`); `'ignore'` = the RST is dropped and
+	 * TIME-WAIT runs to completion (RFC 1337 "TIME-WAIT assassination" protection, FreeBSD).
+	 */
+	rstInTimeWait: 'close' | 'ignore';
+	/** Ephemeral-port selection algorithm used by this stack's {@link PortTable}s. */
+	algorithm: PortAlgorithm;
+	/** Caveats and conflicts in the sources, for tooltips and lesson side-notes. */
+	notes: string;
+	/** Where the values come from (source files, documentation pages). */
+	source: string;
+}
+
+/**
+ * The built-in OS presets, keyed by id.
+ *
+ * | id | range | TIME-WAIT | RST in TW | algorithm |
+ * |---|---|---|---|---|
+ * | linux | 32768–60999 | 60 s | close | linux (RFC 6056 Alg. 4) |
+ * | freebsd | 10000–65535 | 60 s | ignore | random (Alg. 1) |
+ * | macos | 49152–65535 | 30 s | close | random |
+ * | windows | 49152–65535 | 120 s | close | sequential |
+ * | windows-xp | 1025–5000 | 240 s | close | sequential |
+ * | rfc9293 | 49152–65535 | 240 s | close | random |
+ * | iana | 49152–65535 | 240 s | close | random |
+ * | nat | 1024–65535 | 120 s | close | random |
+ */
+export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deepFreeze({
+	linux: {
+		id: 'linux',
+		label: 'Linux',
+		ephemeral: [32768, 60999],
+		timeWaitMs: 60_000,
+		mslMs: 30_000,
+		rstInTimeWait: 'close',
+		algorithm: 'linux',
+		notes:
+			'TIME-WAIT is the compile-time constant TCP_TIMEWAIT_LEN = 60 s; Linux has no MSL sysctl, ' +
+			'so mslMs (30 s) is only timeWaitMs / 2 for display. Ports 61000–65535 are never chosen ' +
+			'automatically. connect() prefers ports with the parity of the range start (even), ' +
+			'bind(0)/listen() autobind prefers odd ports. A RST in TIME-WAIT kills the TIME-WAIT socket ' +
+			'(tcp_rfc1337 = 0 by default).',
+		source:
+			'Documentation/networking/ip-sysctl.rst (ip_local_port_range, tcp_rfc1337); ' +
+			'include/net/tcp.h (TCP_TIMEWAIT_LEN); net/ipv4/inet_hashtables.c (__inet_hash_connect); ' +
+			'net/ipv4/inet_connection_sock.c (inet_csk_find_open_port); net/ipv4/tcp_minisocks.c',
+	},
+	freebsd: {
+		id: 'freebsd',
+		label: 'FreeBSD',
+		ephemeral: [10000, 65535],
+		timeWaitMs: 60_000,
+		mslMs: 30_000,
+		rstInTimeWait: 'ignore',
+		algorithm: 'random',
+		notes:
+			'Default range IPPORT_EPHEMERALFIRST..IPPORT_EPHEMERALLAST = 10000–65535 ' +
+			'(net.inet.ip.portrange.first/last); randomised selection (net.inet.ip.portrange.randomized=1). ' +
+			'MSL is TCPTV_MSL = 30 s (sysctl net.inet.tcp.msl = 30000), so TIME-WAIT = 2×MSL = 60 s. ' +
+			'RSTs in TIME-WAIT are ignored, as RFC 1337 recommends.',
+		source: 'sys/netinet/in.h, sys/netinet/in_pcb.c (in_pcb_lport), sys/netinet/tcp_timer.h (TCPTV_MSL)',
+	},
+	macos: {
+		id: 'macos',
+		label: 'macOS',
+		ephemeral: [49152, 65535],
+		timeWaitMs: 30_000,
+		mslMs: 15_000,
+		rstInTimeWait: 'close',
+		algorithm: 'random',
+		notes:
+			'XNU uses ipport_firstauto/lastauto = IPPORT_HIFIRSTAUTO..IPPORT_HILASTAUTO = 49152–65535 ' +
+			'(the IANA dynamic range). TCPTV_MSL is 15 s, so TIME-WAIT (2 × tcp_msl) is 30 s.',
+		source: 'apple-oss-distributions/xnu bsd/netinet/in_pcb.c, bsd/netinet/tcp_timer.h',
+	},
+	windows: {
+		id: 'windows',
+		label: 'Windows (Vista and later)',
+		ephemeral: [49152, 65535],
+		timeWaitMs: 120_000,
+		mslMs: 60_000,
+		rstInTimeWait: 'close',
+		algorithm: 'sequential',
+		notes:
+			'Range 49152–65535 since Windows Vista / Server 2008 (netsh int ipv4 show dynamicport tcp). ' +
+			'TIME-WAIT (TcpTimedWaitDelay) is modelled as 120 s, the default in the Windows Server 2003 ' +
+			'documentation and the value usually quoted today; the Windows 2000 documentation gives ' +
+			'240 s (0xF0) and even the Server 2003 page still says "4 minutes" in its prose, and no ' +
+			'current Microsoft page states the default. Allowed range 30–300 s. Real Windows does not ' +
+			'share one ephemeral port between destinations unless the application sets ' +
+			'SO_REUSE_UNICASTPORT; the simulator applies the same 4-tuple rule to every OS.',
+		source:
+			'Microsoft Learn "Troubleshoot port exhaustion issues"; TechNet cc938217 (Windows 2000 ' +
+			'TcpTimedWaitDelay) and cc757512 (Windows Server 2003 TcpTimedWaitDelay)',
+	},
+	'windows-xp': {
+		id: 'windows-xp',
+		label: 'Windows XP / Server 2003',
+		ephemeral: [1025, 5000],
+		timeWaitMs: 240_000,
+		mslMs: 120_000,
+		rstInTimeWait: 'close',
+		algorithm: 'sequential',
+		notes:
+			'Before Vista, Windows used 1025–5000 (MaxUserPort default 5000) and handed ports out ' +
+			'sequentially, so only 3976 ephemeral ports existed. TIME-WAIT 240 s follows the Windows ' +
+			'2000 documentation (TcpTimedWaitDelay 0xF0); the Server 2003 page lists 120 s — the sources ' +
+			'conflict.',
+		source:
+			'Microsoft Learn "Troubleshoot port exhaustion issues" (1025 through 5000); TechNet cc938217, ' +
+			'cc757512 (TcpTimedWaitDelay)',
+	},
+	rfc9293: {
+		id: 'rfc9293',
+		label: 'RFC 9293 (textbook)',
+		ephemeral: [49152, 65535],
+		timeWaitMs: 240_000,
+		mslMs: 120_000,
+		rstInTimeWait: 'close',
+		algorithm: 'random',
+		notes:
+			'The specification itself: MSL is "taken to be 2 minutes", so TIME-WAIT lasts 2×MSL = 4 ' +
+			'minutes (MUST-13); a RST in TIME-WAIT enters CLOSED. Ports are drawn from the IANA dynamic ' +
+			'range with RFC 6056 Algorithm 1 (random start, then sequential scan).',
+		source: 'RFC 9293 §3.4.1, §3.6.1, §3.10.7.4; RFC 6335 §6 (dynamic range); RFC 6056 §3.3.1',
+	},
+	iana: {
+		id: 'iana',
+		label: 'IANA dynamic range',
+		ephemeral: [49152, 65535],
+		timeWaitMs: 240_000,
+		mslMs: 120_000,
+		rstInTimeWait: 'close',
+		algorithm: 'random',
+		notes:
+			'Only the range is defined by IANA (Dynamic and/or Private Ports, 49152–65535, RFC 6335); ' +
+			'timers follow RFC 9293 and selection RFC 6056 Algorithm 1. Note RFC 6056 §3.2 recommends ' +
+			'using the whole 1024–65535 range instead.',
+		source: 'RFC 6335 §6; RFC 9293 §3.4.1; RFC 6056 §3.2, §3.3.1',
+	},
+	nat: {
+		id: 'nat',
+		label: 'NAT gateway',
+		ephemeral: [1024, 65535],
+		timeWaitMs: 120_000,
+		mslMs: 60_000,
+		rstInTimeWait: 'close',
+		algorithm: 'random',
+		notes:
+			'Port range a NAT gateway uses for its public-side mappings (everything above the ' +
+			'well-known ports, as RFC 6056 §3.2 recommends). 120 s mirrors the Linux conntrack ' +
+			'nf_conntrack_tcp_timeout_time_wait default; it is a mapping lifetime, not a host TIME-WAIT.',
+		source: 'RFC 6056 §3.2; RFC 4787 (NAT behaviour); Linux nf_conntrack_proto_tcp.c timeouts',
+	},
+} satisfies Record<OsPresetId, OsPreset>);
+
+function deepFreeze<T extends object>(o: T): T {
+	for (const v of Object.values(o)) if (v && typeof v === 'object') deepFreeze(v as object);
+	return Object.freeze(o);
+}
+
+/** Every valid preset id, in display order. */
+export const OS_PRESET_IDS: readonly OsPresetId[] = Object.freeze(
+	Object.keys(OS_PRESETS) as OsPresetId[],
+);
+
+/**
+ * Look a preset up by id.
+ *
+ * @param id - one of {@link OS_PRESET_IDS} (case-sensitive), e.g. `'linux'`.
+ * @returns the preset (shared and deeply frozen: copy it before changing anything).
+ * @throws SimError (field `os`) `Unknown OS preset "<id>"; valid ids: linux, freebsd, …` for anything else.
+ */
+export function getPreset(id: string): OsPreset {
+	if (typeof id === 'string' && Object.prototype.hasOwnProperty.call(OS_PRESETS, id)) {
+		return OS_PRESETS[id as OsPresetId];
+	}
+	throw new SimError(
+		`Unknown OS preset ${JSON.stringify(id)}; valid ids: ${OS_PRESET_IDS.join(', ')}`,
+		'os'
+	);
+}

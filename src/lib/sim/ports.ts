@@ -1,0 +1,958 @@
+/**
+ * Ephemeral-port allocation and local-port bookkeeping for one (host, protocol).
+ *
+ * A {@link PortTable} answers the two questions a TCP/IP stack asks when a socket needs a local
+ * port:
+ *
+ * - **connect()** without a prior bind(): which source port for this destination? Three
+ *   algorithms are modelled — a global sequential rover (old BSD / Windows), RFC 6056 §3.3.1
+ *   "Algorithm 1" (random start, sequential scan), and Linux's RFC 6056 §3.3.4 "Algorithm 4"
+ *   (double-hash) exactly as `__inet_hash_connect()` (net/ipv4/inet_hashtables.c) implements it.
+ * - **bind()**: may this socket have port P (explicit), or which port (port 0, autobind as in
+ *   `inet_csk_find_open_port()`, net/ipv4/inet_connection_sock.c)?
+ *
+ * Sharing rules (Linux; applied to every algorithm):
+ * - A port taken by connect() may carry any number of connections as long as every 4-tuple
+ *   (local IP, local port, remote IP, remote port) is unique — "the established check is already
+ *   unique enough" (`__inet_hash_connect`). Exhaustion is therefore per destination.
+ * - A port taken by bind() is exclusive: connect() never picks it (bind bucket `fastreuse >= 0`),
+ *   and it stays exclusive while connections that inherited it (accepted children, their
+ *   TIME-WAIT) remain, because the kernel's bind bucket lives as long as any owner.
+ * - A port whose 4-tuple to the same destination is live or in TIME-WAIT is skipped by connect()
+ *   (`__inet_check_established` / `tcp_twsk_unique` with the default `tcp_tw_reuse = 2`,
+ *   i.e. no TIME-WAIT recycling towards non-loopback peers).
+ *
+ * Cost: choosing a port is O(log₃₂ n) — a handful of word operations — whatever the occupancy,
+ * yet returns exactly the port the kernel's linear scan would return. Each destination that has
+ * connections owns a pair of hierarchical bitmaps (one per port parity) marking the ports
+ * unusable for it; ports held by bind() are merged into every destination's bitmaps (bind is
+ * rare). `src/lib/sim/ports.property.test.ts` proves equality with a literal linear-scan model.
+ *
+ * One table serves one local IP address: tuples are keyed by (local port, remote IP, remote
+ * port); `localIp` only feeds the Linux per-destination hash.
+ *
+ * @module
+ */
+
+import type { Rng } from './prng';
+import { SimError } from './errors';
+
+/**
+ * Ephemeral-port selection algorithm.
+ *
+ * - `'sequential'`: one global rover that moves past each port it hands out (4.4BSD
+ *   `in_pcbbind` with `lastport`, Windows before RFC 6056 randomisation).
+ * - `'random'`: RFC 6056 §3.3.1 Algorithm 1, "Simple Port Randomization": random start, then a
+ *   sequential scan with wrap-around (FreeBSD `in_pcb_lport` with `portrange.randomized`).
+ * - `'linux'`: RFC 6056 §3.3.4 Algorithm 4, "Double-Hash Port Selection", as in Linux ≥ 5.12
+ *   `__inet_hash_connect()` (with the 2022 hardening: 2^16-entry perturbation table, random
+ *   increments, even ports first); autobind per `inet_csk_find_open_port()` (odd ports first).
+ */
+export type PortAlgorithm = 'sequential' | 'random' | 'linux';
+
+/** Every valid {@link PortAlgorithm}. */
+export const PORT_ALGORITHMS: readonly PortAlgorithm[] = Object.freeze([
+	'sequential',
+	'random',
+	'linux'
+]);
+
+/** Errno values a {@link PortTable} can return. */
+export type PortErrno = 'EADDRNOTAVAIL' | 'EADDRINUSE' | 'EACCES';
+
+/**
+ * Result of an allocation. Network-level failures are values, not exceptions:
+ * - `EADDRNOTAVAIL`: connect() found no usable port for this destination (Linux
+ *   `__inet_hash_connect` `return -EADDRNOTAVAIL`, "Cannot assign requested address").
+ * - `EADDRINUSE`: bind() to a held port, or bind(0) with no free port.
+ * - `EACCES`: bind() below the unprivileged start (default 1024) without root.
+ */
+export type AllocResult =
+	| { ok: true; port: number }
+	| { ok: false; errno: PortErrno; message: string };
+
+/** Options of a {@link PortTable}. */
+export interface PortTableOptions {
+	/** Inclusive ephemeral range `[low, high]`, 1 ≤ low ≤ high ≤ 65535 (e.g. `[32768, 60999]`). */
+	range: [number, number];
+	/** Selection algorithm, usually the OS preset's. */
+	algorithm: PortAlgorithm;
+	/**
+	 * Random stream owned by this table. The constructor draws 3 × u32 from it (the hash secrets);
+	 * afterwards `'random'` draws `int(n)` per connect() and per bind(0), `'linux'` draws `int(8)`
+	 * per successful connect() and `int(remaining)` per bind(0); `'sequential'` draws nothing.
+	 * Give each table its own fork (e.g. `rng.fork('client/tcp')`).
+	 */
+	rng: Rng;
+	/**
+	 * Lowest port a non-root socket may bind explicitly (Linux `net.ipv4.ip_unprivileged_port_start`,
+	 * default 1024). Integer 0..65536.
+	 */
+	unprivilegedStart?: number;
+}
+
+/** A 4-tuple registered on a local port (the local IP is the table's). */
+export interface TupleInfo {
+	remoteIp: string;
+	remotePort: number;
+	/** `'live'` = any state before TIME-WAIT (SYN-SENT … LAST-ACK); `'time-wait'` = TIME-WAIT. */
+	state: 'live' | 'time-wait';
+}
+
+/** One row of {@link PortTable.snapshot}. */
+export interface PortSnapshotEntry {
+	port: number;
+	/**
+	 * `'bound'` if a socket holds it through bind()/autobind; otherwise `'connected'` if any live
+	 * connection uses it; otherwise `'time-wait'` (only TIME-WAIT connections remain).
+	 */
+	state: 'bound' | 'connected' | 'time-wait';
+}
+
+/** Size of the Linux perturbation table: `INET_TABLE_PERTURB_SIZE = 1 << INET_TABLE_PERTURB_ORDER (16)`. */
+export const LINUX_TABLE_PERTURB_SIZE = 1 << 16;
+
+/** splitmix32/lowbias32-style avalanche mix (bijection on u32). */
+function mix32(x: number): number {
+	x = x >>> 0;
+	x = Math.imul(x ^ (x >>> 16), 0x21f0aaad);
+	x = Math.imul(x ^ (x >>> 15), 0x735a2d97);
+	return (x ^ (x >>> 15)) >>> 0;
+}
+
+/** Keyed 32-bit hash of a string (per-character mixing; not cryptographic). */
+function keyedHash(key: number, s: string): number {
+	let h = mix32(key ^ 0x9e3779b9);
+	for (let i = 0; i < s.length; i++) h = mix32((h ^ s.charCodeAt(i)) + 0x7f4a7c15);
+	return mix32(h ^ s.length);
+}
+
+/**
+ * The simulator's stand-in for Linux `secure_ipv4_port_ephemeral(saddr, daddr, dport)`, the
+ * 64-bit keyed SipHash whose low 16 bits index the perturbation table and whose high 32 bits
+ * are added to the table entry (`__inet_hash_connect`). Here two independent 32-bit keyed hashes.
+ *
+ * @param secret - the table's secret words (`PortTable.secret`); words 0 and 1 are used.
+ * @returns `index` in 0..65535 and `hi`, an unsigned 32-bit value.
+ */
+export function linuxPortOffset(
+	secret: readonly number[],
+	localIp: string,
+	remoteIp: string,
+	remotePort: number
+): { index: number; hi: number } {
+	const s = `${localIp}>${remoteIp}:${remotePort}`;
+	return {
+		index: keyedHash(secret[0] ?? 0, s) & (LINUX_TABLE_PERTURB_SIZE - 1),
+		hi: keyedHash(secret[1] ?? 0, s)
+	};
+}
+
+/**
+ * Initial value of `table_perturb[index]`. Linux fills the table with random bytes on first use
+ * (`get_random_sleepable_once`); the simulator derives each entry lazily from secret word 2 so a
+ * table costs nothing until used.
+ * @returns an unsigned 32-bit value.
+ */
+export function linuxPerturbInit(secret: readonly number[], index: number): number {
+	return mix32((secret[2] ?? 0) ^ mix32(index + 0x632be5ab));
+}
+
+/** Index of the lowest set bit of a non-zero 32-bit value. */
+function ctz(x: number): number {
+	return 31 - Math.clz32(x & -x);
+}
+
+/**
+ * Hierarchical bitmap over `0..n-1` with "first clear bit at or after i" in O(log₃₂ n).
+ * Level 0 holds the bits; a bit of level k+1 is set iff word j of level k is all ones.
+ * Padding bits past the end are set so they are never reported as clear.
+ */
+class Bitmap {
+	private readonly levels: Uint32Array[];
+
+	constructor(
+		readonly n: number,
+		source?: Bitmap
+	) {
+		if (source) {
+			this.levels = source.levels.map((l) => l.slice());
+			return;
+		}
+		this.levels = [];
+		let bits = n;
+		for (;;) {
+			const words = Math.ceil(bits / 32);
+			const arr = new Uint32Array(words);
+			if (bits % 32 !== 0 && words > 0) arr[words - 1] = (0xffffffff << bits % 32) >>> 0;
+			this.levels.push(arr);
+			if (words <= 1) break;
+			bits = words;
+		}
+	}
+
+	/** A copy with identical bits. */
+	clone(): Bitmap {
+		return new Bitmap(this.n, this);
+	}
+
+	has(i: number): boolean {
+		const l0 = this.levels[0]!;
+		return (l0[i >>> 5]! & (1 << (i & 31))) !== 0;
+	}
+
+	set(i: number): void {
+		for (let k = 0; k < this.levels.length; k++) {
+			const arr = this.levels[k]!;
+			const w = i >>> 5;
+			const before = arr[w]!;
+			const after = (before | (1 << (i & 31))) >>> 0;
+			arr[w] = after;
+			// Propagate only when this word has just become full.
+			if (after !== 0xffffffff || before === 0xffffffff) return;
+			i = w;
+		}
+	}
+
+	clear(i: number): void {
+		for (let k = 0; k < this.levels.length; k++) {
+			const arr = this.levels[k]!;
+			const w = i >>> 5;
+			const before = arr[w]!;
+			arr[w] = (before & ~(1 << (i & 31))) >>> 0;
+			// Propagate only when this word was full before (its summary bit is set).
+			if (before !== 0xffffffff) return;
+			i = w;
+		}
+	}
+
+	/** First clear index ≥ `from`, or -1. */
+	findClear(from: number): number {
+		if (from < 0) from = 0;
+		if (from >= this.n) return -1;
+		return this.find(0, from);
+	}
+
+	/** First clear index in `[from, to)`, or -1. */
+	findClearIn(from: number, to: number): number {
+		if (from >= to) return -1;
+		const r = this.findClear(from);
+		return r >= 0 && r < to ? r : -1;
+	}
+
+	/** First clear index in the cyclic window `[start, to) ∪ [lo, start)`, or -1. */
+	findClearWrap(start: number, lo: number, to: number): number {
+		const r = this.findClearIn(start, to);
+		return r >= 0 ? r : this.findClearIn(lo, start);
+	}
+
+	private find(level: number, from: number): number {
+		const arr = this.levels[level]!;
+		const w = from >>> 5;
+		if (w >= arr.length) return -1;
+		const m = ~arr[w]! & (0xffffffff << (from & 31));
+		if (m !== 0) return (w << 5) + ctz(m);
+		let j: number;
+		if (level + 1 < this.levels.length) {
+			j = this.find(level + 1, w + 1);
+		} else {
+			j = -1;
+			for (let x = w + 1; x < arr.length; x++) {
+				if (arr[x] !== 0xffffffff) {
+					j = x;
+					break;
+				}
+			}
+		}
+		if (j < 0) return -1;
+		return (j << 5) + ctz(~arr[j]!);
+	}
+}
+
+/**
+ * Set of range indices (0..n-1, index = port − low) split by parity, so that Linux's
+ * "scan only ports of one parity" passes are single bitmap searches.
+ */
+class ParitySet {
+	readonly even: Bitmap;
+	readonly odd: Bitmap;
+
+	constructor(n: number, source?: ParitySet) {
+		this.even = source ? source.even.clone() : new Bitmap(Math.ceil(n / 2));
+		this.odd = source ? source.odd.clone() : new Bitmap(Math.floor(n / 2));
+	}
+
+	clone(n: number): ParitySet {
+		return new ParitySet(n, this);
+	}
+
+	cls(c: number): Bitmap {
+		return c === 0 ? this.even : this.odd;
+	}
+
+	has(idx: number): boolean {
+		return this.cls(idx & 1).has(idx >>> 1);
+	}
+
+	assign(idx: number, value: boolean): void {
+		if (value) this.cls(idx & 1).set(idx >>> 1);
+		else this.cls(idx & 1).clear(idx >>> 1);
+	}
+
+	/** First clear index (either parity) in `[from, to)`, or -1. */
+	findClearIn(from: number, to: number): number {
+		if (from >= to) return -1;
+		// idx = 2k ≥ from ⇔ k ≥ ceil(from/2); idx = 2k+1 ≥ from ⇔ k ≥ floor(from/2).
+		const ke = this.even.findClear((from + 1) >>> 1);
+		const ko = this.odd.findClear(from >>> 1);
+		let best = -1;
+		if (ke >= 0 && 2 * ke < to) best = 2 * ke;
+		if (ko >= 0 && 2 * ko + 1 < to && (best < 0 || 2 * ko + 1 < best)) best = 2 * ko + 1;
+		return best;
+	}
+
+	/** First clear index in the cyclic window `[start, to) ∪ [lo, start)`, or -1. */
+	findClearWrap(start: number, lo: number, to: number): number {
+		const r = this.findClearIn(start, to);
+		return r >= 0 ? r : this.findClearIn(lo, start);
+	}
+}
+
+/**
+ * One parity pass of the kernel loop
+ * `for (i = 0, port = low + offset; i < remaining; i += 2, port += 2) { if (port >= high) port -= remaining; … }`
+ * over the window of range indices `[lo, lo + size)` (`lo` even, `remaining = size & ~1` for
+ * size > 1), done as one cyclic bitmap search.
+ *
+ * The visited set is every index of the start's parity, except with an odd `size`: then the
+ * even pass sees `remaining / 2` of the `(size + 1) / 2` even indices — `0 … size-3` when it starts
+ * at 0, otherwise `2 … size-1` (index `size + 1` wraps to 2), exactly as Linux walks it.
+ *
+ * @param set - clear bit = usable.
+ * @param s - start index relative to `lo` (`offset`), 0 ≤ s < size.
+ * @returns the first usable relative index `r` and its iteration number `j` (kernel `i = 2j`),
+ *   or null when the pass finds nothing.
+ */
+function scanParity(set: ParitySet, lo: number, size: number, s: number): { r: number; j: number } | null {
+	if (size === 1) {
+		// remaining = 1: whatever the offset, the only probe is index lo.
+		return set.has(lo) ? null : { r: 0, j: 0 };
+	}
+	const c = s & 1;
+	const base = lo >>> 1;
+	const ks = s >>> 1;
+	let wLo = 0;
+	let wHi: number;
+	if ((size & 1) === 0) wHi = size >>> 1;
+	else if (c === 1 || ks === 0) wHi = (size - 1) >>> 1;
+	else {
+		wLo = 1;
+		wHi = (size + 1) >>> 1;
+	}
+	const k = set.cls(c).findClearWrap(base + ks, base + wLo, base + wHi);
+	if (k < 0) return null;
+	const kr = k - base;
+	const cnt = wHi - wLo;
+	return { r: 2 * kr + c, j: (kr - ks + cnt) % cnt };
+}
+
+/** Per-destination bookkeeping: ports unusable for it (bind-owned ∪ tuple to it). */
+interface DestState {
+	set: ParitySet;
+	/** Number of tuples (live + TIME-WAIT) to this destination. */
+	count: number;
+	/** Cached {@link linuxPortOffset} result for `hashLocalIp` (hashing is the dominant fixed cost). */
+	hashLocalIp?: string;
+	hashIndex?: number;
+	hashHi?: number;
+}
+
+interface PortEntry {
+	/** A socket currently holds the port through bind()/autobind. */
+	bound: boolean;
+	/**
+	 * The port's bind bucket belongs to bind(): connect() must not share it. Stays true after
+	 * releaseBind() while tuples remain (inherited by accepted children / their TIME-WAIT).
+	 */
+	bindOwned: boolean;
+	/** Tuples keyed by `remoteIp|remotePort`. */
+	tuples: Map<string, TupleInfo>;
+	live: number;
+}
+
+/**
+ * Port → entry map backed by a dense 65 536-slot array. A `Map<number, …>` with a steady
+ * delete/insert churn makes V8 rehash its whole table every few thousand operations, which made
+ * allocation cost grow with occupancy; array slots keep every lookup O(1).
+ */
+class DensePortMap {
+	private readonly slots: (PortEntry | undefined)[] = new Array<PortEntry | undefined>(65536).fill(undefined);
+	/** Number of occupied slots. */
+	size = 0;
+
+	get(port: number): PortEntry | undefined {
+		return this.slots[port];
+	}
+
+	has(port: number): boolean {
+		return this.slots[port] !== undefined;
+	}
+
+	set(port: number, e: PortEntry): void {
+		if (this.slots[port] === undefined) this.size++;
+		this.slots[port] = e;
+	}
+
+	delete(port: number): void {
+		if (this.slots[port] !== undefined) {
+			this.slots[port] = undefined;
+			this.size--;
+		}
+	}
+
+	/** Occupied slots in ascending port order. */
+	*entries(): Generator<[number, PortEntry]> {
+		if (this.size === 0) return;
+		for (let p = 0; p < this.slots.length; p++) {
+			const e = this.slots[p];
+			if (e !== undefined) yield [p, e];
+		}
+	}
+}
+
+function destKey(remoteIp: string, remotePort: number): string {
+	return `${remoteIp}|${remotePort}`;
+}
+
+function isPort(p: unknown, min: number): p is number {
+	return typeof p === 'number' && Number.isInteger(p) && p >= min && p <= 65535;
+}
+
+/**
+ * Local-port table of one host for one protocol (TCP or UDP): ephemeral-port selection plus the
+ * bind()/4-tuple bookkeeping that decides EADDRINUSE, EADDRNOTAVAIL and EACCES.
+ *
+ * The engine calls {@link PortTable.connect} / {@link PortTable.bind} when a socket needs a port,
+ * {@link PortTable.attachTuple} when a bound socket (or an accepted child) gets a peer,
+ * {@link PortTable.enterTimeWait} when a connection enters TIME-WAIT, and
+ * {@link PortTable.releaseTuple} / {@link PortTable.releaseBind} when it is gone.
+ *
+ * Programming errors (bad port numbers, releasing what was never registered) throw
+ * {@link SimError}; network-level failures are returned as `{ ok: false, errno }`.
+ */
+export class PortTable {
+	/** Lowest ephemeral port (inclusive). */
+	readonly low: number;
+	/** Highest ephemeral port (inclusive). */
+	readonly high: number;
+	/** Selection algorithm. */
+	readonly algorithm: PortAlgorithm;
+	/** Lowest port a non-root bind() may take explicitly. */
+	readonly unprivilegedStart: number;
+	/** The three hash-secret words drawn from the rng at construction (see {@link linuxPortOffset}). */
+	readonly secret: readonly [number, number, number];
+
+	private readonly n: number;
+	private readonly rng: Rng;
+	/** Linux `table_perturb`, sparse: missing entries hold {@link linuxPerturbInit}. */
+	private readonly perturb = new Map<number, number>();
+	/** Global rover for `'sequential'` (index into the range). */
+	private rover = 0;
+	private readonly ports = new DensePortMap();
+	/** Destinations whose `count` dropped to 0 but whose state is kept for reuse. */
+	private emptyDests = 0;
+	private tuples = 0;
+	private readonly dests = new Map<string, DestState>();
+	/** In-range indices whose bind bucket belongs to bind(): the base of every DestState. */
+	private readonly bindSet: ParitySet;
+	/** In-range indices with any occupant (bound or any tuple): autobind candidates are clear bits. */
+	private readonly occupied: ParitySet;
+	private tw = 0;
+	/** Hash computed by the last pickLinux() miss, cached into the DestState by addTuple(). */
+	private lastHash: { localIp: string; index: number; hi: number } | undefined;
+
+	/**
+	 * @throws SimError if the range is not integers with 1 ≤ low ≤ high ≤ 65535, the algorithm is
+	 *   unknown, the rng is missing, or unprivilegedStart is not an integer in 0..65536.
+	 */
+	constructor(opts: PortTableOptions) {
+		const range = opts?.range;
+		if (
+			!Array.isArray(range) ||
+			range.length !== 2 ||
+			!isPort(range[0], 1) ||
+			!isPort(range[1], 1) ||
+			range[0] > range[1]
+		) {
+			throw new SimError(
+				`PortTable: range must be [low, high] with integers 1 <= low <= high <= 65535, got ${JSON.stringify(range)}`,
+				'range'
+			);
+		}
+		if (!PORT_ALGORITHMS.includes(opts.algorithm)) {
+			throw new SimError(
+				`PortTable: unknown algorithm ${JSON.stringify(opts.algorithm)}; valid: ${PORT_ALGORITHMS.join(', ')}`,
+				'algorithm'
+			);
+		}
+		if (!opts.rng || typeof opts.rng.u32 !== 'function') {
+			throw new SimError('PortTable: rng is required (use createRng(seed).fork(label))', 'rng');
+		}
+		const ups = opts.unprivilegedStart ?? 1024;
+		if (!Number.isInteger(ups) || ups < 0 || ups > 65536) {
+			throw new SimError(
+				`PortTable: unprivilegedStart must be an integer in 0..65536, got ${String(ups)}`,
+				'unprivilegedStart'
+			);
+		}
+		this.low = range[0];
+		this.high = range[1];
+		this.n = this.high - this.low + 1;
+		this.algorithm = opts.algorithm;
+		this.rng = opts.rng;
+		this.unprivilegedStart = ups;
+		this.secret = [this.rng.u32(), this.rng.u32(), this.rng.u32()];
+		this.bindSet = new ParitySet(this.n);
+		this.occupied = new ParitySet(this.n);
+	}
+
+	// ---------------------------------------------------------------- connect()
+
+	/**
+	 * Choose a source port for a connection to `remoteIp:remotePort` and register the 4-tuple as
+	 * live (the socket is in SYN-SENT when Linux does this, from `tcp_v4_connect`).
+	 *
+	 * A port is usable for the destination iff it is in the range, not bind-owned, and carries no
+	 * tuple (live or TIME-WAIT) to the same remote address and port.
+	 *
+	 * @param localIp - the host's address (input to the Linux per-destination hash).
+	 * @param remoteIp - peer address, e.g. `'203.0.113.5'`.
+	 * @param remotePort - peer port, integer 0..65535.
+	 * @returns `{ok:true, port}`, or `{ok:false, errno:'EADDRNOTAVAIL'}` when every port of the
+	 *   range is unusable for this destination (other destinations may still succeed).
+	 * @throws SimError for a non-string IP or a port outside 0..65535.
+	 */
+	connect(localIp: string, remoteIp: string, remotePort: number): AllocResult {
+		this.checkRemote(remoteIp, remotePort);
+		if (typeof localIp !== 'string' || localIp === '') {
+			throw new SimError(`connect: localIp must be a non-empty string, got ${JSON.stringify(localIp)}`, 'localIp');
+		}
+		const key = destKey(remoteIp, remotePort);
+		const dest = this.dests.get(key);
+		const set = dest?.set ?? this.bindSet;
+		let idx: number;
+		switch (this.algorithm) {
+			case 'linux':
+				idx = this.pickLinux(set, dest, localIp, remoteIp, remotePort);
+				break;
+			case 'random':
+				// RFC 6056 §3.3.1: next_ephemeral = min + random() % num; scan with wrap.
+				idx = set.findClearWrap(this.rng.int(this.n), 0, this.n);
+				break;
+			case 'sequential':
+				idx = set.findClearWrap(this.rover, 0, this.n);
+				if (idx >= 0) this.rover = (idx + 1) % this.n;
+				break;
+		}
+		const h = this.lastHash;
+		this.lastHash = undefined;
+		if (idx < 0) {
+			return {
+				ok: false,
+				errno: 'EADDRNOTAVAIL',
+				message: `no free local port in ${this.low}-${this.high} for ${remoteIp}:${remotePort} (every port already has a connection or TIME-WAIT to it, or is bound)`
+			};
+		}
+		const port = this.low + idx;
+		const d = this.addTuple(port, remoteIp, remotePort, 'live');
+		if (h !== undefined) {
+			d.hashLocalIp = h.localIp;
+			d.hashIndex = h.index;
+			d.hashHi = h.hi;
+		}
+		return { ok: true, port };
+	}
+
+	/**
+	 * Linux `__inet_hash_connect()` (RFC 6056 §3.3.4 Algorithm 4):
+	 * ```
+	 * high++; remaining = (high - low) & ~1;               // sysctl range: step 2
+	 * offset = (table_perturb[index] + (port_offset >> 32)) % remaining;
+	 * offset &= ~1;                                        // first pass: parity of low
+	 * other_parity_scan:
+	 * for (i = 0, port = low + offset; i < remaining; i += 2, port += 2) { wrap; if usable goto ok; }
+	 * offset++; if ((offset & 1) && remaining > 1) goto other_parity_scan;
+	 * return -EADDRNOTAVAIL;
+	 * ok: table_perturb[index] += max(i, get_random_u32_below(8) * 2) + 2;
+	 * ```
+	 * The loop is replaced by one bitmap search per pass; `i` is recovered from the distance.
+	 * With an odd-sized range each pass still makes `remaining / 2` probes, so one even port is
+	 * skipped per scan (see {@link scanParity}), as in Linux.
+	 */
+	private pickLinux(
+		set: ParitySet,
+		dest: DestState | undefined,
+		localIp: string,
+		remoteIp: string,
+		remotePort: number
+	): number {
+		const n = this.n;
+		const remaining = n > 1 ? n & ~1 : n;
+		let index: number;
+		let hi: number;
+		if (dest && dest.hashLocalIp === localIp) {
+			index = dest.hashIndex!;
+			hi = dest.hashHi!;
+		} else {
+			({ index, hi } = linuxPortOffset(this.secret, localIp, remoteIp, remotePort));
+			this.lastHash = { localIp, index, hi };
+		}
+		const t = this.perturb.get(index) ?? linuxPerturbInit(this.secret, index);
+		let offset = ((t + hi) >>> 0) % remaining;
+		offset &= ~1;
+		for (;;) {
+			const hit = scanParity(set, 0, n, offset);
+			if (hit) {
+				const i = hit.j * 2;
+				const inc = Math.max(i, this.rng.int(8) * 2) + 2;
+				this.perturb.set(index, (t + inc) >>> 0);
+				return hit.r;
+			}
+			offset++;
+			if ((offset & 1) !== 0 && remaining > 1) continue;
+			return -1;
+		}
+	}
+
+	// ---------------------------------------------------------------- bind()
+
+	/**
+	 * Bind a local port (explicitly, or `port = 0` for an automatic one) and register it as
+	 * exclusive: connect() will not pick it while it or connections inheriting it exist.
+	 *
+	 * Order of checks as in Linux `inet_bind_sk()` → `inet_csk_get_port()`:
+	 * 1. explicit `port < unprivilegedStart` without `root` ⇒ `EACCES`;
+	 * 2. port held by a bound socket or a live connection ⇒ `EADDRINUSE`;
+	 * 3. port held only by TIME-WAIT connections ⇒ `EADDRINUSE` unless `reuseAddr`
+	 *    (SO_REUSEADDR; Linux selftest bind_timewait.c).
+	 *
+	 * Port 0 (autobind, also used by listen() on an unbound socket) picks a port of the range with
+	 * no occupant at all: `'linux'` as `inet_csk_find_open_port()` — random offset forced odd
+	 * (prefers ports of the opposite parity to `low`, i.e. odd for 32768, "to not pollute connect()
+	 * users"), then the other parity, and with `reuseAddr` the lower half of the range first;
+	 * `'random'` random start + scan; `'sequential'` the shared rover. None free ⇒ `EADDRINUSE`.
+	 *
+	 * @param port - 0 for autobind, else 1..65535 (may lie outside the ephemeral range).
+	 * @param opts.reuseAddr - SO_REUSEADDR set on the socket.
+	 * @param opts.root - the process may bind privileged ports (CAP_NET_BIND_SERVICE).
+	 * @throws SimError if `port` is not an integer in 0..65535.
+	 */
+	bind(port: number, opts: { reuseAddr?: boolean; root?: boolean } = {}): AllocResult {
+		if (!isPort(port, 0)) {
+			throw new SimError(`bind: port must be an integer in 0..65535, got ${String(port)}`, 'port');
+		}
+		const reuseAddr = opts.reuseAddr === true;
+		if (port === 0) {
+			const idx = this.pickAutobind(reuseAddr);
+			if (idx < 0) {
+				return {
+					ok: false,
+					errno: 'EADDRINUSE',
+					message: `bind(0): no free port in ${this.low}-${this.high}`
+				};
+			}
+			this.claimBind(this.low + idx);
+			return { ok: true, port: this.low + idx };
+		}
+		if (port < this.unprivilegedStart && opts.root !== true) {
+			return {
+				ok: false,
+				errno: 'EACCES',
+				message: `bind(${port}): ports below ${this.unprivilegedStart} need root (CAP_NET_BIND_SERVICE)`
+			};
+		}
+		const e = this.ports.get(port);
+		if (e) {
+			if (e.bound) {
+				return { ok: false, errno: 'EADDRINUSE', message: `bind(${port}): port already bound by another socket` };
+			}
+			if (e.live > 0) {
+				return { ok: false, errno: 'EADDRINUSE', message: `bind(${port}): port in use by ${e.live} connection(s)` };
+			}
+			if (e.tuples.size > 0 && !reuseAddr) {
+				return {
+					ok: false,
+					errno: 'EADDRINUSE',
+					message: `bind(${port}): port held by ${e.tuples.size} connection(s) in TIME-WAIT (set SO_REUSEADDR)`
+				};
+			}
+		}
+		this.claimBind(port);
+		return { ok: true, port };
+	}
+
+	/** `inet_csk_find_open_port()` for 'linux'; Algorithm 1 / rover otherwise. Returns an index or -1. */
+	private pickAutobind(reuseAddr: boolean): number {
+		const n = this.n;
+		const occ = this.occupied;
+		if (this.algorithm === 'random') return occ.findClearWrap(this.rng.int(n), 0, n);
+		if (this.algorithm === 'sequential') {
+			const idx = occ.findClearWrap(this.rover, 0, n);
+			if (idx >= 0) this.rover = (idx + 1) % n;
+			return idx;
+		}
+		// attempt_half = SO_REUSEADDR ? 1 : 0; high++ ⇒ window [0, n).
+		let attemptHalf = reuseAddr && n >= 4 ? 1 : 0;
+		for (;;) {
+			let lo = 0;
+			let hi = n;
+			if (attemptHalf) {
+				const half = (n >> 2) << 1;
+				if (attemptHalf === 1) hi = half;
+				else lo = half;
+			}
+			let remaining = hi - lo;
+			if (remaining > 1) remaining &= ~1;
+			let offset = this.rng.int(remaining) | 1;
+			// Pass 1: parity opposite to low (offset odd); pass 2: offset-- (even).
+			for (let pass = 0; pass < 2; pass++) {
+				const hit = scanParity(occ, lo, hi - lo, offset);
+				if (hit) return lo + hit.r;
+				offset--;
+			}
+			if (attemptHalf === 1) {
+				attemptHalf = 2;
+				continue;
+			}
+			return -1;
+		}
+	}
+
+	private claimBind(port: number): void {
+		const e = this.entry(port);
+		e.bound = true;
+		if (!e.bindOwned) {
+			e.bindOwned = true;
+			this.setBindOwned(port, true);
+		}
+		this.updateOccupied(port, e);
+	}
+
+	/**
+	 * Give back a port taken by {@link PortTable.bind}. Connections that inherited the port
+	 * (attached tuples, their TIME-WAIT) keep it exclusive until they are released.
+	 * @throws SimError if the port is not bound.
+	 */
+	releaseBind(port: number): void {
+		const e = this.ports.get(port);
+		if (!e || !e.bound) throw new SimError(`releaseBind(${String(port)}): port is not bound`, 'port');
+		e.bound = false;
+		this.maybeFree(port, e);
+	}
+
+	// ---------------------------------------------------------------- 4-tuples
+
+	/**
+	 * Register a 4-tuple on an already bound port: connect() after an explicit bind() (Linux does
+	 * only the `check_established` 4-tuple test then), or an accepted connection, which inherits
+	 * its listener's port and consumes no new port (`__inet_inherit_port`).
+	 *
+	 * @param opts.recycleTimeWait - replace a TIME-WAIT tuple with the same 4-tuple instead of
+	 *   failing (Linux `tcp_twsk_unique` permits this for user-bound ports when timestamps are on;
+	 *   a listener accepts a new SYN for a TIME-WAIT tuple, RFC 9293 §3.10.7.4 / RFC 6191).
+	 * @returns `EADDRNOTAVAIL` if the 4-tuple already exists (live, or TIME-WAIT without recycling).
+	 * @throws SimError if the port is not bound, or a remote argument is invalid.
+	 */
+	attachTuple(
+		port: number,
+		remoteIp: string,
+		remotePort: number,
+		opts: { recycleTimeWait?: boolean } = {}
+	): AllocResult {
+		this.checkRemote(remoteIp, remotePort);
+		const e = this.ports.get(port);
+		if (!e || !e.bound) {
+			throw new SimError(`attachTuple(${String(port)}): port is not bound; bind it first`, 'port');
+		}
+		const existing = e.tuples.get(destKey(remoteIp, remotePort));
+		if (existing) {
+			if (existing.state === 'live' || opts.recycleTimeWait !== true) {
+				return {
+					ok: false,
+					errno: 'EADDRNOTAVAIL',
+					message: `4-tuple :${port} -> ${remoteIp}:${remotePort} already exists (${existing.state})`
+				};
+			}
+			existing.state = 'live';
+			e.live++;
+			this.tw--;
+			return { ok: true, port };
+		}
+		this.addTuple(port, remoteIp, remotePort, 'live');
+		return { ok: true, port };
+	}
+
+	/**
+	 * Mark a live 4-tuple as TIME-WAIT. Idempotent for a tuple already in TIME-WAIT (a
+	 * retransmitted FIN restarts the engine's timer, not this table's state).
+	 * @throws SimError if the tuple is not registered.
+	 */
+	enterTimeWait(port: number, remoteIp: string, remotePort: number): void {
+		const t = this.ports.get(port)?.tuples.get(destKey(remoteIp, remotePort));
+		if (!t) {
+			throw new SimError(`enterTimeWait: no connection :${String(port)} -> ${remoteIp}:${String(remotePort)}`, 'port');
+		}
+		if (t.state === 'time-wait') return;
+		t.state = 'time-wait';
+		this.ports.get(port)!.live--;
+		this.tw++;
+	}
+
+	/**
+	 * Forget a 4-tuple (connection CLOSED, TIME-WAIT expired, or a failed connect). The port
+	 * becomes usable again for that destination, and free when nothing else holds it.
+	 * @throws SimError if the tuple is not registered.
+	 */
+	releaseTuple(port: number, remoteIp: string, remotePort: number): void {
+		const e = this.ports.get(port);
+		const key = destKey(remoteIp, remotePort);
+		const t = e?.tuples.get(key);
+		if (!e || !t) {
+			throw new SimError(`releaseTuple: no connection :${String(port)} -> ${remoteIp}:${String(remotePort)}`, 'port');
+		}
+		if (t.state === 'live') e.live--;
+		else this.tw--;
+		this.tuples--;
+		const idx = port - this.low;
+		e.tuples.delete(key);
+		const d = this.dests.get(key);
+		if (d) {
+			d.count--;
+			if (idx >= 0 && idx < this.n && !e.bindOwned) d.set.assign(idx, false);
+			// An empty destination's set equals the bind set again; keep it (cheap reuse for the
+			// common connect/close/connect pattern) but sweep when many pile up.
+			if (d.count === 0 && ++this.emptyDests > 256) this.sweepDests();
+		}
+		this.maybeFree(port, e);
+	}
+
+	// ---------------------------------------------------------------- queries
+
+	/** True if a socket currently holds `port` through bind()/autobind. */
+	isBound(port: number): boolean {
+		return this.ports.get(port)?.bound === true;
+	}
+
+	/** The 4-tuples registered on `port`, sorted by remote IP then remote port (copies). */
+	tuplesOn(port: number): TupleInfo[] {
+		const e = this.ports.get(port);
+		if (!e) return [];
+		return [...e.tuples.values()]
+			.map((t) => ({ ...t }))
+			.sort((a, b) =>
+				a.remoteIp < b.remoteIp ? -1 : a.remoteIp > b.remoteIp ? 1 : a.remotePort - b.remotePort
+			);
+	}
+
+	/** Number of distinct local ports held by anything (bound, live or TIME-WAIT connections). */
+	inUseCount(): number {
+		return this.ports.size;
+	}
+
+	/** Number of 4-tuples in TIME-WAIT. */
+	timeWaitCount(): number {
+		return this.tw;
+	}
+
+	/** Number of registered 4-tuples (live + TIME-WAIT). */
+	tupleCount(): number {
+		return this.tuples;
+	}
+
+	/** Every held port with its dominant state, sorted by port (for the port-map view). */
+	snapshot(): PortSnapshotEntry[] {
+		const out: PortSnapshotEntry[] = [];
+		for (const [port, e] of this.ports.entries()) {
+			out.push({ port, state: e.bound ? 'bound' : e.live > 0 ? 'connected' : 'time-wait' });
+		}
+		return out; // entries() yields ascending ports
+	}
+
+	// ---------------------------------------------------------------- internals
+
+	private checkRemote(remoteIp: string, remotePort: number): void {
+		if (typeof remoteIp !== 'string' || remoteIp === '') {
+			throw new SimError(`remoteIp must be a non-empty string, got ${JSON.stringify(remoteIp)}`, 'remoteIp');
+		}
+		if (!isPort(remotePort, 0)) {
+			throw new SimError(`remotePort must be an integer in 0..65535, got ${String(remotePort)}`, 'remotePort');
+		}
+	}
+
+	private entry(port: number): PortEntry {
+		let e = this.ports.get(port);
+		if (!e) {
+			e = { bound: false, bindOwned: false, tuples: new Map(), live: 0 };
+			this.ports.set(port, e);
+		}
+		return e;
+	}
+
+	private addTuple(port: number, remoteIp: string, remotePort: number, state: 'live'): DestState {
+		const e = this.entry(port);
+		const key = destKey(remoteIp, remotePort);
+		e.tuples.set(key, { remoteIp, remotePort, state });
+		e.live++;
+		this.tuples++;
+		let d = this.dests.get(key);
+		if (!d) {
+			d = { set: this.bindSet.clone(this.n), count: 0 };
+			this.dests.set(key, d);
+		} else if (d.count === 0) {
+			this.emptyDests--;
+		}
+		d.count++;
+
+		const idx = port - this.low;
+		if (idx >= 0 && idx < this.n) d.set.assign(idx, true);
+		this.updateOccupied(port, e);
+		return d;
+	}
+
+	/** Forget destinations without tuples (their sets equal the bind set). */
+	private sweepDests(): void {
+		for (const [key, d] of this.dests) if (d.count === 0) this.dests.delete(key);
+		this.emptyDests = 0;
+	}
+
+	/** Drop the entry once nothing holds the port; clear bind ownership with it. */
+	private maybeFree(port: number, e: PortEntry): void {
+		if (e.bound || e.tuples.size > 0) {
+			this.updateOccupied(port, e);
+			return;
+		}
+		this.ports.delete(port);
+		if (e.bindOwned) {
+			e.bindOwned = false;
+			this.setBindOwned(port, false);
+		}
+		this.updateOccupied(port, e);
+	}
+
+	/** Merge a change of bind ownership into the base set and every destination's set. */
+	private setBindOwned(port: number, owned: boolean): void {
+		const idx = port - this.low;
+		if (idx < 0 || idx >= this.n) return;
+		this.bindSet.assign(idx, owned);
+		const e = this.ports.get(port);
+		for (const [key, d] of this.dests) {
+			d.set.assign(idx, owned || (e?.tuples.has(key) ?? false));
+		}
+	}
+
+	private updateOccupied(port: number, e: PortEntry): void {
+		const idx = port - this.low;
+		if (idx < 0 || idx >= this.n) return;
+		this.occupied.assign(idx, this.ports.has(port) && (e.bound || e.tuples.size > 0));
+	}
+}
