@@ -1,0 +1,273 @@
+import { describe, expect, it } from 'vitest';
+import { Simulation, SimError, type SegmentEvent, type StateEvent, type Trace, type ErrorEvent, type PortEvent } from './index';
+
+function pair(seed = 42, opts: { latencyMs?: number; clientOs?: 'linux' | 'freebsd' | 'macos' } = {}) {
+	const sim = new Simulation({ seed });
+	sim.addHost({ name: 'client', ip: '192.168.1.10', os: opts.clientOs ?? 'linux' });
+	sim.addHost({ name: 'server', ip: '203.0.113.5', root: true });
+	sim.addLink('client', 'server', { latencyMs: opts.latencyMs ?? 10 });
+	return sim;
+}
+const segs = (t: Trace) => t.events.filter((e): e is SegmentEvent => e.kind === 'segment');
+const states = (t: Trace, sock: string) =>
+	t.events.filter((e): e is StateEvent => e.kind === 'state' && e.socket === sock);
+const errors = (t: Trace) => t.events.filter((e): e is ErrorEvent => e.kind === 'error');
+const flags = (s: SegmentEvent) => s.flags.join(',');
+
+function happy(seed = 42) {
+	const sim = pair(seed);
+	sim.at(0, () => sim.host('server').tcp('web').listen(80));
+	sim.at(10, () => sim.host('client').tcp('c1').connect('203.0.113.5', 80));
+	sim.at(60, () => sim.socket('c1').send(120, 'GET / HTTP/1.1'));
+	sim.at(100, () => sim.socket('web.1').send(512));
+	sim.at(1000, () => sim.socket('c1').close());
+	sim.at(2000, () => sim.socket('web.1').close());
+	return { sim, trace: sim.run({ until: 130_000 }) };
+}
+
+describe('happy path (RFC 9293 Figures 6 and 12)', () => {
+	it('three-way handshake with random ISNs and mod-2^32 SEG.SEQ/SEG.ACK', () => {
+		const { trace } = happy();
+		const s = segs(trace);
+		const [syn, synack, ack] = s;
+		expect(flags(syn)).toBe('SYN');
+		expect(flags(synack)).toBe('SYN,ACK');
+		expect(flags(ack)).toBe('ACK');
+		expect(synack.ack).toBe((syn.seq + 1) >>> 0);
+		expect(ack.seq).toBe((syn.seq + 1) >>> 0);
+		expect(ack.ack).toBe((synack.seq + 1) >>> 0);
+		// server reply swaps ports (facts 14)
+		expect(synack.src).toEqual(syn.dst);
+		expect(synack.dst).toEqual(syn.src);
+		expect(syn.arrivedAt).toBe(syn.t + 10);
+		expect(states(trace, 'c1').map((e) => e.to)).toEqual([
+			'SYN-SENT',
+			'ESTABLISHED',
+			'FIN-WAIT-1',
+			'FIN-WAIT-2',
+			'TIME-WAIT',
+			'CLOSED'
+		]);
+		expect(states(trace, 'web.1').map((e) => `${e.from}>${e.to}`)).toEqual([
+			'LISTEN>SYN-RECEIVED',
+			'SYN-RECEIVED>ESTABLISHED',
+			'ESTABLISHED>CLOSE-WAIT',
+			'CLOSE-WAIT>LAST-ACK',
+			'LAST-ACK>CLOSED'
+		]);
+	});
+
+	it('data advances SEG.SEQ by the payload length and is ACKed', () => {
+		const { trace } = happy();
+		const s = segs(trace);
+		const data = s.find((x) => x.len === 120) as SegmentEvent;
+		expect(data.payload).toBe('GET / HTTP/1.1');
+		const ackOfData = s.find((x) => x.from === 'server' && x.t >= (data.arrivedAt as number) && x.ack === ((data.seq + 120) >>> 0));
+		expect(ackOfData).toBeDefined();
+		const fin = s.find((x) => x.from === 'client' && x.flags.includes('FIN')) as SegmentEvent;
+		expect(fin.seq).toBe((data.seq + 120) >>> 0);
+	});
+
+	it('active closer stays in TIME-WAIT exactly timeWaitMs (Linux 60 s), then releases its port', () => {
+		const { trace } = happy();
+		const c = states(trace, 'c1');
+		const tw = c.find((e) => e.to === 'TIME-WAIT') as StateEvent;
+		const closed = c.find((e) => e.from === 'TIME-WAIT') as StateEvent;
+		expect(closed.t - tw.t).toBe(60_000);
+		const ports = trace.events.filter((e): e is PortEvent => e.kind === 'port' && e.host === 'client');
+		expect(ports.map((p) => p.action)).toEqual(['allocate', 'release']);
+		expect(ports[1].t).toBe(closed.t);
+		expect(ports[0].port).toBeGreaterThanOrEqual(32768);
+		expect(ports[0].port).toBeLessThanOrEqual(60999);
+	});
+
+	it('passive closer never enters TIME-WAIT (facts 1)', () => {
+		const { trace } = happy();
+		expect(states(trace, 'web.1').some((e) => e.to === 'TIME-WAIT')).toBe(false);
+	});
+
+	it('accepted sockets share the listener port and allocate no port (facts 15)', () => {
+		const sim = pair();
+		sim.addHost({ name: 'client2', ip: '192.168.1.11' });
+		sim.addLink('client2', 'server', { latencyMs: 5 });
+		sim.at(0, () => sim.host('server').tcp('web').listen(80));
+		sim.at(1, () => sim.host('client').tcp('a').connect('203.0.113.5', 80));
+		sim.at(1, () => sim.host('client2').tcp('b').connect('203.0.113.5', 80));
+		const tr = sim.run({ until: 100 });
+		const live = sim.sockets().filter((s) => s.host === 'server');
+		expect(live.map((s) => s.local.port)).toEqual([80, 80, 80]);
+		expect(live.map((s) => s.id).sort()).toEqual(['web', 'web.1', 'web.2']);
+		const serverPorts = tr.events.filter((e) => e.kind === 'port' && e.host === 'server');
+		expect(serverPorts).toHaveLength(1);
+		expect(sim.host('server').portsInUse()).toEqual([80]);
+	});
+
+	it('same seed gives an identical trace; a different seed gives different ISNs', () => {
+		const a = JSON.stringify(happy(7).trace);
+		const b = JSON.stringify(happy(7).trace);
+		expect(a).toBe(b);
+		const isnA = segs(happy(7).trace)[0].seq;
+		const isnB = segs(happy(8).trace)[0].seq;
+		expect(isnA).not.toBe(isnB);
+	});
+
+	it('each connection gets its own ISN', () => {
+		const sim = pair();
+		sim.at(0, () => sim.host('server').tcp('web').listen(80));
+		for (let i = 0; i < 5; i++) sim.at(1, () => sim.host('client').tcp(`c${i}`).connect('203.0.113.5', 80));
+		const tr = sim.run({ until: 100 });
+		const isns = new Set(segs(tr).filter((s) => flags(s) === 'SYN').map((s) => s.seq));
+		expect(isns.size).toBe(5);
+	});
+});
+
+describe('errors and resets', () => {
+	it('SYN to a port with no socket gets <SEQ=0><ACK=SEG.SEQ+1><CTL=RST,ACK>; connect fails ECONNREFUSED (facts 7)', () => {
+		const sim = pair();
+		sim.at(0, () => sim.host('client').tcp('c').connect('203.0.113.5', 81));
+		const tr = sim.run();
+		const [syn, rst] = segs(tr);
+		expect(flags(rst)).toBe('RST,ACK');
+		expect(rst.seq).toBe(0);
+		expect(rst.ack).toBe((syn.seq + 1) >>> 0);
+		expect(errors(tr).map((e) => e.errno)).toEqual(['ECONNREFUSED']);
+		expect(sim.socket('c').state).toBe('CLOSED');
+		expect(sim.host('client').portsInUse()).toEqual([]);
+		expect(segs(tr)).toHaveLength(2); // the RST is not answered
+	});
+
+	it('close() with unread data sends RST instead of FIN (RFC 9293 3.6.1 SHLD-3)', () => {
+		const sim = pair();
+		sim.at(0, () => sim.host('server').tcp('web', { autoRead: false }).listen(80));
+		sim.at(1, () => sim.host('client').tcp('c').connect('203.0.113.5', 80));
+		sim.at(100, () => sim.socket('c').send(100));
+		sim.at(200, () => sim.socket('web.1').close());
+		const tr = sim.run({ until: 1000 });
+		const last = segs(tr).filter((s) => s.from === 'server').pop() as SegmentEvent;
+		expect(last.flags).toContain('RST');
+		expect(sim.socket('web.1').state).toBe('CLOSED');
+		expect(sim.socket('c').state).toBe('CLOSED');
+		expect(errors(tr).map((e) => e.errno)).toEqual(['ECONNRESET']);
+	});
+
+	it('close() after read() sends FIN', () => {
+		const sim = pair();
+		sim.at(0, () => sim.host('server').tcp('web', { autoRead: false }).listen(80));
+		sim.at(1, () => sim.host('client').tcp('c').connect('203.0.113.5', 80));
+		sim.at(100, () => sim.socket('c').send(100));
+		sim.at(150, () => sim.socket('web.1').read());
+		sim.at(200, () => sim.socket('web.1').close());
+		const tr = sim.run({ until: 1000 });
+		const last = segs(tr).filter((s) => s.from === 'server').pop() as SegmentEvent;
+		expect(flags(last)).toBe('FIN,ACK');
+		expect(sim.socket('c').state).toBe('CLOSE-WAIT');
+	});
+
+	it('retransmits a lost SYN after 1 s, then completes', () => {
+		const sim = pair();
+		sim.at(0, () => sim.host('server').tcp('web').listen(80));
+		sim.at(0, () => sim.dropNext({ from: 'client', to: 'server' }));
+		sim.at(0, () => sim.host('client').tcp('c').connect('203.0.113.5', 80));
+		const tr = sim.run({ until: 5000 });
+		const s = segs(tr);
+		expect(s[0].arrivedAt).toBeNull();
+		expect(s[0].dropped).toBe('lost');
+		expect(s[1].t).toBe(1000);
+		expect(s[1].retransmission).toBe(true);
+		expect(s[1].seq).toBe(s[0].seq);
+		expect(sim.socket('c').state).toBe('ESTABLISHED');
+	});
+
+	it('connect() to a silent host gives up with ETIMEDOUT after 6 SYN retransmissions (1,2,4,…64 s)', () => {
+		const sim = pair();
+		sim.addHost({ name: 'void', ip: '198.51.100.9', scripted: true });
+		sim.addLink('client', 'void', { latencyMs: 10 });
+		sim.at(0, () => sim.host('client').tcp('c').connect('198.51.100.9', 80));
+		const tr = sim.run();
+		const s = segs(tr);
+		expect(s.map((x) => x.t)).toEqual([0, 1000, 3000, 7000, 15000, 31000, 63000]);
+		const err = errors(tr);
+		expect(err.map((e) => e.errno)).toEqual(['ETIMEDOUT']);
+		expect(err[0].t).toBe(127_000);
+		expect(sim.host('client').portsInUse()).toEqual([]);
+	});
+
+	it('a lost data segment is retransmitted and the receiver ends in sync', () => {
+		const sim = pair();
+		sim.at(0, () => sim.host('server').tcp('web').listen(80));
+		sim.at(0, () => sim.host('client').tcp('c').connect('203.0.113.5', 80));
+		sim.at(100, () => {
+			sim.dropNext({ from: 'client', to: 'server' });
+			sim.socket('c').send(4000);
+		});
+		const tr = sim.run({ until: 10_000 });
+		const c = sim.sockets().find((x) => x.id === 'c')!;
+		const w = sim.sockets().find((x) => x.id === 'web.1')!;
+		expect(c.sndNxt).toBe(w.rcvNxt);
+		expect(c.sndUna).toBe(c.sndNxt);
+		expect(segs(tr).filter((s) => s.retransmission)).toHaveLength(1);
+	});
+
+	it('RST in TIME-WAIT: Linux closes, FreeBSD ignores (RFC 1337)', () => {
+		for (const [os, expected] of [
+			['linux', 'CLOSED'],
+			['freebsd', 'TIME-WAIT']
+		] as const) {
+			const sim = pair(1, { clientOs: os });
+			sim.at(0, () => sim.host('server').tcp('web').listen(80));
+			sim.at(0, () => sim.host('client').tcp('c').connect('203.0.113.5', 80));
+			sim.at(100, () => sim.socket('c').close());
+			sim.at(200, () => sim.socket('web.1').close());
+			sim.run({ until: 500 });
+			expect(sim.socket('c').state).toBe('TIME-WAIT');
+			const c = sim.sockets().find((x) => x.id === 'c')!;
+			sim.inject({
+				from: 'server',
+				proto: 'TCP',
+				src: { ip: '203.0.113.5', port: 80 },
+				dst: c.local,
+				flags: ['RST'],
+				seq: c.rcvNxt!
+			});
+			sim.run({ until: 1000 });
+			expect(sim.socket('c').state).toBe(expected);
+		}
+	});
+
+	it('programming errors throw SimError', () => {
+		const sim = pair();
+		expect(() => sim.host('nope')).toThrow(SimError);
+		expect(() => sim.socket('nope')).toThrow(SimError);
+		expect(() => sim.host('client').tcp('x').connect('1.2.3', 80)).toThrow(SimError);
+		expect(() => sim.host('client').tcp('y').listen(70000)).toThrow(SimError);
+		expect(() => sim.host('client').tcp('x')).toThrow(/already exists/);
+		expect(() => sim.addHost({ name: 'client', ip: '10.0.0.1' })).toThrow(SimError);
+		expect(() => sim.addHost({ name: 'z', ip: '192.168.1.10' })).toThrow(/already used/);
+		sim.run({ until: 10 });
+		expect(() => sim.at(5, () => {})).toThrow(/past/);
+	});
+
+	it('bind below 1024 without root fails EACCES; a second bind fails EADDRINUSE', () => {
+		const sim = pair();
+		let r1 = true;
+		let r2 = true;
+		sim.at(0, () => {
+			r1 = sim.host('client').tcp('a').bind(80);
+			sim.host('server').tcp('b').listen(80);
+			r2 = sim.host('server').tcp('c').bind(80);
+		});
+		const tr = sim.run();
+		expect(r1).toBe(false);
+		expect(r2).toBe(false);
+		expect(errors(tr).map((e) => e.errno)).toEqual(['EACCES', 'EADDRINUSE']);
+	});
+
+	it('listen() without a port autobinds an odd ephemeral port on Linux', () => {
+		const sim = pair();
+		sim.at(0, () => sim.host('client').tcp('l').listen());
+		sim.run();
+		const p = sim.socket('l').localPort;
+		expect(p % 2).toBe(1);
+		expect(p).toBeGreaterThanOrEqual(32768);
+	});
+});

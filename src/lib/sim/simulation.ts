@@ -1,0 +1,391 @@
+/**
+ * The `Simulation` class: the engine contract of .notes/engine-api.md.
+ *
+ * Everything happens in virtual time (ms). `sim.at(t, fn)` schedules a user action; `run()`
+ * processes the event queue in (time, insertion order) and returns the {@link Trace}.
+ * Same scenario + same seed ⇒ identical trace (all randomness comes from one seeded
+ * {@link Rng}, forked per purpose: `isn:<host>`, `ports:tcp:<host>`, `loss`).
+ *
+ * @module
+ */
+
+import { EventQueue, type EventTarget } from './clock';
+import { SimError } from './errors';
+import { Host, Network, Router, type NatConfig, type FirewallConfig, type SimCore, type TcpPacket } from './network';
+import type { OsPresetId } from './os';
+import { createRng, type Rng } from './prng';
+import type { TcpSocket } from './tcp';
+import type { HostInfo, SocketAddress, TcpFlag, TcpState, Trace, TraceEvent } from './trace';
+import { checkIp, checkPort, flagsFromList, F_ACK } from './wire';
+
+/** Options for `new Simulation(…)`. */
+export interface SimulationOptions {
+	/** PRNG seed, a 32-bit integer (reduced with `>>> 0`). */
+	seed: number;
+	/**
+	 * Record the full trace (default true). With `false` only ErrorEvents are recorded and
+	 * sockets that reach CLOSED are forgotten (`sim.socket(id)` no longer finds them) — for
+	 * benchmarks.
+	 */
+	record?: boolean;
+}
+
+/** Options for {@link Simulation.addHost}. */
+export interface HostOptions {
+	/** Unique node name. */
+	name: string;
+	/** IPv4 address, dotted quad. */
+	ip: string;
+	/** OS preset id; default `'linux'`. */
+	os?: OsPresetId;
+	/** May bind ports below 1024; default false. */
+	root?: boolean;
+	/**
+	 * A host without a TCP stack: packets to it are recorded and never answered. Use it as a
+	 * scripted peer with {@link Simulation.inject}. Default false.
+	 */
+	scripted?: boolean;
+}
+
+/** Options for {@link Simulation.addRouter}. */
+export interface RouterOptions {
+	name: string;
+	/** One IPv4 address per interface. */
+	ips: string[];
+}
+
+/** Options for {@link Simulation.addLink}. */
+export interface LinkOptions {
+	/** One-way latency in ms (default 1). */
+	latencyMs?: number;
+	/** Probability 0..1 that a packet is lost on this link (default 0), drawn from the seeded PRNG. */
+	loss?: number;
+}
+
+/** Options for {@link Simulation.run}. */
+export interface RunOptions {
+	/** Stop after processing every event at or before this virtual time (ms); default: until the queue is empty. */
+	until?: number;
+}
+
+/** Argument of {@link Simulation.dropNext}. */
+export interface DropSpec {
+	/** Name of the sending host or router. */
+	from: string;
+	/** Name of the destination host; omitted = any destination. */
+	to?: string;
+}
+
+/** Argument of {@link Simulation.inject}: a raw TCP segment from a scripted peer (no TCB). */
+export interface InjectSpec {
+	/** Host the segment is sent from (its links are used). */
+	from: string;
+	/** Destination host name (informative; routing uses `dst.ip`). */
+	to?: string;
+	proto: 'TCP';
+	src: SocketAddress;
+	dst: SocketAddress;
+	flags: TcpFlag[];
+	/** SEG.SEQ (unsigned 32-bit). */
+	seq: number;
+	/** SEG.ACK (unsigned 32-bit), used when flags include ACK. Default 0. */
+	ack?: number;
+	/** Payload bytes, default 0. */
+	len?: number;
+	/** Advertised window, default 65535. */
+	wnd?: number;
+	payload?: string;
+	/** IP TTL, default 64. */
+	ttl?: number;
+}
+
+/** One row of {@link Simulation.sockets}. */
+export interface SocketSnapshot {
+	id: string;
+	host: string;
+	proto: 'TCP';
+	state: TcpState;
+	local: SocketAddress;
+	remote: SocketAddress;
+	rcvNxt?: number;
+	sndNxt?: number;
+	sndUna?: number;
+	iss?: number;
+	irs?: number;
+	/** Bytes received and not yet read by the application. */
+	unread: number;
+	/** For accepted/half-open children: the listener's id. */
+	listener?: string;
+}
+
+const EV_USER = 1;
+
+/**
+ * A deterministic network simulation (see module doc and .notes/engine-api.md).
+ *
+ * Programming errors throw {@link SimError}; simulated network failures are ErrorEvents.
+ */
+export class Simulation implements SimCore, EventTarget {
+	/** The seed given to the constructor. */
+	readonly seed: number;
+	/** @internal */ readonly queue = new EventQueue();
+	/** @internal */ readonly rng: Rng;
+	/** @internal */ readonly record: boolean;
+	/** @internal recorded events, in order. */
+	readonly events: TraceEvent[] = [];
+	/** @internal */ readonly network: Network;
+	private packetId = 0;
+	private socketsById = new Map<string, TcpSocket>();
+	private hostInfos: HostInfo[] = [];
+
+	/**
+	 * @param opts.seed - 32-bit integer seed.
+	 * @throws SimError if the seed is not a finite number.
+	 */
+	constructor(opts: SimulationOptions) {
+		if (!opts || typeof opts.seed !== 'number' || !Number.isFinite(opts.seed)) {
+			throw new SimError(`Simulation needs a numeric seed (got ${JSON.stringify(opts?.seed)}).`, 'seed');
+		}
+		this.seed = opts.seed >>> 0;
+		this.rng = createRng(this.seed);
+		this.record = opts.record ?? true;
+		this.network = new Network(this);
+	}
+
+	/** Current virtual time, ms. */
+	get now(): number {
+		return this.queue.now;
+	}
+
+	// ----- SimCore (internal) -----
+	/** @internal */
+	nextPacketId(): number {
+		return ++this.packetId;
+	}
+	/** @internal */
+	registerSocket(s: TcpSocket): void {
+		if (this.socketsById.has(s.id)) throw new SimError(`A socket with id "${s.id}" already exists.`, 'id');
+		this.socketsById.set(s.id, s);
+	}
+	/** @internal */
+	forgetSocket(s: TcpSocket): void {
+		if (this.socketsById.get(s.id) === s) this.socketsById.delete(s.id);
+		s.host.forget(s);
+	}
+
+	// ----- topology -----
+
+	/**
+	 * Add an end host.
+	 * @throws SimError for a duplicate name or IP, an invalid IP, or an unknown OS preset.
+	 */
+	addHost(opts: HostOptions): Host {
+		if (!opts || typeof opts.name !== 'string' || opts.name === '') {
+			throw new SimError('addHost needs a non-empty name.', 'name');
+		}
+		const h = new Host(this.network, this, opts);
+		this.network.addNode(h);
+		this.hostInfos.push({ name: h.name, ip: h.ip, os: h.os, role: 'host' });
+		return h;
+	}
+
+	/**
+	 * Add a router (forwards packets, decrements TTL; NAT/firewall hook slots).
+	 * @throws SimError for a duplicate name or IP, or invalid IPs.
+	 */
+	addRouter(opts: RouterOptions): Router {
+		if (!opts || typeof opts.name !== 'string' || opts.name === '') {
+			throw new SimError('addRouter needs a non-empty name.', 'name');
+		}
+		const r = new Router(this.network, opts.name, opts.ips);
+		this.network.addNode(r);
+		this.hostInfos.push({ name: r.name, ip: r.ipList[0], os: 'router', role: 'router' });
+		return r;
+	}
+
+	/**
+	 * Join two nodes with a bidirectional link. Routing uses the lowest total latency.
+	 * @throws SimError for unknown nodes, duplicate links, negative latency, loss outside 0..1.
+	 */
+	addLink(a: string, b: string, opts: LinkOptions = {}): void {
+		this.network.addLink(this.node(a), this.node(b), opts.latencyMs ?? 1, opts.loss ?? 0);
+	}
+
+	/**
+	 * Configure NAT on a router. Not implemented in this engine build: the NAT helper installs a
+	 * {@link NatHook} in `router.nat`. @throws SimError.
+	 */
+	setNat(router: string, _cfg: NatConfig): void {
+		this.router(router);
+		throw new SimError(`NAT is not available in this engine build (router ${router}).`, 'nat');
+	}
+
+	/**
+	 * Configure a firewall on a router. Not implemented in this engine build: the firewall
+	 * helper installs a {@link FirewallHook} in `router.firewall`. @throws SimError.
+	 */
+	setFirewall(router: string, _cfg: FirewallConfig): void {
+		this.router(router);
+		throw new SimError(`Firewalls are not available in this engine build (router ${router}).`, 'firewall');
+	}
+
+	private node(name: string): Host | Router {
+		const n = this.network.nodes.get(name);
+		if (n === undefined) throw new SimError(`Unknown host or router "${name}".`, 'host');
+		return n;
+	}
+
+	/** The host named `name`. @throws SimError if there is none. */
+	host(name: string): Host {
+		const n = this.network.nodes.get(name);
+		if (!(n instanceof Host)) throw new SimError(`Unknown host "${name}".`, 'host');
+		return n;
+	}
+
+	/** The router named `name`. @throws SimError if there is none. */
+	router(name: string): Router {
+		const n = this.network.nodes.get(name);
+		if (!(n instanceof Router)) throw new SimError(`Unknown router "${name}".`, 'router');
+		return n;
+	}
+
+	/** Every host and router, in the order added (trace header form). */
+	hosts(): HostInfo[] {
+		return this.hostInfos.map((h) => ({ ...h }));
+	}
+
+	/**
+	 * The socket with this id (e.g. "c1", "web.1", "server#2").
+	 * @throws SimError if no such socket exists (yet).
+	 */
+	socket(id: string): TcpSocket {
+		const s = this.socketsById.get(id);
+		if (s === undefined) throw new SimError(`Unknown socket "${id}".`, 'socket');
+		return s;
+	}
+
+	/** Like {@link Simulation.socket} but returns null instead of throwing. */
+	socketOrNull(id: string): TcpSocket | null {
+		return this.socketsById.get(id) ?? null;
+	}
+
+	/** Snapshot of every TCP socket (including CLOSED ones still registered), by host order then creation order. */
+	sockets(): SocketSnapshot[] {
+		const out: SocketSnapshot[] = [];
+		for (const n of this.network.nodes.values()) if (n instanceof Host) for (const s of n.tcpSockets) out.push(s.snapshot());
+		return out;
+	}
+
+	// ----- time -----
+
+	/**
+	 * Run `fn` at virtual time `t` (ms). Calls scheduled for the same time run in the order
+	 * they were scheduled.
+	 * @throws SimError if `t` is not a finite number or is earlier than `now`.
+	 */
+	at(t: number, fn: () => void): void {
+		if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) {
+			throw new SimError(`Time must be a finite number of ms >= 0 (got ${String(t)}).`, 'time');
+		}
+		if (t < this.queue.now) {
+			throw new SimError(`Time ${t} ms is in the past (now is ${this.queue.now} ms).`, 'time');
+		}
+		if (typeof fn !== 'function') throw new SimError('at(t, fn): fn must be a function.', 'fn');
+		this.queue.push(t, this, EV_USER, fn);
+	}
+
+	/** Run `fn` `dt` ms after now. @throws SimError if `dt` is negative or not finite. */
+	after(dt: number, fn: () => void): void {
+		if (typeof dt !== 'number' || !Number.isFinite(dt) || dt < 0) {
+			throw new SimError(`Delay must be a finite number of ms >= 0 (got ${String(dt)}).`, 'time');
+		}
+		this.at(this.queue.now + dt, fn);
+	}
+
+	/** @internal */
+	onEvent(kind: number, arg: unknown): void {
+		if (kind === EV_USER) (arg as () => void)();
+	}
+
+	/**
+	 * Process events in time order until the queue is empty or the next event is after
+	 * `until`; then the clock stands at `until` (if given). May be called again to continue.
+	 * @returns the trace so far.
+	 * @throws SimError if `until` is before `now`; rethrows SimErrors raised by `at()` callbacks.
+	 */
+	run(opts: RunOptions = {}): Trace {
+		const until = opts.until ?? Infinity;
+		if (typeof until !== 'number' || Number.isNaN(until) || until < this.queue.now) {
+			throw new SimError(`run(until): ${String(until)} is before now (${this.queue.now} ms).`, 'until');
+		}
+		const q = this.queue;
+		while (q.size > 0 && q.peekTime() <= until) q.step();
+		if (until !== Infinity) q.advanceTo(until);
+		return this.trace();
+	}
+
+	/** The trace recorded so far (events array is shared, not copied). */
+	trace(): Trace {
+		return { seed: this.seed, hosts: this.hosts(), events: this.events, end: this.queue.now };
+	}
+
+	// ----- faults and scripted peers -----
+
+	/**
+	 * Lose the next packet that leaves `from` towards `to` (any destination when omitted),
+	 * counted from the moment of the call. Recorded with `arrivedAt: null, dropped: 'lost'`.
+	 * @throws SimError for unknown node names.
+	 */
+	dropNext(spec: DropSpec): void {
+		this.node(spec.from);
+		if (spec.to !== undefined) this.node(spec.to);
+		this.network.dropNext(spec.from, spec.to);
+	}
+
+	/**
+	 * Send a raw TCP segment from a scripted peer, now. No TCB is behind it; the sending host
+	 * will not answer segments that come back to `src.port` with no socket (instead of RST),
+	 * so scripts can play the other side as in packetdrill.
+	 * @throws SimError for unknown hosts, bad addresses, unknown flags or out-of-range numbers.
+	 */
+	inject(spec: InjectSpec): void {
+		const from = this.host(spec.from);
+		if (spec.to !== undefined) this.node(spec.to);
+		if (spec.proto !== 'TCP') throw new SimError(`inject: only proto 'TCP' is supported (got ${String(spec.proto)}).`, 'proto');
+		checkIp(spec.src?.ip, 'src.ip');
+		checkPort(spec.src?.port, 'src.port');
+		checkIp(spec.dst?.ip, 'dst.ip');
+		checkPort(spec.dst?.port, 'dst.port');
+		const u32 = (v: number, field: string): number => {
+			if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+				throw new SimError(`inject: ${field} must be an integer 0..4294967295 (got ${String(v)}).`, field);
+			}
+			return v;
+		};
+		const flags = flagsFromList(spec.flags ?? []);
+		const len = spec.len ?? 0;
+		if (!Number.isInteger(len) || len < 0) throw new SimError(`inject: len must be an integer >= 0 (got ${String(len)}).`, 'len');
+		const wnd = spec.wnd ?? 65535;
+		if (!Number.isInteger(wnd) || wnd < 0 || wnd > 65535) throw new SimError(`inject: wnd must be 0..65535 (got ${String(wnd)}).`, 'wnd');
+		const ttl = spec.ttl ?? 64;
+		if (!Number.isInteger(ttl) || ttl < 1 || ttl > 255) throw new SimError(`inject: ttl must be 1..255 (got ${String(ttl)}).`, 'ttl');
+		from.scriptedPorts.add(spec.src.port);
+		const pkt: TcpPacket = {
+			proto: 'TCP',
+			srcIp: spec.src.ip,
+			dstIp: spec.dst.ip,
+			ttl,
+			id: 0,
+			sport: spec.src.port,
+			dport: spec.dst.port,
+			flags,
+			seq: u32(spec.seq, 'seq'),
+			ack: flags & F_ACK ? u32(spec.ack ?? 0, 'ack') : 0,
+			len,
+			wnd,
+			payload: spec.payload,
+			retransmission: false
+		};
+		this.network.transmit(pkt, from);
+	}
+}
