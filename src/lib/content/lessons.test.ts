@@ -70,3 +70,10 @@ describe('extractToc', () => {
 		]);
 	});
 });
+
+describe('extractToc with underscores', () => {
+	it('keeps underscores inside code spans and words, drops emphasis markers', () => {
+		const toc = extractToc('## Tuning `tcp_tw_reuse`\n\n## An _emphasised_ word and **bold**\n');
+		expect(toc.map((t) => t.id)).toEqual(['tuning-tcp_tw_reuse', 'an-emphasised-word-and-bold']);
+	});
+});

@@ -69,6 +69,21 @@ export function splitFrontmatter(file: string, text: string): { data: Record<str
 	return { data: data as Record<string, unknown>, body: text.slice(m[0].length) };
 }
 
+/** The plain text of a Markdown heading: code spans kept verbatim, links and emphasis markers removed. */
+function headingText(md: string): string {
+	return md
+		.split(/(`[^`]*`)/)
+		.map((part, i) =>
+			i % 2 === 1
+				? part.slice(1, -1)
+				: part
+						.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+						.replace(/\*+/g, '')
+						.replace(/(^|[^\w])_+(?=\w)|(?<=\w)_+(?=[^\w]|$)/g, '$1')
+		)
+		.join('');
+}
+
 /** Headings `##` and `###` outside code fences, with the ids rehype-slug will give them. */
 export function extractToc(body: string): TocEntry[] {
 	const slugger = new GithubSlugger();
@@ -80,7 +95,7 @@ export function extractToc(body: string): TocEntry[] {
 		const m = /^(#{1,6})\s+(.+?)\s*#*\s*$/.exec(line);
 		if (!m) continue;
 		// rehype-slug slugs every heading in order, so count all depths to keep ids in step.
-		const text = m[2].replace(/`([^`]*)`/g, '$1').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[*_]/g, '');
+		const text = headingText(m[2]);
 		const id = slugger.slug(text);
 		if (m[1].length === 2 || m[1].length === 3) toc.push({ depth: m[1].length as 2 | 3, text, id });
 	}
