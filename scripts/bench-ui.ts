@@ -8,7 +8,7 @@
  */
 import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const PORT = 4199;
@@ -44,12 +44,14 @@ await home.close();
 let worst = 0;
 for (const path of ['/', ...slugs]) {
 	const page = await browser.newPage();
-	const bodies: Promise<Buffer>[] = [];
-	page.on('response', (r) => {
-		if (r.request().resourceType() === 'script' || r.url().endsWith('.js')) bodies.push(r.body().catch(() => Buffer.alloc(0)));
+	const files = new Set<string>();
+	page.on('request', (r) => {
+		const url = new URL(r.url());
+		if (url.origin === base && url.pathname.endsWith('.js')) files.add(url.pathname);
 	});
 	await page.goto(base + path, { waitUntil: 'networkidle' });
-	const all = await Promise.all(bodies);
+	// Sizes from the built files themselves (what a gzip-serving host would send).
+	const all = [...files].map((f) => readFileSync(`build${f}`));
 	const raw = all.reduce((n, b) => n + b.length, 0);
 	const gz = all.reduce((n, b) => n + gzipSync(b, { level: 6 }).length, 0);
 	worst = Math.max(worst, path === '/' ? 0 : gz);
@@ -63,20 +65,18 @@ const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 await page.goto(`${base}/lab/port-map`, { waitUntil: 'networkidle' });
 await page.getByRole('button', { name: /Start/ }).click();
 await page.waitForTimeout(1000);
-const frames: number[] = await page.evaluate(
-	() =>
-		new Promise<number[]>((resolve) => {
-			const out: number[] = [];
-			let last = performance.now();
-			const tick = (now: number) => {
-				out.push(now - last);
-				last = now;
-				if (out.length < 300) requestAnimationFrame(tick);
-				else resolve(out);
-			};
-			requestAnimationFrame(tick);
-		})
-);
+// A string, not a function: tsx would wrap a function with helpers the page does not have.
+const frames: number[] = await page.evaluate(`new Promise((resolve) => {
+	const out = [];
+	let last = performance.now();
+	const tick = (now) => {
+		out.push(now - last);
+		last = now;
+		if (out.length < 300) requestAnimationFrame(tick);
+		else resolve(out);
+	};
+	requestAnimationFrame(tick);
+})`);
 const inUse = await page.locator('canvas[data-frames]').first().getAttribute('data-frame-avg');
 frames.sort((a, b) => a - b);
 const pct = (p: number) => frames[Math.min(frames.length - 1, Math.floor((p / 100) * frames.length))];

@@ -6,10 +6,16 @@
  * regardless of JavaScript engine (no reliance on `Array.prototype.sort` stability or on
  * object identity).
  *
- * The queue is a binary min-heap over pooled entry objects, so scheduling on the hot path
- * (one entry per packet delivery or timer) allocates nothing once the pool is warm.
- * Targets are long-lived objects with an `onEvent` method (hosts, TCBs, the simulation),
- * so no closure is created per event.
+ * Storage: most events are scheduled a fixed delay after "now" — a link latency, an RTO, the
+ * TIME-WAIT length — so the queue keeps a few FIFO *lanes*, one per delay in use: events pushed
+ * with the same delay arrive in (time, sequence) order, so each lane is sorted by construction and
+ * costs O(1) per push and pop. Everything else (user actions at arbitrary times, or when all lanes
+ * are busy with other delays) goes to a binary min-heap. `step()` takes the smallest
+ * (time, sequence) among the heap top and the lane heads, so the firing order is exactly that of
+ * a single priority queue. Entry objects are pooled, so scheduling on the hot path (one entry
+ * per packet delivery or timer) allocates nothing once the pool is warm. Targets are long-lived
+ * objects with an `onEvent` method (hosts, TCBs, the simulation), so no closure is created per
+ * event.
  *
  * @module
  */
@@ -34,21 +40,46 @@ interface Entry {
 	arg: unknown;
 }
 
+/** A FIFO of entries pushed with the same delay (hence sorted by (time, seq)). */
+interface Lane {
+	/** Delay (time − now at push) of the entries in this lane; reassigned when the lane is empty. */
+	delay: number;
+	/** Slots `head .. tail-1` hold the pending entries (slots outside are stale). */
+	items: Entry[];
+	head: number;
+	tail: number;
+}
+
+/** Most lanes kept; further distinct delays use the heap. */
+const MAX_LANES = 12;
+
+/** (time, seq) order: true when `a` fires before `b`. */
+function before(a: Entry, b: Entry): boolean {
+	return a.time < b.time || (a.time === b.time && a.seq < b.seq);
+}
+
 /**
- * Binary min-heap keyed on (time ms, insertion sequence).
+ * Priority queue of timed events keyed on (time ms, insertion sequence): FIFO lanes per delay
+ * plus a binary min-heap (see the module doc).
  *
  * `now` is the time of the event being (or last) processed, in ms of virtual time.
  */
 export class EventQueue {
 	private heap: Entry[] = [];
 	private pool: Entry[] = [];
+	private lanes: Lane[] = [];
+	/** The non-empty lanes (any order); `step()` compares only their heads. */
+	private active: Lane[] = [];
+	/** Lane used by the previous push (most pushes repeat the same delay). */
+	private hint: Lane | null = null;
+	private count = 0;
 	private seq = 0;
 	/** Virtual time in ms of the event most recently popped (or set by {@link advanceTo}). */
 	now = 0;
 
 	/** Number of pending events. */
 	get size(): number {
-		return this.heap.length;
+		return this.count;
 	}
 
 	/**
@@ -57,12 +88,57 @@ export class EventQueue {
 	 * after everything already scheduled for that instant).
 	 */
 	push(time: number, target: EventTarget, kind: number, arg: unknown): void {
-		const e = this.pool.length > 0 ? (this.pool.pop() as Entry) : ({} as Entry);
-		e.time = time < this.now ? this.now : time;
+		const now = this.now;
+		const e = this.pool.length > 0 ? (this.pool.pop() as Entry) : ({ time: 0, seq: 0, target: null, kind: 0, arg: null } as Entry);
+		if (time < now) time = now;
+		e.time = time;
 		e.seq = this.seq++;
 		e.target = target;
 		e.kind = kind;
 		e.arg = arg;
+		this.count++;
+		// Lane with this delay, else an empty lane to reassign, else a new lane, else the heap.
+		const d = time - now;
+		let lane = this.hint;
+		if (lane === null || lane.delay !== d) {
+			lane = null;
+			const lanes = this.lanes;
+			let free: Lane | null = null;
+			for (let i = 0; i < lanes.length; i++) {
+				const l = lanes[i];
+				if (l.delay === d) {
+					lane = l;
+					break;
+				}
+				if (free === null && l.head === l.tail) free = l;
+			}
+			if (lane === null) {
+				if (free !== null) {
+					lane = free;
+					lane.delay = d;
+				} else if (lanes.length < MAX_LANES) {
+					lane = { delay: d, items: [], head: 0, tail: 0 };
+					lanes.push(lane);
+				} else {
+					this.heapPush(e);
+					return;
+				}
+			}
+			this.hint = lane;
+		}
+		if (lane.head === lane.tail) {
+			this.active.push(lane);
+		} else if (lane.items[lane.tail - 1].time > time) {
+			// A lane stays sorted only if `time` is not before its last entry (float rounding guard).
+			this.heapPush(e);
+			return;
+		}
+		if (lane.tail < lane.items.length) lane.items[lane.tail] = e;
+		else lane.items.push(e);
+		lane.tail++;
+	}
+
+	private heapPush(e: Entry): void {
 		const h = this.heap;
 		let i = h.length;
 		h.push(e);
@@ -77,9 +153,30 @@ export class EventQueue {
 		h[i] = e;
 	}
 
+	/** Where the earliest pending entry is: index into `active`, or -1 for the heap top. */
+	private minLane(): number {
+		const h = this.heap;
+		let best: Entry | null = h.length > 0 ? h[0] : null;
+		let where = -1;
+		const lanes = this.active;
+		for (let i = 0; i < lanes.length; i++) {
+			const l = lanes[i];
+			const e = l.items[l.head];
+			if (best === null || before(e, best)) {
+				best = e;
+				where = i;
+			}
+		}
+		return where;
+	}
+
 	/** Time (ms) of the earliest pending event, or `Infinity` when the queue is empty. */
 	peekTime(): number {
-		return this.heap.length > 0 ? this.heap[0].time : Infinity;
+		if (this.count === 0) return Infinity;
+		const w = this.minLane();
+		if (w < 0) return this.heap[0].time;
+		const l = this.active[w];
+		return l.items[l.head].time;
 	}
 
 	/**
@@ -87,8 +184,49 @@ export class EventQueue {
 	 * @returns false when the queue was empty.
 	 */
 	step(): boolean {
+		if (this.count === 0) return false;
+		this.dispatch(this.take(this.minLane()));
+		return true;
+	}
+
+	/**
+	 * Dispatch events in order while the earliest is at or before `until` (ms). Same as
+	 * `while (size > 0 && peekTime() <= until) step()`, finding the minimum once per event.
+	 */
+	runUntil(until: number): void {
+		while (this.count > 0) {
+			const w = this.minLane();
+			let t: number;
+			if (w < 0) t = this.heap[0].time;
+			else {
+				const l = this.active[w];
+				t = l.items[l.head].time;
+			}
+			if (t > until) return;
+			this.dispatch(this.take(w));
+		}
+	}
+
+	/** Remove the head of active lane `w` (or the heap top when `w < 0`). */
+	private take(w: number): Entry {
+		this.count--;
+		if (w >= 0) {
+			const act = this.active;
+			const l = act[w];
+			const e = l.items[l.head++];
+			if (l.head === l.tail) {
+				l.head = 0;
+				l.tail = 0;
+				const last = act.pop() as Lane;
+				if (w < act.length) act[w] = last;
+			} else if (l.head >= 4096 && l.head * 2 >= l.tail) {
+				l.items.copyWithin(0, l.head, l.tail);
+				l.tail -= l.head;
+				l.head = 0;
+			}
+			return e;
+		}
 		const h = this.heap;
-		if (h.length === 0) return false;
 		const top = h[0];
 		const last = h.pop() as Entry;
 		if (h.length > 0) {
@@ -112,6 +250,10 @@ export class EventQueue {
 			}
 			h[i] = last;
 		}
+		return top;
+	}
+
+	private dispatch(top: Entry): void {
 		this.now = top.time;
 		const target = top.target as EventTarget;
 		const kind = top.kind;
@@ -120,7 +262,6 @@ export class EventQueue {
 		top.arg = null;
 		this.pool.push(top);
 		target.onEvent(kind, arg, top.time);
-		return true;
 	}
 
 	/** Move the clock forward to `time` ms without firing anything (no-op if `time <= now`). */

@@ -28,6 +28,12 @@
  *   Accepted sockets inherit the listener's setting.
  * - `sim.after(dtMs, fn)`, `sim.trace()`, `sim.socketOrNull(id)`, `sock.snapshot()`,
  *   `sock.state`, `host.sockets()`.
+ * - `addHost({ …, ephemeral: [low, high] })` (scenario `range=`); `host.udp(id)` returns a
+ *   {@link UdpSocket} (`bind`, `connect`, `sendTo`, `send`, `reply`, `close`; see udp.ts);
+ *   `sim.udpSocket(id)`, `sim.udpSockets()`; `host.ping()` / `host.traceroute()` (icmp.ts);
+ *   `sim.setNat()` returns the {@link Nat}, `sim.forwardPort(router, { proto, publicPort, to })`;
+ *   `sim.setFirewall()` returns the {@link Firewall} (nat.ts, firewall.ts, iface.ts for
+ *   inside/outside).
  *
  * @module
  */
@@ -58,6 +64,14 @@ export type {
 } from './network';
 export { TcpSocket, TCP_TUNING } from './tcp';
 export type { TcpSocketOptions, BindOptions } from './tcp';
+export { UdpSocket, MAX_UDP_PAYLOAD } from './udp';
+export type { UdpSocketSnapshot } from './udp';
+export { ICMP, ICMP_TOOLS } from './icmp';
+export type { PingOptions, PingInfo, TracerouteOptions, TracerouteInfo } from './icmp';
+export { Nat, CONNTRACK_TIMEOUTS } from './nat';
+export type { NatOptions, PortForward } from './nat';
+export { Firewall, ruleMatches } from './firewall';
+export type { FirewallOptions } from './firewall';
 export { SimError } from './errors';
 export { EventQueue } from './clock';
 export { createRng } from './prng';

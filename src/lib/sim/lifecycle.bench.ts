@@ -38,7 +38,7 @@ export function benchLifecycles(n: number): { lifecyclesPerSec: number; ms: numb
 			// handshake completes at +2 ms (1 ms each way)
 			sim.at(start + 3, () => {
 				c.send(1024);
-				const child = server.conns.get(80)?.get(((10 << 24) + 1) * 65536 + c.localPort) as TcpSocket;
+				const child = server.lookup(80, '10.0.0.1', c.localPort) as TcpSocket;
 				child.send(1024);
 				sim.at(start + 6, () => {
 					c.close();

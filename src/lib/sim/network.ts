@@ -37,6 +37,17 @@ import type {
 } from './trace';
 import { TcpSocket, type TcpSocketOptions } from './tcp';
 import { tcpInput } from './tcp-input';
+import { createUdpSocket, udpInput, type UdpHostState, type UdpSocket } from './udp';
+import {
+	icmpInput,
+	startPing,
+	startTraceroute,
+	type IcmpHostState,
+	type PingInfo,
+	type PingOptions,
+	type TracerouteInfo,
+	type TracerouteOptions
+} from './icmp';
 import { F_ACK, flagsToList, parseIp, checkIp } from './wire';
 
 // ---------------------------------------------------------------------------------------------
@@ -89,7 +100,11 @@ export interface IcmpPacket extends IpCommon {
 	code: number;
 	identifier?: number;
 	sequence?: number;
-	quoted?: { proto: Protocol; src: SocketAddress; dst: SocketAddress };
+	/**
+	 * For errors (types 3, 11): the offending packet's 5-tuple. When the quoted packet is an
+	 * ICMP echo, ports are 0 and `identifier`/`sequence` are the echo's.
+	 */
+	quoted?: { proto: Protocol; src: SocketAddress; dst: SocketAddress; identifier?: number; sequence?: number };
 }
 
 /** Any packet the network carries, tagged by `proto`. */
@@ -113,11 +128,22 @@ export interface NatHook {
 	 * @param t - virtual time (ms) at which the packet reaches the router.
 	 */
 	translate(pkt: Packet, fromNode: string, toNode: string, t: number): Packet | null;
+	/**
+	 * Optional: a packet addressed to one of the router's own addresses (a NAT public address)
+	 * arrived from `fromNode` at `t`. Return the packet translated to an inside destination (the
+	 * network forwards it on, decrementing TTL and running the firewall after translation),
+	 * `null` to drop it (`dropped: 'nat'`), or `'local'` to deliver it to the router itself.
+	 */
+	inbound?(pkt: Packet, fromNode: string, t: number): Packet | null | 'local';
 }
 
 /** Firewall hook slot on a router. Return false to drop (recorded as `dropped: 'firewall'`). */
 export interface FirewallHook {
-	/** Same arguments as {@link NatHook.translate}. Runs before NAT on the way in. */
+	/**
+	 * Same arguments as {@link NatHook.translate}. At a router the packet passes through, runs
+	 * before {@link NatHook.translate}; for a packet addressed to a NAT public address, runs after
+	 * {@link NatHook.inbound} has translated it (so it always sees inside addresses).
+	 */
 	filter(pkt: Packet, fromNode: string, toNode: string, t: number): boolean;
 }
 
@@ -162,6 +188,8 @@ export interface SimCore {
 	forgetSocket(s: TcpSocket): void;
 	/** Root PRNG, forked per purpose. */
 	readonly rng: Rng;
+	/** Register a non-TCP socket id (UDP, tools) in the shared id namespace (throws SimError on duplicates). */
+	registerOtherSocket?(id: string, s: UdpSocket): void;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -216,28 +244,46 @@ export class Host extends NodeBase {
 	readonly tcpSockets: TcpSocket[] = [];
 	/** @internal listeners by local port. */
 	readonly listeners = new Map<number, TcpSocket>();
-	/** @internal connections by local port, then by (remote ip, remote port) key. */
-	readonly conns = new Map<number, Map<number, TcpSocket>>();
+	/**
+	 * @internal connections by local port: the socket itself while the port carries one
+	 * connection (the usual case for an ephemeral port), else a map by (remote ip, remote port)
+	 * key ({@link Host.key}). Use {@link Host.lookup}.
+	 */
+	readonly conns = new Map<number, TcpSocket | Map<number, TcpSocket>>();
 	/** @internal local TCP ports from which this host injected scripted segments. */
 	readonly scriptedPorts = new Set<number>();
 	/** @internal counter for auto socket ids `<host>#<n>`. */
 	nextSocketNumber = 1;
+	/** @internal UDP sockets and port table (udp.ts), created on first use. */
+	udpState?: UdpHostState;
+	/** @internal ICMP echo identifiers and tools (icmp.ts), created on first use. */
+	icmpState?: IcmpHostState;
 
 	/** @internal use `Simulation.addHost`. */
 	constructor(
 		net: Network,
 		core: SimCore,
-		opts: { name: string; ip: string; os?: OsPresetId; root?: boolean; scripted?: boolean }
+		opts: { name: string; ip: string; os?: OsPresetId; root?: boolean; scripted?: boolean; ephemeral?: [number, number] }
 	) {
 		super(opts.name, net);
 		checkIp(opts.ip, 'ip');
 		this.ip = opts.ip;
 		this.os = opts.os ?? 'linux';
+		let preset: OsPreset;
 		try {
-			this.preset = getPreset(this.os);
+			preset = getPreset(this.os);
 		} catch (e) {
 			throw new SimError((e as Error).message, 'os');
 		}
+		if (opts.ephemeral !== undefined) {
+			// `range=LOW-HIGH` / net.ipv4.ip_local_port_range: same preset, another ephemeral range.
+			const r = opts.ephemeral;
+			if (!Array.isArray(r) || r.length !== 2 || !Number.isInteger(r[0]) || !Number.isInteger(r[1]) || r[0] < 1 || r[1] > 65535 || r[0] > r[1]) {
+				throw new SimError(`Host ${opts.name}: ephemeral range must be [low, high] with integers 1 <= low <= high <= 65535 (got ${JSON.stringify(r)}).`, 'ephemeral');
+			}
+			preset = Object.freeze({ ...preset, ephemeral: [r[0], r[1]] as [number, number] });
+		}
+		this.preset = preset;
 		this.root = opts.root ?? false;
 		this.scripted = opts.scripted ?? false;
 		this.core = core;
@@ -269,19 +315,32 @@ export class Host extends NodeBase {
 		return s;
 	}
 
-	/** UDP sockets are provided by the UDP helper. @throws SimError until then. */
-	udp(id?: string): never {
-		throw new SimError(`UDP is not available in this engine build (socket ${id ?? '?'}).`, 'proto');
+	/**
+	 * Create a UDP socket on this host (socket(AF_INET, SOCK_DGRAM)); it has no port until
+	 * `bind()`, `connect()` or the first `sendTo()` (see udp.ts).
+	 * @param id - unique socket id in the trace; default `"<host>#<n>"`.
+	 * @throws SimError if the id is already used.
+	 */
+	udp(id?: string): UdpSocket {
+		return createUdpSocket(this, id);
 	}
 
-	/** ICMP echo (ping) is provided by the ICMP helper. @throws SimError until then. */
-	ping(_ip: string, _opts?: { count?: number; intervalMs?: number }): never {
-		throw new SimError('ping is not available in this engine build.', 'proto');
+	/**
+	 * ping: send `count` ICMP Echo Requests `intervalMs` apart, starting now (see icmp.ts).
+	 * @returns the tool's id (`<host>#ping<n>`) and its echo identifier.
+	 * @throws SimError for an invalid IP, count (1-10000) or interval (> 0 ms).
+	 */
+	ping(ip: string, opts?: PingOptions): PingInfo {
+		return startPing(this, ip, opts);
 	}
 
-	/** traceroute is provided by the ICMP helper. @throws SimError until then. */
-	traceroute(_ip: string, _opts?: { style?: 'unix' | 'windows'; maxHops?: number }): never {
-		throw new SimError('traceroute is not available in this engine build.', 'proto');
+	/**
+	 * traceroute (`style: 'unix'`, UDP probes to 33434+) or Windows tracert (`'windows'`, ICMP
+	 * echo probes), starting now; TTL 1, 2, … up to `maxHops` (30), `probes` (3) per hop.
+	 * @throws SimError for an invalid IP, style, maxHops (1-255), probes (1-10) or waitMs.
+	 */
+	traceroute(ip: string, opts?: TracerouteOptions): TracerouteInfo {
+		return startTraceroute(this, ip, opts);
 	}
 
 	/**
@@ -290,6 +349,8 @@ export class Host extends NodeBase {
 	 * Accepted sockets share their listener's port (Linux `__inet_inherit_port`).
 	 */
 	portsInUse(proto: Protocol = 'TCP'): number[] {
+		if (proto === 'UDP') return [...(this.udpState?.byPort.keys() ?? [])].sort((a, b) => a - b);
+		if (proto === 'ICMP') return [...(this.icmpState?.byId.keys() ?? [])].sort((a, b) => a - b);
 		if (proto !== 'TCP') return [];
 		const set = new Set<number>();
 		for (const s of this.tcpSockets) if (s.holdsPort()) set.add(s.localPort);
@@ -308,16 +369,24 @@ export class Host extends NodeBase {
 
 	/** @internal find the connection socket for a 4-tuple (local ip is implied). */
 	lookup(localPort: number, remoteIp: string, remotePort: number): TcpSocket | undefined {
-		const m = this.conns.get(localPort);
-		if (m === undefined) return undefined;
-		return m.get(ipNum(remoteIp) * 65536 + remotePort);
+		const v = this.conns.get(localPort);
+		if (v === undefined) return undefined;
+		if (v instanceof Map) return v.get(ipNum(remoteIp) * 65536 + remotePort);
+		return v.remotePort === remotePort && (v.remoteIp === remoteIp || ipNum(v.remoteIp) === ipNum(remoteIp)) ? v : undefined;
 	}
 
 	/** @internal */
 	addConn(s: TcpSocket): void {
-		let m = this.conns.get(s.localPort);
-		if (m === undefined) {
-			m = new Map();
+		const v = this.conns.get(s.localPort);
+		if (v === undefined) {
+			this.conns.set(s.localPort, s);
+			return;
+		}
+		if (v === s) return;
+		let m: Map<number, TcpSocket>;
+		if (v instanceof Map) m = v;
+		else {
+			m = new Map([[ipNum(v.remoteIp) * 65536 + v.remotePort, v]]);
 			this.conns.set(s.localPort, m);
 		}
 		const k = ipNum(s.remoteIp) * 65536 + s.remotePort;
@@ -332,6 +401,10 @@ export class Host extends NodeBase {
 	removeConn(s: TcpSocket): void {
 		const m = this.conns.get(s.localPort);
 		if (m === undefined) return;
+		if (!(m instanceof Map)) {
+			if (m === s) this.conns.delete(s.localPort);
+			return;
+		}
 		const k = ipNum(s.remoteIp) * 65536 + s.remotePort;
 		if (m.get(k) === s) {
 			m.delete(k);
@@ -379,18 +452,25 @@ export class Host extends NodeBase {
 	receive(pkt: Packet): void {
 		if (this.scripted) return;
 		if (pkt.proto === 'TCP') tcpInput(this, pkt);
-		// UDP / ICMP: handled by later helpers (hook point).
-		else this.onOtherPacket?.(pkt);
+		else if (this.onOtherPacket) this.onOtherPacket(pkt);
+		else if (pkt.proto === 'UDP') udpInput(this, pkt);
+		else icmpInput(this, pkt);
 	}
 
-	/** Hook for the UDP/ICMP helper: called for non-TCP packets addressed to this host. */
+	/** Optional override: when set, called for non-TCP packets instead of the built-in UDP/ICMP input. */
 	onOtherPacket?: (pkt: UdpPacket | IcmpPacket) => void;
 
 	/** @internal record a port allocation or release. */
-	portEvent(action: 'allocate' | 'release', port: number, via: 'connect' | 'bind' | 'autobind', socket: string): void {
+	portEvent(
+		action: 'allocate' | 'release',
+		port: number,
+		via: 'connect' | 'bind' | 'autobind' | 'send',
+		socket: string,
+		proto: Protocol = 'TCP'
+	): void {
 		const c = this.core;
 		if (!c.record) return;
-		c.events.push({ kind: 'port', t: c.queue.now, host: this.name, proto: 'TCP', action, port, via, socket });
+		c.events.push({ kind: 'port', t: c.queue.now, host: this.name, proto, action, port, via, socket });
 	}
 
 	/** @internal record a failed socket call (always recorded, even with record:false). */
@@ -419,8 +499,11 @@ export class Router extends NodeBase {
 	nat?: NatHook;
 	/** Firewall hook slot (set by the firewall helper / `sim.setFirewall`). */
 	firewall?: FirewallHook;
-	/** Called when a packet's TTL reaches 0 here (ICMP Time Exceeded hook, RFC 792 type 11). */
-	onTtlExceeded?: (pkt: Packet, t: number) => void;
+	/**
+	 * Called when a packet's TTL reaches 0 here (ICMP Time Exceeded hook, RFC 792 type 11), with
+	 * the time it reached the router and the neighbour it came from (decides the ingress interface).
+	 */
+	onTtlExceeded?: (pkt: Packet, t: number, from?: NetNode) => void;
 	/** Called for packets addressed to one of the router's own IPs. */
 	onLocalPacket?: (pkt: Packet) => void;
 
@@ -476,6 +559,16 @@ export function ipNum(ip: string): number {
 		ipCache.set(ip, v);
 	}
 	return v;
+}
+
+/** Addresses of a packet as the trace's `translated` field shows them (ICMP: port 0, echo identifier). */
+function packetAddresses(p: Packet): NonNullable<SegmentEvent['translated']> {
+	if (p.proto === 'ICMP') {
+		const a: NonNullable<SegmentEvent['translated']> = { src: { ip: p.srcIp, port: 0 }, dst: { ip: p.dstIp, port: 0 } };
+		if (p.identifier !== undefined) a.identifier = p.identifier;
+		return a;
+	}
+	return { src: { ip: p.srcIp, port: p.sport }, dst: { ip: p.dstIp, port: p.dport } };
 }
 
 /** A pending `dropNext` request. */
@@ -641,44 +734,83 @@ export class Network {
 				}
 				if (forced) {
 					dropped = 'lost';
-				} else if (!r.slow) {
+				} else if (!r.slow && !(dstNode instanceof Router && dstNode.nat?.inbound !== undefined)) {
 					arrivedAt = t + r.latency;
 				} else {
 					let at = t;
 					let prevNode: NetNode = from;
 					let p: Packet | null = pkt;
-					for (let i = 0; i < r.links.length && p !== null; i++) {
-						const l = r.links[i];
-						if (l.loss > 0 && this.lossRng.next() < l.loss) {
-							dropped = 'lost';
+					let rt: Route = r;
+					// Leg 1: to the destination node. When that is a router whose NAT translates the
+					// packet back to an inside address (NatHook.inbound), further legs carry it inside.
+					for (let leg = 0; leg < 4 && p !== null; leg++) {
+						const legStart = prevNode;
+						for (let i = 0; i < rt.links.length && p !== null; i++) {
+							const l = rt.links[i];
+							if (l.loss > 0 && this.lossRng.next() < l.loss) {
+								dropped = 'lost';
+								p = null;
+								break;
+							}
+							at += l.latencyMs;
+							const node = rt.nodes[i];
+							if (i < rt.nodes.length - 1 && node instanceof Router) {
+								const next = rt.nodes[i + 1];
+								p.ttl -= 1;
+								if (p.ttl <= 0) {
+									dropped = 'ttl';
+									node.onTtlExceeded?.(p, at, prevNode);
+									p = null;
+									break;
+								}
+								if (node.firewall && !node.firewall.filter(p, prevNode.name, next.name, at)) {
+									dropped = 'firewall';
+									p = null;
+									break;
+								}
+								if (node.nat) {
+									p = node.nat.translate(p, prevNode.name, next.name, at);
+									if (p === null) {
+										dropped = 'nat';
+										break;
+									}
+								}
+							}
+							prevNode = node;
+						}
+						const last = rt.nodes[rt.nodes.length - 1];
+						if (p === null || !(last instanceof Router) || last.nat?.inbound === undefined) break;
+						const before = rt.nodes.length > 1 ? rt.nodes[rt.nodes.length - 2] : legStart;
+						const res = last.nat.inbound(p, before.name, at);
+						if (res === 'local') break;
+						if (res === null) {
+							dropped = 'nat';
 							p = null;
 							break;
 						}
-						at += l.latencyMs;
-						const node = r.nodes[i];
-						if (i < r.nodes.length - 1 && node instanceof Router) {
-							const next = r.nodes[i + 1];
-							p.ttl -= 1;
-							if (p.ttl <= 0) {
-								dropped = 'ttl';
-								node.onTtlExceeded?.(p, at);
-								p = null;
-								break;
-							}
-							if (node.firewall && !node.firewall.filter(p, prevNode.name, next.name, at)) {
-								dropped = 'firewall';
-								p = null;
-								break;
-							}
-							if (node.nat) {
-								p = node.nat.translate(p, prevNode.name, next.name, at);
-								if (p === null) {
-									dropped = 'nat';
-									break;
-								}
-							}
+						const inner = this.byIp.get(res.dstIp);
+						const r2 = inner === undefined || inner === last ? null : this.route(last, inner);
+						if (r2 === null) {
+							dropped = 'no-route';
+							p = null;
+							break;
 						}
-						prevNode = node;
+						// The NAT router forwards the translated packet: TTL, then its firewall.
+						res.ttl -= 1;
+						if (res.ttl <= 0) {
+							dropped = 'ttl';
+							last.onTtlExceeded?.(res, at, before);
+							p = null;
+							break;
+						}
+						if (last.firewall && !last.firewall.filter(res, before.name, r2.nodes[0].name, at)) {
+							dropped = 'firewall';
+							p = null;
+							break;
+						}
+						p = res;
+						rt = r2;
+						prevNode = last;
 					}
 					finalPkt = p;
 					if (p !== null) arrivedAt = at;
@@ -692,11 +824,20 @@ export class Network {
 		if (arrivedAt !== null && finalPkt !== null) {
 			// NAT may have re-addressed the packet: deliver to the owner of the final dst IP.
 			const target = finalPkt === pkt ? dstNode : this.byIp.get(finalPkt.dstIp);
+			if (ev !== null && finalPkt !== pkt) {
+				ev.to = target ? target.name : null;
+				ev.translated = packetAddresses(finalPkt);
+			}
 			if (target !== undefined) core.queue.push(arrivedAt, target, EV_DELIVER, finalPkt);
 		}
 	}
 
-	private recordPacket(pkt: Packet, from: NetNode, dstNode: NetNode | undefined, t: number): { arrivedAt: number | null; dropped?: SegmentEvent['dropped'] } {
+	private recordPacket(
+		pkt: Packet,
+		from: NetNode,
+		dstNode: NetNode | undefined,
+		t: number
+	): { arrivedAt: number | null; dropped?: SegmentEvent['dropped']; to: string | null; translated?: SegmentEvent['translated'] } {
 		const to = dstNode ? dstNode.name : null;
 		if (pkt.proto === 'TCP') {
 			const ev: SegmentEvent = {

@@ -23,10 +23,14 @@
  *   i.e. no TIME-WAIT recycling towards non-loopback peers).
  *
  * Cost: choosing a port is O(log₃₂ n) — a handful of word operations — whatever the occupancy,
- * yet returns exactly the port the kernel's linear scan would return. Each destination that has
- * connections owns a pair of hierarchical bitmaps (one per port parity) marking the ports
- * unusable for it; ports held by bind() are merged into every destination's bitmaps (bind is
- * rare). `src/lib/sim/ports.property.test.ts` proves equality with a literal linear-scan model.
+ * yet returns exactly the port the kernel's linear scan would return. Each destination that
+ * connect() has been asked for owns a pair of hierarchical bitmaps (one per port parity) marking
+ * the ports unusable for it; ports held by bind() are merged into every destination's bitmaps
+ * (bind is rare). Destinations that only ever reach the table through
+ * {@link PortTable.attachTuple} (accepted connections, bind()+connect()) get no bitmaps: they are
+ * built on the first connect() towards them, from the registered tuples, so a server accepting
+ * many peers pays one small map entry per connection, not a range-sized bitmap copy.
+ * `src/lib/sim/ports.property.test.ts` proves equality with a literal linear-scan model.
  *
  * One table serves one local IP address: tuples are keyed by (local port, remote IP, remote
  * port); `localIp` only feeds the Linux per-destination hash.
@@ -356,10 +360,13 @@ function scanParity(set: ParitySet, lo: number, size: number, s: number): { r: n
 	return { r: 2 * kr + c, j: (kr - ks + cnt) % cnt };
 }
 
-/** Per-destination bookkeeping: ports unusable for it (bind-owned ∪ tuple to it). */
+/**
+ * Per-destination bookkeeping for connect(): ports unusable for it (bind-owned ∪ tuple to it).
+ * Created lazily by connect(); from then on it tracks every in-range tuple to the destination.
+ */
 interface DestState {
 	set: ParitySet;
-	/** Number of tuples (live + TIME-WAIT) to this destination. */
+	/** Number of tuples (live + TIME-WAIT) to this destination on ports inside the range. */
 	count: number;
 	/** Cached {@link linuxPortOffset} result for `hashLocalIp` (hashing is the dominant fixed cost). */
 	hashLocalIp?: string;
@@ -375,9 +382,51 @@ interface PortEntry {
 	 * releaseBind() while tuples remain (inherited by accepted children / their TIME-WAIT).
 	 */
 	bindOwned: boolean;
-	/** Tuples keyed by `remoteIp|remotePort`. */
-	tuples: Map<string, TupleInfo>;
+	/** Number of tuples on the port (live + TIME-WAIT). */
+	size: number;
+	/** Live tuples on the port. */
 	live: number;
+	/**
+	 * First tuple, stored inline (most ports carry exactly one): its destination key
+	 * ({@link PortTable} `dkey`), or -1 when the slot is empty; `s0` its state.
+	 */
+	k0: number;
+	s0: number;
+	/** Further tuples: destination key → state; null until a second tuple arrives. */
+	more: Map<number, number> | null;
+}
+
+/** Tuple states inside a {@link PortEntry}. */
+const ST_LIVE = 0;
+const ST_TW = 1;
+
+/** State of the tuple `key` on `e`, or -1. */
+function tupleGet(e: PortEntry, key: number): number {
+	if (e.k0 === key) return e.s0;
+	if (e.more === null) return -1;
+	const v = e.more.get(key);
+	return v === undefined ? -1 : v;
+}
+
+function tupleSet(e: PortEntry, key: number, st: number): void {
+	if (e.k0 === key) e.s0 = st;
+	else (e.more as Map<number, number>).set(key, st);
+}
+
+function tupleAdd(e: PortEntry, key: number, st: number): void {
+	if (e.k0 === -1) {
+		e.k0 = key;
+		e.s0 = st;
+	} else {
+		(e.more ??= new Map()).set(key, st);
+	}
+	e.size++;
+}
+
+function tupleDelete(e: PortEntry, key: number): void {
+	if (e.k0 === key) e.k0 = -1;
+	else (e.more as Map<number, number>).delete(key);
+	e.size--;
 }
 
 /**
@@ -420,10 +469,6 @@ class DensePortMap {
 	}
 }
 
-function destKey(remoteIp: string, remotePort: number): string {
-	return `${remoteIp}|${remotePort}`;
-}
-
 function isPort(p: unknown, min: number): p is number {
 	return typeof p === 'number' && Number.isInteger(p) && p >= min && p <= 65535;
 }
@@ -462,7 +507,13 @@ export class PortTable {
 	/** Destinations whose `count` dropped to 0 but whose state is kept for reuse. */
 	private emptyDests = 0;
 	private tuples = 0;
-	private readonly dests = new Map<string, DestState>();
+	/** Destination states, keyed by {@link PortTable.dkey}; only destinations connect() was asked for. */
+	private readonly dests = new Map<number, DestState>();
+	/** In-range tuples whose destination has no DestState (attached by attachTuple). */
+	private untracked = 0;
+	/** Interned remote IPs: string → small id (keys stay small integers), and back. */
+	private readonly ipIds = new Map<string, number>();
+	private readonly ipById: string[] = [];
 	/** In-range indices whose bind bucket belongs to bind(): the base of every DestState. */
 	private readonly bindSet: ParitySet;
 	/** In-range indices with any occupant (bound or any tuple): autobind candidates are clear bits. */
@@ -537,9 +588,9 @@ export class PortTable {
 		if (typeof localIp !== 'string' || localIp === '') {
 			throw new SimError(`connect: localIp must be a non-empty string, got ${JSON.stringify(localIp)}`, 'localIp');
 		}
-		const key = destKey(remoteIp, remotePort);
-		const dest = this.dests.get(key);
-		const set = dest?.set ?? this.bindSet;
+		const key = this.dkey(remoteIp, remotePort);
+		const dest = this.dests.get(key) ?? this.makeDest(key);
+		const set = dest.set;
 		let idx: number;
 		switch (this.algorithm) {
 			case 'linux':
@@ -564,11 +615,11 @@ export class PortTable {
 			};
 		}
 		const port = this.low + idx;
-		const d = this.addTuple(port, remoteIp, remotePort, 'live');
+		this.addTuple(port, key);
 		if (h !== undefined) {
-			d.hashLocalIp = h.localIp;
-			d.hashIndex = h.index;
-			d.hashHi = h.hi;
+			dest.hashLocalIp = h.localIp;
+			dest.hashIndex = h.index;
+			dest.hashHi = h.hi;
 		}
 		return { ok: true, port };
 	}
@@ -591,7 +642,7 @@ export class PortTable {
 	 */
 	private pickLinux(
 		set: ParitySet,
-		dest: DestState | undefined,
+		dest: DestState,
 		localIp: string,
 		remoteIp: string,
 		remotePort: number
@@ -600,7 +651,7 @@ export class PortTable {
 		const remaining = n > 1 ? n & ~1 : n;
 		let index: number;
 		let hi: number;
-		if (dest && dest.hashLocalIp === localIp) {
+		if (dest.hashLocalIp === localIp) {
 			index = dest.hashIndex!;
 			hi = dest.hashHi!;
 		} else {
@@ -679,11 +730,11 @@ export class PortTable {
 			if (e.live > 0) {
 				return { ok: false, errno: 'EADDRINUSE', message: `bind(${port}): port in use by ${e.live} connection(s)` };
 			}
-			if (e.tuples.size > 0 && !reuseAddr) {
+			if (e.size > 0 && !reuseAddr) {
 				return {
 					ok: false,
 					errno: 'EADDRINUSE',
-					message: `bind(${port}): port held by ${e.tuples.size} connection(s) in TIME-WAIT (set SO_REUSEADDR)`
+					message: `bind(${port}): port held by ${e.size} connection(s) in TIME-WAIT (set SO_REUSEADDR)`
 				};
 			}
 		}
@@ -774,21 +825,22 @@ export class PortTable {
 		if (!e || !e.bound) {
 			throw new SimError(`attachTuple(${String(port)}): port is not bound; bind it first`, 'port');
 		}
-		const existing = e.tuples.get(destKey(remoteIp, remotePort));
-		if (existing) {
-			if (existing.state === 'live' || opts.recycleTimeWait !== true) {
+		const key = this.dkey(remoteIp, remotePort);
+		const existing = tupleGet(e, key);
+		if (existing >= 0) {
+			if (existing === ST_LIVE || opts.recycleTimeWait !== true) {
 				return {
 					ok: false,
 					errno: 'EADDRNOTAVAIL',
-					message: `4-tuple :${port} -> ${remoteIp}:${remotePort} already exists (${existing.state})`
+					message: `4-tuple :${port} -> ${remoteIp}:${remotePort} already exists (${existing === ST_LIVE ? 'live' : 'time-wait'})`
 				};
 			}
-			existing.state = 'live';
+			tupleSet(e, key, ST_LIVE);
 			e.live++;
 			this.tw--;
 			return { ok: true, port };
 		}
-		this.addTuple(port, remoteIp, remotePort, 'live');
+		this.addTuple(port, key);
 		return { ok: true, port };
 	}
 
@@ -798,13 +850,15 @@ export class PortTable {
 	 * @throws SimError if the tuple is not registered.
 	 */
 	enterTimeWait(port: number, remoteIp: string, remotePort: number): void {
-		const t = this.ports.get(port)?.tuples.get(destKey(remoteIp, remotePort));
-		if (!t) {
+		const e = this.ports.get(port);
+		const key = this.dkey(remoteIp, remotePort);
+		const st = e === undefined ? -1 : tupleGet(e, key);
+		if (e === undefined || st < 0) {
 			throw new SimError(`enterTimeWait: no connection :${String(port)} -> ${remoteIp}:${String(remotePort)}`, 'port');
 		}
-		if (t.state === 'time-wait') return;
-		t.state = 'time-wait';
-		this.ports.get(port)!.live--;
+		if (st === ST_TW) return;
+		tupleSet(e, key, ST_TW);
+		e.live--;
 		this.tw++;
 	}
 
@@ -815,23 +869,27 @@ export class PortTable {
 	 */
 	releaseTuple(port: number, remoteIp: string, remotePort: number): void {
 		const e = this.ports.get(port);
-		const key = destKey(remoteIp, remotePort);
-		const t = e?.tuples.get(key);
-		if (!e || !t) {
+		const key = this.dkey(remoteIp, remotePort);
+		const st = e === undefined ? -1 : tupleGet(e, key);
+		if (e === undefined || st < 0) {
 			throw new SimError(`releaseTuple: no connection :${String(port)} -> ${remoteIp}:${String(remotePort)}`, 'port');
 		}
-		if (t.state === 'live') e.live--;
+		if (st === ST_LIVE) e.live--;
 		else this.tw--;
 		this.tuples--;
 		const idx = port - this.low;
-		e.tuples.delete(key);
-		const d = this.dests.get(key);
-		if (d) {
-			d.count--;
-			if (idx >= 0 && idx < this.n && !e.bindOwned) d.set.assign(idx, false);
-			// An empty destination's set equals the bind set again; keep it (cheap reuse for the
-			// common connect/close/connect pattern) but sweep when many pile up.
-			if (d.count === 0 && ++this.emptyDests > 256) this.sweepDests();
+		tupleDelete(e, key);
+		if (idx >= 0 && idx < this.n) {
+			const d = this.dests.get(key);
+			if (d !== undefined) {
+				d.count--;
+				if (!e.bindOwned) d.set.assign(idx, false);
+				// An empty destination's set equals the bind set again; keep it (cheap reuse for the
+				// common connect/close/connect pattern) but sweep when many pile up.
+				if (d.count === 0 && ++this.emptyDests > 256) this.sweepDests();
+			} else {
+				this.untracked--;
+			}
 		}
 		this.maybeFree(port, e);
 	}
@@ -847,9 +905,17 @@ export class PortTable {
 	tuplesOn(port: number): TupleInfo[] {
 		const e = this.ports.get(port);
 		if (!e) return [];
-		return [...e.tuples.values()]
-			.map((t) => ({ ...t }))
-			.sort((a, b) =>
+		const out: TupleInfo[] = [];
+		const push = (key: number, st: number): void => {
+			out.push({
+				remoteIp: this.ipById[Math.floor(key / 65536)] as string,
+				remotePort: key % 65536,
+				state: st === ST_LIVE ? 'live' : 'time-wait'
+			});
+		};
+		if (e.k0 !== -1) push(e.k0, e.s0);
+		if (e.more !== null) for (const [k, st] of e.more) push(k, st);
+		return out.sort((a, b) =>
 				a.remoteIp < b.remoteIp ? -1 : a.remoteIp > b.remoteIp ? 1 : a.remotePort - b.remotePort
 			);
 	}
@@ -889,34 +955,69 @@ export class PortTable {
 		}
 	}
 
+	/**
+	 * Destination key: (interned remote IP id) · 65536 + remote port. Ids are handed out in order
+	 * of first appearance, so keys stay small integers for the first 16,384 remote IPs.
+	 */
+	private dkey(remoteIp: string, remotePort: number): number {
+		let id = this.ipIds.get(remoteIp);
+		if (id === undefined) {
+			id = this.ipById.length;
+			this.ipById.push(remoteIp);
+			this.ipIds.set(remoteIp, id);
+		}
+		return id * 65536 + remotePort;
+	}
+
 	private entry(port: number): PortEntry {
 		let e = this.ports.get(port);
 		if (!e) {
-			e = { bound: false, bindOwned: false, tuples: new Map(), live: 0 };
+			e = { bound: false, bindOwned: false, size: 0, live: 0, k0: -1, s0: 0, more: null };
 			this.ports.set(port, e);
 		}
 		return e;
 	}
 
-	private addTuple(port: number, remoteIp: string, remotePort: number, state: 'live'): DestState {
+	/**
+	 * The DestState for `key`, created now (connect() needs it): the bind set plus every in-range
+	 * port already carrying a tuple to `key` (found by a scan, only if such untracked tuples exist).
+	 * Registered as empty when it has no tuple yet.
+	 */
+	private makeDest(key: number): DestState {
+		if (this.emptyDests > 256) this.sweepDests();
+		const d: DestState = { set: this.bindSet.clone(this.n), count: 0 };
+		if (this.untracked > 0) {
+			for (let idx = 0; idx < this.n; idx++) {
+				const e = this.ports.get(this.low + idx);
+				if (e !== undefined && e.size > 0 && tupleGet(e, key) >= 0) {
+					d.count++;
+					d.set.assign(idx, true);
+				}
+			}
+			this.untracked -= d.count;
+		}
+		this.dests.set(key, d);
+		if (d.count === 0) this.emptyDests++;
+		return d;
+	}
+
+	private addTuple(port: number, key: number): void {
 		const e = this.entry(port);
-		const key = destKey(remoteIp, remotePort);
-		e.tuples.set(key, { remoteIp, remotePort, state });
+		tupleAdd(e, key, ST_LIVE);
 		e.live++;
 		this.tuples++;
-		let d = this.dests.get(key);
-		if (!d) {
-			d = { set: this.bindSet.clone(this.n), count: 0 };
-			this.dests.set(key, d);
-		} else if (d.count === 0) {
-			this.emptyDests--;
-		}
-		d.count++;
-
 		const idx = port - this.low;
-		if (idx >= 0 && idx < this.n) d.set.assign(idx, true);
+		if (idx >= 0 && idx < this.n) {
+			const d = this.dests.get(key);
+			if (d !== undefined) {
+				if (d.count === 0) this.emptyDests--;
+				d.count++;
+				d.set.assign(idx, true);
+			} else {
+				this.untracked++;
+			}
+		}
 		this.updateOccupied(port, e);
-		return d;
 	}
 
 	/** Forget destinations without tuples (their sets equal the bind set). */
@@ -927,7 +1028,7 @@ export class PortTable {
 
 	/** Drop the entry once nothing holds the port; clear bind ownership with it. */
 	private maybeFree(port: number, e: PortEntry): void {
-		if (e.bound || e.tuples.size > 0) {
+		if (e.bound || e.size > 0) {
 			this.updateOccupied(port, e);
 			return;
 		}
@@ -946,13 +1047,13 @@ export class PortTable {
 		this.bindSet.assign(idx, owned);
 		const e = this.ports.get(port);
 		for (const [key, d] of this.dests) {
-			d.set.assign(idx, owned || (e?.tuples.has(key) ?? false));
+			d.set.assign(idx, owned || (e !== undefined && tupleGet(e, key) >= 0));
 		}
 	}
 
 	private updateOccupied(port: number, e: PortEntry): void {
 		const idx = port - this.low;
 		if (idx < 0 || idx >= this.n) return;
-		this.occupied.assign(idx, this.ports.has(port) && (e.bound || e.tuples.size > 0));
+		this.occupied.assign(idx, this.ports.has(port) && (e.bound || e.size > 0));
 	}
 }

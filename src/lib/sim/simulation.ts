@@ -14,6 +14,10 @@ import { SimError } from './errors';
 import { Host, Network, Router, type NatConfig, type FirewallConfig, type SimCore, type TcpPacket } from './network';
 import type { OsPresetId } from './os';
 import { createRng, type Rng } from './prng';
+import { Firewall, type FirewallOptions } from './firewall';
+import { installRouterIcmp } from './icmp';
+import { Nat, type NatOptions, type PortForward } from './nat';
+import type { UdpSocket, UdpSocketSnapshot } from './udp';
 import type { TcpSocket } from './tcp';
 import type { HostInfo, SocketAddress, TcpFlag, TcpState, Trace, TraceEvent } from './trace';
 import { checkIp, checkPort, flagsFromList, F_ACK } from './wire';
@@ -45,6 +49,12 @@ export interface HostOptions {
 	 * scripted peer with {@link Simulation.inject}. Default false.
 	 */
 	scripted?: boolean;
+	/**
+	 * Inclusive ephemeral port range `[low, high]` overriding the OS preset's (the scenario's
+	 * `range=LOW-HIGH`, like Linux `net.ipv4.ip_local_port_range`); 1 <= low <= high <= 65535.
+	 * `host.preset.ephemeral` and the host's TCP and UDP port tables use it.
+	 */
+	ephemeral?: [number, number];
 }
 
 /** Options for {@link Simulation.addRouter}. */
@@ -136,6 +146,7 @@ export class Simulation implements SimCore, EventTarget {
 	/** @internal */ readonly network: Network;
 	private packetId = 0;
 	private socketsById = new Map<string, TcpSocket>();
+	private otherById = new Map<string, UdpSocket>();
 	private hostInfos: HostInfo[] = [];
 
 	/**
@@ -164,8 +175,13 @@ export class Simulation implements SimCore, EventTarget {
 	}
 	/** @internal */
 	registerSocket(s: TcpSocket): void {
-		if (this.socketsById.has(s.id)) throw new SimError(`A socket with id "${s.id}" already exists.`, 'id');
+		if (this.socketsById.has(s.id) || this.otherById.has(s.id)) throw new SimError(`A socket with id "${s.id}" already exists.`, 'id');
 		this.socketsById.set(s.id, s);
+	}
+	/** @internal UDP sockets share the id namespace with TCP sockets. */
+	registerOtherSocket(id: string, s: UdpSocket): void {
+		if (this.socketsById.has(id) || this.otherById.has(id)) throw new SimError(`A socket with id "${id}" already exists.`, 'id');
+		this.otherById.set(id, s);
 	}
 	/** @internal */
 	forgetSocket(s: TcpSocket): void {
@@ -199,6 +215,7 @@ export class Simulation implements SimCore, EventTarget {
 		}
 		const r = new Router(this.network, opts.name, opts.ips);
 		this.network.addNode(r);
+		installRouterIcmp(r, this);
 		this.hostInfos.push({ name: r.name, ip: r.ipList[0], os: 'router', role: 'router' });
 		return r;
 	}
@@ -212,21 +229,51 @@ export class Simulation implements SimCore, EventTarget {
 	}
 
 	/**
-	 * Configure NAT on a router. Not implemented in this engine build: the NAT helper installs a
-	 * {@link NatHook} in `router.nat`. @throws SimError.
+	 * Configure NAT (NAPT) on a router (see nat.ts for mappings, filtering and timeouts). The
+	 * public address may be one of the router's interfaces or an extra address, which the router
+	 * then owns. `inside` (optional) lists the interface addresses facing the inside; by default
+	 * every interface except the one owning (or nearest to) the public address. Call before
+	 * `setFirewall` on the same router so the firewall uses the same inside/outside split.
+	 * The router is listed with `role: 'nat'` in the trace header.
+	 * @throws SimError for an unknown router, a router that already has NAT, an invalid config,
+	 *   or a public address owned by another node.
 	 */
-	setNat(router: string, _cfg: NatConfig): void {
-		this.router(router);
-		throw new SimError(`NAT is not available in this engine build (router ${router}).`, 'nat');
+	setNat(router: string, cfg: NatConfig | NatOptions): Nat {
+		const r = this.router(router);
+		if (r.nat) throw new SimError(`Router ${router} already has NAT configured.`, 'nat');
+		const nat = new Nat(r, this, cfg);
+		const owner = this.network.byIp.get(nat.publicIp);
+		if (owner !== undefined && owner !== r) throw new SimError(`NAT public address ${nat.publicIp} is already used by ${owner.name}.`, 'publicIp');
+		if (owner === undefined) this.network.byIp.set(nat.publicIp, r);
+		r.nat = nat;
+		const info = this.hostInfos.find((h) => h.name === router);
+		if (info) info.role = 'nat';
+		return nat;
 	}
 
 	/**
-	 * Configure a firewall on a router. Not implemented in this engine build: the firewall
-	 * helper installs a {@link FirewallHook} in `router.firewall`. @throws SimError.
+	 * Forward a public port of a NAT router to an inside server (static mapping; "port
+	 * forwarding"). Needs `setNat` first.
+	 * @throws SimError for an unknown router, a router without NAT, or an invalid/used port.
 	 */
-	setFirewall(router: string, _cfg: FirewallConfig): void {
-		this.router(router);
-		throw new SimError(`Firewalls are not available in this engine build (router ${router}).`, 'firewall');
+	forwardPort(router: string, fwd: PortForward): void {
+		const r = this.router(router);
+		if (!(r.nat instanceof Nat)) throw new SimError(`forwardPort: router ${router} has no NAT; call setNat first.`, 'nat');
+		r.nat.forward(fwd);
+	}
+
+	/**
+	 * Configure a packet filter on a router (see firewall.ts): `{ mode: 'stateless', rules,
+	 * default? }` (first matching rule wins, default deny) or `{ mode: 'stateful', rules? }`
+	 * (connection tracking). `'in'`/`'out'` are judged by the interface a packet arrives on.
+	 * @throws SimError for an unknown router, a router that already has a firewall, or an invalid config.
+	 */
+	setFirewall(router: string, cfg: FirewallConfig | FirewallOptions): Firewall {
+		const r = this.router(router);
+		if (r.firewall) throw new SimError(`Router ${router} already has a firewall configured.`, 'firewall');
+		const fw = new Firewall(r, cfg as FirewallOptions, r.nat instanceof Nat ? r.nat.publicIp : undefined);
+		r.firewall = fw;
+		return fw;
 	}
 
 	private node(name: string): Host | Router {
@@ -262,6 +309,23 @@ export class Simulation implements SimCore, EventTarget {
 		const s = this.socketsById.get(id);
 		if (s === undefined) throw new SimError(`Unknown socket "${id}".`, 'socket');
 		return s;
+	}
+
+	/**
+	 * The UDP socket with this id (sockets from `host.udp()`, and `<host>#traceroute<n>`).
+	 * @throws SimError if there is none.
+	 */
+	udpSocket(id: string): UdpSocket {
+		const s = this.otherById.get(id);
+		if (s === undefined) throw new SimError(`Unknown UDP socket "${id}".`, 'socket');
+		return s;
+	}
+
+	/** Snapshot of every UDP socket, by host order then creation order. */
+	udpSockets(): UdpSocketSnapshot[] {
+		const out: UdpSocketSnapshot[] = [];
+		for (const n of this.network.nodes.values()) if (n instanceof Host && n.udpState) for (const s of n.udpState.sockets) out.push(s.snapshot());
+		return out;
 	}
 
 	/** Like {@link Simulation.socket} but returns null instead of throwing. */
@@ -319,7 +383,7 @@ export class Simulation implements SimCore, EventTarget {
 			throw new SimError(`run(until): ${String(until)} is before now (${this.queue.now} ms).`, 'until');
 		}
 		const q = this.queue;
-		while (q.size > 0 && q.peekTime() <= until) q.step();
+		q.runUntil(until);
 		if (until !== Infinity) q.advanceTo(until);
 		return this.trace();
 	}

@@ -102,6 +102,13 @@ export function seqAdd(a: number, n: number): number {
 
 const WILDCARD: SocketAddress = { ip: '0.0.0.0', port: 0 };
 
+/** Remote IPs connect() has already validated (parsing a dotted quad costs more than a lookup). */
+const validIps = new Set<string>();
+
+/** Shared, frozen empty queues of TIME-WAIT sockets (see {@link TcpSocket.enterTimeWait}). */
+const NO_RTX: RtxEntry[] = Object.freeze([]) as unknown as RtxEntry[];
+const NO_SEND: SendChunk[] = Object.freeze([]) as unknown as SendChunk[];
+
 /**
  * A TCP socket and its TCB.
  *
@@ -344,7 +351,11 @@ export class TcpSocket implements EventTarget {
 	 * @throws SimError for an invalid IP or port.
 	 */
 	connect(ip: string, port: number): boolean {
-		checkIp(ip);
+		if (!validIps.has(ip)) {
+			checkIp(ip);
+			if (validIps.size >= 4096) validIps.clear();
+			validIps.add(ip);
+		}
 		checkPort(port);
 		const h = this.host;
 		h.callEvent(this.id, 'connect', `${ip}:${port}`);
@@ -576,8 +587,8 @@ export class TcpSocket implements EventTarget {
 		const h = this.host;
 		this.rtoDeadline = -1;
 		this.lingerDeadline = -1;
-		this.rtx.length = 0;
-		this.sendQ.length = 0;
+		if (this.rtx.length !== 0) this.rtx.length = 0;
+		if (this.sendQ.length !== 0) this.sendQ.length = 0;
 		this.unsent = 0;
 		this.ooo = null;
 		this.finPending = false;
@@ -601,7 +612,10 @@ export class TcpSocket implements EventTarget {
 	enterTimeWait(cause: string, from: TcpState = this.state): void {
 		this.setState('TIME-WAIT', cause, from);
 		this.rtoDeadline = -1;
-		this.rtx.length = 0;
+		// TIME-WAIT is entered only after our FIN, i.e. after close(): nothing is ever queued on
+		// this socket again, so drop the queues' storage (a TIME-WAIT socket may live minutes).
+		this.rtx = NO_RTX;
+		if (this.unsent === 0) this.sendQ = NO_SEND;
 		if (this.tupleRegistered) this.host.tcpPorts.enterTimeWait(this.localPort, this.remoteIp, this.remotePort);
 		this.setLinger('tw', this.host.core.queue.now + this.host.preset.timeWaitMs);
 	}

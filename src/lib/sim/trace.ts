@@ -56,7 +56,9 @@ export type SocketErrno =
 	| 'ETIMEDOUT'
 	| 'EHOSTUNREACH'
 	| 'ENOTCONN'
-	| 'EINVAL';
+	| 'EINVAL'
+	/** UDP send() on a socket with no destination (not connected), as Linux returns it. */
+	| 'EDESTADDRREQ';
 
 export type Protocol = 'TCP' | 'UDP' | 'ICMP';
 
@@ -98,6 +100,12 @@ export interface SegmentEvent {
 	retransmission?: boolean;
 	/** Short text payload preview, when the payload was text. */
 	payload?: string;
+	/**
+	 * Added for NAT: the packet's addresses as finally delivered, when a NAT rewrote them on the
+	 * way (`src`/`dst` keep the addresses it was sent with). For ICMP, ports are 0 and
+	 * `identifier` is the echo identifier after translation.
+	 */
+	translated?: { src: SocketAddress; dst: SocketAddress; identifier?: number };
 }
 
 /** A UDP datagram as it left the sender. */
@@ -116,6 +124,12 @@ export interface DatagramEvent {
 	arrivedAt: number | null;
 	dropped?: 'lost' | 'firewall' | 'no-route' | 'ttl' | 'nat';
 	payload?: string;
+	/**
+	 * Added for NAT: the packet's addresses as finally delivered, when a NAT rewrote them on the
+	 * way (`src`/`dst` keep the addresses it was sent with). For ICMP, ports are 0 and
+	 * `identifier` is the echo identifier after translation.
+	 */
+	translated?: { src: SocketAddress; dst: SocketAddress; identifier?: number };
 }
 
 /** An ICMP message as it left the sender (RFC 792). ICMP has no ports. */
@@ -135,10 +149,20 @@ export interface IcmpEvent {
 	identifier?: number;
 	sequence?: number;
 	ttl: number;
-	/** For errors (types 3, 11): the offending datagram's 5-tuple, as carried in the ICMP body. */
-	quoted?: { proto: Protocol; src: SocketAddress; dst: SocketAddress };
+	/**
+	 * For errors (types 3, 11): the offending datagram's 5-tuple, as carried in the ICMP body.
+	 * When the offending packet is an ICMP echo (tracert), ports are 0 and the optional
+	 * `identifier`/`sequence` are the echo's.
+	 */
+	quoted?: { proto: Protocol; src: SocketAddress; dst: SocketAddress; identifier?: number; sequence?: number };
 	arrivedAt: number | null;
 	dropped?: 'lost' | 'firewall' | 'no-route' | 'ttl' | 'nat';
+	/**
+	 * Added for NAT: the packet's addresses as finally delivered, when a NAT rewrote them on the
+	 * way (`src`/`dst` keep the addresses it was sent with). For ICMP, ports are 0 and
+	 * `identifier` is the echo identifier after translation.
+	 */
+	translated?: { src: SocketAddress; dst: SocketAddress; identifier?: number };
 }
 
 /** A TCP socket changed state (one edge of RFC 9293 Figure 5). */
@@ -238,6 +262,18 @@ export interface Trace {
 	events: TraceEvent[];
 	/** ms of virtual time when the run ended. */
 	end: number;
+	/** The links of the topology, in the order they were added (for topology views). */
+	links?: TraceLink[];
+}
+
+/** A link between two named nodes (hosts or routers). */
+export interface TraceLink {
+	a: string;
+	b: string;
+	/** One-way latency, ms of virtual time. */
+	latencyMs: number;
+	/** Loss probability per packet, 0..1. */
+	loss: number;
 }
 
 /** Format a socket address as `ss` does: `10.0.0.1:80`, `0.0.0.0:*` for port 0 peer. */

@@ -37,6 +37,7 @@ export type {
 	HostOsId,
 	RouterDecl,
 	NatDecl,
+	ForwardDecl,
 	FirewallDecl,
 	RuleDecl,
 	LinkDecl

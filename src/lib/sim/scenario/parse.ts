@@ -77,6 +77,17 @@ export interface NatDecl {
 	range: [number, number] | null;
 }
 
+/** `forward ROUTER tcp|udp PUBLICPORT IP:PORT`: a NAT port forward (needs a `nat ROUTER` line). */
+export interface ForwardDecl {
+	line: number;
+	router: string;
+	proto: 'tcp' | 'udp';
+	/** Port on the NAT's public address, 1-65535. */
+	publicPort: number;
+	/** Inside server the port is forwarded to. */
+	to: { ip: string; port: number };
+}
+
 /**
  * One `rule ROUTER allow|deny in|out|any [tcp|udp|icmp|any] [sport=P|LO-HI] [dport=P|LO-HI]` line.
  * Rules are checked in file order; the first that matches decides.
@@ -141,6 +152,8 @@ export type Action =
 	| { kind: 'udp-send'; host: string; as: string | null; ip: string; port: number; len: number; text: string | null }
 	/** `SOCKET send IP:PORT LEN ["text"]` on a UDP socket. */
 	| { kind: 'udp-sendto'; socket: string; ip: string; port: number; len: number; text: string | null }
+	/** `SOCKET reply LEN ["text"]` / `SOCKET reply "text"`: UDP datagram back to the last sender. */
+	| { kind: 'udp-reply'; socket: string; len: number; text: string | null }
 	/** `HOST ping IP [count=N] [interval=DURATION]` */
 	| { kind: 'ping'; host: string; ip: string; count: number; intervalMs: number }
 	/** `HOST traceroute IP [style=unix|windows] [maxhops=N]` */
@@ -180,6 +193,8 @@ export interface Scenario {
 	hosts: HostDecl[];
 	routers: RouterDecl[];
 	nats: NatDecl[];
+	/** `forward` lines (NAT port forwards), in file order. */
+	forwards: ForwardDecl[];
 	firewalls: FirewallDecl[];
 	links: LinkDecl[];
 	/** Timed statements in file order, which is also time order. */
@@ -230,10 +245,10 @@ interface Token {
 /** Keywords that may not be used as host, router or socket names. */
 const RESERVED = new Set([
 	'seed', 'host', 'router', 'nat', 'firewall', 'rule', 'link', 'run', 'drop', 'inject', 'next',
-	'udp', 'tcp', 'icmp', 'any'
+	'udp', 'tcp', 'icmp', 'any', 'forward'
 ]);
 
-const HEADER_KEYWORDS = ['seed', 'host', 'router', 'nat', 'firewall', 'rule', 'link'];
+const HEADER_KEYWORDS = ['seed', 'host', 'router', 'nat', 'forward', 'firewall', 'rule', 'link'];
 
 const NAME_RE = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
@@ -510,6 +525,7 @@ class Parser {
 		hosts: [],
 		routers: [],
 		nats: [],
+		forwards: [],
 		firewalls: [],
 		links: [],
 		steps: [],
@@ -520,6 +536,7 @@ class Parser {
 	private readonly ipOwner = new Map<string, { name: string; line: number }>();
 	private readonly sockets = new Map<string, SocketInfo>();
 	private readonly pendingRules: { node: string; tok: Token; rule: RuleDecl }[] = [];
+	private readonly pendingForwards: { router: string; tok: Token; line: number }[] = [];
 	private firstTimedLine = 0;
 	private lastTime = 0;
 	private lastTimedLine = 0;
@@ -573,6 +590,11 @@ class Parser {
 	}
 
 	finish(): void {
+		for (const f of this.pendingForwards) {
+			if (!this.scenario.nats.some((n) => n.router === f.router)) {
+				new LineErrors(this.errors, f.line).at(f.tok, `"forward ${f.router}" needs a line "nat ${f.router} public=IP" (port forwarding is part of NAT)`);
+			}
+		}
 		// Attach rule lines to their firewalls (rules may be written before or after the firewall line).
 		for (const { node, tok, rule } of this.pendingRules) {
 			const fw = this.scenario.firewalls.find((f) => f.node === node);
@@ -610,6 +632,8 @@ class Parser {
 				return this.router(rest, err, head);
 			case 'nat':
 				return this.nat(rest, err, head);
+			case 'forward':
+				return this.forward(rest, err, head);
 			case 'firewall':
 				return this.firewall(rest, err, head);
 			case 'rule':
@@ -770,6 +794,41 @@ class Parser {
 		}
 		if (pubTok && !this.nodes.get(router)!.ips.includes(publicIp)) this.claimIp(pubTok, publicIp, router, err);
 		this.scenario.nats.push({ line: err.line, router, publicIp, mode, range });
+	}
+
+	private forward(rest: Token[], err: LineErrors, head: Token): void {
+		const usage = '"forward ROUTER tcp|udp PUBLICPORT IP:PORT" (e.g. forward r1 tcp 8080 192.168.1.20:80)';
+		const args = splitArgs(rest, { keys: [], flags: [] }, err, 'forward');
+		const [nodeTok, protoTok, portTok, dstTok, ...extra] = args.positional;
+		if (!nodeTok) {
+			err.at(head, `expected ${usage}`);
+			return;
+		}
+		const router = this.nodeRef(nodeTok, ['router'], err, 'after "forward"');
+		let proto: 'tcp' | 'udp' | null = null;
+		if (protoTok && !protoTok.quoted && (protoTok.text === 'tcp' || protoTok.text === 'udp')) proto = protoTok.text;
+		else err.at(protoTok ?? nodeTok, `expected "tcp" or "udp" after "forward ${nodeTok.text}", got ${protoTok ? show(protoTok) : 'nothing'}; usage: ${usage}`);
+		let publicPort: number | null = null;
+		if (proto !== null) {
+			if (!portTok) err.at(protoTok!, `expected the public port after "forward ${nodeTok.text} ${proto}"; usage: ${usage}`);
+			else {
+				publicPort = parsePort(portTok, `after "forward ${nodeTok.text} ${proto}"`, err);
+				if (publicPort === 0) {
+					err.at(portTok, 'the public port must be 1-65535');
+					publicPort = null;
+				}
+			}
+		}
+		const to = proto !== null && portTok ? this.endpoint(dstTok, err, `forward ${nodeTok.text} ${proto} ${portTok.text}`, portTok) : null;
+		tooMany(extra, 'forward', err, 'nothing after IP:PORT');
+		if (router === null || proto === null || publicPort === null || to === null) return;
+		const dup = this.scenario.forwards.find((f) => f.router === router && f.proto === proto && f.publicPort === publicPort);
+		if (dup) {
+			err.at(portTok!, `${proto} port ${publicPort} of ${router} is already forwarded (line ${dup.line})`);
+			return;
+		}
+		this.scenario.forwards.push({ line: err.line, router, proto, publicPort, to });
+		this.pendingForwards.push({ router, tok: nodeTok, line: err.line });
 	}
 
 	private firewall(rest: Token[], err: LineErrors, head: Token): void {
@@ -1164,7 +1223,7 @@ class Parser {
 	private socketVerb(sock: { name: string; info: SocketInfo }, verb: Token | undefined, toks: Token[], err: LineErrors, subj: Token): Action | null {
 		const { name, info } = sock;
 		const isUdp = info.kind === 'udp';
-		const verbs = isUdp ? 'send IP:PORT LEN, close' : info.kind === 'tcp-bound' ? 'listen, connect, close' : 'send, read, close, abort';
+		const verbs = isUdp ? 'send IP:PORT LEN, reply LEN, close' : info.kind === 'tcp-bound' ? 'listen, connect, close' : 'send, read, close, abort';
 		if (!verb || verb.quoted) {
 			err.at(verb ?? subj, `expected what socket "${name}" does: ${verbs}`);
 			return null;
@@ -1196,6 +1255,14 @@ class Parser {
 				if (!pl) return null;
 				tooMany(pl.rest, 'send', err, 'nothing after the payload');
 				return { kind: 'send', socket: name, len: pl.len, text: pl.text };
+			}
+			case 'reply': {
+				if (!isUdp) return wrongKind('the TCP socket');
+				const args = splitArgs(toks, { keys: [], flags: [] }, err, 'reply');
+				const pl = this.payload(args.positional, err, 'reply', verb, MAX_UDP_BYTES);
+				if (!pl) return null;
+				tooMany(pl.rest, 'reply', err, 'nothing after the payload');
+				return { kind: 'udp-reply', socket: name, len: pl.len, text: pl.text };
 			}
 			case 'read':
 				if (isUdp || info.kind === 'tcp-bound' || info.kind === 'tcp-listener') return wrongKind(isUdp ? 'the UDP socket' : 'the socket');

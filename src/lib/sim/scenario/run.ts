@@ -2,7 +2,7 @@
  * Scenario runner: a parsed {@link Scenario} -> calls on the engine's {@link Simulation} -> a
  * {@link Trace}.
  *
- * Header statements become `addHost` / `addRouter` / `setNat` / `setFirewall` / `addLink` calls;
+ * Header statements become `addHost` / `addRouter` / `setNat` / `forwardPort` / `setFirewall` / `addLink` calls;
  * each timed statement becomes one `sim.at(t, ...)` callback; `run until=` becomes
  * `sim.run({ until })`. Engine programming errors ({@link SimError}: unknown socket, invalid
  * port...) raised by a call are reported as {@link ScenarioError}s on the line that made the call.
@@ -37,6 +37,7 @@ interface AnySocket {
 	close(): unknown;
 	abort(): unknown;
 	sendTo(ip: string, port: number, len: number, text?: string): unknown;
+	reply(len: number, text?: string): unknown;
 }
 
 /** Message of an exception, saying whether it is a scenario mistake or an engine fault. */
@@ -123,6 +124,11 @@ export function runParsedScenario(scenario: Scenario, opts: RunScenarioOptions =
 			sim.setNat(n.router, n.range ? { publicIp: n.publicIp, mode: n.mode, range: [n.range[0], n.range[1]] } : { publicIp: n.publicIp, mode: n.mode })
 		);
 	}
+	for (const f of scenario.forwards ?? []) {
+		guard(f.line, () =>
+			sim.forwardPort(f.router, { proto: f.proto === 'tcp' ? 'TCP' : 'UDP', publicPort: f.publicPort, to: { ip: f.to.ip, port: f.to.port } })
+		);
+	}
 	for (const f of scenario.firewalls) {
 		const cfg: FirewallConfig = f.mode === 'stateful' ? { mode: 'stateful' } : { mode: 'stateless', rules: f.rules.flatMap(toEngineRules) };
 		guard(f.line, () => sim.setFirewall(f.node, cfg));
@@ -203,6 +209,10 @@ export function runParsedScenario(scenario: Scenario, opts: RunScenarioOptions =
 			case 'udp-sendto':
 				if (a.text === null) sock(a.socket).sendTo(a.ip, a.port, a.len);
 				else sock(a.socket).sendTo(a.ip, a.port, a.len, a.text);
+				return;
+			case 'udp-reply':
+				if (a.text === null) sock(a.socket).reply(a.len);
+				else sock(a.socket).reply(a.len, a.text);
 				return;
 			case 'ping':
 				sim.host(a.host).ping(a.ip, { count: a.count, intervalMs: a.intervalMs });

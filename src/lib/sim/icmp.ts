@@ -1,0 +1,485 @@
+/**
+ * ICMP (RFC 792): echo (ping), Time Exceeded from routers, Port Unreachable handling, and the
+ * two traceroute styles.
+ *
+ * - **Echo** (types 8/0): any host (and any router, for its own addresses) answers an Echo
+ *   Request with an Echo Reply carrying the same identifier and sequence number. `ping`
+ *   allocates its identifier like a port, from 1 upwards and never 0, as Linux
+ *   `ping_get_port()` (net/ipv4/ping.c) does for unprivileged ping sockets (a rover shared by
+ *   the host; the simulator keeps one rover per host). Sequence numbers start at 1 (iputils).
+ * - **Time Exceeded** (type 11, code 0): a router that decrements a packet's TTL to 0 drops it
+ *   and sends Time Exceeded from **the address of the interface the packet arrived on** (Linux
+ *   `icmp_send` picks the ingress interface's address by default), quoting the packet's
+ *   5-tuple. No ICMP error is sent about an ICMP error (RFC 1122 §3.2.2).
+ * - **Unix traceroute** (Linux/macOS/BSD): UDP probes, `probes` (3) per hop with TTL 1, 2, …;
+ *   destination port 33434 + probe number (Linux `DEF_START_PORT`, first probe 33434), so each
+ *   probe has its own port; all probes come from one socket with an autobound ephemeral source
+ *   port. One probe at a time: the next leaves when the answer arrives or after 5 s (traceroute
+ *   `-w` default). It stops after the hop whose answer was a Destination Unreachable (the
+ *   destination's Port Unreachable), or at `maxHops` (30).
+ * - **Windows tracert**: ICMP Echo Requests with rising TTL (identifier allocated as for ping,
+ *   sequence numbers counting probes), 3 per hop, 4 s timeout (`tracert -w 4000`); it stops
+ *   after the hop that answered with an Echo Reply.
+ *
+ * Each probe is an ordinary packet event (its `ttl` field is the probe's TTL); each answer or
+ * timeout adds a `call` event on the tool's id (`<host>#traceroute<n>`, `<host>#ping<n>`)
+ * with the hop, the address and the round-trip time, which can also be read from the trace as
+ * reply `arrivedAt` − request `t`.
+ *
+ * Not modelled: ICMP rate limiting (`icmp_ratelimit`, `icmp_msgs_per_sec`), TTL differences
+ * between OSes (every host and router sends with TTL 64), ICMP errors about TCP segments.
+ *
+ * @module
+ */
+
+import type { EventTarget } from './clock';
+import { SimError } from './errors';
+import { interfaceFacing } from './iface';
+import type { Host, IcmpPacket, NetNode, Packet, Router, SimCore, UdpPacket } from './network';
+import { PortTable } from './ports';
+import { createUdpSocket, udpError, UDP_TTL, type UdpSocket } from './udp';
+import { checkIp } from './wire';
+
+/** ICMP message types used by the simulator (RFC 792). */
+export const ICMP = Object.freeze({
+	ECHO_REPLY: 0,
+	DEST_UNREACH: 3,
+	ECHO_REQUEST: 8,
+	TIME_EXCEEDED: 11
+});
+
+/** Timing defaults of the tools, ms of virtual time. */
+export const ICMP_TOOLS = Object.freeze({
+	/** First UDP destination port of Unix traceroute (Linux DEF_START_PORT = 32768 + 666). */
+	tracerouteBasePort: 33434,
+	/** Unix traceroute: wait for an answer before the next probe (`-w 5`). */
+	unixWaitMs: 5000,
+	/** Windows tracert: `-w 4000`. */
+	windowsWaitMs: 4000,
+	/** Default hop limit of both tools. */
+	maxHops: 30,
+	/** Probes per hop of both tools. */
+	probes: 3,
+	/** UDP payload of a Unix traceroute probe: 60-byte packet − 20 IP − 8 UDP. */
+	unixProbeBytes: 32,
+	/** How long ping waits for outstanding replies after its last request (iputils linger, 10 s). */
+	pingLingerMs: 10_000
+});
+
+/** Something that receives echo replies / ICMP errors for an identifier. */
+interface EchoUser {
+	onEchoReply(pkt: IcmpPacket): void;
+	onError(pkt: IcmpPacket): void;
+}
+
+/** Per-host ICMP state (identifier table and the tools using it). @internal */
+export interface IcmpHostState {
+	/** Echo identifiers, 1..65535, handed out sequentially (ping_get_port rover). */
+	ids: PortTable;
+	byId: Map<number, EchoUser>;
+	/** Number of tools started (for ids `<host>#ping<n>`). */
+	tools: number;
+}
+
+function icmpState(host: Host): IcmpHostState {
+	let s = host.icmpState;
+	if (s === undefined) {
+		s = {
+			ids: new PortTable({ range: [1, 65535], algorithm: 'sequential', rng: host.core.rng.fork(`ids:icmp:${host.name}`), unprivilegedStart: 0 }),
+			byId: new Map(),
+			tools: 0
+		};
+		host.icmpState = s;
+	}
+	return s;
+}
+
+/** Allocate an echo identifier (`ping_get_port(sk, 0)`); -1 when all 65535 are in use. */
+function allocId(host: Host, user: EchoUser, owner: string): number {
+	const st = icmpState(host);
+	const r = st.ids.bind(0, { root: true });
+	if (!r.ok) {
+		host.errorEvent(owner, 'socket', 'EADDRINUSE', 'no free ICMP echo identifier');
+		return -1;
+	}
+	st.byId.set(r.port, user);
+	host.portEvent('allocate', r.port, 'send', owner, 'ICMP');
+	return r.port;
+}
+
+function freeId(host: Host, id: number, owner: string): void {
+	const st = icmpState(host);
+	if (!st.byId.has(id)) return;
+	st.byId.delete(id);
+	st.ids.releaseBind(id);
+	host.portEvent('release', id, 'send', owner, 'ICMP');
+}
+
+/** Build and send an ICMP message from `node` (source address `srcIp`). */
+function sendIcmp(node: NetNode, srcIp: string, dstIp: string, fields: Omit<IcmpPacket, 'proto' | 'srcIp' | 'dstIp' | 'ttl' | 'id'> & { ttl?: number }): void {
+	const pkt: IcmpPacket = { proto: 'ICMP', srcIp, dstIp, ttl: fields.ttl ?? UDP_TTL, id: 0, type: fields.type, code: fields.code };
+	if (fields.identifier !== undefined) pkt.identifier = fields.identifier;
+	if (fields.sequence !== undefined) pkt.sequence = fields.sequence;
+	if (fields.quoted !== undefined) pkt.quoted = fields.quoted;
+	node.net.transmit(pkt, node);
+}
+
+/** The 5-tuple an ICMP error quotes for `pkt` (IP header + first 8 bytes, RFC 792). */
+export function quoteOf(pkt: Packet): NonNullable<IcmpPacket['quoted']> {
+	if (pkt.proto === 'ICMP') {
+		const q: NonNullable<IcmpPacket['quoted']> = { proto: 'ICMP', src: { ip: pkt.srcIp, port: 0 }, dst: { ip: pkt.dstIp, port: 0 } };
+		if (pkt.identifier !== undefined) q.identifier = pkt.identifier;
+		if (pkt.sequence !== undefined) q.sequence = pkt.sequence;
+		return q;
+	}
+	return { proto: pkt.proto, src: { ip: pkt.srcIp, port: pkt.sport }, dst: { ip: pkt.dstIp, port: pkt.dport } };
+}
+
+/** True for ICMP error messages (never answered with another ICMP error, RFC 1122 §3.2.2). */
+function isIcmpError(pkt: Packet): boolean {
+	return pkt.proto === 'ICMP' && pkt.type !== ICMP.ECHO_REQUEST && pkt.type !== ICMP.ECHO_REPLY;
+}
+
+/** Answer an Echo Request addressed to `node` (from the address it was sent to). */
+function echoReply(node: NetNode, pkt: IcmpPacket): void {
+	sendIcmp(node, pkt.dstIp, pkt.srcIp, { type: ICMP.ECHO_REPLY, code: 0, identifier: pkt.identifier, sequence: pkt.sequence });
+}
+
+/** @internal An ICMP message addressed to `host` arrived. */
+export function icmpInput(host: Host, pkt: IcmpPacket): void {
+	switch (pkt.type) {
+		case ICMP.ECHO_REQUEST:
+			echoReply(host, pkt);
+			return;
+		case ICMP.ECHO_REPLY:
+			if (pkt.identifier !== undefined) host.icmpState?.byId.get(pkt.identifier)?.onEchoReply(pkt);
+			return;
+		case ICMP.DEST_UNREACH:
+		case ICMP.TIME_EXCEEDED: {
+			const q = pkt.quoted;
+			if (q === undefined) return;
+			if (q.proto === 'UDP') udpError(host, pkt);
+			else if (q.proto === 'ICMP' && q.identifier !== undefined && q.src.ip === host.ip) host.icmpState?.byId.get(q.identifier)?.onError(pkt);
+			// ICMP errors about TCP segments are not modelled (tcp_v4_err).
+			return;
+		}
+	}
+}
+
+const EV_ROUTER_ICMP = 1;
+
+/** Queue target that makes a router send an ICMP message at a later virtual time. */
+class RouterIcmpSender implements EventTarget {
+	constructor(private router: Router) {}
+	onEvent(_kind: number, arg: unknown): void {
+		const a = arg as { src: string; pkt: IcmpPacket };
+		this.router.net.transmit(a.pkt, this.router);
+	}
+}
+
+/**
+ * @internal Give a router its ICMP behaviour: Time Exceeded when a TTL reaches 0, Echo Reply
+ * for pings to its own addresses, Port Unreachable for UDP to its own addresses.
+ */
+export function installRouterIcmp(router: Router, core: SimCore): void {
+	const sender = new RouterIcmpSender(router);
+	router.onTtlExceeded = (pkt: Packet, t: number, from?: NetNode): void => {
+		if (isIcmpError(pkt)) return;
+		const ingress = from ? router.ipList[interfaceFacing(router.ipList, from)] : router.ipList[0];
+		const icmp: IcmpPacket = {
+			proto: 'ICMP',
+			srcIp: ingress,
+			dstIp: pkt.srcIp,
+			ttl: UDP_TTL,
+			id: 0,
+			type: ICMP.TIME_EXCEEDED,
+			code: 0,
+			quoted: quoteOf(pkt)
+		};
+		core.queue.push(t, sender, EV_ROUTER_ICMP, { src: ingress, pkt: icmp });
+	};
+	router.onLocalPacket = (pkt: Packet): void => {
+		if (pkt.proto === 'ICMP') {
+			if (pkt.type === ICMP.ECHO_REQUEST) echoReply(router, pkt);
+		} else if (pkt.proto === 'UDP') {
+			sendIcmp(router, pkt.dstIp, pkt.srcIp, { type: ICMP.DEST_UNREACH, code: 3, quoted: quoteOf(pkt) });
+		}
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// ping
+
+/** Options of `host.ping()`. */
+export interface PingOptions {
+	/** Echo Requests to send, 1..10000 (default 1). */
+	count?: number;
+	/** ms between requests (default 1000, iputils `-i 1`). */
+	intervalMs?: number;
+}
+
+/** What `host.ping()` returns. */
+export interface PingInfo {
+	/** Id used for the tool's `call`/`port` events, e.g. `"laptop#ping1"`. */
+	id: string;
+	/** Echo identifier (0 if none could be allocated). */
+	identifier: number;
+}
+
+const EV_SEND = 1;
+const EV_DONE = 2;
+const EV_TIMEOUT = 3;
+
+class PingSession implements EventTarget, EchoUser {
+	identifier = 0;
+	private sent = new Map<number, number>();
+	private replies = 0;
+	private lastSendAt = 0;
+	private done = false;
+	constructor(
+		private host: Host,
+		readonly id: string,
+		private dstIp: string,
+		private count: number,
+		private intervalMs: number
+	) {}
+
+	start(): void {
+		const h = this.host;
+		h.callEvent(this.id, 'ping', `${this.dstIp} count=${this.count} interval=${this.intervalMs}ms`);
+		this.identifier = allocId(h, this, this.id);
+		if (this.identifier < 0) {
+			this.identifier = 0;
+			return;
+		}
+		const q = h.core.queue;
+		for (let k = 1; k <= this.count; k++) q.push(q.now + (k - 1) * this.intervalMs, this, EV_SEND, k);
+		this.lastSendAt = q.now + (this.count - 1) * this.intervalMs;
+		q.push(this.lastSendAt + ICMP_TOOLS.pingLingerMs, this, EV_DONE, null);
+	}
+
+	onEvent(kind: number, arg: unknown): void {
+		if (this.done) return;
+		if (kind === EV_SEND) {
+			const seq = arg as number;
+			this.sent.set(seq, this.host.core.queue.now);
+			sendIcmp(this.host, this.host.ip, this.dstIp, { type: ICMP.ECHO_REQUEST, code: 0, identifier: this.identifier, sequence: seq });
+		} else if (kind === EV_DONE) this.finish();
+	}
+
+	onEchoReply(pkt: IcmpPacket): void {
+		const sentAt = pkt.sequence !== undefined ? this.sent.get(pkt.sequence) : undefined;
+		if (sentAt === undefined || pkt.srcIp !== this.dstIp) return;
+		this.sent.delete(pkt.sequence!);
+		this.replies++;
+		const now = this.host.core.queue.now;
+		this.host.callEvent(this.id, 'recv', `64 bytes from ${pkt.srcIp}: icmp_seq=${pkt.sequence} ttl=${pkt.ttl} time=${fmtMs(now - sentAt)} ms`);
+		if (this.replies === this.count && now >= this.lastSendAt) this.finish();
+	}
+
+	onError(pkt: IcmpPacket): void {
+		const seq = pkt.quoted?.sequence;
+		if (seq === undefined || !this.sent.has(seq)) return;
+		this.sent.delete(seq);
+		const what = pkt.type === ICMP.TIME_EXCEEDED ? 'Time to live exceeded' : `Destination unreachable (code ${pkt.code})`;
+		this.host.callEvent(this.id, 'recv', `From ${pkt.srcIp} icmp_seq=${seq} ${what}`);
+	}
+
+	private finish(): void {
+		if (this.done) return;
+		this.done = true;
+		if (this.identifier > 0) freeId(this.host, this.identifier, this.id);
+	}
+}
+
+function fmtMs(ms: number): string {
+	return Number.isInteger(ms) ? String(ms) : ms.toFixed(3);
+}
+
+/**
+ * @internal `host.ping(ip, opts)`: schedule `count` Echo Requests `intervalMs` apart, from now.
+ * @throws SimError for an invalid IP, count or interval.
+ */
+export function startPing(host: Host, ip: string, opts: PingOptions = {}): PingInfo {
+	checkIp(ip);
+	const count = opts.count ?? 1;
+	const intervalMs = opts.intervalMs ?? 1000;
+	if (!Number.isInteger(count) || count < 1 || count > 10_000) throw new SimError(`ping: count must be an integer 1-10000 (got ${String(count)}).`, 'count');
+	if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new SimError(`ping: intervalMs must be a number of ms > 0 (got ${String(intervalMs)}).`, 'intervalMs');
+	const st = icmpState(host);
+	const s = new PingSession(host, `${host.name}#ping${++st.tools}`, ip, count, intervalMs);
+	s.start();
+	return { id: s.id, identifier: s.identifier };
+}
+
+// ---------------------------------------------------------------------------------------------
+// traceroute
+
+/** Options of `host.traceroute()`. */
+export interface TracerouteOptions {
+	/** `'unix'` (UDP probes, default) or `'windows'` (tracert: ICMP echo probes). */
+	style?: 'unix' | 'windows';
+	/** Highest TTL tried, 1..255 (default 30). */
+	maxHops?: number;
+	/** Probes per hop, 1..10 (default 3). */
+	probes?: number;
+	/** ms to wait for each answer (default 5000 unix, 4000 windows). */
+	waitMs?: number;
+}
+
+/** What `host.traceroute()` returns. */
+export interface TracerouteInfo {
+	/** Id of the tool's events, e.g. `"laptop#traceroute1"`; for style unix also its UDP socket's id. */
+	id: string;
+	style: 'unix' | 'windows';
+}
+
+class TracerouteSession implements EventTarget, EchoUser {
+	private hop = 1;
+	private inHop = 0;
+	private seq = 0;
+	private outstanding: { seq: number; ttl: number; sentAt: number } | null = null;
+	private reached = false;
+	private done = false;
+	private sock: UdpSocket | null = null;
+	private identifier = 0;
+	private line: string[] = [];
+
+	constructor(
+		private host: Host,
+		readonly id: string,
+		readonly style: 'unix' | 'windows',
+		private dstIp: string,
+		private maxHops: number,
+		private probes: number,
+		private waitMs: number
+	) {}
+
+	start(): void {
+		const h = this.host;
+		h.callEvent(this.id, this.style === 'unix' ? 'traceroute' : 'tracert', `${this.dstIp}, ${this.maxHops} hops max, ${this.probes} probes per hop`);
+		if (this.style === 'unix') {
+			const s = createUdpSocket(h, this.id);
+			s.onIcmpError = (icmp) => this.onError(icmp);
+			if (!s.autobind('send')) return;
+			this.sock = s;
+		} else {
+			this.identifier = allocId(h, this, this.id);
+			if (this.identifier < 0) return;
+		}
+		this.probe();
+	}
+
+	private probe(): void {
+		const h = this.host;
+		const now = h.core.queue.now;
+		const ttl = this.hop;
+		const seq = this.seq++;
+		this.outstanding = { seq, ttl, sentAt: now };
+		if (this.style === 'unix') {
+			const s = this.sock as UdpSocket;
+			const pkt: UdpPacket = {
+				proto: 'UDP',
+				srcIp: h.ip,
+				dstIp: this.dstIp,
+				ttl,
+				id: 0,
+				sport: s.localPort,
+				dport: ICMP_TOOLS.tracerouteBasePort + seq,
+				len: ICMP_TOOLS.unixProbeBytes
+			};
+			h.net.transmit(pkt, h);
+		} else {
+			sendIcmp(h, h.ip, this.dstIp, { type: ICMP.ECHO_REQUEST, code: 0, identifier: this.identifier, sequence: seq + 1, ttl });
+		}
+		h.core.queue.push(now + this.waitMs, this, EV_TIMEOUT, seq);
+	}
+
+	onEvent(kind: number, arg: unknown): void {
+		if (this.done || kind !== EV_TIMEOUT) return;
+		if (this.outstanding === null || this.outstanding.seq !== (arg as number)) return;
+		this.record('*');
+		this.next();
+	}
+
+	private answer(seq: number, from: string, reached: boolean): void {
+		const o = this.outstanding;
+		if (this.done || o === null || o.seq !== seq) return;
+		const rtt = this.host.core.queue.now - o.sentAt;
+		this.record(`${from}  ${fmtMs(rtt)} ms`);
+		if (reached) this.reached = true;
+		this.next();
+	}
+
+	private record(text: string): void {
+		this.line.push(text);
+		this.host.callEvent(this.id, 'probe', `hop ${this.hop} (ttl=${this.hop}) probe ${this.inHop + 1}: ${text}`);
+	}
+
+	private next(): void {
+		this.outstanding = null;
+		this.inHop++;
+		if (this.inHop >= this.probes) {
+			this.host.callEvent(this.id, 'hop', `${String(this.hop).padStart(2)}  ${this.line.join('  ')}`);
+			this.line = [];
+			if (this.reached || this.hop >= this.maxHops) {
+				this.finish();
+				return;
+			}
+			this.hop++;
+			this.inHop = 0;
+		}
+		this.probe();
+	}
+
+	private finish(): void {
+		this.done = true;
+		this.host.callEvent(this.id, 'done', this.reached ? `reached ${this.dstIp} in ${this.hop} hops` : `gave up after ${this.hop} hops`);
+		if (this.sock) {
+			this.sock.release();
+			this.sock.closed = true;
+		}
+		if (this.identifier > 0) freeId(this.host, this.identifier, this.id);
+	}
+
+	/** Unix: ICMP errors quoting our UDP probes; Windows: errors quoting our echo requests. */
+	onError(icmp: IcmpPacket): void {
+		const q = icmp.quoted;
+		if (q === undefined) return;
+		let seq: number;
+		if (this.style === 'unix') {
+			if (q.proto !== 'UDP' || q.dst.ip !== this.dstIp) return;
+			seq = q.dst.port - ICMP_TOOLS.tracerouteBasePort;
+		} else {
+			if (q.proto !== 'ICMP' || q.sequence === undefined) return;
+			seq = q.sequence - 1;
+		}
+		// Unix traceroute stops on any Destination Unreachable (port unreachable = arrived; !H, !N…).
+		this.answer(seq, icmp.srcIp, icmp.type === ICMP.DEST_UNREACH);
+	}
+
+	onEchoReply(pkt: IcmpPacket): void {
+		if (this.style !== 'windows' || pkt.sequence === undefined) return;
+		this.answer(pkt.sequence - 1, pkt.srcIp, true);
+	}
+}
+
+/**
+ * @internal `host.traceroute(ip, opts)`.
+ * @throws SimError for an invalid IP, style, maxHops, probes or waitMs.
+ */
+export function startTraceroute(host: Host, ip: string, opts: TracerouteOptions = {}): TracerouteInfo {
+	checkIp(ip);
+	const style = opts.style ?? 'unix';
+	if (style !== 'unix' && style !== 'windows') throw new SimError(`traceroute: style must be 'unix' or 'windows' (got ${String(style)}).`, 'style');
+	const maxHops = opts.maxHops ?? ICMP_TOOLS.maxHops;
+	if (!Number.isInteger(maxHops) || maxHops < 1 || maxHops > 255) throw new SimError(`traceroute: maxHops must be an integer 1-255 (got ${String(maxHops)}).`, 'maxHops');
+	const probes = opts.probes ?? ICMP_TOOLS.probes;
+	if (!Number.isInteger(probes) || probes < 1 || probes > 10) throw new SimError(`traceroute: probes must be an integer 1-10 (got ${String(probes)}).`, 'probes');
+	const waitMs = opts.waitMs ?? (style === 'unix' ? ICMP_TOOLS.unixWaitMs : ICMP_TOOLS.windowsWaitMs);
+	if (!Number.isFinite(waitMs) || waitMs <= 0) throw new SimError(`traceroute: waitMs must be a number of ms > 0 (got ${String(waitMs)}).`, 'waitMs');
+	const st = icmpState(host);
+	const s = new TracerouteSession(host, `${host.name}#traceroute${++st.tools}`, style, ip, maxHops, probes, waitMs);
+	s.start();
+	return { id: s.id, style };
+}
