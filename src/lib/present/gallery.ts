@@ -55,7 +55,7 @@ export const GALLERY: readonly Demo[] = [
 	{
 		id: 'port-exhaustion',
 		title: 'Port exhaustion',
-		blurb: 'Three ephemeral ports, four connections: the fourth connect() fails with EADDRNOTAVAIL.',
+		blurb: 'Four ephemeral ports, five connections: the fifth connect() fails with EADDRNOTAVAIL.',
 		text: portExhaustion
 	},
 	{

@@ -189,3 +189,23 @@ describe('tracert (Windows, ICMP echo probes)', () => {
 		expect(s.lines[2]).toBe('  1     *        *        *     Request timed out.');
 	});
 });
+
+describe('failed socket calls', () => {
+	it('prints each failed call as strace would, once it has happened', async () => {
+		const { terminalSessions } = await import('./terminal');
+		const a = { ip: '192.168.1.10', port: 0 };
+		const trace = {
+			seed: 1,
+			end: 100,
+			hosts: [{ name: 'laptop', ip: a.ip, os: 'linux', role: 'host' as const }],
+			events: [
+				{ kind: 'call' as const, t: 10, host: 'laptop', socket: 'b', call: 'bind', detail: '0.0.0.0:80' },
+				{ kind: 'error' as const, t: 10, host: 'laptop', socket: 'b', call: 'bind', errno: 'EACCES' as const, message: 'port 80 needs root' }
+			]
+		};
+		expect(terminalSessions(trace, 5)).toEqual([]);
+		const [s] = terminalSessions(trace, 10);
+		expect(s.kind).toBe('strace');
+		expect(s.lines).toEqual(['bind(b, 0.0.0.0:80) = -1 EACCES (Permission denied)']);
+	});
+});

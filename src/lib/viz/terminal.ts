@@ -35,7 +35,7 @@ interface Probe {
 /** One run of ping or traceroute seen in a trace. */
 export interface TerminalSession {
 	host: string;
-	kind: 'ping' | 'traceroute';
+	kind: 'ping' | 'traceroute' | 'strace';
 	style: 'unix' | 'windows';
 	/** The address pinged or traced. */
 	target: string;
@@ -125,7 +125,46 @@ export function terminalSessions(trace: Trace, t: number, opts: TerminalOptions 
 		s.host = g.host;
 		if (g.probes.some(known)) out.push({ start: g.probes[0].ev.t, s });
 	}
+	out.push(...failedCalls(trace, t));
 	return out.sort((a, b) => a.start - b.start).map((x) => x.s);
+}
+
+/** What strerror(3) prints for each errno (glibc wording). */
+export const STRERROR: Record<string, string> = {
+	ECONNREFUSED: 'Connection refused',
+	ECONNRESET: 'Connection reset by peer',
+	EADDRNOTAVAIL: 'Cannot assign requested address',
+	EADDRINUSE: 'Address already in use',
+	EACCES: 'Permission denied',
+	ETIMEDOUT: 'Connection timed out',
+	EHOSTUNREACH: 'No route to host',
+	ENOTCONN: 'Transport endpoint is not connected',
+	EINVAL: 'Invalid argument',
+	EDESTADDRREQ: 'Destination address required'
+};
+
+/**
+ * Socket calls that failed by virtual time `t`, one `strace -e trace=network` session per host,
+ * printed as strace prints a failing system call: `connect(c1, 203.0.113.5:80) = -1 ECONNREFUSED (Connection refused)`.
+ * The arguments are those of the socket's latest call event (listen() stands for its bind(), for example).
+ */
+function failedCalls(trace: Trace, t: number): { start: number; s: TerminalSession }[] {
+	const byHost = new Map<string, { start: number; lines: string[] }>();
+	const lastCall = new Map<string, string>();
+	for (const e of trace.events) {
+		if (e.t > t) break;
+		if (e.kind === 'call') lastCall.set(e.socket, e.detail);
+		if (e.kind !== 'error' || e.call === 'nat') continue;
+		const detail = lastCall.get(e.socket);
+		const args = detail ? `${e.socket}, ${detail}` : e.socket;
+		const entry = byHost.get(e.host) ?? { start: e.t, lines: [] };
+		entry.lines.push(`${e.call}(${args}) = -1 ${e.errno} (${STRERROR[e.errno] ?? e.message})`);
+		byHost.set(e.host, entry);
+	}
+	return [...byHost].map(([host, { start, lines }]) => ({
+		start,
+		s: { host, kind: 'strace' as const, style: 'unix' as const, target: '', command: 'strace -e trace=network ./app', lines, done: false }
+	}));
 }
 
 /** Attach to each probe the reply that answers it. */
