@@ -48,15 +48,13 @@ interface Lane {
 	items: Entry[];
 	head: number;
 	tail: number;
+	/** Time and sequence of the head entry (valid while the lane is non-empty). */
+	t: number;
+	s: number;
 }
 
 /** Most lanes kept; further distinct delays use the heap. */
 const MAX_LANES = 12;
-
-/** (time, seq) order: true when `a` fires before `b`. */
-function before(a: Entry, b: Entry): boolean {
-	return a.time < b.time || (a.time === b.time && a.seq < b.seq);
-}
 
 /**
  * Priority queue of timed events keyed on (time ms, insertion sequence): FIFO lanes per delay
@@ -117,7 +115,7 @@ export class EventQueue {
 					lane = free;
 					lane.delay = d;
 				} else if (lanes.length < MAX_LANES) {
-					lane = { delay: d, items: [], head: 0, tail: 0 };
+					lane = { delay: d, items: [], head: 0, tail: 0, t: 0, s: 0 };
 					lanes.push(lane);
 				} else {
 					this.heapPush(e);
@@ -127,6 +125,8 @@ export class EventQueue {
 			this.hint = lane;
 		}
 		if (lane.head === lane.tail) {
+			lane.t = time;
+			lane.s = e.seq;
 			this.active.push(lane);
 		} else if (lane.items[lane.tail - 1].time > time) {
 			// A lane stays sorted only if `time` is not before its last entry (float rounding guard).
@@ -153,30 +153,45 @@ export class EventQueue {
 		h[i] = e;
 	}
 
-	/** Where the earliest pending entry is: index into `active`, or -1 for the heap top. */
+	/**
+	 * Where the earliest pending entry is: index into `active`, or -1 for the heap top; its time
+	 * is left in `minTime`. Only call with a non-empty queue.
+	 */
 	private minLane(): number {
 		const h = this.heap;
-		let best: Entry | null = h.length > 0 ? h[0] : null;
-		let where = -1;
 		const lanes = this.active;
-		for (let i = 0; i < lanes.length; i++) {
+		let where: number;
+		let bt: number;
+		let bs: number;
+		if (h.length > 0) {
+			where = -1;
+			bt = h[0].time;
+			bs = h[0].seq;
+		} else {
+			where = 0;
+			bt = lanes[0].t;
+			bs = lanes[0].s;
+		}
+		for (let i = where + 1; i < lanes.length; i++) {
 			const l = lanes[i];
-			const e = l.items[l.head];
-			if (best === null || before(e, best)) {
-				best = e;
+			if (l.t < bt || (l.t === bt && l.s < bs)) {
+				bt = l.t;
+				bs = l.s;
 				where = i;
 			}
 		}
+		this.minTime = bt;
 		return where;
 	}
+
+	/** Time of the entry found by the last {@link minLane} call. */
+	private minTime = 0;
 
 	/** Time (ms) of the earliest pending event, or `Infinity` when the queue is empty. */
 	peekTime(): number {
 		if (this.count === 0) return Infinity;
-		const w = this.minLane();
-		if (w < 0) return this.heap[0].time;
-		const l = this.active[w];
-		return l.items[l.head].time;
+		this.minLane();
+		return this.minTime;
 	}
 
 	/**
@@ -196,13 +211,7 @@ export class EventQueue {
 	runUntil(until: number): void {
 		while (this.count > 0) {
 			const w = this.minLane();
-			let t: number;
-			if (w < 0) t = this.heap[0].time;
-			else {
-				const l = this.active[w];
-				t = l.items[l.head].time;
-			}
-			if (t > until) return;
+			if (this.minTime > until) return;
 			this.dispatch(this.take(w));
 		}
 	}
@@ -219,10 +228,15 @@ export class EventQueue {
 				l.tail = 0;
 				const last = act.pop() as Lane;
 				if (w < act.length) act[w] = last;
-			} else if (l.head >= 4096 && l.head * 2 >= l.tail) {
-				l.items.copyWithin(0, l.head, l.tail);
-				l.tail -= l.head;
-				l.head = 0;
+			} else {
+				if (l.head >= 4096 && l.head * 2 >= l.tail) {
+					l.items.copyWithin(0, l.head, l.tail);
+					l.tail -= l.head;
+					l.head = 0;
+				}
+				const n = l.items[l.head];
+				l.t = n.time;
+				l.s = n.seq;
 			}
 			return e;
 		}

@@ -550,14 +550,20 @@ interface Route {
 }
 
 const ipCache = new Map<string, number>();
+/** Last ipNum() argument and result (demultiplexing asks for the same peer again and again). */
+let lastIp = '';
+let lastIpNum = -1;
 /** @internal cached dotted-quad → number (no validation beyond parseIp). */
 export function ipNum(ip: string): number {
+	if (ip === lastIp) return lastIpNum;
 	let v = ipCache.get(ip);
 	if (v === undefined) {
 		v = parseIp(ip);
 		if (ipCache.size > 100_000) ipCache.clear();
 		ipCache.set(ip, v);
 	}
+	lastIp = ip;
+	lastIpNum = v;
 	return v;
 }
 
@@ -606,6 +612,7 @@ export class Network {
 		for (const ip of n.ips) this.byIp.set(ip, n);
 		this.adj.set(n, []);
 		this.routes.clear();
+		this.routeEpoch++;
 	}
 
 	/** @internal */
@@ -625,6 +632,7 @@ export class Network {
 		(this.adj.get(a) as Link[]).push(link);
 		(this.adj.get(b) as Link[]).push(link);
 		this.routes.clear();
+		this.routeEpoch++;
 	}
 
 	/** @internal queue a one-shot loss for the next packet leaving `from` towards `to`. */
@@ -634,6 +642,35 @@ export class Network {
 
 	/** Shortest path (Dijkstra on latency; ties: fewer hops, then lower node index). */
 	route(src: NetNode, dst: NetNode): Route | null {
+		// Two-entry cache in front of the route table: a conversation alternates between the two
+		// directions of one pair, so most packets skip both map lookups.
+		if (this.rcEpoch === this.routeEpoch) {
+			if (this.rcSrc0 === src && this.rcDst0 === dst) return this.rcRoute0;
+			if (this.rcSrc1 === src && this.rcDst1 === dst) return this.rcRoute1;
+		} else {
+			this.rcEpoch = this.routeEpoch;
+			this.rcSrc0 = this.rcSrc1 = this.rcDst0 = this.rcDst1 = null;
+		}
+		const r = this.routeUncached(src, dst);
+		this.rcSrc1 = this.rcSrc0;
+		this.rcDst1 = this.rcDst0;
+		this.rcRoute1 = this.rcRoute0;
+		this.rcSrc0 = src;
+		this.rcDst0 = dst;
+		this.rcRoute0 = r;
+		return r;
+	}
+	/** Incremented whenever the route table is cleared (topology change). */
+	private routeEpoch = 0;
+	private rcEpoch = -1;
+	private rcSrc0: NetNode | null = null;
+	private rcDst0: NetNode | null = null;
+	private rcRoute0: Route | null = null;
+	private rcSrc1: NetNode | null = null;
+	private rcDst1: NetNode | null = null;
+	private rcRoute1: Route | null = null;
+
+	private routeUncached(src: NetNode, dst: NetNode): Route | null {
 		let m = this.routes.get(src);
 		if (m === undefined) {
 			m = new Map();

@@ -23,7 +23,8 @@
  *   i.e. no TIME-WAIT recycling towards non-loopback peers).
  *
  * Cost: choosing a port is O(log₃₂ n) — a handful of word operations — whatever the occupancy,
- * yet returns exactly the port the kernel's linear scan would return. Each destination that
+ * yet returns exactly the port the kernel's linear scan would return (each bitmap also counts its
+ * clear bits, so a parity pass with no usable port, the usual case near exhaustion, costs O(1)). Each destination that
  * connect() has been asked for owns a pair of hierarchical bitmaps (one per port parity) marking
  * the ports unusable for it; ports held by bind() are merged into every destination's bitmaps
  * (bind is rare). Destinations that only ever reach the table through
@@ -174,6 +175,8 @@ function ctz(x: number): number {
  */
 class Bitmap {
 	private readonly levels: Uint32Array[];
+	/** Number of clear bits in `0..n-1` (0 ⇒ every search fails at once). */
+	free: number;
 
 	constructor(
 		readonly n: number,
@@ -181,8 +184,10 @@ class Bitmap {
 	) {
 		if (source) {
 			this.levels = source.levels.map((l) => l.slice());
+			this.free = source.free;
 			return;
 		}
+		this.free = n;
 		this.levels = [];
 		let bits = n;
 		for (;;) {
@@ -206,6 +211,7 @@ class Bitmap {
 	}
 
 	set(i: number): void {
+		if ((this.levels[0]![i >>> 5]! & (1 << (i & 31))) === 0) this.free--;
 		for (let k = 0; k < this.levels.length; k++) {
 			const arr = this.levels[k]!;
 			const w = i >>> 5;
@@ -219,6 +225,7 @@ class Bitmap {
 	}
 
 	clear(i: number): void {
+		if ((this.levels[0]![i >>> 5]! & (1 << (i & 31))) !== 0) this.free++;
 		for (let k = 0; k < this.levels.length; k++) {
 			const arr = this.levels[k]!;
 			const w = i >>> 5;
@@ -232,6 +239,7 @@ class Bitmap {
 
 	/** First clear index ≥ `from`, or -1. */
 	findClear(from: number): number {
+		if (this.free === 0) return -1;
 		if (from < 0) from = 0;
 		if (from >= this.n) return -1;
 		return this.find(0, from);
@@ -499,8 +507,11 @@ export class PortTable {
 
 	private readonly n: number;
 	private readonly rng: Rng;
-	/** Linux `table_perturb`, sparse: missing entries hold {@link linuxPerturbInit}. */
-	private readonly perturb = new Map<number, number>();
+	/**
+	 * Linux `table_perturb` (u32 entries), allocated on the first 'linux' connect(); -1 marks an
+	 * entry never written, which holds {@link linuxPerturbInit}.
+	 */
+	private perturb: Float64Array | null = null;
 	/** Global rover for `'sequential'` (index into the range). */
 	private rover = 0;
 	private readonly ports = new DensePortMap();
@@ -658,7 +669,9 @@ export class PortTable {
 			({ index, hi } = linuxPortOffset(this.secret, localIp, remoteIp, remotePort));
 			this.lastHash = { localIp, index, hi };
 		}
-		const t = this.perturb.get(index) ?? linuxPerturbInit(this.secret, index);
+		const table = this.perturb ?? (this.perturb = new Float64Array(LINUX_TABLE_PERTURB_SIZE).fill(-1));
+		const stored = table[index];
+		const t = stored >= 0 ? stored : linuxPerturbInit(this.secret, index);
 		let offset = ((t + hi) >>> 0) % remaining;
 		offset &= ~1;
 		for (;;) {
@@ -666,7 +679,7 @@ export class PortTable {
 			if (hit) {
 				const i = hit.j * 2;
 				const inc = Math.max(i, this.rng.int(8) * 2) + 2;
-				this.perturb.set(index, (t + inc) >>> 0);
+				table[index] = (t + inc) >>> 0;
 				return hit.r;
 			}
 			offset++;
@@ -960,14 +973,24 @@ export class PortTable {
 	 * of first appearance, so keys stay small integers for the first 16,384 remote IPs.
 	 */
 	private dkey(remoteIp: string, remotePort: number): number {
-		let id = this.ipIds.get(remoteIp);
-		if (id === undefined) {
-			id = this.ipById.length;
-			this.ipById.push(remoteIp);
-			this.ipIds.set(remoteIp, id);
+		let id: number | undefined;
+		if (remoteIp === this.lastIp) id = this.lastIpId;
+		else {
+			id = this.ipIds.get(remoteIp);
+			if (id === undefined) {
+				id = this.ipById.length;
+				this.ipById.push(remoteIp);
+				this.ipIds.set(remoteIp, id);
+			}
+			this.lastIp = remoteIp;
+			this.lastIpId = id;
 		}
 		return id * 65536 + remotePort;
 	}
+
+	/** Last remote IP interned by {@link dkey} and its id (consecutive calls repeat the peer). */
+	private lastIp: string | null = null;
+	private lastIpId = 0;
 
 	private entry(port: number): PortEntry {
 		let e = this.ports.get(port);

@@ -102,8 +102,29 @@ export function seqAdd(a: number, n: number): number {
 
 const WILDCARD: SocketAddress = { ip: '0.0.0.0', port: 0 };
 
+/** Indices into `TcpSocket.num`. */
+const N_ISS = 0;
+const N_SND_UNA = 1;
+const N_SND_NXT = 2;
+const N_SND_WL1 = 3;
+const N_SND_WL2 = 4;
+const N_IRS = 5;
+const N_RCV_NXT = 6;
+const N_FIN_SEQ = 7;
+const N_SRTT = 8;
+const N_RTTVAR = 9;
+
+/** Initial numeric state: everything 0 except SRTT = -1 (no sample yet). */
+function newNumState(): number[] {
+	// The 0.5 makes the literal a packed array of unboxed doubles from the start.
+	const a = [0, 0, 0, 0, 0, 0, 0, 0, -1, 0.5];
+	a[N_RTTVAR] = 0;
+	return a;
+}
+
 /** Remote IPs connect() has already validated (parsing a dotted quad costs more than a lookup). */
 const validIps = new Set<string>();
+let lastValidIp = '0.0.0.0';
 
 /** Shared, frozen empty queues of TIME-WAIT sockets (see {@link TcpSocket.enterTimeWait}). */
 const NO_RTX: RtxEntry[] = Object.freeze([]) as unknown as RtxEntry[];
@@ -152,16 +173,58 @@ export class TcpSocket implements EventTarget {
 	/** @internal the application called close()/abort() (orphaned socket). */
 	appClosed = false;
 
+	/**
+	 * @internal Unboxed numeric state: the 32-bit sequence variables and the RTT estimators, which
+	 * do not fit a small integer, live in one double array (read through the accessors below)
+	 * rather than as ten separately boxed number fields — a TIME-WAIT socket lives for a minute of
+	 * virtual time, so its size matters to the garbage collector. Indices: N_*.
+	 */
+	private readonly num: number[] = newNumState();
 	/** Send sequence variables (RFC 9293 §3.3.1). @internal */
-	iss = 0;
-	/** @internal */ sndUna = 0;
-	/** @internal */ sndNxt = 0;
+	get iss(): number {
+		return this.num[N_ISS];
+	}
+	set iss(v: number) {
+		this.num[N_ISS] = v;
+	}
+	/** @internal */ get sndUna(): number {
+		return this.num[N_SND_UNA];
+	}
+	set sndUna(v: number) {
+		this.num[N_SND_UNA] = v;
+	}
+	/** @internal */ get sndNxt(): number {
+		return this.num[N_SND_NXT];
+	}
+	set sndNxt(v: number) {
+		this.num[N_SND_NXT] = v;
+	}
 	/** @internal */ sndWnd = 0;
-	/** @internal */ sndWl1 = 0;
-	/** @internal */ sndWl2 = 0;
+	/** @internal */ get sndWl1(): number {
+		return this.num[N_SND_WL1];
+	}
+	set sndWl1(v: number) {
+		this.num[N_SND_WL1] = v;
+	}
+	/** @internal */ get sndWl2(): number {
+		return this.num[N_SND_WL2];
+	}
+	set sndWl2(v: number) {
+		this.num[N_SND_WL2] = v;
+	}
 	/** Receive sequence variables. @internal */
-	irs = 0;
-	/** @internal */ rcvNxt = 0;
+	get irs(): number {
+		return this.num[N_IRS];
+	}
+	set irs(v: number) {
+		this.num[N_IRS] = v;
+	}
+	/** @internal */ get rcvNxt(): number {
+		return this.num[N_RCV_NXT];
+	}
+	set rcvNxt(v: number) {
+		this.num[N_RCV_NXT] = v;
+	}
 	/** @internal */ rcvWnd: number = TCP_TUNING.rcvWnd;
 
 	/** @internal retransmission queue, oldest first. */
@@ -173,7 +236,12 @@ export class TcpSocket implements EventTarget {
 	finPending = false;
 	/** @internal our FIN has been sent (its sequence number is finSeq). */
 	finSent = false;
-	/** @internal */ finSeq = 0;
+	/** @internal */ get finSeq(): number {
+		return this.num[N_FIN_SEQ];
+	}
+	set finSeq(v: number) {
+		this.num[N_FIN_SEQ] = v;
+	}
 	/** @internal our FIN has been acknowledged. */
 	finAcked = false;
 	/** @internal CLOSE queued in SYN-RECEIVED until ESTABLISHED (RFC 9293 §3.10.4). */
@@ -192,8 +260,18 @@ export class TcpSocket implements EventTarget {
 
 	/** @internal current RTO, ms. */ rto: number = TCP_TUNING.initialRtoMs;
 	/** @internal consecutive expiries of the retransmission timer. */ retries = 0;
-	/** @internal RFC 6298 SRTT (ms), -1 before the first sample. */ srtt = -1;
-	/** @internal RFC 6298 RTTVAR (ms). */ rttvar = 0;
+	/** @internal RFC 6298 SRTT (ms), -1 before the first sample. */ get srtt(): number {
+		return this.num[N_SRTT];
+	}
+	set srtt(v: number) {
+		this.num[N_SRTT] = v;
+	}
+	/** @internal RFC 6298 RTTVAR (ms). */ get rttvar(): number {
+		return this.num[N_RTTVAR];
+	}
+	set rttvar(v: number) {
+		this.num[N_RTTVAR] = v;
+	}
 	private rtoDeadline = -1;
 	private rtoEventAt = -1;
 	private lingerDeadline = -1;
@@ -351,11 +429,12 @@ export class TcpSocket implements EventTarget {
 	 * @throws SimError for an invalid IP or port.
 	 */
 	connect(ip: string, port: number): boolean {
-		if (!validIps.has(ip)) {
+		if (ip !== lastValidIp && !validIps.has(ip)) {
 			checkIp(ip);
 			if (validIps.size >= 4096) validIps.clear();
 			validIps.add(ip);
 		}
+		lastValidIp = ip;
 		checkPort(port);
 		const h = this.host;
 		h.callEvent(this.id, 'connect', `${ip}:${port}`);
@@ -592,7 +671,10 @@ export class TcpSocket implements EventTarget {
 		this.unsent = 0;
 		this.ooo = null;
 		this.finPending = false;
-		if (h.listeners.get(this.localPort) === this) h.listeners.delete(this.localPort);
+		// Only bind()/autobind sockets can be listeners (connected and accepted sockets never are).
+		if ((this.hold === 'bind' || this.hold === 'autobind') && h.listeners.get(this.localPort) === this) {
+			h.listeners.delete(this.localPort);
+		}
 		if (this.remotePort !== 0) h.removeConn(this);
 		if (this.tupleRegistered) {
 			h.tcpPorts.releaseTuple(this.localPort, this.remoteIp, this.remotePort);
@@ -735,7 +817,8 @@ export class TcpSocket implements EventTarget {
 			if (!e.retx && sample < 0) sample = now - e.sentAt;
 			removed++;
 		}
-		if (removed > 0) q.splice(0, removed);
+		// Usually one or two entries: shift() in place instead of splice(), which allocates.
+		for (let i = 0; i < removed; i++) q.shift();
 		if (this.finSent && seqLe(seqAdd(this.finSeq, 1), ack)) this.finAcked = true;
 		if (sample >= 0) this.rttSample(sample);
 		this.retries = 0;
