@@ -97,6 +97,8 @@ test.describe('presentation mode', () => {
 
 	test('restores the theme the reader chose', async ({ page }) => {
 		await page.goto('/lessons/tcp-handshake');
+		// Let the page hydrate first: a choice made before the theme switch's script runs is not applied.
+		await page.waitForLoadState('networkidle');
 		await page.getByLabel('Colour theme').selectOption('dark');
 		await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
 		await page.locator('figure.sim').first().getByRole('button', { name: 'Present' }).click();
