@@ -36,7 +36,7 @@ import type {
 	TraceEvent
 } from './trace';
 import { TcpSocket, type TcpSocketOptions } from './tcp';
-import { tcpInput } from './tcp-input';
+import { tcpInput as tcpInputImpl } from './tcp-input';
 import { createUdpSocket, udpInput, type UdpHostState, type UdpSocket } from './udp';
 import {
 	icmpInput,
@@ -48,7 +48,13 @@ import {
 	type TracerouteInfo,
 	type TracerouteOptions
 } from './icmp';
-import { F_ACK, flagsToList, parseIp, checkIp } from './wire';
+import { F_ACK as W_ACK, flagsToList, parseIp, checkIp } from './wire';
+
+// Module-local copies of imported hot-path values: under a CommonJS transform (tsx/esbuild in
+// Node) every access to an imported binding is a property getter on the exporting module, which
+// the optimiser does not always inline; a local const is a plain constant in every bundler.
+const F_ACK = W_ACK;
+const tcpInput = tcpInputImpl;
 
 // ---------------------------------------------------------------------------------------------
 // Packets
@@ -182,8 +188,11 @@ export interface SimCore {
 	readonly events: TraceEvent[];
 	/** Allocate the next packet id. */
 	nextPacketId(): number;
-	/** Register a newly created socket id (throws SimError on duplicates). */
-	registerSocket(s: TcpSocket): void;
+	/**
+	 * Register a newly created socket id (throws SimError on duplicates). `generated`: the id was
+	 * made by {@link Host.tcp} (`<host>#<n>`), not given by the user.
+	 */
+	registerSocket(s: TcpSocket, generated?: boolean): void;
 	/** Forget a socket that is CLOSED and released (only when `record` is false). */
 	forgetSocket(s: TcpSocket): void;
 	/** Root PRNG, forked per purpose. */
@@ -309,7 +318,7 @@ export class Host extends NodeBase {
 		const sid = id ?? `${this.name}#${this.nextSocketNumber}`;
 		this.nextSocketNumber++;
 		const s = new TcpSocket(this, sid, opts);
-		this.core.registerSocket(s);
+		this.core.registerSocket(s, id === undefined);
 		s.hostIndex = this.tcpSockets.length;
 		this.tcpSockets.push(s);
 		return s;
@@ -660,6 +669,10 @@ export class Network {
 		this.rcRoute0 = r;
 		return r;
 	}
+	private dcIp0: string | null = null;
+	private dcNode0: NetNode | undefined = undefined;
+	private dcIp1: string | null = null;
+	private dcNode1: NetNode | undefined = undefined;
 	/** Incremented whenever the route table is cleared (topology change). */
 	private routeEpoch = 0;
 	private rcEpoch = -1;
@@ -742,7 +755,21 @@ export class Network {
 		const core = this.core;
 		const t = core.queue.now;
 		pkt.id = core.nextPacketId();
-		const dstNode = this.byIp.get(pkt.dstIp);
+		// Two-entry cache in front of byIp (a conversation alternates between two destination
+		// IPs). Only hits are cached: byIp entries are added, never removed or reassigned.
+		const dstIp = pkt.dstIp;
+		let dstNode: NetNode | undefined;
+		if (dstIp === this.dcIp0) dstNode = this.dcNode0;
+		else if (dstIp === this.dcIp1) dstNode = this.dcNode1;
+		else {
+			dstNode = this.byIp.get(dstIp);
+			if (dstNode !== undefined) {
+				this.dcIp1 = this.dcIp0;
+				this.dcNode1 = this.dcNode0;
+				this.dcIp0 = dstIp;
+				this.dcNode0 = dstNode;
+			}
+		}
 		let arrivedAt: number | null = null;
 		let dropped: SegmentEvent['dropped'] = undefined;
 		let finalPkt: Packet | null = pkt;

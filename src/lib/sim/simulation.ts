@@ -130,6 +130,11 @@ export interface SocketSnapshot {
 
 const EV_USER = 1;
 
+/** Shape of generated socket ids, `<host>#<n>`. */
+const GENERATED_FORM = /#[0-9]+$/;
+/** Splits a generated id into host name and number. */
+const GENERATED_SPLIT = /^(.*)#([0-9]+)$/;
+
 /**
  * A deterministic network simulation (see module doc and .notes/engine-api.md).
  *
@@ -174,13 +179,42 @@ export class Simulation implements SimCore, EventTarget {
 		return ++this.packetId;
 	}
 	/** @internal */
-	registerSocket(s: TcpSocket): void {
-		if (this.socketsById.has(s.id) || this.otherById.has(s.id)) throw new SimError(`A socket with id "${s.id}" already exists.`, 'id');
-		this.socketsById.set(s.id, s);
+	registerSocket(s: TcpSocket, generated = false): void {
+		const id = s.id;
+		if (generated) {
+			// A generated id `<host>#<n>` is unique among generated ids by construction (host names
+			// are unique; the per-host counter, shared with UDP, only grows). It can clash only with
+			// an id the user chose in that form, checked only once one exists. Such sockets are not
+			// put in socketsById: {@link findGenerated} finds them in their host's socket list.
+			if (this.userHashIds && (this.socketsById.has(id) || this.otherById.has(id))) throw new SimError(`A socket with id "${id}" already exists.`, 'id');
+			return;
+		}
+		this.checkFreeId(id);
+		this.socketsById.set(id, s);
+	}
+	/** Some socket id not made by `Host.tcp()` has the generated form `…#<digits>`. */
+	private userHashIds = false;
+	/** @throws SimError if a TCP or UDP socket with this id exists. */
+	private checkFreeId(id: string): void {
+		if (this.socketsById.has(id) || this.otherById.has(id)) throw new SimError(`A socket with id "${id}" already exists.`, 'id');
+		if (GENERATED_FORM.test(id)) {
+			if (this.findGenerated(id) !== undefined) throw new SimError(`A socket with id "${id}" already exists.`, 'id');
+			this.userHashIds = true;
+		}
+	}
+	/** The registered TCP socket with a generated id `<host>#<n>` (kept in its host's list only). */
+	private findGenerated(id: string): TcpSocket | undefined {
+		const m = GENERATED_SPLIT.exec(id);
+		if (m === null) return undefined;
+		const h = this.network.nodes.get(m[1]);
+		if (!(h instanceof Host)) return undefined;
+		for (const s of h.tcpSockets) if (s.id === id) return s;
+		return undefined;
 	}
 	/** @internal UDP sockets share the id namespace with TCP sockets. */
 	registerOtherSocket(id: string, s: UdpSocket): void {
-		if (this.socketsById.has(id) || this.otherById.has(id)) throw new SimError(`A socket with id "${id}" already exists.`, 'id');
+		// UDP does not say whether the id was generated: treat it as the user's.
+		this.checkFreeId(id);
 		this.otherById.set(id, s);
 	}
 	/** @internal */
@@ -306,7 +340,7 @@ export class Simulation implements SimCore, EventTarget {
 	 * @throws SimError if no such socket exists (yet).
 	 */
 	socket(id: string): TcpSocket {
-		const s = this.socketsById.get(id);
+		const s = this.socketsById.get(id) ?? this.findGenerated(id);
 		if (s === undefined) throw new SimError(`Unknown socket "${id}".`, 'socket');
 		return s;
 	}
@@ -330,7 +364,7 @@ export class Simulation implements SimCore, EventTarget {
 
 	/** Like {@link Simulation.socket} but returns null instead of throwing. */
 	socketOrNull(id: string): TcpSocket | null {
-		return this.socketsById.get(id) ?? null;
+		return this.socketsById.get(id) ?? this.findGenerated(id) ?? null;
 	}
 
 	/** Snapshot of every TCP socket (including CLOSED ones still registered), by host order then creation order. */

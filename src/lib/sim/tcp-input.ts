@@ -23,8 +23,19 @@
  */
 
 import type { Host, TcpPacket } from './network';
-import { TcpSocket, seqAdd, seqLe, seqLt, type OooEntry } from './tcp';
-import { F_ACK, F_FIN, F_RST, F_SYN } from './wire';
+import { TcpSocket, seqAdd as tcpSeqAdd, seqLe as tcpSeqLe, seqLt as tcpSeqLt, type OooEntry } from './tcp';
+import { F_ACK as W_ACK, F_FIN as W_FIN, F_RST as W_RST, F_SYN as W_SYN } from './wire';
+
+// Module-local copies of imported hot-path values: under a CommonJS transform (tsx/esbuild in
+// Node) every access to an imported binding is a property getter on the exporting module, which
+// the optimiser does not always inline; a local const is a plain constant in every bundler.
+const F_ACK = W_ACK;
+const F_FIN = W_FIN;
+const F_RST = W_RST;
+const F_SYN = W_SYN;
+const seqAdd = tcpSeqAdd;
+const seqLe = tcpSeqLe;
+const seqLt = tcpSeqLt;
 
 /** Entry point: a TCP segment addressed to `host` has arrived. */
 export function tcpInput(host: Host, p: TcpPacket): void {
@@ -94,7 +105,8 @@ export function listenInput(l: TcpSocket, p: TcpPacket, issOverride: number): vo
 	c.sndWl1 = p.seq;
 	c.sndWl2 = 0;
 	c.state = 'LISTEN';
-	c.setState('SYN-RECEIVED', `rcv SYN (passive OPEN on ${l.id}): snd SYN,ACK`, 'LISTEN');
+	// (the cause text is only recorded with record: true; do not build it otherwise)
+	c.setState('SYN-RECEIVED', host.core.record ? `rcv SYN (passive OPEN on ${l.id}): snd SYN,ACK` : '', 'LISTEN');
 	const now = host.core.queue.now;
 	c.rtx.push({ seq: c.iss, len: 0, flags: F_SYN | F_ACK, text: undefined, sentAt: now, retx: false });
 	c.emit(F_SYN | F_ACK, c.iss, 0, undefined, false);

@@ -20,8 +20,19 @@
 import type { EventTarget } from './clock';
 import type { Host, TcpPacket } from './network';
 import type { SocketAddress, SocketErrno, TcpState } from './trace';
-import { F_ACK, F_FIN, F_PSH, F_RST, F_SYN, checkIp, checkPort } from './wire';
+import { F_ACK as W_ACK, F_FIN as W_FIN, F_PSH as W_PSH, F_RST as W_RST, F_SYN as W_SYN, checkIp as wireCheckIp, checkPort as wireCheckPort } from './wire';
 import { SimError } from './errors';
+
+// Module-local copies of imported hot-path values: under a CommonJS transform (tsx/esbuild in
+// Node) every access to an imported binding is a property getter on the exporting module, which
+// the optimiser does not always inline; a local const is a plain constant in every bundler.
+const F_ACK = W_ACK;
+const F_FIN = W_FIN;
+const F_PSH = W_PSH;
+const F_RST = W_RST;
+const F_SYN = W_SYN;
+const checkIp = wireCheckIp;
+const checkPort = wireCheckPort;
 
 /** Options for `host.tcp(id, opts)`. */
 export interface TcpSocketOptions {
@@ -889,7 +900,8 @@ export class TcpSocket implements EventTarget {
 			}
 			this.lingerDeadline = -1;
 			if (this.lingerKind === 'tw' && this.state === 'TIME-WAIT') {
-				this.toClosed(`TIME-WAIT timeout (2×MSL = ${this.host.preset.timeWaitMs / 1000} s)`);
+				// (the cause text is only recorded with record: true; do not build it otherwise)
+				this.toClosed(this.host.core.record ? `TIME-WAIT timeout (2×MSL = ${this.host.preset.timeWaitMs / 1000} s)` : '');
 			} else if (this.lingerKind === 'fw2' && this.state === 'FIN-WAIT-2') {
 				this.toClosed(`FIN-WAIT-2 timeout (Linux tcp_fin_timeout = ${TCP_TUNING.linuxFinTimeoutMs / 1000} s)`);
 			}
