@@ -424,7 +424,8 @@ export class Simulation implements SimCore, EventTarget {
 
 	/** The trace recorded so far (events array is shared, not copied). */
 	trace(): Trace {
-		return { seed: this.seed, hosts: this.hosts(), events: this.events, end: this.queue.now };
+		const links = this.network.links.map((l) => ({ a: l.a.name, b: l.b.name, latencyMs: l.latencyMs, loss: l.loss }));
+		return { seed: this.seed, hosts: this.hosts(), events: this.events, end: this.queue.now, links };
 	}
 
 	// ----- faults and scripted peers -----

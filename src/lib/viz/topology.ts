@@ -3,8 +3,8 @@
  * a packet travels, and where it is at a given moment; and the NAT translations alive
  * at a moment.
  *
- * Links come from the optional `links` field of a trace ({@link TraceLink}; proposed
- * addition to trace.ts). Without it they are inferred: hosts on private addresses
+ * Links come from the `links` field of a trace ({@link TraceLink}, filled by the engine
+ * since it records them). Without it they are inferred: hosts on private addresses
  * (RFC 1918) sit left of the routers, other hosts right; routers are chained in trace
  * order; with no routers, hosts that exchange packets are linked directly.
  *
@@ -12,15 +12,9 @@
  * count, then by node order.
  */
 import { scalePoint } from 'd3';
-import type { HostInfo, NatEvent, PacketEvent, SocketAddress, Trace } from '$lib/sim/trace';
+import type { HostInfo, NatEvent, PacketEvent, SocketAddress, Trace, TraceLink } from '$lib/sim/trace';
 
-/** A link between two nodes, as the proposed optional `Trace.links` records it. */
-export interface TraceLink {
-	a: string;
-	b: string;
-	/** One-way latency, ms of virtual time. */
-	latencyMs: number;
-}
+export type { TraceLink } from '$lib/sim/trace';
 
 /** A node placed in the figure. */
 export interface TopoNode {
@@ -49,7 +43,7 @@ export function isPrivateIp(ip: string): boolean {
 
 /** The links of a trace: its `links` field when present, otherwise inferred (see module doc). */
 export function linksOf(trace: Trace): { links: TraceLink[]; known: boolean } {
-	const given = (trace as Trace & { links?: TraceLink[] }).links;
+	const given = trace.links;
 	if (Array.isArray(given) && given.length > 0) return { links: given, known: true };
 	const routers = trace.hosts.filter((h) => h.role !== 'host');
 	const ends = trace.hosts.filter((h) => h.role === 'host');
