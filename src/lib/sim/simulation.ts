@@ -109,24 +109,9 @@ export interface InjectSpec {
 	ttl?: number;
 }
 
-/** One row of {@link Simulation.sockets}. */
-export interface SocketSnapshot {
-	id: string;
-	host: string;
-	proto: 'TCP';
-	state: TcpState;
-	local: SocketAddress;
-	remote: SocketAddress;
-	rcvNxt?: number;
-	sndNxt?: number;
-	sndUna?: number;
-	iss?: number;
-	irs?: number;
-	/** Bytes received and not yet read by the application. */
-	unread: number;
-	/** For accepted/half-open children: the listener's id. */
-	listener?: string;
-}
+/** One row of {@link Simulation.sockets} (defined beside {@link TcpSocket.snapshot}). */
+import type { SocketSnapshot } from './tcp';
+export type { SocketSnapshot };
 
 const EV_USER = 1;
 

@@ -141,6 +141,25 @@ let lastValidIp = '0.0.0.0';
 const NO_RTX: RtxEntry[] = Object.freeze([]) as unknown as RtxEntry[];
 const NO_SEND: SendChunk[] = Object.freeze([]) as unknown as SendChunk[];
 
+/** A TCP socket's state as {@link TcpSocket.snapshot} and `Simulation.sockets()` report it; numbers are SEG/SND/RCV variables of RFC 9293 §3.3.1. */
+export interface SocketSnapshot {
+	id: string;
+	host: string;
+	proto: 'TCP';
+	state: TcpState;
+	local: SocketAddress;
+	remote: SocketAddress;
+	rcvNxt?: number;
+	sndNxt?: number;
+	sndUna?: number;
+	iss?: number;
+	irs?: number;
+	/** Bytes received and not yet read by the application. */
+	unread: number;
+	/** For accepted/half-open children: the listener's id. */
+	listener?: string;
+}
+
 /**
  * A TCP socket and its TCB.
  *
@@ -317,22 +336,8 @@ export class TcpSocket implements EventTarget {
 	 * Plain-data snapshot. Sequence variables are included once the connection has an ISS
 	 * (states other than CLOSED/LISTEN, or a CLOSED socket that had a connection).
 	 */
-	snapshot(): {
-		id: string;
-		host: string;
-		proto: 'TCP';
-		state: TcpState;
-		local: SocketAddress;
-		remote: SocketAddress;
-		rcvNxt?: number;
-		sndNxt?: number;
-		sndUna?: number;
-		iss?: number;
-		irs?: number;
-		unread: number;
-		listener?: string;
-	} {
-		const s: ReturnType<TcpSocket['snapshot']> = {
+	snapshot(): SocketSnapshot {
+		const s: SocketSnapshot = {
 			id: this.id,
 			host: this.host.name,
 			proto: 'TCP',
