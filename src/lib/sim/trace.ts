@@ -272,8 +272,8 @@ export interface TraceLink {
 	b: string;
 	/** One-way latency, ms of virtual time. */
 	latencyMs: number;
-	/** Loss probability per packet, 0..1. */
-	loss: number;
+	/** Loss probability per packet, 0..1 (absent means 0). */
+	loss?: number;
 }
 
 /** Format a socket address as `ss` does: `10.0.0.1:80`, `0.0.0.0:*` for port 0 peer. */
