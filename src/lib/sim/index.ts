@@ -14,7 +14,7 @@
  * const trace = sim.run({ until: 130_000 });
  * ```
  *
- * Contract: /work/main/.notes/engine-api.md. Additions to that contract (all documented on
+ * Contract: docs/engine-api.md. Additions to that contract (all documented on
  * the members themselves):
  * - `new Simulation({ seed, record?: boolean })` — `record: false` keeps only errors out of
  *   the trace hot path (benchmarks); default `true`.

@@ -1,5 +1,5 @@
 /**
- * The `Simulation` class: the engine contract of .notes/engine-api.md.
+ * The `Simulation` class: the engine contract of docs/engine-api.md.
  *
  * Everything happens in virtual time (ms). `sim.at(t, fn)` schedules a user action; `run()`
  * processes the event queue in (time, insertion order) and returns the {@link Trace}.
@@ -121,7 +121,7 @@ const GENERATED_FORM = /#[0-9]+$/;
 const GENERATED_SPLIT = /^(.*)#([0-9]+)$/;
 
 /**
- * A deterministic network simulation (see module doc and .notes/engine-api.md).
+ * A deterministic network simulation (see module doc and docs/engine-api.md).
  *
  * Programming errors throw {@link SimError}; simulated network failures are ErrorEvents.
  */
