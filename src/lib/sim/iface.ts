@@ -40,18 +40,23 @@ export function commonPrefix(a: string, b: string): number {
  * longest common prefix with any of the neighbour's addresses; ties go to the lower index.
  */
 export function interfaceFacing(routerIps: readonly string[], neighbour: HasIps): number {
-	let best = 0;
-	let bestLen = -1;
+	return closestInterface(routerIps, neighbour).index;
+}
+
+/** The interface sharing the longest prefix with any of the neighbour's addresses, and that length in bits. */
+function closestInterface(routerIps: readonly string[], neighbour: HasIps): { index: number; bits: number } {
+	let index = 0;
+	let bits = -1;
 	for (let i = 0; i < routerIps.length; i++) {
 		for (const ip of neighbour.ips) {
 			const l = commonPrefix(routerIps[i], ip);
-			if (l > bestLen) {
-				bestLen = l;
-				best = i;
+			if (l > bits) {
+				bits = l;
+				index = i;
 			}
 		}
 	}
-	return best;
+	return { index, bits };
 }
 
 /** Common-prefix length (bits) below which a neighbour is not taken to share an interface's subnet. */
@@ -63,19 +68,9 @@ export const SAME_SUBNET_BITS = 16;
  * outside (default route), unless the router has no outside interface.
  */
 export function neighbourInside(routerIps: readonly string[], inside: readonly boolean[], neighbour: HasIps): boolean {
-	let best = 0;
-	let bestLen = -1;
-	for (let i = 0; i < routerIps.length; i++) {
-		for (const ip of neighbour.ips) {
-			const l = commonPrefix(routerIps[i], ip);
-			if (l > bestLen) {
-				bestLen = l;
-				best = i;
-			}
-		}
-	}
-	if (bestLen < SAME_SUBNET_BITS && inside.some((v) => !v)) return false;
-	return inside[best];
+	const { index, bits } = closestInterface(routerIps, neighbour);
+	if (bits < SAME_SUBNET_BITS && inside.some((v) => !v)) return false;
+	return inside[index];
 }
 
 /** True for RFC 1918 private addresses (10/8, 172.16/12, 192.168/16). */

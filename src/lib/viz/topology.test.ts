@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPrivateIp, layoutTopology, linksOf, natTableAt, packetsInFlight, routeBetween, routersBetween, type TraceLink } from './topology';
+import { drawnInside, layoutTopology, linksOf, natTableAt, packetsInFlight, routeBetween, routersBetween, type TraceLink } from './topology';
 import type { NatEvent, SegmentEvent, Trace } from '$lib/sim/trace';
 
 const hosts: Trace['hosts'] = [
@@ -17,12 +17,14 @@ const nat = (t: number, action: NatEvent['action'], port: number): NatEvent => (
 const trace: Trace = { seed: 1, hosts, events: [nat(3, 'create', 51234), seg(0, 'phone', 'web', 23), seg(10, 'laptop', 'web', null), nat(50, 'create', 1025), nat(90, 'expire', 51234)].sort((a, b) => a.t - b.t), end: 100 };
 
 describe('links and layout', () => {
-	it('recognises private addresses', () => {
-		expect(isPrivateIp('10.1.2.3')).toBe(true);
-		expect(isPrivateIp('172.31.0.1')).toBe(true);
-		expect(isPrivateIp('172.32.0.1')).toBe(false);
-		expect(isPrivateIp('192.168.0.1')).toBe(true);
-		expect(isPrivateIp('203.0.113.5')).toBe(false);
+	it('draws private and CGNAT addresses on the inside', () => {
+		expect(drawnInside('10.1.2.3')).toBe(true);
+		expect(drawnInside('172.31.0.1')).toBe(true);
+		expect(drawnInside('172.32.0.1')).toBe(false);
+		expect(drawnInside('192.168.0.1')).toBe(true);
+		expect(drawnInside('100.64.0.9')).toBe(true);
+		expect(drawnInside('100.128.0.1')).toBe(false);
+		expect(drawnInside('203.0.113.5')).toBe(false);
 	});
 
 	it('infers a star around the router, private hosts on the left', () => {

@@ -12,6 +12,7 @@
  * count, then by node order.
  */
 import { scalePoint } from 'd3';
+import { isPrivateIp } from '$lib/sim/iface';
 import type { HostInfo, NatEvent, PacketEvent, SocketAddress, Trace, TraceLink } from '$lib/sim/trace';
 
 export type { TraceLink } from '$lib/sim/trace';
@@ -35,10 +36,15 @@ export interface Topology {
 	height: number;
 }
 
-/** Is an IPv4 address private (RFC 1918) or CGNAT shared space (RFC 6598)? */
-export function isPrivateIp(ip: string): boolean {
+/**
+ * Is a host drawn on the inside (left) of the figure? Private (RFC 1918, the engine's own
+ * test) or CGNAT shared space (RFC 6598: an ISP's inside network, though the engine counts it
+ * as outside when it decides a NAT's interfaces).
+ */
+export function drawnInside(ip: string): boolean {
+	if (isPrivateIp(ip)) return true;
 	const [a, b] = ip.split('.').map(Number);
-	return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+	return a === 100 && b >= 64 && b <= 127;
 }
 
 /** The links of a trace: its `links` field when present, otherwise inferred (see module doc). */
@@ -62,9 +68,9 @@ export function linksOf(trace: Trace): { links: TraceLink[]; known: boolean } {
 		return { links, known: false };
 	}
 	for (let i = 1; i < routers.length; i++) add(routers[i - 1].name, routers[i].name);
-	const allPrivate = ends.every((h) => isPrivateIp(h.ip));
+	const allPrivate = ends.every((h) => drawnInside(h.ip));
 	for (const h of ends) {
-		const left = allPrivate ? h === ends[0] : isPrivateIp(h.ip);
+		const left = allPrivate ? h === ends[0] : drawnInside(h.ip);
 		add(h.name, left ? routers[0].name : routers[routers.length - 1].name);
 	}
 	return { links, known: false };
@@ -81,7 +87,7 @@ export function layoutTopology(trace: Trace, width = 720): Topology {
 	const adj = adjacency(links);
 	const ends = hosts.filter((h) => h.role === 'host');
 	const routers = hosts.filter((h) => h.role !== 'host');
-	let leftSet = ends.filter((h) => isPrivateIp(h.ip));
+	let leftSet = ends.filter((h) => drawnInside(h.ip));
 	if (leftSet.length === 0 || leftSet.length === ends.length) leftSet = ends.slice(0, 1);
 	const col = new Map<string, number>();
 	for (const h of leftSet) col.set(h.name, 0);
