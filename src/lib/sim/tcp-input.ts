@@ -108,7 +108,7 @@ export function listenInput(l: TcpSocket, p: TcpPacket, issOverride: number): vo
 	// (the cause text is only recorded with record: true; do not build it otherwise)
 	c.setState('SYN-RECEIVED', host.core.record ? `rcv SYN (passive OPEN on ${l.id}): snd SYN,ACK` : '', 'LISTEN');
 	const now = host.core.queue.now;
-	c.rtx.push({ seq: c.iss, len: 0, flags: F_SYN | F_ACK, text: undefined, sentAt: now, retx: false });
+	c.rtxPush(c.iss, 0, F_SYN | F_ACK, undefined, now);
 	c.emit(F_SYN | F_ACK, c.iss, 0, undefined, false);
 	c.armRto();
 }
@@ -156,7 +156,7 @@ function synSentInput(s: TcpSocket, p: TcpPacket): void {
 	s.sndWnd = p.wnd;
 	s.sndWl1 = p.seq;
 	s.sndWl2 = p.ack;
-	if (s.rtx.length > 0 && s.rtx[0].flags & F_SYN) s.rtx[0].flags = F_SYN | F_ACK;
+	if (s.rtxHead < s.rtxTail && s.rtx[s.rtxHead].flags & F_SYN) s.rtx[s.rtxHead].flags = F_SYN | F_ACK;
 	s.setState('SYN-RECEIVED', 'rcv SYN (simultaneous open): snd SYN,ACK');
 	s.emit(F_SYN | F_ACK, s.iss, 0, undefined, false);
 	s.armRto();

@@ -257,8 +257,17 @@ export class TcpSocket implements EventTarget {
 	}
 	/** @internal */ rcvWnd: number = TCP_TUNING.rcvWnd;
 
-	/** @internal retransmission queue, oldest first. */
+	/**
+	 * @internal Retransmission queue: the pending entries are `rtx[rtxHead .. rtxTail-1]`,
+	 * oldest first. Slots outside that range hold finished entries that {@link rtxPush} reuses,
+	 * so a connection allocates its queue storage once instead of once per segment (a plain
+	 * array that empties after each ACK gives its storage back and regrows on the next push).
+	 */
 	rtx: RtxEntry[] = [];
+	/** @internal index of the oldest pending entry in {@link rtx}. */
+	rtxHead = 0;
+	/** @internal one past the newest pending entry in {@link rtx}. */
+	rtxTail = 0;
 	/** @internal */ private sendQ: SendChunk[] = [];
 	/** @internal bytes accepted by send() and not yet segmentized. */
 	unsent = 0;
@@ -453,7 +462,7 @@ export class TcpSocket implements EventTarget {
 		lastValidIp = ip;
 		checkPort(port);
 		const h = this.host;
-		h.callEvent(this.id, 'connect', `${ip}:${port}`);
+		if (h.core.record) h.callEvent(this.id, 'connect', `${ip}:${port}`);
 		if (this.appClosed) return this.fail('connect', 'EINVAL', `connect(): socket ${this.id} was closed`);
 		if (this.state !== 'CLOSED') {
 			return this.fail(
@@ -488,7 +497,7 @@ export class TcpSocket implements EventTarget {
 		this.rto = TCP_TUNING.initialRtoMs;
 		this.retries = 0;
 		this.setState('SYN-SENT', 'OPEN(active) / connect(): snd SYN');
-		this.rtx.push({ seq: this.iss, len: 0, flags: F_SYN, text: undefined, sentAt: h.core.queue.now, retx: false });
+		this.rtxPush(this.iss, 0, F_SYN, undefined, h.core.queue.now);
 		this.emit(F_SYN, this.iss, 0, undefined, false);
 		this.armRto();
 		return true;
@@ -505,7 +514,7 @@ export class TcpSocket implements EventTarget {
 		if (!Number.isInteger(bytes) || bytes <= 0) {
 			throw new SimError(`send(): byte count must be a positive integer (got ${JSON.stringify(bytes)}).`, 'bytes');
 		}
-		this.host.callEvent(this.id, 'send', text !== undefined ? `${bytes} bytes "${text}"` : `${bytes} bytes`);
+		if (this.host.core.record) this.host.callEvent(this.id, 'send', text !== undefined ? `${bytes} bytes "${text}"` : `${bytes} bytes`);
 		switch (this.state) {
 			case 'CLOSED':
 				return this.fail('send', 'ENOTCONN', 'send(): connection does not exist (RFC 9293 3.10.2)');
@@ -682,7 +691,8 @@ export class TcpSocket implements EventTarget {
 		const h = this.host;
 		this.rtoDeadline = -1;
 		this.lingerDeadline = -1;
-		if (this.rtx.length !== 0) this.rtx.length = 0;
+		this.rtxHead = 0;
+		this.rtxTail = 0;
 		if (this.sendQ.length !== 0) this.sendQ.length = 0;
 		this.unsent = 0;
 		this.ooo = null;
@@ -713,6 +723,8 @@ export class TcpSocket implements EventTarget {
 		// TIME-WAIT is entered only after our FIN, i.e. after close(): nothing is ever queued on
 		// this socket again, so drop the queues' storage (a TIME-WAIT socket may live minutes).
 		this.rtx = NO_RTX;
+		this.rtxHead = 0;
+		this.rtxTail = 0;
 		if (this.unsent === 0) this.sendQ = NO_SEND;
 		if (this.tupleRegistered) this.host.tcpPorts.enterTimeWait(this.localPort, this.remoteIp, this.remotePort);
 		this.setLinger('tw', this.host.core.queue.now + this.host.preset.timeWaitMs);
@@ -786,7 +798,7 @@ export class TcpSocket implements EventTarget {
 			if (c.len === 0) this.sendQ.shift();
 			this.unsent -= n;
 			const seq = this.sndNxt;
-			this.rtx.push({ seq, len: n, flags, text, sentAt: now, retx: false });
+			this.rtxPush(seq, n, flags, text, now);
 			this.emit(flags, seq, n, text, false);
 			this.sndNxt = seqAdd(seq, n);
 			sent = true;
@@ -795,13 +807,40 @@ export class TcpSocket implements EventTarget {
 			const seq = this.sndNxt;
 			this.finSeq = seq;
 			this.finSent = true;
-			this.rtx.push({ seq, len: 0, flags: F_FIN | F_ACK, text: undefined, sentAt: now, retx: false });
+			this.rtxPush(seq, 0, F_FIN | F_ACK, undefined, now);
 			this.emit(F_FIN | F_ACK, seq, 0, undefined, false);
 			this.sndNxt = seqAdd(seq, 1);
 			sent = true;
 		}
 		if (sent && this.rtoDeadline < 0) this.armRto();
 		return sent;
+	}
+
+	/** @internal append a segment to the retransmission queue (see {@link rtx}). */
+	rtxPush(seq: number, len: number, flags: number, text: string | undefined, sentAt: number): void {
+		const q = this.rtx;
+		let tail = this.rtxTail;
+		if (tail === q.length && this.rtxHead >= 64 && this.rtxHead * 2 >= tail) {
+			// Long-running transfer whose queue never empties: move the finished prefix to the end
+			// for reuse, so the array stays as long as the window needs instead of growing forever.
+			const head = this.rtxHead;
+			const done = q.splice(0, head);
+			for (let i = 0; i < done.length; i++) q.push(done[i]);
+			tail -= head;
+			this.rtxHead = 0;
+		}
+		if (tail < q.length) {
+			const e = q[tail];
+			e.seq = seq;
+			e.len = len;
+			e.flags = flags;
+			e.text = text;
+			e.sentAt = sentAt;
+			e.retx = false;
+		} else {
+			q.push({ seq, len, flags, text, sentAt, retx: false });
+		}
+		this.rtxTail = tail + 1;
 	}
 
 	/**
@@ -812,10 +851,11 @@ export class TcpSocket implements EventTarget {
 		this.sndUna = ack;
 		const now = this.host.core.queue.now;
 		const q = this.rtx;
-		let removed = 0;
+		const tail = this.rtxTail;
+		let head = this.rtxHead;
 		let sample = -1;
-		while (removed < q.length) {
-			const e = q[removed];
+		while (head < tail) {
+			const e = q[head];
 			const end = seqAdd(e.seq, e.len + (e.flags & F_SYN ? 1 : 0) + (e.flags & F_FIN ? 1 : 0));
 			if (!seqLe(end, ack)) {
 				if (seqLt(e.seq, ack)) {
@@ -831,14 +871,17 @@ export class TcpSocket implements EventTarget {
 				break;
 			}
 			if (!e.retx && sample < 0) sample = now - e.sentAt;
-			removed++;
+			head++;
 		}
-		// Usually one or two entries: shift() in place instead of splice(), which allocates.
-		for (let i = 0; i < removed; i++) q.shift();
+		if (head === tail) {
+			head = 0;
+			this.rtxTail = 0;
+		}
+		this.rtxHead = head;
 		if (this.finSent && seqLe(seqAdd(this.finSeq, 1), ack)) this.finAcked = true;
 		if (sample >= 0) this.rttSample(sample);
 		this.retries = 0;
-		if (q.length === 0) this.rtoDeadline = -1;
+		if (head === this.rtxTail) this.rtoDeadline = -1;
 		else this.armRto();
 	}
 
@@ -915,7 +958,7 @@ export class TcpSocket implements EventTarget {
 
 	/** RFC 9293 §3.10.8 RETRANSMISSION TIMEOUT; RFC 6298 §5.4-5.6 (back off, restart). */
 	private onRetransmissionTimeout(): void {
-		if (this.rtx.length === 0) return;
+		if (this.rtxHead === this.rtxTail) return;
 		this.retries++;
 		const st = this.state;
 		const max =
@@ -925,7 +968,7 @@ export class TcpSocket implements EventTarget {
 			return;
 		}
 		this.rto = Math.min(this.rto * 2, TCP_TUNING.maxRtoMs);
-		const e = this.rtx[0];
+		const e = this.rtx[this.rtxHead];
 		e.retx = true;
 		e.sentAt = this.host.core.queue.now;
 		this.emit(e.flags, e.seq, e.len, e.text, true);
@@ -955,7 +998,7 @@ export class TcpSocket implements EventTarget {
 	established(): void {
 		if (this.listener !== null && !this.accepted) {
 			this.accepted = true;
-			this.host.callEvent(this.listener.id, 'accept', `${this.id} from ${this.remoteIp}:${this.remotePort}`);
+			if (this.host.core.record) this.host.callEvent(this.listener.id, 'accept', `${this.id} from ${this.remoteIp}:${this.remotePort}`);
 		}
 		if (this.closeQueued) {
 			this.closeQueued = false;
