@@ -193,6 +193,8 @@ export interface SimCore {
 	 * made by {@link Host.tcp} (`<host>#<n>`), not given by the user.
 	 */
 	registerSocket(s: TcpSocket, generated?: boolean): void;
+	/** Register a listener's child `<listenerId>.<n>` (throws SimError if a user socket has that id). */
+	registerChild(s: TcpSocket): void;
 	/** Forget a socket that is CLOSED and released (only when `record` is false). */
 	forgetSocket(s: TcpSocket): void;
 	/** Root PRNG, forked per purpose. */
@@ -319,6 +321,22 @@ export class Host extends NodeBase {
 		this.nextSocketNumber++;
 		const s = new TcpSocket(this, sid, opts);
 		this.core.registerSocket(s, id === undefined);
+		s.hostIndex = this.tcpSockets.length;
+		this.tcpSockets.push(s);
+		return s;
+	}
+
+	/**
+	 * @internal Create the child socket of listener `l` for an arriving SYN (accept queue),
+	 * id `<listenerId>.<n>` with n counting that listener's children from 1.
+	 * @throws SimError if a socket the user created already has that id.
+	 */
+	tcpChild(l: TcpSocket): TcpSocket {
+		const n = ++l.childCount;
+		const s = new TcpSocket(this, `${l.id}.${n}`, { autoRead: l.autoRead });
+		s.listener = l;
+		s.childNumber = n;
+		this.core.registerChild(s);
 		s.hostIndex = this.tcpSockets.length;
 		this.tcpSockets.push(s);
 		return s;

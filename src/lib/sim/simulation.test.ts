@@ -271,3 +271,35 @@ describe('errors and resets', () => {
 		expect(p).toBeGreaterThanOrEqual(32768);
 	});
 });
+
+describe('socket ids', () => {
+	it('children are found as <listener>.<n>; a user id of that form clashes in either order', () => {
+		const sim = pair();
+		const web = sim.host('server').tcp('web');
+		web.listen(80);
+		// a user id in child form taken first: the child that would get it makes the run throw
+		sim.host('server').tcp('web.2');
+		sim.at(0, () => sim.host('client').tcp('c1').connect('203.0.113.5', 80));
+		sim.run({ until: 100 });
+		expect(sim.socket('web.1').state).toBe('ESTABLISHED');
+		expect(sim.socket('web.1').remote).toEqual({ ip: '192.168.1.10', port: sim.socket('c1').localPort });
+		expect(sim.socketOrNull('web.3')).toBeNull();
+		expect(() => sim.socket('nosuch.1')).toThrow(SimError);
+		// a child taken first: the user's id is refused
+		expect(() => sim.host('server').tcp('web.1')).toThrow(/already exists/);
+		sim.at(200, () => sim.host('client').tcp('c2').connect('203.0.113.5', 80));
+		expect(() => sim.run({ until: 300 })).toThrow(/"web.2" already exists/);
+	});
+
+	it('generated ids <host>#<n> are found and clash with user ids of that form', () => {
+		const sim = pair();
+		const a = sim.host('client').tcp();
+		expect(a.id).toBe('client#1');
+		expect(sim.socket('client#1')).toBe(a);
+		expect(() => sim.host('server').tcp('client#1')).toThrow(/already exists/);
+		// every tcp() call on a host advances its counter, named or not
+		sim.host('server').tcp('client#3');
+		expect(sim.host('client').tcp().id).toBe('client#2');
+		expect(() => sim.host('client').tcp()).toThrow(/"client#3" already exists/);
+	});
+});

@@ -117,6 +117,9 @@ const EV_USER = 1;
 
 /** Shape of generated socket ids, `<host>#<n>`. */
 const GENERATED_FORM = /#[0-9]+$/;
+/** Shape of a listener child's id, `<listenerId>.<n>`, split into listener id and number. */
+const CHILD_FORM = /\.[0-9]+$/;
+const CHILD_SPLIT = /^(.*)\.([0-9]+)$/;
 /** Splits a generated id into host name and number. */
 const GENERATED_SPLIT = /^(.*)#([0-9]+)$/;
 
@@ -176,9 +179,20 @@ export class Simulation implements SimCore, EventTarget {
 		}
 		this.checkFreeId(id);
 		this.socketsById.set(id, s);
+		s.byId = true;
+	}
+	/**
+	 * @internal A listener's child `<listenerId>.<n>` is unique among children by construction (one
+	 * counter per listener). Like generated ids it is not put in socketsById ({@link findChild}
+	 * finds it through its listener); it can clash only with an id the user chose in that form.
+	 */
+	registerChild(s: TcpSocket): void {
+		if (this.userDotIds && (this.socketsById.has(s.id) || this.otherById.has(s.id))) throw new SimError(`A socket with id "${s.id}" already exists.`, 'id');
 	}
 	/** Some socket id not made by `Host.tcp()` has the generated form `…#<digits>`. */
 	private userHashIds = false;
+	/** Some socket id chosen by the user has a listener child's form `….<digits>`. */
+	private userDotIds = false;
 	/** @throws SimError if a TCP or UDP socket with this id exists. */
 	private checkFreeId(id: string): void {
 		if (this.socketsById.has(id) || this.otherById.has(id)) throw new SimError(`A socket with id "${id}" already exists.`, 'id');
@@ -186,6 +200,23 @@ export class Simulation implements SimCore, EventTarget {
 			if (this.findGenerated(id) !== undefined) throw new SimError(`A socket with id "${id}" already exists.`, 'id');
 			this.userHashIds = true;
 		}
+		if (CHILD_FORM.test(id)) {
+			if (this.findChild(id) !== undefined) throw new SimError(`A socket with id "${id}" already exists.`, 'id');
+			this.userDotIds = true;
+		}
+	}
+	/**
+	 * The live (or, with `record`, retained) child socket `<listenerId>.<n>`: found by scanning its
+	 * listener's host (user lookups only; the engine never looks sockets up by id).
+	 */
+	private findChild(id: string): TcpSocket | undefined {
+		const m = CHILD_SPLIT.exec(id);
+		if (m === null) return undefined;
+		const l = this.socketOrNull(m[1]);
+		if (l === null) return undefined;
+		const n = Number(m[2]);
+		for (const s of l.host.tcpSockets) if (s.listener === l && s.childNumber === n) return s;
+		return undefined;
 	}
 	/** The registered TCP socket with a generated id `<host>#<n>` (kept in its host's list only). */
 	private findGenerated(id: string): TcpSocket | undefined {
@@ -204,7 +235,10 @@ export class Simulation implements SimCore, EventTarget {
 	}
 	/** @internal */
 	forgetSocket(s: TcpSocket): void {
-		if (this.socketsById.get(s.id) === s) this.socketsById.delete(s.id);
+		if (s.byId && this.socketsById.get(s.id) === s) {
+			this.socketsById.delete(s.id);
+			s.byId = false;
+		}
 		s.host.forget(s);
 	}
 
@@ -325,7 +359,7 @@ export class Simulation implements SimCore, EventTarget {
 	 * @throws SimError if no such socket exists (yet).
 	 */
 	socket(id: string): TcpSocket {
-		const s = this.socketsById.get(id) ?? this.findGenerated(id);
+		const s = this.socketsById.get(id) ?? this.findGenerated(id) ?? this.findChild(id);
 		if (s === undefined) throw new SimError(`Unknown socket "${id}".`, 'socket');
 		return s;
 	}
@@ -349,7 +383,7 @@ export class Simulation implements SimCore, EventTarget {
 
 	/** Like {@link Simulation.socket} but returns null instead of throwing. */
 	socketOrNull(id: string): TcpSocket | null {
-		return this.socketsById.get(id) ?? this.findGenerated(id) ?? null;
+		return this.socketsById.get(id) ?? this.findGenerated(id) ?? this.findChild(id) ?? null;
 	}
 
 	/** Snapshot of every TCP socket (including CLOSED ones still registered), by host order then creation order. */

@@ -86,9 +86,7 @@ export function listenInput(l: TcpSocket, p: TcpPacket, issOverride: number): vo
 	if (!(f & F_SYN)) return;
 	const r = host.tcpPorts.attachTuple(l.localPort, p.srcIp, p.sport, { recycleTimeWait: true });
 	if (!r.ok) return; // cannot happen: the 4-tuple had no TCB
-	l.childCount++;
-	const c = host.tcp(`${l.id}.${l.childCount}`, { autoRead: l.autoRead });
-	c.listener = l;
+	const c = host.tcpChild(l);
 	c.hold = 'child';
 	c.tupleRegistered = true;
 	c.localPort = l.localPort;

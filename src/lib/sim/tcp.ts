@@ -197,6 +197,10 @@ export class TcpSocket implements EventTarget {
 	accepted = false;
 	/** @internal number of children created (listener). */
 	childCount = 0;
+	/** @internal for an accepted/half-open child: its number n in `<listenerId>.<n>`, else 0. */
+	childNumber = 0;
+	/** @internal the simulation's id table holds this socket (user-chosen ids only). */
+	byId = false;
 	/** @internal */ reuseAddr = false;
 	/** @internal index in host.tcpSockets (-1 once forgotten). */
 	hostIndex = -1;
