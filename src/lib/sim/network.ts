@@ -256,11 +256,13 @@ export class Host extends NodeBase {
 	/** @internal listeners by local port. */
 	readonly listeners = new Map<number, TcpSocket>();
 	/**
-	 * @internal connections by local port: the socket itself while the port carries one
-	 * connection (the usual case for an ephemeral port), else a map by (remote ip, remote port)
-	 * key ({@link Host.key}). Use {@link Host.lookup}.
+	 * @internal Connection demultiplexing (Linux's established hash), indexed by local port: the
+	 * socket itself while the port carries one connection (the usual case for an ephemeral
+	 * port), else a map by (remote ip, remote port) key ({@link Host.key}). A dense 65,536-slot
+	 * array, made on the first connection: a `Map` under constant insert/delete churn rehashes
+	 * its whole table every few thousand operations. Use {@link Host.lookup}.
 	 */
-	readonly conns = new Map<number, TcpSocket | Map<number, TcpSocket>>();
+	private conns: (TcpSocket | Map<number, TcpSocket> | undefined)[] | null = null;
 	/** @internal local TCP ports from which this host injected scripted segments. */
 	readonly scriptedPorts = new Set<number>();
 	/** @internal counter for auto socket ids `<host>#<n>`. */
@@ -396,7 +398,9 @@ export class Host extends NodeBase {
 
 	/** @internal find the connection socket for a 4-tuple (local ip is implied). */
 	lookup(localPort: number, remoteIp: string, remotePort: number): TcpSocket | undefined {
-		const v = this.conns.get(localPort);
+		const c = this.conns;
+		if (c === null) return undefined;
+		const v = c[localPort];
 		if (v === undefined) return undefined;
 		if (v instanceof Map) return v.get(ipNum(remoteIp) * 65536 + remotePort);
 		return v.remotePort === remotePort && (v.remoteIp === remoteIp || ipNum(v.remoteIp) === ipNum(remoteIp)) ? v : undefined;
@@ -404,9 +408,10 @@ export class Host extends NodeBase {
 
 	/** @internal */
 	addConn(s: TcpSocket): void {
-		const v = this.conns.get(s.localPort);
+		const c = this.conns ?? (this.conns = new Array<TcpSocket | Map<number, TcpSocket> | undefined>(65536).fill(undefined));
+		const v = c[s.localPort];
 		if (v === undefined) {
-			this.conns.set(s.localPort, s);
+			c[s.localPort] = s;
 			return;
 		}
 		if (v === s) return;
@@ -414,7 +419,7 @@ export class Host extends NodeBase {
 		if (v instanceof Map) m = v;
 		else {
 			m = new Map([[ipNum(v.remoteIp) * 65536 + v.remotePort, v]]);
-			this.conns.set(s.localPort, m);
+			c[s.localPort] = m;
 		}
 		const k = ipNum(s.remoteIp) * 65536 + s.remotePort;
 		const prev = m.get(k);
@@ -426,16 +431,18 @@ export class Host extends NodeBase {
 
 	/** @internal */
 	removeConn(s: TcpSocket): void {
-		const m = this.conns.get(s.localPort);
+		const c = this.conns;
+		if (c === null) return;
+		const m = c[s.localPort];
 		if (m === undefined) return;
 		if (!(m instanceof Map)) {
-			if (m === s) this.conns.delete(s.localPort);
+			if (m === s) c[s.localPort] = undefined;
 			return;
 		}
 		const k = ipNum(s.remoteIp) * 65536 + s.remotePort;
 		if (m.get(k) === s) {
 			m.delete(k);
-			if (m.size === 0) this.conns.delete(s.localPort);
+			if (m.size === 0) c[s.localPort] = undefined;
 		}
 	}
 
