@@ -48,7 +48,7 @@ import {
 	type TracerouteInfo,
 	type TracerouteOptions
 } from './icmp';
-import { F_ACK as W_ACK, flagsToList, parseIp, checkIp } from './wire';
+import { F_ACK as W_ACK, flagsToList, checkIp } from './wire';
 
 // Module-local copies of imported hot-path values: under a CommonJS transform (tsx/esbuild in
 // Node) every access to an imported binding is a property getter on the exporting module, which
@@ -391,9 +391,9 @@ export class Host extends NodeBase {
 		return this.tcpSockets.map((s) => s.snapshot());
 	}
 
-	/** @internal demux key for (remote ip, remote port). */
-	static key(remoteIp: string, remotePort: number): number {
-		return ipNum(remoteIp) * 65536 + remotePort;
+	/** @internal demux key for (remote ip, remote port): the port table's destination key. */
+	key(remoteIp: string, remotePort: number): number {
+		return this.tcpPorts.destKey(remoteIp, remotePort);
 	}
 
 	/** @internal find the connection socket for a 4-tuple (local ip is implied). */
@@ -402,8 +402,8 @@ export class Host extends NodeBase {
 		if (c === null) return undefined;
 		const v = c[localPort];
 		if (v === undefined) return undefined;
-		if (v instanceof Map) return v.get(ipNum(remoteIp) * 65536 + remotePort);
-		return v.remotePort === remotePort && (v.remoteIp === remoteIp || ipNum(v.remoteIp) === ipNum(remoteIp)) ? v : undefined;
+		if (v instanceof Map) return v.get(this.key(remoteIp, remotePort));
+		return v.remotePort === remotePort && v.remoteIp === remoteIp ? v : undefined;
 	}
 
 	/** @internal */
@@ -418,10 +418,10 @@ export class Host extends NodeBase {
 		let m: Map<number, TcpSocket>;
 		if (v instanceof Map) m = v;
 		else {
-			m = new Map([[ipNum(v.remoteIp) * 65536 + v.remotePort, v]]);
+			m = new Map([[this.key(v.remoteIp, v.remotePort), v]]);
 			c[s.localPort] = m;
 		}
-		const k = ipNum(s.remoteIp) * 65536 + s.remotePort;
+		const k = this.key(s.remoteIp, s.remotePort);
 		const prev = m.get(k);
 		if (prev !== undefined && prev !== s) {
 			throw new Error(`internal: 5-tuple collision on ${this.name} ${s.localPort} ${s.remoteIp}:${s.remotePort} (${prev.id} vs ${s.id})`);
@@ -439,7 +439,7 @@ export class Host extends NodeBase {
 			if (m === s) c[s.localPort] = undefined;
 			return;
 		}
-		const k = ipNum(s.remoteIp) * 65536 + s.remotePort;
+		const k = this.key(s.remoteIp, s.remotePort);
 		if (m.get(k) === s) {
 			m.delete(k);
 			if (m.size === 0) c[s.localPort] = undefined;
@@ -581,24 +581,6 @@ interface Route {
 	latency: number;
 	/** True if any link is lossy or any intermediate node is a router (slow path needed). */
 	slow: boolean;
-}
-
-const ipCache = new Map<string, number>();
-/** Last ipNum() argument and result (demultiplexing asks for the same peer again and again). */
-let lastIp = '';
-let lastIpNum = -1;
-/** @internal cached dotted-quad → number (no validation beyond parseIp). */
-export function ipNum(ip: string): number {
-	if (ip === lastIp) return lastIpNum;
-	let v = ipCache.get(ip);
-	if (v === undefined) {
-		v = parseIp(ip);
-		if (ipCache.size > 100_000) ipCache.clear();
-		ipCache.set(ip, v);
-	}
-	lastIp = ip;
-	lastIpNum = v;
-	return v;
 }
 
 /** Addresses of a packet as the trace's `translated` field shows them (ICMP: port 0, echo identifier). */

@@ -396,7 +396,7 @@ interface PortEntry {
 	live: number;
 	/**
 	 * First tuple, stored inline (most ports carry exactly one): its destination key
-	 * ({@link PortTable} `dkey`), or -1 when the slot is empty; `s0` its state.
+	 * ({@link PortTable.destKey}), or -1 when the slot is empty; `s0` its state.
 	 */
 	k0: number;
 	s0: number;
@@ -518,7 +518,7 @@ export class PortTable {
 	/** Destinations whose `count` dropped to 0 but whose state is kept for reuse. */
 	private emptyDests = 0;
 	private tuples = 0;
-	/** Destination states, keyed by {@link PortTable.dkey}; only destinations connect() was asked for. */
+	/** Destination states, keyed by {@link PortTable.destKey}; only destinations connect() was asked for. */
 	private readonly dests = new Map<number, DestState>();
 	/** In-range tuples whose destination has no DestState (attached by attachTuple). */
 	private untracked = 0;
@@ -599,7 +599,7 @@ export class PortTable {
 		if (typeof localIp !== 'string' || localIp === '') {
 			throw new SimError(`connect: localIp must be a non-empty string, got ${JSON.stringify(localIp)}`, 'localIp');
 		}
-		const key = this.dkey(remoteIp, remotePort);
+		const key = this.destKey(remoteIp, remotePort);
 		const dest = this.dests.get(key) ?? this.makeDest(key);
 		const set = dest.set;
 		let idx: number;
@@ -838,7 +838,7 @@ export class PortTable {
 		if (!e || !e.bound) {
 			throw new SimError(`attachTuple(${String(port)}): port is not bound; bind it first`, 'port');
 		}
-		const key = this.dkey(remoteIp, remotePort);
+		const key = this.destKey(remoteIp, remotePort);
 		const existing = tupleGet(e, key);
 		if (existing >= 0) {
 			if (existing === ST_LIVE || opts.recycleTimeWait !== true) {
@@ -864,7 +864,7 @@ export class PortTable {
 	 */
 	enterTimeWait(port: number, remoteIp: string, remotePort: number): void {
 		const e = this.ports.get(port);
-		const key = this.dkey(remoteIp, remotePort);
+		const key = this.destKey(remoteIp, remotePort);
 		const st = e === undefined ? -1 : tupleGet(e, key);
 		if (e === undefined || st < 0) {
 			throw new SimError(`enterTimeWait: no connection :${String(port)} -> ${remoteIp}:${String(remotePort)}`, 'port');
@@ -882,7 +882,7 @@ export class PortTable {
 	 */
 	releaseTuple(port: number, remoteIp: string, remotePort: number): void {
 		const e = this.ports.get(port);
-		const key = this.dkey(remoteIp, remotePort);
+		const key = this.destKey(remoteIp, remotePort);
 		const st = e === undefined ? -1 : tupleGet(e, key);
 		if (e === undefined || st < 0) {
 			throw new SimError(`releaseTuple: no connection :${String(port)} -> ${remoteIp}:${String(remotePort)}`, 'port');
@@ -969,10 +969,11 @@ export class PortTable {
 	}
 
 	/**
-	 * Destination key: (interned remote IP id) · 65536 + remote port. Ids are handed out in order
-	 * of first appearance, so keys stay small integers for the first 16,384 remote IPs.
+	 * @internal Destination key: (interned remote IP id) · 65536 + remote port. Ids are handed out
+	 * in order of first appearance, so keys stay small integers (V8 Smis, cheap Map keys) for the
+	 * first 32,767 remote IPs. The host's connection demux uses the same keys.
 	 */
-	private dkey(remoteIp: string, remotePort: number): number {
+	destKey(remoteIp: string, remotePort: number): number {
 		let id: number | undefined;
 		if (remoteIp === this.lastIp) id = this.lastIpId;
 		else {
@@ -988,7 +989,7 @@ export class PortTable {
 		return id * 65536 + remotePort;
 	}
 
-	/** Last remote IP interned by {@link dkey} and its id (consecutive calls repeat the peer). */
+	/** Last remote IP interned by {@link destKey} and its id (consecutive calls repeat the peer). */
 	private lastIp: string | null = null;
 	private lastIpId = 0;
 
