@@ -39,7 +39,7 @@ describe('content question banks', () => {
 		for (const q of sims) expect(q.answer?.length, q.id).toBeGreaterThan(0);
 	});
 
-	it('derive the answers the explanations give for the UDP, ICMP and firewall questions', () => {
+	it('derive the answers the explanations give for the UDP, ICMP, firewall and NAT questions', () => {
 		const answer = (id: string): string[] | undefined => {
 			const q = cat.questions.find((x) => x.id === id);
 			if (q?.type !== 'simulation') return undefined;
@@ -51,5 +51,7 @@ describe('content question banks', () => {
 		expect(answer('udp-11')).toEqual(['3/3']);
 		expect(answer('icmp-12')).toEqual(['11/0']);
 		expect(answer('fw-11')).toEqual(['SYN,ACK']);
+		// the laptop's flow cannot keep 51234 on the public address: the server replies to the remapped port
+		expect(answer('nat-11')).toEqual(['8339']);
 	});
 });
