@@ -119,6 +119,26 @@ test.describe('the scenario playground', () => {
 		await expect(page.locator('.errors')).toHaveCount(0);
 	});
 
+	test('what the reader types in the step form is not overwritten when the editor catches up', async ({ page }) => {
+		await page.goto('/playground');
+		await page.getByRole('button', { name: /New empty scenario/ }).click();
+		const hostForm = page.locator('form', { has: page.getByRole('heading', { name: 'Add a host' }) });
+		const stepForm = page.locator('form', { has: page.getByRole('heading', { name: 'Add a step' }) });
+		await hostForm.getByRole('button', { name: 'Add host' }).click();
+		await expect(hostForm.getByLabel('Name')).toHaveValue('server');
+		await hostForm.getByRole('button', { name: 'Add host' }).click();
+		await expect(stepForm.getByLabel('Host')).toHaveValue('server');
+		await stepForm.getByRole('button', { name: 'Add step' }).click();
+		// Straight away, before the editor re-parses (250 ms later) and the suggestions refresh:
+		await stepForm.getByLabel('At', { exact: true }).fill('10ms');
+		await hostForm.getByLabel('Name').fill('db');
+		await expect(editorOf(page)).toHaveValue(/0ms +server listen 80 as=web/);
+		await expect(figureOf(page).locator('.ladder')).toBeVisible();
+		await page.waitForTimeout(600);
+		await expect(stepForm.getByLabel('At', { exact: true })).toHaveValue('10ms');
+		await expect(hostForm.getByLabel('Name')).toHaveValue('db');
+	});
+
 	test('a gallery demo loads and plays', async ({ page }) => {
 		await page.goto('/playground');
 		await page.getByRole('button', { name: /RST from a closed port/ }).click();
