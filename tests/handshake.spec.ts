@@ -43,6 +43,23 @@ test.describe('the TCP handshake lesson', () => {
 		await expect(figure.locator('.header-view .swap')).toContainText('swapped');
 		await expect(figure.locator('.header-view .flag.on')).toHaveText(['SYN', 'ACK']);
 	});
+
+	test('on a phone the ladder starts with relative sequence numbers; the reader can switch back', async ({ page }) => {
+		await page.setViewportSize({ width: 390, height: 844 });
+		await page.goto('/lessons/tcp-handshake');
+		const figure = page.locator('figure.sim').first();
+		const box = figure.getByRole('checkbox', { name: /Relative sequence numbers/ });
+		await expect(box).toBeChecked();
+		await figure.getByLabel('Position in the timeline').fill('3');
+		const syn = figure.locator('.ladder g.pkt .label').first();
+		await expect(syn).toHaveText('SYN seq=0');
+		await box.uncheck();
+		await expect(syn).toHaveText(/^SYN seq=\d{1,10}$/);
+		await expect(syn).not.toHaveText('SYN seq=0');
+		// the reader's choice stays when the layout changes
+		await page.setViewportSize({ width: 380, height: 844 });
+		await expect(box).not.toBeChecked();
+	});
 });
 
 test('the home page lists the lessons in order and links to them', async ({ page }) => {
