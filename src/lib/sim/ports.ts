@@ -970,8 +970,9 @@ export class PortTable {
 
 	/**
 	 * @internal Destination key: (interned remote IP id) · 65536 + remote port. Ids are handed out
-	 * in order of first appearance, so keys stay small integers (V8 Smis, cheap Map keys) for the
-	 * first 32,767 remote IPs. The host's connection demux uses the same keys.
+	 * in order of first appearance, so keys stay small integers (V8 Smis, cheap Map keys, on
+	 * 31-bit-Smi builds too) for the first 16,384 remote IPs. The host's connection demux uses
+	 * the same keys.
 	 */
 	destKey(remoteIp: string, remotePort: number): number {
 		let id: number | undefined;
