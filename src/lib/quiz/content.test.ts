@@ -39,7 +39,7 @@ describe('content question banks', () => {
 		for (const q of sims) expect(q.answer?.length, q.id).toBeGreaterThan(0);
 	});
 
-	it('derive the answers the explanations give for the UDP, ICMP, firewall and NAT questions', () => {
+	it('derive the answers the explanations give for the UDP, ICMP, firewall, NAT and Windows exhaustion questions', () => {
 		const answer = (id: string): string[] | undefined => {
 			const q = cat.questions.find((x) => x.id === id);
 			if (q?.type !== 'simulation') return undefined;
@@ -53,5 +53,7 @@ describe('content question banks', () => {
 		expect(answer('fw-11')).toEqual(['SYN,ACK']);
 		// the laptop's flow cannot keep 51234 on the public address: the server replies to the remapped port
 		expect(answer('nat-11')).toEqual(['8339']);
+		// Windows does not share a port between destinations: the host is out of ports for every server
+		expect(answer('exh-11')).toEqual(['EADDRNOTAVAIL']);
 	});
 });

@@ -304,6 +304,7 @@ export class Host extends NodeBase {
 		this.tcpPorts = new PortTable({
 			range: [this.preset.ephemeral[0], this.preset.ephemeral[1]],
 			algorithm: this.preset.algorithm,
+			sharePorts: this.preset.sharePorts,
 			rng: core.rng.fork(`ports:tcp:${opts.name}`)
 		});
 	}

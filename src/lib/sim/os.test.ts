@@ -51,6 +51,12 @@ describe('OS_PRESETS', () => {
 		expect(OS_PRESETS.linux.notes).toMatch(/TCP_TIMEWAIT_LEN/);
 	});
 
+	it('one ephemeral port for several destinations: Linux and FreeBSD yes, macOS and Windows no', () => {
+		const shared = OS_PRESET_IDS.filter((id) => OS_PRESETS[id].sharePorts);
+		expect(shared).toEqual(['linux', 'freebsd', 'rfc9293', 'iana', 'nat']);
+		expect(OS_PRESETS.windows.notes).toMatch(/SO_REUSE_UNICASTPORT/);
+	});
+
 	it('is frozen', () => {
 		expect(Object.isFrozen(OS_PRESETS.linux)).toBe(true);
 		expect(Object.isFrozen(OS_PRESETS.linux.ephemeral)).toBe(true);

@@ -49,6 +49,14 @@ export interface OsPreset {
 	rstInTimeWait: 'close' | 'ignore';
 	/** Ephemeral-port selection algorithm used by this stack's {@link PortTable}s. */
 	algorithm: PortAlgorithm;
+	/**
+	 * Whether connect() may give one ephemeral port to connections towards different destinations
+	 * (a port is then held per 4-tuple: Linux `__inet_hash_connect`, FreeBSD `in_pcb_lport_dest`,
+	 * RFC 6056's "suitable port" test), or only a port nothing else on the host holds (macOS
+	 * `in_pcbbind`; Windows unless the program sets `SO_REUSE_UNICASTPORT`). With `false` the
+	 * whole host runs out of ports at the size of the range, whatever the destinations.
+	 */
+	sharePorts: boolean;
 	/** Caveats and conflicts in the sources, for tooltips and lesson side-notes. */
 	notes: string;
 	/** Where the values come from (source files, documentation pages). */
@@ -58,16 +66,16 @@ export interface OsPreset {
 /**
  * The built-in OS presets, keyed by id.
  *
- * | id | range | TIME-WAIT | RST in TW | algorithm |
- * |---|---|---|---|---|
- * | linux | 32768–60999 | 60 s | close | linux (RFC 6056 Alg. 4) |
- * | freebsd | 10000–65535 | 60 s | ignore | random (Alg. 1) |
- * | macos | 49152–65535 | 30 s | close | random |
- * | windows | 49152–65535 | 120 s | close | sequential |
- * | windows-xp | 1025–5000 | 240 s | close | sequential |
- * | rfc9293 | 49152–65535 | 240 s | close | random |
- * | iana | 49152–65535 | 240 s | close | random |
- * | nat | 1024–65535 | 120 s | close | random |
+ * | id | range | TIME-WAIT | RST in TW | algorithm | one port, several destinations |
+ * |---|---|---|---|---|---|
+ * | linux | 32768–60999 | 60 s | close | linux (RFC 6056 Alg. 4) | yes |
+ * | freebsd | 10000–65535 | 60 s | ignore | random (Alg. 1) | yes |
+ * | macos | 49152–65535 | 30 s | close | random | no |
+ * | windows | 49152–65535 | 120 s | close | sequential | no |
+ * | windows-xp | 1025–5000 | 240 s | close | sequential | no |
+ * | rfc9293 | 49152–65535 | 240 s | close | random | yes |
+ * | iana | 49152–65535 | 240 s | close | random | yes |
+ * | nat | 1024–65535 | 120 s | close | random | yes |
  */
 export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deepFreeze({
 	linux: {
@@ -78,6 +86,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		mslMs: 30_000,
 		rstInTimeWait: 'close',
 		algorithm: 'linux',
+		sharePorts: true,
 		notes:
 			'TIME-WAIT is the compile-time constant TCP_TIMEWAIT_LEN = 60 s; Linux has no MSL sysctl, ' +
 			'so mslMs (30 s) is only timeWaitMs / 2 for display. Ports 61000–65535 are never chosen ' +
@@ -97,12 +106,14 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		mslMs: 30_000,
 		rstInTimeWait: 'ignore',
 		algorithm: 'random',
+		sharePorts: true,
 		notes:
 			'Default range IPPORT_EPHEMERALFIRST..IPPORT_EPHEMERALLAST = 10000–65535 ' +
 			'(net.inet.ip.portrange.first/last); randomised selection (net.inet.ip.portrange.randomized=1). ' +
 			'MSL is TCPTV_MSL = 30 s (sysctl net.inet.tcp.msl = 30000), so TIME-WAIT = 2×MSL = 60 s. ' +
-			'RSTs in TIME-WAIT are ignored, as RFC 1337 recommends.',
-		source: 'sys/netinet/in.h, sys/netinet/in_pcb.c (in_pcb_lport), sys/netinet/tcp_timer.h (TCPTV_MSL)',
+			'RSTs in TIME-WAIT are ignored, as RFC 1337 recommends. connect() checks the whole 4-tuple ' +
+			'(in_pcb_lport_dest, FreeBSD 13 and later), so one port can serve several destinations.',
+		source: 'sys/netinet/in.h, sys/netinet/in_pcb.c (in_pcb_lport_dest), sys/netinet/tcp_timer.h (TCPTV_MSL)',
 	},
 	macos: {
 		id: 'macos',
@@ -112,9 +123,12 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		mslMs: 15_000,
 		rstInTimeWait: 'close',
 		algorithm: 'random',
+		sharePorts: false,
 		notes:
 			'XNU uses ipport_firstauto/lastauto = IPPORT_HIFIRSTAUTO..IPPORT_HILASTAUTO = 49152–65535 ' +
-			'(the IANA dynamic range). TCPTV_MSL is 15 s, so TIME-WAIT (2 × tcp_msl) is 30 s.',
+			'(the IANA dynamic range). TCPTV_MSL is 15 s, so TIME-WAIT (2 × tcp_msl) is 30 s. ' +
+			'in_pcbbind picks an automatic port no other socket on the local address uses ' +
+			'(in_pcblookup_local), so ports are not shared between destinations.',
 		source: 'apple-oss-distributions/xnu bsd/netinet/in_pcb.c, bsd/netinet/tcp_timer.h',
 	},
 	windows: {
@@ -125,14 +139,15 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		mslMs: 60_000,
 		rstInTimeWait: 'close',
 		algorithm: 'sequential',
+		sharePorts: false,
 		notes:
 			'Range 49152–65535 since Windows Vista / Server 2008 (netsh int ipv4 show dynamicport tcp). ' +
 			'TIME-WAIT (TcpTimedWaitDelay) is modelled as 120 s, the default in the Windows Server 2003 ' +
 			'documentation and the value usually quoted today; the Windows 2000 documentation gives ' +
 			'240 s (0xF0) and even the Server 2003 page still says "4 minutes" in its prose, and no ' +
-			'current Microsoft page states the default. Allowed range 30–300 s. Real Windows does not ' +
-			'share one ephemeral port between destinations unless the application sets ' +
-			'SO_REUSE_UNICASTPORT; the simulator applies the same 4-tuple rule to every OS.',
+			'current Microsoft page states the default. Allowed range 30–300 s. Windows does not share ' +
+			'one ephemeral port between destinations unless the application sets ' +
+			'SO_REUSE_UNICASTPORT, so 16,384 outbound connections in total exhaust it.',
 		source:
 			'Microsoft Learn "Troubleshoot port exhaustion issues"; TechNet cc938217 (Windows 2000 ' +
 			'TcpTimedWaitDelay) and cc757512 (Windows Server 2003 TcpTimedWaitDelay)',
@@ -145,6 +160,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		mslMs: 120_000,
 		rstInTimeWait: 'close',
 		algorithm: 'sequential',
+		sharePorts: false,
 		notes:
 			'Before Vista, Windows used 1025–5000 (MaxUserPort default 5000) and handed ports out ' +
 			'sequentially, so only 3976 ephemeral ports existed. TIME-WAIT 240 s follows the Windows ' +
@@ -162,6 +178,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		mslMs: 120_000,
 		rstInTimeWait: 'close',
 		algorithm: 'random',
+		sharePorts: true,
 		notes:
 			'The specification itself: MSL is "taken to be 2 minutes", so TIME-WAIT lasts 2×MSL = 4 ' +
 			'minutes (MUST-13); a RST in TIME-WAIT enters CLOSED. Ports are drawn from the IANA dynamic ' +
@@ -176,6 +193,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		mslMs: 120_000,
 		rstInTimeWait: 'close',
 		algorithm: 'random',
+		sharePorts: true,
 		notes:
 			'Only the range is defined by IANA (Dynamic and/or Private Ports, 49152–65535, RFC 6335); ' +
 			'timers follow RFC 9293 and selection RFC 6056 Algorithm 1. Note RFC 6056 §3.2 recommends ' +
@@ -190,6 +208,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		mslMs: 60_000,
 		rstInTimeWait: 'close',
 		algorithm: 'random',
+		sharePorts: true,
 		notes:
 			'Port range a NAT gateway uses for its public-side mappings (everything above the ' +
 			'well-known ports, as RFC 6056 §3.2 recommends). 120 s mirrors the Linux conntrack ' +

@@ -34,12 +34,15 @@ class RefTable {
 		readonly high: number,
 		readonly alg: PortAlgorithm,
 		readonly rng: Rng,
-		readonly ups = 1024
+		readonly ups = 1024,
+		/** false: connect() takes only ports nothing holds (macOS, Windows). */
+		readonly share = true
 	) {
 		this.secret = [rng.u32(), rng.u32(), rng.u32()];
 	}
 
 	private usable(port: number, key: string): boolean {
+		if (!this.share) return !this.bindOwned.has(port) && this.empty(port);
 		return !this.bindOwned.has(port) && !(this.tuples.get(port)?.has(key) ?? false);
 	}
 
@@ -273,9 +276,9 @@ function strip(r: AllocResult): Ref {
 	return r.ok ? { ok: true, port: r.port } : { ok: false, errno: r.errno };
 }
 
-function runScenario(alg: PortAlgorithm, s: { low: number; high: number; seed: number; ops: Op[] }): void {
-	const fast = new PortTable({ range: [s.low, s.high], algorithm: alg, rng: createRng(s.seed) });
-	const ref = new RefTable(s.low, s.high, alg, createRng(s.seed));
+function runScenario(alg: PortAlgorithm, s: { low: number; high: number; seed: number; ops: Op[] }, share = true): void {
+	const fast = new PortTable({ range: [s.low, s.high], algorithm: alg, rng: createRng(s.seed), sharePorts: share });
+	const ref = new RefTable(s.low, s.high, alg, createRng(s.seed), 1024, share);
 	const localIp = '192.168.1.10';
 	for (const op of s.ops) {
 		switch (op.k) {
@@ -291,6 +294,8 @@ function runScenario(alg: PortAlgorithm, s: { low: number; high: number; seed: n
 					const same = fast.tuplesOn(got.port).filter((t) => t.remoteIp === rip && t.remotePort === rport);
 					expect(same).toHaveLength(1);
 					expect(fast.isBound(got.port)).toBe(false);
+					// Without sharing, the port carries nothing else at all.
+					if (!share) expect(fast.tuplesOn(got.port)).toHaveLength(1);
 				}
 				break;
 			}
@@ -353,6 +358,15 @@ describe('PortTable equals the linear-scan reference', () => {
 			fc.assert(
 				fc.property(scenarioArb, (s) => runScenario(alg, s)),
 				{ numRuns: 300 }
+			);
+		});
+	}
+
+	for (const alg of ['random', 'sequential', 'linux'] as const) {
+		it(`${alg} without port sharing (macOS, Windows): same ports, errors and final state`, () => {
+			fc.assert(
+				fc.property(scenarioArb, (s) => runScenario(alg, s, false)),
+				{ numRuns: 150 }
 			);
 		});
 	}

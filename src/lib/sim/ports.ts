@@ -14,7 +14,9 @@
  * Sharing rules (Linux; applied to every algorithm):
  * - A port taken by connect() may carry any number of connections as long as every 4-tuple
  *   (local IP, local port, remote IP, remote port) is unique — "the established check is already
- *   unique enough" (`__inet_hash_connect`). Exhaustion is therefore per destination.
+ *   unique enough" (`__inet_hash_connect`). Exhaustion is therefore per destination. A table made
+ *   with `sharePorts: false` (macOS, Windows) instead gives connect() only ports nothing on the
+ *   host holds, so the whole host runs out at the size of the range.
  * - A port taken by bind() is exclusive: connect() never picks it (bind bucket `fastreuse >= 0`),
  *   and it stays exclusive while connections that inherited it (accepted children, their
  *   TIME-WAIT) remain, because the kernel's bind bucket lives as long as any owner.
@@ -94,6 +96,12 @@ export interface PortTableOptions {
 	 * default 1024). Integer 0..65536.
 	 */
 	unprivilegedStart?: number;
+	/**
+	 * May connect() give one port to connections towards different destinations (default true,
+	 * the per-4-tuple rule of Linux, FreeBSD and RFC 6056)? With false it picks only ports that
+	 * carry nothing at all, live or TIME-WAIT (macOS, Windows): the OS preset's `sharePorts`.
+	 */
+	sharePorts?: boolean;
 }
 
 /** A 4-tuple registered on a local port (the local IP is the table's). */
@@ -500,6 +508,8 @@ export class PortTable {
 	readonly high: number;
 	/** Selection algorithm. */
 	readonly algorithm: PortAlgorithm;
+	/** connect() may share a port between destinations ({@link PortTableOptions.sharePorts}). */
+	readonly sharePorts: boolean;
 	/** Lowest port a non-root bind() may take explicitly. */
 	readonly unprivilegedStart: number;
 	/** The three hash-secret words drawn from the rng at construction (see {@link linuxPortOffset}). */
@@ -571,6 +581,7 @@ export class PortTable {
 		this.high = range[1];
 		this.n = this.high - this.low + 1;
 		this.algorithm = opts.algorithm;
+		this.sharePorts = opts.sharePorts ?? true;
 		this.rng = opts.rng;
 		this.unprivilegedStart = ups;
 		this.secret = [this.rng.u32(), this.rng.u32(), this.rng.u32()];
@@ -585,7 +596,8 @@ export class PortTable {
 	 * live (the socket is in SYN-SENT when Linux does this, from `tcp_v4_connect`).
 	 *
 	 * A port is usable for the destination iff it is in the range, not bind-owned, and carries no
-	 * tuple (live or TIME-WAIT) to the same remote address and port.
+	 * tuple (live or TIME-WAIT) to the same remote address and port — or, when the table does not
+	 * share ports ({@link PortTableOptions.sharePorts} false), carries no tuple at all.
 	 *
 	 * @param localIp - the host's address (input to the Linux per-destination hash).
 	 * @param remoteIp - peer address, e.g. `'203.0.113.5'`.
@@ -601,7 +613,8 @@ export class PortTable {
 		}
 		const key = this.destKey(remoteIp, remotePort);
 		const dest = this.dests.get(key) ?? this.makeDest(key);
-		const set = dest.set;
+		// `occupied` marks every port that is bound or carries any tuple: the exclusive rule.
+		const set = this.sharePorts ? dest.set : this.occupied;
 		let idx: number;
 		switch (this.algorithm) {
 			case 'linux':
@@ -622,7 +635,9 @@ export class PortTable {
 			return {
 				ok: false,
 				errno: 'EADDRNOTAVAIL',
-				message: `no free local port in ${this.low}-${this.high} for ${remoteIp}:${remotePort} (every port already has a connection or TIME-WAIT to it, or is bound)`
+				message: this.sharePorts
+					? `no free local port in ${this.low}-${this.high} for ${remoteIp}:${remotePort} (every port already has a connection or TIME-WAIT to it, or is bound)`
+					: `no free local port in ${this.low}-${this.high} (every port is held by a connection, a TIME-WAIT or a bind; this OS does not share a port between destinations)`
 			};
 		}
 		const port = this.low + idx;

@@ -207,5 +207,23 @@ describe('failed socket calls', () => {
 		const [s] = terminalSessions(trace, 10);
 		expect(s.kind).toBe('strace');
 		expect(s.lines).toEqual(['bind(b, 0.0.0.0:80) = -1 EACCES (Permission denied)']);
+		expect(s.command).toBe('strace -e trace=network ./app');
+	});
+
+	it('on Windows (no strace) the program reports the failure at a C:\\> prompt', async () => {
+		const { terminalSessions } = await import('./terminal');
+		const trace = {
+			seed: 1,
+			end: 100,
+			hosts: [{ name: 'pc', ip: '192.168.1.20', os: 'windows', role: 'host' as const }],
+			events: [
+				{ kind: 'call' as const, t: 10, host: 'pc', socket: 'c5', call: 'connect', detail: '203.0.113.5:443' },
+				{ kind: 'error' as const, t: 10, host: 'pc', socket: 'c5', call: 'connect', errno: 'EADDRNOTAVAIL' as const, message: 'no free local port' }
+			]
+		};
+		const [s] = terminalSessions(trace, 10);
+		expect(s.style).toBe('windows');
+		expect(s.command).toBe('app.exe');
+		expect(s.lines).toEqual(['connect(c5, 203.0.113.5:443) failed: EADDRNOTAVAIL (Cannot assign requested address)']);
 	});
 });

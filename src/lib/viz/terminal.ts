@@ -144,13 +144,17 @@ export const STRERROR: Record<string, string> = {
 };
 
 /**
- * Socket calls that failed by virtual time `t`, one `strace -e trace=network` session per host,
- * printed as strace prints a failing system call: `connect(c1, 203.0.113.5:80) = -1 ECONNREFUSED (Connection refused)`.
+ * Socket calls that failed by virtual time `t`, one session per host. On Linux it is
+ * `strace -e trace=network`, printed as strace prints a failing system call:
+ * `connect(c1, 203.0.113.5:80) = -1 ECONNREFUSED (Connection refused)`. Other systems have no
+ * strace, so there the program itself reports each failure (`connect(c1, 203.0.113.5:80) failed:
+ * ECONNREFUSED (...)`), at a `C:\>` prompt on Windows.
  * The arguments are those of the socket's latest call event (listen() stands for its bind(), for example).
  */
 function failedCalls(trace: Trace, t: number): { start: number; s: TerminalSession }[] {
 	const byHost = new Map<string, { start: number; lines: string[] }>();
 	const lastCall = new Map<string, string>();
+	const osOf = new Map(trace.hosts.map((h) => [h.name, h.os]));
 	for (const e of trace.events) {
 		if (e.t > t) break;
 		if (e.kind === 'call') lastCall.set(e.socket, e.detail);
@@ -158,13 +162,17 @@ function failedCalls(trace: Trace, t: number): { start: number; s: TerminalSessi
 		const detail = lastCall.get(e.socket);
 		const args = detail ? `${e.socket}, ${detail}` : e.socket;
 		const entry = byHost.get(e.host) ?? { start: e.t, lines: [] };
-		entry.lines.push(`${e.call}(${args}) = -1 ${e.errno} (${STRERROR[e.errno] ?? e.message})`);
+		const linux = (osOf.get(e.host) ?? 'linux') === 'linux';
+		const why = `${e.errno} (${STRERROR[e.errno] ?? e.message})`;
+		entry.lines.push(linux ? `${e.call}(${args}) = -1 ${why}` : `${e.call}(${args}) failed: ${why}`);
 		byHost.set(e.host, entry);
 	}
-	return [...byHost].map(([host, { start, lines }]) => ({
-		start,
-		s: { host, kind: 'strace' as const, style: 'unix' as const, target: '', command: 'strace -e trace=network ./app', lines, done: false }
-	}));
+	return [...byHost].map(([host, { start, lines }]) => {
+		const os = osOf.get(host) ?? 'linux';
+		const windows = isWindows(os);
+		const command = os === 'linux' ? 'strace -e trace=network ./app' : windows ? 'app.exe' : './app';
+		return { start, s: { host, kind: 'strace' as const, style: windows ? ('windows' as const) : ('unix' as const), target: '', command, lines, done: false } };
+	});
 }
 
 /** Attach to each probe the reply that answers it. */
