@@ -16,6 +16,8 @@ function chromiumPath(): string | undefined {
 }
 
 const executablePath = chromiumPath();
+/** The preview server's port: $E2E_PORT if set (several checkouts can test at once), else 4173. */
+const port = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
 	testDir: 'tests',
@@ -27,13 +29,13 @@ export default defineConfig({
 	reporter: process.env.CI ? [['list']] : [['list']],
 	webServer: {
 		// The production build, served statically by vite preview.
-		command: 'npx vite preview --port 4173 --strictPort',
-		url: 'http://localhost:4173',
+		command: `npx vite preview --port ${port} --strictPort`,
+		url: `http://localhost:${port}`,
 		reuseExistingServer: !process.env.CI,
 		timeout: 60_000
 	},
 	use: {
-		baseURL: 'http://localhost:4173',
+		baseURL: `http://localhost:${port}`,
 		trace: 'retain-on-failure',
 		serviceWorkers: 'block'
 	},
