@@ -20,7 +20,8 @@
  * `ordering` has `items` listed in the correct order (shown shuffled); `matching` has
  * `pairs: [{ left, right }]` and optional `distractors`; `simulation` has `scenario`
  * (inline text with newlines, or a `name.scn` file), `ask` (see simulation.ts) and optional
- * `options` (strings, or `{ text, value }` where `value` is compared with the derived answer).
+ * `options` (strings, or `{ text, value }` where `value` is compared with the derived answer);
+ * a typed simulation item (no `options`) may give `accept: [...]` spellings besides the derived value.
  *
  * Errors are strings `file: question id: reason` (or `file: reason` for file-level problems).
  *
@@ -78,7 +79,7 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
 	short: ['answer', 'accept'],
 	ordering: ['items'],
 	matching: ['pairs', 'distractors'],
-	simulation: ['scenario', 'ask', 'options']
+	simulation: ['scenario', 'ask', 'options', 'accept']
 };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -412,8 +413,14 @@ function validateQuestion(
 					});
 				}
 			}
+			let accept: string[] | undefined;
+			if (raw.accept !== undefined) {
+				if (options) errs.push('"accept" is for typed simulation items; an item with "options" is answered by choosing');
+				accept = stringList(raw.accept, 'accept', errs, 1) ?? undefined;
+				if (accept?.some((a) => normaliseAnswer(a) === '')) errs.push('an accepted answer is empty after normalisation');
+			}
 			if (!ask) return null;
-			return { ...base, type, scenario, scenarioName, ask, options };
+			return { ...base, type, scenario, scenarioName, ask, options, ...(accept ? { accept } : {}) };
 		}
 	}
 	return null;

@@ -5,8 +5,29 @@
  *
  * @module
  */
-import type { Question, Response } from './types';
-import { matchesAny } from './normalise';
+import type { Question, Response, SimAsk } from './types';
+import { matchesAny, type AnswerKind } from './normalise';
+
+/**
+ * What a typed simulation item asks for, so the normaliser reads that kind's spellings
+ * (state names from ss/netstat/RFC, errno names or strerror text, flag sets, ICMP type/code).
+ */
+export function answerKind(ask: SimAsk): AnswerKind | undefined {
+	switch (ask.kind) {
+		case 'next-state':
+		case 'final-state':
+			return 'state';
+		case 'error':
+			return 'errno';
+		case 'icmp':
+			return 'icmp';
+		case 'segment-field':
+		case 'first-dropped':
+			return ask.field === 'flags' ? 'flags' : undefined;
+		default:
+			return undefined;
+	}
+}
 
 /** True when the learner gave some answer (a blank text box or an untouched select does not count). */
 export function isAnswered(q: Question, r: Response | undefined): boolean {
@@ -45,7 +66,7 @@ export function isCorrect(q: Question, r: Response | undefined): boolean {
 		}
 		case 'simulation':
 			if (!q.answer) return false;
-			return q.options ? r === q.answer[0] : matchesAny(r as string, q.answer);
+			return q.options ? r === q.answer[0] : matchesAny(r as string, q.answer, answerKind(q.ask));
 	}
 }
 

@@ -214,7 +214,7 @@ export function resolveSimulationQuestions(
 				continue;
 			}
 			q.answer = [hits[0].id];
-		} else q.answer = [d.value];
+		} else q.answer = [d.value, ...(q.accept ?? [])];
 	}
 	return errors;
 }

@@ -43,6 +43,11 @@ interface QuestionBase {
 	explanation: string;
 	/** Where the topic is taught: `/lessons/<slug>#<heading-id>`. */
 	link: string;
+	/**
+	 * `false` for course-only items (e.g. kernel internals): they stay in lesson quizzes, review and
+	 * practice, but practice exams never draw them. Absent means `true`.
+	 */
+	exam?: boolean;
 }
 
 export interface SingleQuestion extends QuestionBase {
@@ -111,6 +116,8 @@ export interface SimulationQuestion extends QuestionBase {
 	ask: SimAsk;
 	/** When present the question is answered by choosing; otherwise by typing. */
 	options?: (Choice & { value: string })[];
+	/** Typed items only: further accepted spellings besides the derived value (bank field `accept`). */
+	accept?: string[];
 	/** Filled by resolveSimulationQuestions: the derived answer (option id, or accepted text). */
 	answer?: string[];
 	/** Filled by resolveSimulationQuestions: the trace up to the pause, as text lines. */
