@@ -1,6 +1,8 @@
 /**
  * Public progress API (`$lib/progress`): reactive reads (`lessonCompleted`, `quizBest`, …) and
- * write-through updates persisted to localStorage under `portsim.progress` (schema in schema.ts).
+ * write-through updates persisted to localStorage under `portsim.progress` (schema in schema.ts,
+ * validation in validate.ts, storage rules in storage.ts, review queue in review.ts, mastery in
+ * mastery.ts).
  *
  * @module
  */
@@ -11,6 +13,11 @@ export {
 	quizAttempts,
 	markLessonCompleted,
 	recordQuizAttempt,
+	finishLessonQuiz,
+	quizDraft,
+	saveQuizDraft,
+	recordAnswers,
+	questionRecords,
 	currentExam,
 	startExam,
 	updateExam,
@@ -19,8 +26,25 @@ export {
 	examHistory,
 	progressNotice,
 	dismissNotice,
+	saveProblem,
 	exportProgress,
 	importProgress,
-	resetProgress
+	resetProgress,
+	RETRY_MS,
+	type ImportResult,
+	type Guard
 } from './store.svelte';
-export { STORAGE_KEY, BACKUP_PREFIX, CURRENT_VERSION, type Progress, type LessonProgress, type QuizProgress } from './schema';
+export {
+	STORAGE_KEY,
+	BACKUP_PREFIX,
+	CURRENT_VERSION,
+	type Progress,
+	type LessonProgress,
+	type QuizProgress,
+	type LessonQuizDraft,
+	type QuestionRecord
+} from './schema';
+export { reviewQueue, isDue, type Outcome, type QueueItem, type ReviewCard } from './review';
+export { objectiveMastery, weakestObjectives, practiceSet, type ObjectiveInfo, type ObjectiveMastery, type QuestionRef } from './mastery';
+export { describeDropped } from './validate';
+export { downloadText, dateStamp } from './download';

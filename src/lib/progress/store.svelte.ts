@@ -1,76 +1,256 @@
 /**
  * The learner's progress as reactive state, persisted to localStorage (key `portsim.progress`).
  *
- * Loaded once when this module is first evaluated in the browser (outside any effect); on the
- * server (prerendering) the record is empty. Every change is written through immediately, so
- * reloading mid-exam loses no answer. Unreadable stored data is copied to a backup key and
- * reported through {@link progressNotice}; it never throws into a page.
+ * Loaded once when this module is first evaluated in the browser; on the server (prerendering)
+ * the record is empty. Every change is written through at once, so a reload mid-exam or mid-quiz
+ * loses no answer.
+ *
+ * Nothing stored is overwritten without a verified backup (storage.ts): when the stored record is
+ * unreadable, from an older version or had invalid parts, it is first copied to
+ * `portsim.progress.backup.<ms>` and read back. If that copy cannot be written (storage full), the
+ * record is *guarded*: nothing is written over it, the notice says so, the raw text is offered as a
+ * download, and the copy is retried every few seconds.
+ *
+ * When a write fails (storage full, e.g. mid-exam), the data stays in memory, {@link saveProblem}
+ * reports it (a persistent banner offers "Download your answers"), and saving is retried every
+ * {@link RETRY_MS} ms, when another tab frees space (a `storage` event) and when the tab regains focus.
  *
  * @module
  */
 import type { ExamAttempt, ExamResult } from '../quiz/exam';
+import { withAnswers, type Outcome } from './review';
 import {
 	STORAGE_KEY,
 	emptyProgress,
-	loadFromStored,
-	parseProgress,
+	isEmptyProgress,
+	withDraft,
 	withExamFinished,
 	withLessonCompleted,
 	withQuizAttempt,
-	type Progress
+	type LessonQuizDraft,
+	type Progress,
+	type QuestionRecord
 } from './schema';
+import { describePlan, describeStorageError, listBackups, planLoad, writeBackup, type BackupInfo, type KeyValueStore } from './storage';
+import { parseProgress } from './validate';
 
-const browser = typeof window !== 'undefined' && typeof localStorage !== 'undefined';
+/** How often a failed save is retried, ms. */
+export const RETRY_MS = 3000;
 
-class ProgressStore {
+/** A stored record that must not be overwritten until a verified backup of it exists. */
+export interface Guard {
+	raw: string;
+	/** Why it could not be read, or null when it was readable (older version or invalid parts). */
+	unreadable: string | null;
+}
+
+export class ProgressStore {
 	/** The whole record; replaced (never mutated) on every change. */
 	data = $state.raw<Progress>(emptyProgress());
-	/** A message for the learner, or null. */
+	/** A dismissible message for the learner, or null. */
 	notice = $state<string | null>(null);
+	/** Raw stored text offered for download with the notice (unreadable or partly invalid original). */
+	noticeRaw = $state<string | null>(null);
+	/** Set while the stored record is guarded (see the module comment). */
+	guard = $state.raw<Guard | null>(null);
+	/** Why the latest data is not saved yet, or null when everything is saved. */
+	unsaved = $state<string | null>(null);
+	/** A short status after saving works again, or null. */
+	status = $state<string | null>(null);
+	/** Backups kept in this browser, newest first. */
+	backups = $state.raw<BackupInfo[]>([]);
 	/** True once the browser copy has been read. */
 	loaded = $state(false);
 
+	#store: KeyValueStore | null;
+	#timer: ReturnType<typeof setInterval> | null = null;
+
+	constructor(store: KeyValueStore | null) {
+		this.#store = store;
+	}
+
+	/** Read the stored record (again). Guarded records and failed backups are handled here. */
 	load(): void {
-		if (!browser) return;
-		let raw: string | null = null;
+		const store = this.#store;
+		if (!store) return;
+		let raw: string | null;
 		try {
-			raw = localStorage.getItem(STORAGE_KEY);
+			raw = store.getItem(STORAGE_KEY);
 		} catch (e) {
-			this.notice = `Progress cannot be saved in this browser (${e instanceof Error ? e.message : String(e)}).`;
+			this.unsaved = `progress cannot be saved in this browser (${describeStorageError(e)})`;
 			this.loaded = true;
 			return;
 		}
-		const out = loadFromStored(raw, Date.now());
-		try {
-			if (out.backupKey && raw !== null) localStorage.setItem(out.backupKey, raw);
-			if (out.rewrite) localStorage.setItem(STORAGE_KEY, JSON.stringify(out.progress));
-			else if (out.backupKey) localStorage.removeItem(STORAGE_KEY);
-		} catch {
-			/* keep going with what we read; the notice below still tells the learner */
+		const plan = planLoad(raw);
+		this.data = plan.progress;
+		this.guard = null;
+		this.notice = null;
+		this.noticeRaw = null;
+		if (plan.needsBackup && raw !== null) {
+			const key = writeBackup(store, raw, Date.now());
+			this.notice = describePlan(plan, key);
+			this.noticeRaw = plan.unreadable !== null || plan.dropped.length > 0 ? raw : null;
+			if (key) this.persist();
+			else {
+				this.guard = { raw, unreadable: plan.unreadable };
+				this.unsaved = "this browser's storage is full";
+				this.#scheduleRetry();
+			}
 		}
-		this.data = out.progress;
-		if (out.notice) this.notice = out.notice;
+		this.refreshBackups();
 		this.loaded = true;
 	}
 
+	/**
+	 * Write the record. A guarded record is backed up first; if that fails nothing is written.
+	 * @returns true when the current data is saved.
+	 */
+	persist(): boolean {
+		const store = this.#store;
+		if (!store) return true;
+		const wasUnsaved = this.unsaved !== null;
+		if (this.guard) {
+			const key = writeBackup(store, this.guard.raw, Date.now());
+			if (!key) {
+				this.unsaved = "this browser's storage is full";
+				this.#scheduleRetry();
+				return false;
+			}
+			this.guard = null;
+			this.notice = `The earlier saved record is now kept under the key "${key}", and saving has resumed.`;
+			this.refreshBackups();
+		}
+		try {
+			store.setItem(STORAGE_KEY, JSON.stringify(this.data));
+		} catch (e) {
+			this.unsaved = describeStorageError(e);
+			this.#scheduleRetry();
+			return false;
+		}
+		this.unsaved = null;
+		if (wasUnsaved) this.status = 'Saved: your progress is stored in this browser again.';
+		this.#stopRetry();
+		return true;
+	}
+
+	/** Replace the record and write it through. */
 	set(next: Progress): void {
 		this.data = next;
-		if (!browser) return;
+		this.persist();
+	}
+
+	/** Re-read the list of backups. */
+	refreshBackups(): void {
+		if (!this.#store) return;
 		try {
-			localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
-		} catch (e) {
-			this.notice = `Progress could not be saved (${e instanceof Error ? e.message : String(e)}).`;
+			this.backups = listBackups(this.#store);
+		} catch {
+			this.backups = [];
 		}
+	}
+
+	/** The text of a backup, or null. */
+	readBackup(key: string): string | null {
+		try {
+			return this.#store?.getItem(key) ?? null;
+		} catch {
+			return null;
+		}
+	}
+
+	/** Delete one backup (the learner chose to). */
+	deleteBackup(key: string): void {
+		try {
+			this.#store?.removeItem(key);
+		} catch {
+			/* nothing to do */
+		}
+		this.refreshBackups();
+		if (this.unsaved) this.persist();
+	}
+
+	/** Give up a guarded record (the learner chose to, after downloading it) and start saving. */
+	discardGuarded(): void {
+		if (!this.guard) return;
+		try {
+			this.#store?.removeItem(STORAGE_KEY);
+		} catch {
+			/* setItem below reports any problem */
+		}
+		this.guard = null;
+		this.noticeRaw = null;
+		this.notice = 'The unreadable record was discarded.';
+		this.persist();
+	}
+
+	/**
+	 * Replace the record with imported text (lenient: invalid parts are dropped and named).
+	 * The record stored now is backed up (verified) first unless it is empty; when that is not
+	 * possible, or when the latest progress is not saved yet, nothing is replaced.
+	 */
+	import(text: string): ImportResult {
+		const r = parseProgress(text);
+		if (!r.ok) return r;
+		if (this.unsaved && !this.guard)
+			return { ok: false, error: `your latest progress is not saved yet (${this.unsaved}), so nothing was replaced. Download it first` };
+		let backupKey: string | null = null;
+		const store = this.#store;
+		if (store) {
+			let raw: string | null = null;
+			try {
+				raw = store.getItem(STORAGE_KEY);
+			} catch {
+				raw = null;
+			}
+			const current = raw === null ? null : planLoad(raw);
+			if (raw !== null && current && (current.unreadable !== null || !isEmptyProgress(current.progress))) {
+				backupKey = writeBackup(store, raw, Date.now());
+				if (!backupKey)
+					return {
+						ok: false,
+						error:
+							"there is no room in this browser's storage for a backup of the progress stored here, so nothing was replaced. Export it, or download and delete old backups, then import again"
+					};
+			}
+		}
+		this.guard = null;
+		this.noticeRaw = null;
+		this.data = r.progress;
+		const saved = this.persist();
+		this.refreshBackups();
+		return { ok: true, migratedFrom: r.migratedFrom, dropped: r.dropped, backupKey, saved };
+	}
+
+	#scheduleRetry(): void {
+		if (this.#timer !== null || typeof setInterval === 'undefined') return;
+		this.#timer = setInterval(() => this.persist(), RETRY_MS);
+	}
+
+	#stopRetry(): void {
+		if (this.#timer !== null) clearInterval(this.#timer);
+		this.#timer = null;
 	}
 }
 
+/** Outcome of {@link importProgress}. */
+export type ImportResult =
+	| { ok: true; migratedFrom?: number; dropped: string[]; backupKey: string | null; saved: boolean }
+	| { ok: false; error: string };
+
+const browser = typeof window !== 'undefined' && typeof localStorage !== 'undefined';
+
 /** The single store instance. */
-export const progress = new ProgressStore();
+export const progress = new ProgressStore(browser ? localStorage : null);
 
 if (browser) {
 	progress.load();
 	window.addEventListener('storage', (ev) => {
-		if (ev.key === STORAGE_KEY) progress.load();
+		// Another tab saved (or freed space). Keep this tab's unsaved data rather than reloading over it.
+		if (progress.unsaved !== null || progress.guard !== null) progress.persist();
+		else if (ev.key === STORAGE_KEY || ev.key === null) progress.load();
+	});
+	window.addEventListener('focus', () => {
+		if (progress.unsaved !== null) progress.persist();
 	});
 }
 
@@ -94,9 +274,35 @@ export function markLessonCompleted(slug: string): void {
 	progress.set(withLessonCompleted(progress.data, slug, Date.now()));
 }
 
-/** Record a finished lesson quiz (best score kept, attempts counted). */
+/** Record a finished lesson quiz (best score kept, attempts counted) without marking the lesson. */
 export function recordQuizAttempt(slug: string, correct: number, total: number): void {
 	progress.set(withQuizAttempt(progress.data, slug, correct, total, Date.now()));
+}
+
+/** Record a finished lesson quiz and mark the lesson completed, in one write. */
+export function finishLessonQuiz(slug: string, correct: number, total: number): void {
+	const now = Date.now();
+	progress.set(withLessonCompleted(withQuizAttempt(progress.data, slug, correct, total, now), slug, now));
+}
+
+/** The saved answers of the lesson quiz `slug`, or null. Reactive. */
+export function quizDraft(slug: string): LessonQuizDraft | null {
+	return progress.data.drafts[slug] ?? null;
+}
+
+/** Save (or with null, forget) the answers of the lesson quiz `slug`. */
+export function saveQuizDraft(slug: string, draft: LessonQuizDraft | null): void {
+	progress.set(withDraft(progress.data, slug, draft));
+}
+
+/** Record graded answers: counts for mastery, FSRS cards for the review queue (review.ts). */
+export function recordAnswers(outcomes: readonly Outcome[]): void {
+	if (outcomes.length) progress.set(withAnswers(progress.data, outcomes, Date.now()));
+}
+
+/** Every question's record (counts and review card). Reactive. */
+export function questionRecords(): Record<string, QuestionRecord> {
+	return progress.data.questions;
 }
 
 /** The exam in progress, if any. Reactive. */
@@ -122,9 +328,12 @@ export function abandonExam(): void {
 	progress.set(rest);
 }
 
-/** Store a finished exam in the history and clear the exam in progress. */
-export function finishExam(r: ExamResult): void {
-	progress.set(withExamFinished(progress.data, r));
+/**
+ * Store a finished exam in the history, clear the exam in progress, and record each graded
+ * answer (`outcomes`: the questions that were scored) for mastery and review.
+ */
+export function finishExam(r: ExamResult, outcomes: readonly Outcome[] = []): void {
+	progress.set(withAnswers(withExamFinished(progress.data, r), outcomes, r.finishedAt));
 }
 
 /** Finished exams, oldest first. Reactive. */
@@ -132,14 +341,20 @@ export function examHistory(): ExamResult[] {
 	return progress.data.exams;
 }
 
-/** A message about stored data (migration, unreadable data kept in a backup), or null. Reactive. */
+/** A message about stored data (migration, parts left out, backups), or null. Reactive. */
 export function progressNotice(): string | null {
 	return progress.notice;
 }
 
-/** Hide the current notice. */
+/** Hide the current notice (a guarded record keeps its banner). */
 export function dismissNotice(): void {
 	progress.notice = null;
+	progress.status = null;
+}
+
+/** Why the latest progress is not saved, and whether a stored record is guarded. Reactive. */
+export function saveProblem(): { unsaved: string | null; guard: Guard | null } {
+	return { unsaved: progress.unsaved, guard: progress.guard };
 }
 
 /** The whole record as pretty JSON, for download. */
@@ -147,19 +362,12 @@ export function exportProgress(): string {
 	return JSON.stringify(progress.data, null, 2);
 }
 
-/**
- * Replace the record with imported JSON (version 1 or 2).
- * @returns `{ ok: true }` or `{ ok: false, error }` with a message naming the bad field; the
- *   current record is untouched on error.
- */
-export function importProgress(text: string): { ok: true; migratedFrom?: number } | { ok: false; error: string } {
-	const r = parseProgress(text);
-	if (!r.ok) return r;
-	progress.set(r.progress);
-	return { ok: true, migratedFrom: r.migratedFrom };
+/** Replace the record with imported JSON (versions 1 to 3); see `ProgressStore.import`. */
+export function importProgress(text: string): ImportResult {
+	return progress.import(text);
 }
 
-/** Forget all progress. */
+/** Forget all progress (the learner confirmed). Backups are kept. */
 export function resetProgress(): void {
 	progress.set(emptyProgress());
 }

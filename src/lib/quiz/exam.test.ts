@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { buildExam, eligibleQuestions, formatClock, optionOrder, questionDomains, remainingMs, scoreExam } from './exam';
+import { BLUEPRINT_WEIGHTS, buildExam, eligibleQuestions, formatClock, optionOrder, primaryDomains, questionDomains, remainingMs, scoreExam, weightedDraw } from './exam';
 import { correctAnswerText, isAnswered, isCorrect, responseText } from './grade';
 import { seededShuffle } from './shuffle';
 import type { Question } from './types';
@@ -100,5 +100,83 @@ describe('buildExam and scoreExam', () => {
 		expect(remainingMs({ startedAt: 0, durationMs: 1 }, 99)).toBe(0);
 		expect(formatClock(90_000)).toBe('1:30');
 		expect(formatClock(3_600_000 + 5_000)).toBe('1:00:05');
+	});
+});
+
+/** A fixture bank: `n` single-choice items per Network+ domain (some also tagged for CCNA), plus course-only items. */
+function fixtureBank(n: number): Question[] {
+	const out: Question[] = [];
+	for (let d = 1; d <= 5; d++) {
+		for (let i = 0; i < n; i++) {
+			const ccna = i % 3 === 0 ? [`${(i % 6) + 1}.1`] : [];
+			out.push({
+				...base,
+				id: `n${d}-${String(i).padStart(2, '0')}`,
+				type: 'single',
+				// every third one also supports another domain through a second objective
+				objectives: { netplus: i % 3 === 1 ? [`${d}.1`, `${(d % 5) + 1}.2`] : [`${d}.1`], ccna },
+				options: [{ id: 'a', text: 'A' }, { id: 'b', text: 'B' }],
+				answer: 'a'
+			});
+		}
+		out.push({ ...base, id: `internal-${d}`, type: 'short', exam: false, objectives: { netplus: [`${d}.3`], ccna: [] }, answer: ['x'] });
+	}
+	return out;
+}
+const NETPLUS = ['netplus:1', 'netplus:2', 'netplus:3', 'netplus:4', 'netplus:5'];
+
+describe('weighted sampling', () => {
+	it('uses the primary domain per exam and skips course-only items', () => {
+		const bank = fixtureBank(4);
+		expect(primaryDomains({ objectives: { netplus: ['3.2', '1.4'], ccna: ['5.1'] } })).toEqual(['netplus:3', 'ccna:5']);
+		expect(eligibleQuestions(bank, ['netplus:3']).map((q) => q.id)).toEqual(['n3-00', 'n3-01', 'n3-02', 'n3-03']);
+	});
+
+	it('gives each domain its blueprint share, within one question, for any seed and length', () => {
+		const bank = fixtureBank(40);
+		fc.assert(
+			fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 1, max: 90 }), (seed, length) => {
+				const a = buildExam({ pool: bank, seed, length, domains: NETPLUS, mode: 'exam', now: 0 });
+				expect(a.questionIds).toHaveLength(length);
+				expect(new Set(a.questionIds).size).toBe(length);
+				const counts = Object.fromEntries(NETPLUS.map((d) => [d, 0]));
+				for (const id of a.questionIds) counts[`netplus:${id[1]}`]++;
+				for (const d of NETPLUS) expect(Math.abs(counts[d] - (length * BLUEPRINT_WEIGHTS[d]) / 100)).toBeLessThanOrEqual(1);
+				expect(a.questionIds.some((id) => id.startsWith('internal'))).toBe(false);
+			}),
+			{ numRuns: 60 }
+		);
+	});
+
+	it('renormalises over the chosen domains and honours weights from objectives.yaml', () => {
+		const bank = fixtureBank(40);
+		const ids = weightedDraw(eligibleQuestions(bank, ['netplus:1', 'netplus:4']), ['netplus:1', 'netplus:4'], { 'netplus:1': 3, 'netplus:4': 1 }, 40, 7);
+		expect(ids.filter((id) => id.startsWith('n1')).length).toBe(30);
+		expect(ids.filter((id) => id.startsWith('n4')).length).toBe(10);
+	});
+
+	it('fills from the other domains when one runs out', () => {
+		const bank = fixtureBank(40).filter((q) => !q.id.startsWith('n3-') || q.id < 'n3-02');
+		const a = buildExam({ pool: bank, seed: 5, length: 60, domains: NETPLUS, mode: 'exam', now: 0 });
+		expect(a.questionIds).toHaveLength(60);
+		expect(a.questionIds.filter((id) => id.startsWith('n3')).length).toBe(2);
+	});
+
+	it('keeps each exam near its shares when both exams are chosen', () => {
+		const bank = fixtureBank(40);
+		const domains = [...NETPLUS, 'ccna:1', 'ccna:2', 'ccna:3', 'ccna:4', 'ccna:5', 'ccna:6'];
+		const a = buildExam({ pool: bank, seed: 11, length: 60, domains, mode: 'exam', now: 0 });
+		expect(a.questionIds).toHaveLength(60);
+		const r = scoreExam(a, new Map(bank.map((q) => [q.id, q])), 1);
+		const netplusTotal = NETPLUS.reduce((n, d) => n + (r.byDomain[d]?.total ?? 0), 0);
+		expect(netplusTotal).toBe(60);
+		for (const d of NETPLUS) expect(Math.abs(r.byDomain[d].total / 60 - BLUEPRINT_WEIGHTS[d] / 100)).toBeLessThan(0.05);
+	});
+
+	it('never retakes a course-only item', () => {
+		const bank = fixtureBank(2);
+		const a = buildExam({ pool: bank, seed: 1, length: 9, domains: [], onlyIds: ['n1-00', 'internal-1'], mode: 'study', now: 0 });
+		expect(a.questionIds).toEqual(['n1-00']);
+		expect(() => buildExam({ pool: bank, seed: 1, length: 9, domains: [], onlyIds: ['internal-1'], mode: 'study', now: 0 })).toThrow(/exam bank/);
 	});
 });

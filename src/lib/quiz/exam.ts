@@ -1,6 +1,10 @@
 /**
- * Practice-exam logic (pure): choose questions by domain, shuffle with a seed, score, and break
- * the score down by domain. The UI state lives in $lib/progress; this module only computes.
+ * Practice-exam logic (pure): draw questions by domain weight, shuffle with a seed, score, and
+ * break the score down by domain. The UI state lives in $lib/progress; this module only computes.
+ *
+ * Domains: each question belongs, per exam, to the domain of its first objective for that exam
+ * (its *primary* domain there). Sampling and the per-domain breakdown both use primary domains,
+ * so within one exam every question counts once and the shares add up to 100 %.
  *
  * @module
  */
@@ -53,7 +57,34 @@ export interface ExamResult extends ExamAttempt {
 	timedOut: boolean;
 }
 
-/** Domain keys ("netplus:1", "ccna:1") a question belongs to, from its objective ids. */
+/**
+ * Each exam domain's share of the real exam, percent, from the published blueprints: CompTIA
+ * Network+ N10-009 exam objectives v1.0 (1.0 23 %, 2.0 20 %, 3.0 19 %, 4.0 14 %, 5.0 24 %) and
+ * Cisco CCNA 200-301 v1.1 exam topics (1.0 20 %, 2.0 20 %, 3.0 25 %, 4.0 10 %, 5.0 15 %,
+ * 6.0 10 %). Used when content/exam/objectives.yaml gives a domain no `weight`.
+ */
+export const BLUEPRINT_WEIGHTS: Readonly<Record<string, number>> = {
+	'netplus:1': 23,
+	'netplus:2': 20,
+	'netplus:3': 19,
+	'netplus:4': 14,
+	'netplus:5': 24,
+	'ccna:1': 20,
+	'ccna:2': 20,
+	'ccna:3': 25,
+	'ccna:4': 10,
+	'ccna:5': 15,
+	'ccna:6': 10
+};
+
+const EXAM_KEYS = ['netplus', 'ccna'] as const;
+
+/** False for course-only items (`exam: false`), which practice exams never draw. */
+export function isExamItem(q: Pick<Question, 'exam'>): boolean {
+	return q.exam !== false;
+}
+
+/** Domain keys ("netplus:1", "ccna:1") a question supports through any of its objective ids. */
 export function questionDomains(q: Pick<Question, 'objectives'>): string[] {
 	const keys = new Set<string>();
 	for (const id of q.objectives.netplus) keys.add(`netplus:${id.split('.')[0]}`);
@@ -61,10 +92,83 @@ export function questionDomains(q: Pick<Question, 'objectives'>): string[] {
 	return [...keys];
 }
 
-/** Questions in `pool` that belong to at least one of `domains`. */
+/** The question's primary domain key in each exam it is tagged for (domain of its first objective there). */
+export function primaryDomains(q: Pick<Question, 'objectives'>): string[] {
+	const out: string[] = [];
+	for (const exam of EXAM_KEYS) {
+		const first = q.objectives[exam][0];
+		if (first !== undefined) out.push(`${exam}:${first.split('.')[0]}`);
+	}
+	return out;
+}
+
+/** Exam items (see {@link isExamItem}) in `pool` whose primary domain in some exam is one of `domains`. */
 export function eligibleQuestions(pool: readonly Question[], domains: readonly string[]): Question[] {
 	const want = new Set(domains);
-	return pool.filter((q) => questionDomains(q).some((d) => want.has(d)));
+	return pool.filter((q) => isExamItem(q) && primaryDomains(q).some((d) => want.has(d)));
+}
+
+/**
+ * Draw up to `length` question ids so that, within each exam, the chosen domains' shares follow
+ * their weights. Greedy by largest deficit: each draw goes to the chosen domain whose count lags
+ * its share the most (a question counts in its primary domain of every exam), then takes the next
+ * question of that domain's seeded shuffle. With enough questions in every domain each domain's
+ * count stays within one question of `length × weight / Σ weights`; a domain that runs out leaves
+ * its place to the others.
+ */
+export function weightedDraw(
+	eligible: readonly Question[],
+	domains: readonly string[],
+	weights: Readonly<Record<string, number>>,
+	length: number,
+	seed: number
+): string[] {
+	const chosen = [...new Set(domains)].sort();
+	const examOf = (d: string) => d.split(':')[0];
+	const weightOf = (d: string) => {
+		const w = weights[d] ?? BLUEPRINT_WEIGHTS[d] ?? 1;
+		return Number.isFinite(w) && w > 0 ? w : 0;
+	};
+	const sum: Record<string, number> = {};
+	for (const d of chosen) sum[examOf(d)] = (sum[examOf(d)] ?? 0) + weightOf(d);
+	const share = (d: string) => (sum[examOf(d)] > 0 ? weightOf(d) / sum[examOf(d)] : 0);
+	const chosenSet = new Set(chosen);
+	const primaries = new Map(eligible.map((q) => [q.id, primaryDomains(q).filter((d) => chosenSet.has(d))]));
+	const pools = new Map<string, string[]>();
+	for (const d of chosen) {
+		const ids = eligible.filter((q) => primaries.get(q.id)!.includes(d)).map((q) => q.id).sort();
+		pools.set(d, seededShuffle(ids, seed, `domain:${d}`));
+	}
+	const next = new Map(chosen.map((d) => [d, 0]));
+	const count = new Map(chosen.map((d) => [d, 0]));
+	const relevant: Record<string, number> = {};
+	const picked: string[] = [];
+	const taken = new Set<string>();
+	while (picked.length < length) {
+		let best: string | null = null;
+		let bestDeficit = -Infinity;
+		for (const d of chosen) {
+			const pool = pools.get(d)!;
+			let i = next.get(d)!;
+			while (i < pool.length && taken.has(pool[i])) i++;
+			next.set(d, i);
+			if (i >= pool.length || share(d) === 0) continue;
+			const deficit = share(d) * ((relevant[examOf(d)] ?? 0) + 1) - count.get(d)!;
+			if (deficit > bestDeficit + 1e-9) {
+				best = d;
+				bestDeficit = deficit;
+			}
+		}
+		if (best === null) break;
+		const id = pools.get(best)![next.get(best)!];
+		picked.push(id);
+		taken.add(id);
+		for (const d of primaries.get(id)!) {
+			count.set(d, count.get(d)! + 1);
+			relevant[examOf(d)] = (relevant[examOf(d)] ?? 0) + 1;
+		}
+	}
+	return picked;
 }
 
 /** The ids whose display order is shuffled for a question (options, ordering items, matching choices). */
@@ -107,24 +211,36 @@ export interface BuildExamOptions {
 	mode: ExamMode;
 	/** Wall-clock start, ms. */
 	now: number;
-	/** Restrict to these ids (retake missed questions); domains are then ignored. */
+	/** Restrict to these ids (retake missed questions); domains and weights are then ignored. */
 	onlyIds?: readonly string[];
 	retakeOf?: string;
+	/**
+	 * Domain key → weight (any positive scale, compared within each exam). Domains missing here
+	 * use {@link BLUEPRINT_WEIGHTS}.
+	 */
+	weights?: Readonly<Record<string, number>>;
 }
 
 /**
- * Build a reproducible attempt: the same pool, seed, length and domains always give the same
- * questions in the same order with the same option orders.
+ * Build a reproducible attempt: the same pool, weights, seed, length and domains always give the
+ * same questions in the same order with the same option orders. Questions are drawn by domain
+ * weight ({@link weightedDraw}) from exam items only; a retake (`onlyIds`) takes exactly those ids.
  * @throws Error when no question matches the chosen domains.
  */
 export function buildExam(o: BuildExamOptions): ExamAttempt {
 	const seed = o.seed >>> 0;
-	const eligible = o.onlyIds
-		? o.pool.filter((q) => o.onlyIds!.includes(q.id))
-		: eligibleQuestions(o.pool, o.domains);
-	if (eligible.length === 0) throw new Error('No questions match the chosen domains.');
-	const ids = eligible.map((q) => q.id).sort();
-	const picked = seededShuffle(ids, seed, 'questions').slice(0, Math.max(1, Math.min(o.length, ids.length)));
+	let picked: string[];
+	if (o.onlyIds) {
+		const want = new Set(o.onlyIds);
+		const ids = o.pool.filter((q) => want.has(q.id) && isExamItem(q)).map((q) => q.id).sort();
+		if (ids.length === 0) throw new Error('None of those questions is in the exam bank any more.');
+		picked = seededShuffle(ids, seed, 'questions').slice(0, Math.max(1, Math.min(o.length, ids.length)));
+	} else {
+		const eligible = eligibleQuestions(o.pool, o.domains);
+		if (eligible.length === 0) throw new Error('No questions match the chosen domains.');
+		const drawn = weightedDraw(eligible, o.domains, o.weights ?? {}, Math.max(1, o.length), seed);
+		picked = seededShuffle(drawn.sort(), seed, 'questions');
+	}
 	const byId = new Map(o.pool.map((q) => [q.id, q]));
 	const orders: Record<string, string[]> = {};
 	for (const id of picked) orders[id] = optionOrder(byId.get(id)!, seed);
@@ -162,7 +278,7 @@ export function formatClock(ms: number): string {
 
 /**
  * Score an attempt. Questions missing from `questions` (removed from a bank since) are skipped.
- * Each question counts once overall and once in every domain it belongs to.
+ * Each question counts once overall and, per exam, once in its primary domain ({@link primaryDomains}).
  */
 export function scoreExam(a: ExamAttempt, questions: ReadonlyMap<string, Question>, finishedAt: number, timedOut = false): ExamResult {
 	let correct = 0;
@@ -176,7 +292,7 @@ export function scoreExam(a: ExamAttempt, questions: ReadonlyMap<string, Questio
 		const ok = isCorrect(q, a.answers[id]);
 		if (ok) correct++;
 		else wrong.push(id);
-		for (const d of questionDomains(q)) {
+		for (const d of primaryDomains(q)) {
 			const s = (byDomain[d] ??= { correct: 0, total: 0 });
 			s.total++;
 			if (ok) s.correct++;

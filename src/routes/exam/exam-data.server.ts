@@ -1,11 +1,13 @@
 /**
- * Build-time data for /exam and /exam/result: the whole validated question catalog (simulation
- * answers derived, link anchors checked against the lessons' headings) and the exam domains.
- * Any problem throws, so `npm run build` fails with `file: question id: reason`.
+ * Build-time data for /exam, /exam/result and /review: the whole validated question catalog
+ * (simulation answers derived, link anchors checked against the lessons' headings), the exam
+ * domains with their weights, and every objective. Any problem throws, so `npm run build` fails
+ * with `file: question id: reason`.
  */
 import { getLessons } from '$lib/server/content';
 import { fullCatalog } from '$lib/quiz/catalog';
-import { eligibleQuestions } from '$lib/quiz/exam';
+import { BLUEPRINT_WEIGHTS, eligibleQuestions } from '$lib/quiz/exam';
+import type { Domain } from '$lib/quiz/objectives';
 import type { Question } from '$lib/quiz/types';
 
 /** A domain as the exam pages show it. */
@@ -14,7 +16,11 @@ export interface DomainInfo {
 	exam: 'netplus' | 'ccna';
 	label: string;
 	name: string;
+	/** Exam items whose primary domain this is (course-only items excluded). */
 	count: number;
+	/** Share of the real exam, percent (objectives.yaml `weight`, else the published blueprint). */
+	weight: number;
+	objectives: { id: string; name: string }[];
 }
 export interface ExamInfoLite {
 	id: 'netplus' | 'ccna';
@@ -23,9 +29,22 @@ export interface ExamInfoLite {
 	domains: DomainInfo[];
 }
 export interface ExamData {
+	/** Every question, course-only ones included (buildExam leaves those out of exams). */
 	questions: Question[];
 	exams: ExamInfoLite[];
+	/** Domain key → weight, for buildExam. */
+	weights: Record<string, number>;
 	lessonTitles: Record<string, string>;
+}
+
+/**
+ * A domain's weight: the `weight` objectives.yaml gives it (quiz-content adds the field to
+ * `Domain`), else the published blueprint share ({@link BLUEPRINT_WEIGHTS}), else 0.
+ */
+function domainWeight(d: Domain): number {
+	const w = (d as Domain & { weight?: unknown }).weight;
+	if (typeof w === 'number' && Number.isFinite(w) && w >= 0) return w;
+	return BLUEPRINT_WEIGHTS[d.key] ?? 0;
 }
 
 let cached: ExamData | null = null;
@@ -48,9 +67,12 @@ export function examData(): ExamData {
 			exam: d.exam,
 			label: `${d.id}.0`,
 			name: d.name,
-			count: eligibleQuestions(cat.questions, [d.key]).length
+			count: eligibleQuestions(cat.questions, [d.key]).length,
+			weight: domainWeight(d),
+			objectives: d.objectives.map((o) => ({ id: o.id, name: o.name }))
 		}))
 	}));
-	cached = { questions: cat.questions, exams, lessonTitles: Object.fromEntries(lessons.map((l) => [l.slug, l.title])) };
+	const weights = Object.fromEntries(exams.flatMap((e) => e.domains.map((d) => [d.key, d.weight])));
+	cached = { questions: cat.questions, exams, weights, lessonTitles: Object.fromEntries(lessons.map((l) => [l.slug, l.title])) };
 	return cached;
 }
