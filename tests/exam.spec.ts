@@ -171,4 +171,45 @@ test.describe('practice exam', () => {
 		expect(stored.exams).toHaveLength(1);
 		expect(stored.exams[0].timedOut).toBe(true);
 	});
+
+	test('a weighted exam draws each domain in proportion to its weight and shows the pass mark', async ({ page }) => {
+		// Choose the Network+ domains with at least 20 questions, as a learner reading the counts would.
+		await page.getByRole('button', { name: 'None of the Cisco CCNA domains' }).click();
+		const group = page.getByRole('group', { name: /CompTIA Network\+/ });
+		const rows = group.locator('label.check');
+		const chosen: { label: string; weight: number }[] = [];
+		for (let i = 0; i < (await rows.count()); i++) {
+			const text = await rows.nth(i).innerText();
+			const m = /^(\d\.0)\b[\s\S]*?(\d+)%\s*\((\d+)\)/.exec(text.trim());
+			expect(m, `domain row "${text}" shows weight and count`).not.toBeNull();
+			const box = rows.nth(i).getByRole('checkbox');
+			if (Number(m![3]) >= 20) chosen.push({ label: m![1], weight: Number(m![2]) });
+			else if (await box.isEnabled()) await box.uncheck();
+		}
+		expect(chosen.length).toBeGreaterThanOrEqual(2);
+		await page.getByRole('radio', { name: '20', exact: true }).check();
+		await page.getByLabel(/^Seed/).fill('2024');
+		await page.getByRole('button', { name: 'Start exam' }).click();
+		await expect(page.getByText('Question 1 of 20')).toBeVisible();
+		await page.getByRole('button', { name: 'Review & submit' }).click();
+		await page.getByRole('button', { name: 'Submit exam' }).click();
+		await expect(page).toHaveURL(/\/exam\/result\?id=/);
+
+		// Each chosen domain's share is its weight over the chosen weights, within one question.
+		const sum = chosen.reduce((n, c) => n + c.weight, 0);
+		let total = 0;
+		for (const c of chosen) {
+			const row = page.getByRole('row').filter({ hasText: 'N10-009' }).filter({ hasText: new RegExp(`\\b${c.label.replace('.', '\\.')}\\b`) });
+			const got = Number(/\d+ \/ (\d+)/.exec(await row.innerText())![1]);
+			total += got;
+			expect(Math.abs(got - (20 * c.weight) / sum), `domain ${c.label}: ${got} of 20 for weight ${c.weight}/${sum}`).toBeLessThanOrEqual(1);
+		}
+		expect(total).toBe(20);
+
+		const pass = page.getByRole('region', { name: /Against the real pass mark/ });
+		await expect(pass).toContainText('(approximate)');
+		await expect(pass).toContainText('CompTIA Network+ N10-009: 0 of 20 right (0%) — below the pass mark of 720 on the 100–900 scale.');
+		await expect(pass).toContainText('only a rough guide');
+	});
 });
+

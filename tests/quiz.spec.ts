@@ -95,11 +95,18 @@ test.describe('lesson quiz', () => {
 		await expect(single).toContainText('✓ Correct.');
 		await expect(multi).toContainText('✓ Correct.');
 		await expect(page.locator('#quiz .summary')).toContainText('You scored 6 of 12 (50%)');
-		await expect(live).toHaveText('Quiz finished: 6 of 12 correct.');
+		await expect(live).toHaveText('Quiz finished: 6 of 12 correct. Lesson marked as completed.');
+		// Finishing the quiz marks the lesson as done.
+		await expect(page.locator('#quiz .summary')).toContainText('✓ Lesson marked as completed.');
+		await expect(page.locator('.complete')).toContainText('✓ Lesson completed.');
+		await expect(page.getByRole('button', { name: 'Mark lesson complete' })).toHaveCount(0);
 
 		const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('portsim.progress') ?? 'null'));
-		expect(stored.version).toBe(2);
+		expect(stored.version).toBe(3);
 		expect(stored.quizzes['tcp-handshake']).toMatchObject({ best: 50, attempts: 1 });
+		expect(stored.lessons['tcp-handshake']).toMatchObject({ completed: true });
+		// The six missed questions are in the review queue.
+		expect(Object.values(stored.questions as Record<string, { card?: unknown }>).filter((r) => r.card)).toHaveLength(6);
 
 		// Accessibility of the checked quiz.
 		const axe = await new AxeBuilder({ page }).include('#quiz').analyze();
@@ -129,7 +136,11 @@ test.describe('lesson quiz', () => {
 			mimeType: 'application/json',
 			buffer: Buffer.from(JSON.stringify({ version: 2, lessons: {}, quizzes: { udp: { best: 400, attempts: 1 } }, exams: [] }))
 		});
-		await expect(page.getByText('Could not import “bad.json”: version 2: quizzes.udp.best must be a percentage 0–100.')).toBeVisible();
+		await expect(page.getByText('Imported “bad.json” (upgraded from version 2).')).toBeVisible();
+		await expect(page.getByText('Left out because they were invalid: quizzes.udp: best 400 is not a percentage 0–100.')).toBeVisible();
+
+		await page.locator('#import-file').setInputFiles({ name: 'other.json', mimeType: 'application/json', buffer: Buffer.from('{"version": 9}') });
+		await expect(page.getByText('Could not import “other.json”: unknown version 9 (this site reads versions 1 to 3). Your current progress is unchanged.')).toBeVisible();
 
 		await page.locator('#import-file').setInputFiles({
 			name: 'old.json',
@@ -148,5 +159,129 @@ test.describe('lesson quiz', () => {
 
 		const axe = await new AxeBuilder({ page }).include('main').analyze();
 		expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+	});
+});
+
+test.describe('lesson quiz answers survive a reload', () => {
+	test('a quiz reloaded mid-way keeps its answers, its checked results and its option order', async ({ page }) => {
+		await page.goto('/lessons/tcp-handshake');
+		await page.evaluate(() => localStorage.removeItem('portsim.progress'));
+		await page.reload();
+		const quiz = page.locator('#quiz');
+		await expect(quiz.locator('[data-question-id]').first()).toBeVisible();
+
+		// One question of each kind a learner meets, found the way a learner sees them.
+		const typed = quiz.locator('[data-question-id]').filter({ has: page.getByLabel('Your answer') });
+		const radios = quiz.locator('[data-question-id]').filter({ has: page.getByRole('radio') });
+		const boxes = quiz.locator('[data-question-id]').filter({ has: page.getByRole('checkbox') });
+		const selects = quiz.locator('[data-question-id]').filter({ has: page.getByRole('combobox') });
+
+		await typed.nth(0).getByLabel('Your answer').fill('my typed answer');
+		const typedId = await typed.nth(0).getAttribute('data-question-id');
+		await typed.nth(1).getByLabel('Your answer').fill('checked answer');
+		const checkedId = await typed.nth(1).getAttribute('data-question-id');
+		await typed.nth(1).locator('xpath=..').getByRole('button', { name: 'Check answer' }).click();
+		await expect(typed.nth(1)).toContainText('✗ Not quite.');
+
+		const radioQ = radios.first();
+		const radioId = await radioQ.getAttribute('data-question-id');
+		const radioOrder = await radioQ.getByRole('radio').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+		await radioQ.getByRole('radio').nth(1).check();
+		const radioChosen = await radioQ.getByRole('radio').nth(1).getAttribute('value');
+
+		const boxQ = boxes.first();
+		const boxId = await boxQ.getAttribute('data-question-id');
+		await boxQ.getByRole('checkbox').nth(0).check();
+		await boxQ.getByRole('checkbox').nth(2).check();
+
+		const selQ = selects.first();
+		const selId = await selQ.getAttribute('data-question-id');
+		await selQ.getByRole('combobox').first().selectOption({ index: 2 });
+		const selValue = await selQ.getByRole('combobox').first().inputValue();
+
+		await page.reload();
+		const q = (id: string | null) => quiz.locator(`[data-question-id="${id}"]`);
+		await expect(q(typedId).getByLabel('Your answer')).toHaveValue('my typed answer');
+		await expect(q(checkedId).getByLabel('Your answer')).toHaveValue('checked answer');
+		await expect(q(checkedId)).toContainText('✗ Not quite.');
+		await expect(q(checkedId).locator('xpath=..').getByRole('button', { name: 'Check answer' })).toHaveCount(0);
+		expect(await q(radioId).getByRole('radio').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(radioOrder);
+		await expect(q(radioId).locator(`input[value="${radioChosen}"]`)).toBeChecked();
+		await expect(q(boxId).getByRole('checkbox').nth(0)).toBeChecked();
+		await expect(q(boxId).getByRole('checkbox').nth(1)).not.toBeChecked();
+		await expect(q(boxId).getByRole('checkbox').nth(2)).toBeChecked();
+		await expect(q(selId).getByRole('combobox').first()).toHaveValue(selValue);
+		await expect(quiz.locator('.summary')).toContainText('1 of');
+
+		// The restored answers are the ones graded.
+		await q(typedId).locator('xpath=..').getByRole('button', { name: 'Check answer' }).click();
+		await expect(q(typedId)).toContainText('✗ Not quite.');
+		await expect(q(typedId)).toContainText('The answer is:');
+	});
+});
+
+test.describe('progress files with bad parts', () => {
+	test('importing a file with duplicate ids and impossible numbers shows a message and only correct data', async ({ page }) => {
+		const t = Date.UTC(2025, 2, 3, 9, 0, 0);
+		const exam = (id: string, correct: number, total: number, extra: object = {}) => ({
+			id,
+			seed: 7,
+			mode: 'exam',
+			domains: ['netplus:1'],
+			questionIds: ['hs-02', 'hs-04'],
+			orders: {},
+			answers: { 'hs-02': '1001' },
+			flagged: [],
+			checked: [],
+			current: 0,
+			startedAt: t,
+			durationMs: 180_000,
+			finishedAt: t + 60_000,
+			correct,
+			total,
+			byDomain: { 'netplus:1': { correct, total } },
+			wrong: ['hs-04'],
+			timedOut: false,
+			...extra
+		});
+		const file = {
+			version: 3,
+			lessons: { udp: { completed: true, completedAt: t }, nat: { completed: true, completedAt: 8.64e17 } },
+			quizzes: { udp: { best: 80, attempts: 2, lastAt: t }, icmp: { best: -5, attempts: 1, lastAt: t } },
+			exams: [
+				exam('a1', 1, 2),
+				exam('a1', 2, 2),
+				exam('a2', 1, 2, { questionIds: ['hs-02', 'hs-02', 'hs-02'] }),
+				exam('a3', 1, 2, { durationMs: 1e308 })
+			],
+			currentExam: { ...exam('run', 0, 0), startedAt: Date.now(), durationMs: 1e307, current: 99 }
+		};
+		await page.goto('/progress');
+		await page.evaluate(() => localStorage.removeItem('portsim.progress'));
+		await page.reload();
+		await page.locator('#import-file').setInputFiles({ name: 'dupes.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+		await expect(page.getByText('Imported “dupes.json”.')).toBeVisible();
+		const left = page.getByText(/^Left out because they were invalid:/);
+		await expect(left).toContainText('exams[1]: id "a1" is used by an earlier exam (dropped)');
+		await expect(left).toContainText('exams[2]: questionIds lists "hs-02" 3 times');
+		await expect(left).toContainText('exams[3]: durationMs 1e+308 is not between 1 s and 24 h');
+		await expect(left).toContainText('lessons.nat: completedAt is not a valid date');
+		await expect(left).toContainText('quizzes.icmp: best -5 is not a percentage 0–100');
+
+		// Only the valid data is shown: one exam, the UDP lesson and quiz, nothing absurd.
+		const history = page.getByRole('region', { name: 'Practice exams' }).getByRole('listitem');
+		await expect(history).toHaveCount(1);
+		await expect(history.first()).toContainText('1/2 (50%)');
+		const udpRow = page.getByRole('row').filter({ has: page.getByRole('link', { name: /^\d+\. UDP$/ }) });
+		await expect(udpRow).toContainText('✓ yes');
+		await expect(udpRow).toContainText('80%');
+		const natRow = page.getByRole('row').filter({ has: page.getByRole('link', { name: /^\d+\. NAT/ }) });
+		await expect(natRow).not.toContainText('✓ yes');
+		await expect(page.locator('main')).not.toContainText(/NaN|Infinity|Invalid Date/);
+
+		// The exam in progress was repaired, not dropped: its timer is sane.
+		await page.getByRole('link', { name: 'Continue it' }).click();
+		await expect(page.getByRole('timer', { name: 'Time remaining' })).toHaveText(/^\s*[0-3]:\d\d\s*$/);
+		await expect(page.getByText('Question 1 of 2')).toBeVisible();
 	});
 });

@@ -14,6 +14,7 @@ export {
 	markLessonCompleted,
 	recordQuizAttempt,
 	finishLessonQuiz,
+	checkLessonQuiz,
 	quizDraft,
 	saveQuizDraft,
 	recordAnswers,

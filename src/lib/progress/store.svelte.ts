@@ -285,6 +285,22 @@ export function finishLessonQuiz(slug: string, correct: number, total: number): 
 	progress.set(withLessonCompleted(withQuizAttempt(progress.data, slug, correct, total, now), slug, now));
 }
 
+/**
+ * Save a lesson quiz's answers after a check, record the checked answers (mastery, review queue)
+ * and, when `finished` is given, the quiz score and the lesson as completed — in one write.
+ */
+export function checkLessonQuiz(
+	slug: string,
+	draft: LessonQuizDraft,
+	outcomes: readonly Outcome[],
+	finished: { correct: number; total: number } | null
+): void {
+	const now = Date.now();
+	let p = withAnswers(withDraft(progress.data, slug, draft), outcomes, now);
+	if (finished) p = withLessonCompleted(withQuizAttempt(p, slug, finished.correct, finished.total, now), slug, now);
+	progress.set(p);
+}
+
 /** The saved answers of the lesson quiz `slug`, or null. Reactive. */
 export function quizDraft(slug: string): LessonQuizDraft | null {
 	return progress.data.drafts[slug] ?? null;

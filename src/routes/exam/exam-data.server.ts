@@ -8,34 +8,9 @@ import { getLessons } from '$lib/server/content';
 import { fullCatalog } from '$lib/quiz/catalog';
 import { BLUEPRINT_WEIGHTS, eligibleQuestions } from '$lib/quiz/exam';
 import type { Domain } from '$lib/quiz/objectives';
-import type { Question } from '$lib/quiz/types';
+import type { ExamData } from './types';
 
-/** A domain as the exam pages show it. */
-export interface DomainInfo {
-	key: string;
-	exam: 'netplus' | 'ccna';
-	label: string;
-	name: string;
-	/** Exam items whose primary domain this is (course-only items excluded). */
-	count: number;
-	/** Share of the real exam, percent (objectives.yaml `weight`, else the published blueprint). */
-	weight: number;
-	objectives: { id: string; name: string }[];
-}
-export interface ExamInfoLite {
-	id: 'netplus' | 'ccna';
-	name: string;
-	code: string;
-	domains: DomainInfo[];
-}
-export interface ExamData {
-	/** Every question, course-only ones included (buildExam leaves those out of exams). */
-	questions: Question[];
-	exams: ExamInfoLite[];
-	/** Domain key → weight, for buildExam. */
-	weights: Record<string, number>;
-	lessonTitles: Record<string, string>;
-}
+export type { DomainInfo, ExamInfoLite, ExamData } from './types';
 
 /**
  * A domain's weight: the `weight` objectives.yaml gives it (quiz-content adds the field to
