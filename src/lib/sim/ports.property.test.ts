@@ -231,14 +231,16 @@ type Op =
 	| { k: 'releaseBind'; pick: number }
 	| { k: 'attach'; pick: number; d: number; recycle: boolean };
 
-const opArb = (low: number, high: number): fc.Arbitrary<Op> =>
+const opArb = (low: number, high: number, anyPort = false): fc.Arbitrary<Op> =>
 	fc.oneof(
 		{ weight: 8, arbitrary: fc.record({ k: fc.constant('connect' as const), d: fc.nat(DESTS.length - 1) }) },
 		{
 			weight: 2,
 			arbitrary: fc.record({
 				k: fc.constant('bind' as const),
-				port: fc.oneof(fc.constant(0), fc.integer({ min: low, max: high }), fc.integer({ min: 1, max: 2000 })),
+				port: anyPort
+					? fc.oneof(fc.constant(0), fc.integer({ min: low, max: high }), fc.integer({ min: 1, max: 65535 }))
+					: fc.oneof(fc.constant(0), fc.integer({ min: low, max: high }), fc.integer({ min: 1, max: 2000 })),
 				reuse: fc.boolean(),
 				root: fc.boolean()
 			})
@@ -257,7 +259,7 @@ const opArb = (low: number, high: number): fc.Arbitrary<Op> =>
 		}
 	);
 
-const scenarioArb = fc
+const scenarioArbOf = (anyPort: boolean) => fc
 	.record({
 		low: fc.integer({ min: 1000, max: 1100 }),
 		size: fc.oneof(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 13, max: 90 })),
@@ -268,9 +270,10 @@ const scenarioArb = fc
 			low: fc.constant(low),
 			high: fc.constant(low + size - 1),
 			seed: fc.constant(seed),
-			ops: fc.array(opArb(low, low + size - 1), { minLength: 1, maxLength: 250 })
+			ops: fc.array(opArb(low, low + size - 1, anyPort), { minLength: 1, maxLength: 250 })
 		})
 	);
+const scenarioArb = scenarioArbOf(false);
 
 function strip(r: AllocResult): Ref {
 	return r.ok ? { ok: true, port: r.port } : { ok: false, errno: r.errno };
@@ -370,6 +373,13 @@ describe('PortTable equals the linear-scan reference', () => {
 			);
 		});
 	}
+
+	it('binds anywhere in 1–65535 (the sparse port map grows, shrinks and shifts entries back)', () => {
+		fc.assert(
+			fc.property(scenarioArbOf(true), fc.constantFrom<PortAlgorithm>('linux', 'random', 'sequential'), (s, alg) => runScenario(alg, s)),
+			{ numRuns: 200 }
+		);
+	});
 
 	it('linux: thousands of connects to one destination in the real range match the reference', () => {
 		fc.assert(

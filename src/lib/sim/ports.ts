@@ -180,9 +180,15 @@ function ctz(x: number): number {
  * Hierarchical bitmap over `0..n-1` with "first clear bit at or after i" in O(log₃₂ n).
  * Level 0 holds the bits; a bit of level k+1 is set iff word j of level k is all ones.
  * Padding bits past the end are set so they are never reported as clear.
+ *
+ * The words are allocated on the first {@link Bitmap.set}: until then every bit is clear and
+ * the bitmap costs a few dozen bytes, so an idle host's port tables stay small (issue 12: 2,000
+ * hosts in a few MB). (Allocating level 0 in smaller chunks was tried: typed-array overhead ate
+ * the saving and the extra indirection made connect() four times slower.)
  */
 class Bitmap {
-	private readonly levels: Uint32Array[];
+	/** The levels, or null while every bit is clear (nothing allocated yet). */
+	private levels: Uint32Array[] | null;
 	/** Number of clear bits in `0..n-1` (0 ⇒ every search fails at once). */
 	free: number;
 
@@ -191,21 +197,28 @@ class Bitmap {
 		source?: Bitmap
 	) {
 		if (source) {
-			this.levels = source.levels.map((l) => l.slice());
+			this.levels = source.levels === null ? null : source.levels.map((l) => l.slice());
 			this.free = source.free;
 			return;
 		}
 		this.free = n;
-		this.levels = [];
-		let bits = n;
+		this.levels = null;
+	}
+
+	/** Allocate the words (all bits clear, padding set). */
+	private alloc(): Uint32Array[] {
+		const levels: Uint32Array[] = [];
+		let bits = this.n;
 		for (;;) {
 			const words = Math.ceil(bits / 32);
 			const arr = new Uint32Array(words);
 			if (bits % 32 !== 0 && words > 0) arr[words - 1] = (0xffffffff << bits % 32) >>> 0;
-			this.levels.push(arr);
+			levels.push(arr);
 			if (words <= 1) break;
 			bits = words;
 		}
+		this.levels = levels;
+		return levels;
 	}
 
 	/** A copy with identical bits. */
@@ -214,14 +227,16 @@ class Bitmap {
 	}
 
 	has(i: number): boolean {
-		const l0 = this.levels[0]!;
-		return (l0[i >>> 5]! & (1 << (i & 31))) !== 0;
+		const levels = this.levels;
+		if (levels === null) return false;
+		return (levels[0]![i >>> 5]! & (1 << (i & 31))) !== 0;
 	}
 
 	set(i: number): void {
-		if ((this.levels[0]![i >>> 5]! & (1 << (i & 31))) === 0) this.free--;
-		for (let k = 0; k < this.levels.length; k++) {
-			const arr = this.levels[k]!;
+		const levels = this.levels ?? this.alloc();
+		if ((levels[0]![i >>> 5]! & (1 << (i & 31))) === 0) this.free--;
+		for (let k = 0; k < levels.length; k++) {
+			const arr = levels[k]!;
 			const w = i >>> 5;
 			const before = arr[w]!;
 			const after = (before | (1 << (i & 31))) >>> 0;
@@ -233,9 +248,11 @@ class Bitmap {
 	}
 
 	clear(i: number): void {
-		if ((this.levels[0]![i >>> 5]! & (1 << (i & 31))) !== 0) this.free++;
-		for (let k = 0; k < this.levels.length; k++) {
-			const arr = this.levels[k]!;
+		const levels = this.levels;
+		if (levels === null) return;
+		if ((levels[0]![i >>> 5]! & (1 << (i & 31))) !== 0) this.free++;
+		for (let k = 0; k < levels.length; k++) {
+			const arr = levels[k]!;
 			const w = i >>> 5;
 			const before = arr[w]!;
 			arr[w] = (before & ~(1 << (i & 31))) >>> 0;
@@ -250,7 +267,8 @@ class Bitmap {
 		if (this.free === 0) return -1;
 		if (from < 0) from = 0;
 		if (from >= this.n) return -1;
-		return this.find(0, from);
+		if (this.levels === null) return from;
+		return this.find(this.levels, 0, from);
 	}
 
 	/** First clear index in `[from, to)`, or -1. */
@@ -266,15 +284,15 @@ class Bitmap {
 		return r >= 0 ? r : this.findClearIn(lo, start);
 	}
 
-	private find(level: number, from: number): number {
-		const arr = this.levels[level]!;
+	private find(levels: Uint32Array[], level: number, from: number): number {
+		const arr = levels[level]!;
 		const w = from >>> 5;
 		if (w >= arr.length) return -1;
 		const m = ~arr[w]! & (0xffffffff << (from & 31));
 		if (m !== 0) return (w << 5) + ctz(m);
 		let j: number;
-		if (level + 1 < this.levels.length) {
-			j = this.find(level + 1, w + 1);
+		if (level + 1 < levels.length) {
+			j = this.find(levels, level + 1, w + 1);
 		} else {
 			j = -1;
 			for (let x = w + 1; x < arr.length; x++) {
@@ -445,43 +463,118 @@ function tupleDelete(e: PortEntry, key: number): void {
 	e.size--;
 }
 
+/** Smallest capacity of a {@link SparsePortMap} once it holds a port (a power of two). */
+const MIN_CAPACITY = 8;
+const NO_KEYS = new Int32Array(0);
+
 /**
- * Port → entry map backed by a dense 65 536-slot array. A `Map<number, …>` with a steady
- * delete/insert churn makes V8 rehash its whole table every few thousand operations, which made
- * allocation cost grow with occupancy; array slots keep every lookup O(1).
+ * Port → entry map that costs memory only for the ports in use (issue 12): an open-addressing
+ * hash table (linear probing, Fibonacci hashing of the port number) sized to about twice the
+ * number of ports held. A host holding a dozen ports stores a 32-slot table (under 400 bytes),
+ * not a 65,536-slot array (512 KB).
+ *
+ * Deletion shifts the following entries back (Knuth's Algorithm R) instead of leaving
+ * tombstones, and the table grows past half full and shrinks below one eighth, so a steady
+ * connect/close churn never rehashes and every lookup stays O(1) whatever the occupancy. (A
+ * `Map<number, …>` under such churn makes V8 rehash its whole table every few thousand
+ * operations, which made allocation cost grow with occupancy.)
  */
-class DensePortMap {
-	private readonly slots: (PortEntry | undefined)[] = new Array<PortEntry | undefined>(65536).fill(undefined);
+class SparsePortMap {
+	/** Port in each slot, -1 for an empty slot. */
+	private keys: Int32Array = NO_KEYS;
+	private vals: (PortEntry | undefined)[] = [];
+	/** `32 - log2(capacity)`: the home slot of a port is the top bits of `port × 2^32/φ`. */
+	private shift = 32;
 	/** Number of occupied slots. */
 	size = 0;
 
+	private home(port: number): number {
+		return Math.imul(port, 0x9e3779b1) >>> this.shift;
+	}
+
+	/** Slot holding `port`, or -1. */
+	private find(port: number): number {
+		if (this.size === 0) return -1;
+		const keys = this.keys;
+		const mask = keys.length - 1;
+		for (let i = this.home(port); ; i = (i + 1) & mask) {
+			const k = keys[i]!;
+			if (k === port) return i;
+			if (k === -1) return -1;
+		}
+	}
+
 	get(port: number): PortEntry | undefined {
-		return this.slots[port];
+		const i = this.find(port);
+		return i < 0 ? undefined : this.vals[i];
 	}
 
 	has(port: number): boolean {
-		return this.slots[port] !== undefined;
+		return this.find(port) >= 0;
 	}
 
 	set(port: number, e: PortEntry): void {
-		if (this.slots[port] === undefined) this.size++;
-		this.slots[port] = e;
+		const at = this.find(port);
+		if (at >= 0) {
+			this.vals[at] = e;
+			return;
+		}
+		if ((this.size + 1) * 2 > this.keys.length) this.resize(Math.max(MIN_CAPACITY, this.keys.length * 2));
+		const keys = this.keys;
+		const mask = keys.length - 1;
+		let i = this.home(port);
+		while (keys[i] !== -1) i = (i + 1) & mask;
+		keys[i] = port;
+		this.vals[i] = e;
+		this.size++;
 	}
 
 	delete(port: number): void {
-		if (this.slots[port] !== undefined) {
-			this.slots[port] = undefined;
-			this.size--;
+		let i = this.find(port);
+		if (i < 0) return;
+		const keys = this.keys;
+		const vals = this.vals;
+		const mask = keys.length - 1;
+		// Algorithm R: move back every later entry of the probe run whose home slot does not lie
+		// cyclically after the hole, so lookups never meet a gap before their key.
+		for (let j = (i + 1) & mask; keys[j] !== -1; j = (j + 1) & mask) {
+			const k = keys[j]!;
+			if (((j - this.home(k)) & mask) >= ((j - i) & mask)) {
+				keys[i] = k;
+				vals[i] = vals[j];
+				i = j;
+			}
+		}
+		keys[i] = -1;
+		vals[i] = undefined;
+		this.size--;
+		if (this.size * 8 < keys.length && keys.length > MIN_CAPACITY) this.resize(keys.length / 2);
+	}
+
+	/** Rehash into `capacity` slots (a power of two ≥ {@link MIN_CAPACITY}). */
+	private resize(capacity: number): void {
+		const oldKeys = this.keys;
+		const oldVals = this.vals;
+		this.keys = new Int32Array(capacity).fill(-1);
+		this.vals = new Array<PortEntry | undefined>(capacity).fill(undefined);
+		this.shift = 32 - Math.log2(capacity);
+		const mask = capacity - 1;
+		for (let j = 0; j < oldKeys.length; j++) {
+			const k = oldKeys[j]!;
+			if (k === -1) continue;
+			let i = this.home(k);
+			while (this.keys[i] !== -1) i = (i + 1) & mask;
+			this.keys[i] = k;
+			this.vals[i] = oldVals[j];
 		}
 	}
 
 	/** Occupied slots in ascending port order. */
-	*entries(): Generator<[number, PortEntry]> {
-		if (this.size === 0) return;
-		for (let p = 0; p < this.slots.length; p++) {
-			const e = this.slots[p];
-			if (e !== undefined) yield [p, e];
-		}
+	entries(): [number, PortEntry][] {
+		const out: [number, PortEntry][] = [];
+		const keys = this.keys;
+		for (let j = 0; j < keys.length; j++) if (keys[j] !== -1) out.push([keys[j]!, this.vals[j]!]);
+		return out.sort((x, y) => x[0] - y[0]);
 	}
 }
 
@@ -518,13 +611,14 @@ export class PortTable {
 	private readonly n: number;
 	private readonly rng: Rng;
 	/**
-	 * Linux `table_perturb` (u32 entries), allocated on the first 'linux' connect(); -1 marks an
-	 * entry never written, which holds {@link linuxPerturbInit}.
+	 * Linux `table_perturb` (u32 entries): only the entries connect() has written, by index; an
+	 * entry never written holds {@link linuxPerturbInit}. Sparse, so a host that connects to a few
+	 * destinations stores a few numbers, not the kernel's 2^16-entry array.
 	 */
-	private perturb: Float64Array | null = null;
+	private readonly perturb = new Map<number, number>();
 	/** Global rover for `'sequential'` (index into the range). */
 	private rover = 0;
-	private readonly ports = new DensePortMap();
+	private readonly ports = new SparsePortMap();
 	/** Destinations whose `count` dropped to 0 but whose state is kept for reuse. */
 	private emptyDests = 0;
 	private tuples = 0;
@@ -684,9 +778,8 @@ export class PortTable {
 			({ index, hi } = linuxPortOffset(this.secret, localIp, remoteIp, remotePort));
 			this.lastHash = { localIp, index, hi };
 		}
-		const table = this.perturb ?? (this.perturb = new Float64Array(LINUX_TABLE_PERTURB_SIZE).fill(-1));
-		const stored = table[index];
-		const t = stored >= 0 ? stored : linuxPerturbInit(this.secret, index);
+		const table = this.perturb;
+		const t = table.get(index) ?? linuxPerturbInit(this.secret, index);
 		let offset = ((t + hi) >>> 0) % remaining;
 		offset &= ~1;
 		for (;;) {
@@ -694,7 +787,7 @@ export class PortTable {
 			if (hit) {
 				const i = hit.j * 2;
 				const inc = Math.max(i, this.rng.int(8) * 2) + 2;
-				table[index] = (t + inc) >>> 0;
+				table.set(index, (t + inc) >>> 0);
 				return hit.r;
 			}
 			offset++;
@@ -1094,6 +1187,7 @@ export class PortTable {
 	private updateOccupied(port: number, e: PortEntry): void {
 		const idx = port - this.low;
 		if (idx < 0 || idx >= this.n) return;
-		this.occupied.assign(idx, this.ports.has(port) && (e.bound || e.size > 0));
+		// An entry is dropped from the map only once nothing holds it, so `e` decides.
+		this.occupied.assign(idx, e.bound || e.size > 0);
 	}
 }
