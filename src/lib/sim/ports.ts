@@ -17,6 +17,14 @@
  *   unique enough" (`__inet_hash_connect`). Exhaustion is therefore per destination. A table made
  *   with `sharePorts: false` (macOS, Windows) instead gives connect() only ports nothing on the
  *   host holds, so the whole host runs out at the size of the range.
+ * - Windows (`timeWaitReuse`, `errors: 'windows'`, `autoReuse`) adds what Microsoft documents:
+ *   when no port of the dynamic pool is free, connect() reuses a port held only by TIME-WAIT
+ *   connections (the text of Event 4227); if that port was recently used towards the same remote
+ *   endpoint the connect fails WSAEADDRINUSE (10048, Event 4227), and with every port held by a
+ *   live connection or a bind it fails WSAENOBUFS (10055, Event 4231). With an auto-reuse port
+ *   range (`Set-NetTCPSetting -AutoReusePortRange…`) connect() draws from that range instead,
+ *   sharing a port between destinations as long as the 4-tuple is unique (SO_REUSE_UNICASTPORT).
+ *   Sources are cited at {@link PortTableOptions.timeWaitReuse} and os.ts.
  * - A port taken by bind() is exclusive: connect() never picks it (bind bucket `fastreuse >= 0`),
  *   and it stays exclusive while connections that inherited it (accepted children, their
  *   TIME-WAIT) remain, because the kernel's bind bucket lives as long as any owner.
@@ -64,19 +72,54 @@ export const PORT_ALGORITHMS: readonly PortAlgorithm[] = Object.freeze([
 	'linux'
 ]);
 
-/** Errno values a {@link PortTable} can return. */
-export type PortErrno = 'EADDRNOTAVAIL' | 'EADDRINUSE' | 'EACCES';
+/**
+ * Errno values a {@link PortTable} can return, as POSIX names; a Windows host records them under
+ * their WinSock names (`ENOBUFS` → `WSAENOBUFS`, errno.ts).
+ */
+export type PortErrno = 'EADDRNOTAVAIL' | 'EADDRINUSE' | 'EACCES' | 'ENOBUFS';
 
 /**
  * Result of an allocation. Network-level failures are values, not exceptions:
  * - `EADDRNOTAVAIL`: connect() found no usable port for this destination (Linux
  *   `__inet_hash_connect` `return -EADDRNOTAVAIL`, "Cannot assign requested address").
- * - `EADDRINUSE`: bind() to a held port, or bind(0) with no free port.
+ * - `EADDRINUSE`: bind() to a held port, or bind(0) with no free port (POSIX tables); on a
+ *   Windows table also connect() onto a port recently used towards the same remote endpoint
+ *   (Event 4227) or a duplicate 4-tuple after an explicit bind().
+ * - `ENOBUFS` (Windows tables): no port of the dynamic pool can be had (Event 4231).
  * - `EACCES`: bind() below the unprivileged start (default 1024) without root.
+ *
+ * `windowsEvent` names the Windows System-log event (source Tcpip) a Windows stack logs for the
+ * failure: 4227 (`EVENT_TCPIP_TCP_TIME_WAIT_COLLISION`) or 4231 (ephemeral port space exhausted).
  */
 export type AllocResult =
 	| { ok: true; port: number }
-	| { ok: false; errno: PortErrno; message: string };
+	| { ok: false; errno: PortErrno; message: string; windowsEvent?: 4227 | 4231 };
+
+/**
+ * Text of Windows event 4227 (source Tcpip), from `EVENT_TCPIP_TCP_TIME_WAIT_COLLISION` in the
+ * Windows Driver Kit's netevent.h and Microsoft's event list "TCP/IP Network Connectivity"
+ * (https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2008-R2-and-2008/cc727709(v=ws.10)).
+ */
+export const WINDOWS_EVENT_4227 =
+	'TCP/IP failed to establish an outgoing connection because the selected local endpoint was recently used to ' +
+	'connect to the same remote endpoint. This error typically occurs when outgoing connections are opened and ' +
+	'closed at a high rate, causing all available local ports to be used and forcing TCP/IP to reuse a local port ' +
+	'for an outgoing connection. To minimize the risk of data corruption, the TCP/IP standard requires a minimum ' +
+	'time period to elapse between successive connections from a given local endpoint to a given remote endpoint.';
+
+/** Text of Windows event 4231 (source Tcpip), as Windows logs it. */
+export const WINDOWS_EVENT_4231 =
+	'A request to allocate an ephemeral port number from the global TCP port space has failed due to all such ports being in use.';
+
+/**
+ * What connect() (without an explicit bind) does with ports held only by connections in
+ * TIME-WAIT, on a table that does not share ports between destinations:
+ * - `'never'`: it never takes them (macOS `in_pcbbind`);
+ * - `'when-exhausted'`: only when no port of the pool is free, it reuses one, whatever its
+ *   TIME-WAIT connections' remote endpoints (Windows Vista and later; Event 4227);
+ * - `'always'`: such a port counts as free from the start (Windows before Server 2003 SP1).
+ */
+export type TimeWaitReuse = 'never' | 'when-exhausted' | 'always';
 
 /** Options of a {@link PortTable}. */
 export interface PortTableOptions {
@@ -102,6 +145,46 @@ export interface PortTableOptions {
 	 * carry nothing at all, live or TIME-WAIT (macOS, Windows): the OS preset's `sharePorts`.
 	 */
 	sharePorts?: boolean;
+	/**
+	 * With `sharePorts: false`: may connect() reuse a port held only by TIME-WAIT connections
+	 * (default `'never'`)? The OS preset's `timeWaitReuse`. Needs algorithm `'sequential'` or
+	 * `'random'`; the reused port is the next one in the algorithm's scan order that holds no bind
+	 * and no live connection.
+	 *
+	 * Windows (`'when-exhausted'`): the text of Event 4227 (see {@link WINDOWS_EVENT_4227}) says
+	 * connections "opened and closed at a high rate, causing all available local ports to be used"
+	 * force "TCP/IP to reuse a local port for an outgoing connection", and that the connection fails
+	 * when "the selected local endpoint was recently used to connect to the same remote endpoint";
+	 * KB "Event ID 4227 when a client application tries to connect to a Windows Server 2008
+	 * SP2-based server" adds that the application then "receives a WinSock error 10048
+	 * (WSAEADDRINUSE)". Microsoft does not say which of several reusable ports is selected; the
+	 * model takes the next in scan order without looking at its remote endpoints (assumption), so a
+	 * retry after a collision moves on to the next port. Windows before Server 2003 SP1
+	 * (`'always'`): "The TCP port for a connection in the TIME-WAIT state is considered an available
+	 * port and can be assigned for use by an application" (Microsoft, "Microsoft Windows Server 2003
+	 * TCP/IP Implementation Details", Smart TCP port allocation).
+	 */
+	timeWaitReuse?: TimeWaitReuse;
+	/**
+	 * Error conventions (default `'posix'`). `'windows'`: no port for connect() or bind(0) is
+	 * `ENOBUFS` (WSAENOBUFS 10055: the .NET team's "Handle port exhaustion by utilizing auto-reuse
+	 * port range on Windows" reports 10055 at about 16K concurrent connections; Winsock `connect`
+	 * and `bind` list WSAENOBUFS; Event 4231); a TIME-WAIT collision (Event 4227) and a duplicate
+	 * 4-tuple after an explicit bind() are `EADDRINUSE` (WSAEADDRINUSE 10048, Winsock `connect`).
+	 */
+	errors?: 'posix' | 'windows';
+	/**
+	 * Windows auto-reuse port range `[low, high]` (`Set-NetTCPSetting -AutoReusePortRangeStartPort
+	 * -AutoReusePortRangeNumberOfPorts`, Windows 8.1/Server 2012 R2 with KB3149157, Windows Server
+	 * 2016 and later), or undefined (the default: 0 ports, feature off). When set, connect() without
+	 * an explicit bind — and a socket with SO_REUSE_UNICASTPORT, whose bind(0) is deferred to
+	 * connect() — takes its port from this range, random within it (the SO_RANDOMIZE_PORT entry of
+	 * "SOL_SOCKET Socket Options": "Auto-reuse ports … also randomize the returned port"), shared
+	 * between connections as long as the 4-tuple is unique. Its ports leave the ordinary pool:
+	 * bind(0) never picks them and an explicit bind() to one fails (Microsoft: "an attempt to bind a
+	 * listening socket to that port will fail"; the error is not named, EADDRINUSE is assumed).
+	 */
+	autoReuse?: [number, number];
 }
 
 /** A 4-tuple registered on a local port (the local IP is the table's). */
@@ -603,6 +686,12 @@ export class PortTable {
 	readonly algorithm: PortAlgorithm;
 	/** connect() may share a port between destinations ({@link PortTableOptions.sharePorts}). */
 	readonly sharePorts: boolean;
+	/** Reuse of TIME-WAIT-only ports by connect() ({@link PortTableOptions.timeWaitReuse}). */
+	readonly timeWaitReuse: TimeWaitReuse;
+	/** Error conventions ({@link PortTableOptions.errors}). */
+	readonly errors: 'posix' | 'windows';
+	/** Windows auto-reuse port range, or null ({@link PortTableOptions.autoReuse}). */
+	readonly autoReuse: readonly [number, number] | null;
 	/** Lowest port a non-root bind() may take explicitly. */
 	readonly unprivilegedStart: number;
 	/** The three hash-secret words drawn from the rng at construction (see {@link linuxPortOffset}). */
@@ -633,6 +722,13 @@ export class PortTable {
 	private readonly bindSet: ParitySet;
 	/** In-range indices with any occupant (bound or any tuple): autobind candidates are clear bits. */
 	private readonly occupied: ParitySet;
+	/**
+	 * In-range indices held by a bind or a live connection (clear = free or TIME-WAIT only), kept
+	 * only when connect() may reuse TIME-WAIT ports ({@link PortTableOptions.timeWaitReuse}).
+	 */
+	private readonly busy: ParitySet | null;
+	/** The table of the auto-reuse port range ({@link PortTableOptions.autoReuse}), or null. */
+	private readonly auto: PortTable | null;
 	private tw = 0;
 	/** Hash computed by the last pickLinux() miss, cached into the DestState by addTuple(). */
 	private lastHash: { localIp: string; index: number; hi: number } | undefined;
@@ -671,16 +767,71 @@ export class PortTable {
 				'unprivilegedStart'
 			);
 		}
+		const twr = opts.timeWaitReuse ?? 'never';
+		if (twr !== 'never' && twr !== 'when-exhausted' && twr !== 'always') {
+			throw new SimError(`PortTable: timeWaitReuse must be never, when-exhausted or always, got ${JSON.stringify(twr)}`, 'timeWaitReuse');
+		}
+		if (twr !== 'never' && (opts.sharePorts ?? true)) {
+			throw new SimError('PortTable: timeWaitReuse applies only to tables that do not share ports (sharePorts: false)', 'timeWaitReuse');
+		}
+		if (twr !== 'never' && opts.algorithm === 'linux') {
+			throw new SimError('PortTable: timeWaitReuse needs algorithm sequential or random', 'timeWaitReuse');
+		}
+		const auto = opts.autoReuse;
+		if (
+			auto !== undefined &&
+			(!Array.isArray(auto) || auto.length !== 2 || !isPort(auto[0], 1) || !isPort(auto[1], 1) || auto[0] > auto[1])
+		) {
+			throw new SimError(
+				`PortTable: autoReuse must be [low, high] with integers 1 <= low <= high <= 65535, got ${JSON.stringify(auto)}`,
+				'autoReuse'
+			);
+		}
 		this.low = range[0];
 		this.high = range[1];
 		this.n = this.high - this.low + 1;
 		this.algorithm = opts.algorithm;
 		this.sharePorts = opts.sharePorts ?? true;
+		this.timeWaitReuse = twr;
+		this.errors = opts.errors === 'windows' ? 'windows' : 'posix';
 		this.rng = opts.rng;
 		this.unprivilegedStart = ups;
 		this.secret = [this.rng.u32(), this.rng.u32(), this.rng.u32()];
 		this.bindSet = new ParitySet(this.n);
 		this.occupied = new ParitySet(this.n);
+		this.busy = twr === 'never' ? null : new ParitySet(this.n);
+		this.autoReuse = auto === undefined ? null : Object.freeze([auto[0], auto[1]] as [number, number]);
+		this.auto = null;
+		if (auto !== undefined) {
+			// Auto-reuse ports serve only connect(): they leave the ordinary pool for good.
+			this.auto = new PortTable({
+				range: [auto[0], auto[1]],
+				algorithm: 'random',
+				sharePorts: true,
+				errors: this.errors,
+				unprivilegedStart: ups,
+				rng: this.rng.fork('auto-reuse')
+			});
+			for (let port = Math.max(auto[0], this.low); port <= Math.min(auto[1], this.high); port++) {
+				const idx = port - this.low;
+				this.bindSet.assign(idx, true);
+				this.occupied.assign(idx, true);
+				this.busy?.assign(idx, true);
+			}
+		}
+	}
+
+	/** True when `port` lies in the auto-reuse port range (its tuples live in {@link PortTable.auto}). */
+	private inAuto(port: number): boolean {
+		const a = this.autoReuse;
+		return a !== null && port >= a[0] && port <= a[1];
+	}
+
+	/** A failure result; on a Windows table `ENOBUFS` carries Event 4231 and a collision 4227. */
+	private fail(errno: PortErrno, message: string, windowsEvent?: 4227 | 4231): AllocResult {
+		return windowsEvent === undefined || this.errors !== 'windows'
+			? { ok: false, errno, message }
+			: { ok: false, errno, message, windowsEvent };
 	}
 
 	// ---------------------------------------------------------------- connect()
@@ -705,7 +856,19 @@ export class PortTable {
 		if (typeof localIp !== 'string' || localIp === '') {
 			throw new SimError(`connect: localIp must be a non-empty string, got ${JSON.stringify(localIp)}`, 'localIp');
 		}
+		if (this.auto !== null) {
+			// Implicit bind with an auto-reuse range: SO_REUSE_UNICASTPORT is on by default for
+			// connect() without bind() ("SOL_SOCKET Socket Options"), so the port comes from that range.
+			const r = this.auto.connect(localIp, remoteIp, remotePort);
+			if (r.ok) return r;
+			return this.fail(
+				r.errno,
+				`no port in the auto-reuse port range ${this.autoReuse![0]}-${this.autoReuse![1]} gives a unique 4-tuple to ${remoteIp}:${remotePort}`,
+				4231
+			);
+		}
 		const key = this.destKey(remoteIp, remotePort);
+		if (this.busy !== null) return this.connectReusingTimeWait(key, remoteIp, remotePort);
 		const dest = this.dests.get(key) ?? this.makeDest(key);
 		// `occupied` marks every port that is bound or carries any tuple: the exclusive rule.
 		const set = this.sharePorts ? dest.set : this.occupied;
@@ -726,13 +889,14 @@ export class PortTable {
 		const h = this.lastHash;
 		this.lastHash = undefined;
 		if (idx < 0) {
-			return {
-				ok: false,
-				errno: 'EADDRNOTAVAIL',
-				message: this.sharePorts
+			const windows = this.errors === 'windows';
+			return this.fail(
+				windows ? 'ENOBUFS' : 'EADDRNOTAVAIL',
+				this.sharePorts
 					? `no free local port in ${this.low}-${this.high} for ${remoteIp}:${remotePort} (every port already has a connection or TIME-WAIT to it, or is bound)`
-					: `no free local port in ${this.low}-${this.high} (every port is held by a connection, a TIME-WAIT or a bind; this OS does not share a port between destinations)`
-			};
+					: `no free local port in ${this.low}-${this.high} (every port is held by a connection, a TIME-WAIT or a bind; this OS does not share a port between destinations)`,
+				4231
+			);
 		}
 		const port = this.low + idx;
 		this.addTuple(port, key);
@@ -741,6 +905,46 @@ export class PortTable {
 			dest.hashIndex = h.index;
 			dest.hashHi = h.hi;
 		}
+		return { ok: true, port };
+	}
+
+	/**
+	 * connect() on a table that reuses TIME-WAIT-only ports ({@link PortTableOptions.timeWaitReuse}):
+	 * 1. `'when-exhausted'` (Windows Vista and later): the first free port in scan order;
+	 * 2. else (or at once with `'always'`): the first port in scan order holding no bind and no
+	 *    live connection, i.e. free or held only by TIME-WAIT connections;
+	 * 3. if that port has a TIME-WAIT connection to the same remote endpoint, the connect fails
+	 *    `EADDRINUSE` (Event 4227; the rover has moved on, so a retry selects the next port);
+	 * 4. with no candidate at all, `ENOBUFS` on a Windows table (Event 4231), else `EADDRNOTAVAIL`.
+	 */
+	private connectReusingTimeWait(key: number, remoteIp: string, remotePort: number): AllocResult {
+		const n = this.n;
+		const start = this.algorithm === 'random' ? this.rng.int(n) : this.rover;
+		let idx = this.timeWaitReuse === 'when-exhausted' ? this.occupied.findClearWrap(start, 0, n) : -1;
+		if (idx < 0) idx = this.busy!.findClearWrap(start, 0, n);
+		if (idx < 0) {
+			return this.fail(
+				this.errors === 'windows' ? 'ENOBUFS' : 'EADDRNOTAVAIL',
+				this.errors === 'windows'
+					? `no ephemeral port left in ${this.low}-${this.high}: every port is held by a live connection or a bind (Event 4231: "${WINDOWS_EVENT_4231}")`
+					: `no free local port in ${this.low}-${this.high} (every port is held by a live connection or a bind)`,
+				4231
+			);
+		}
+		if (this.algorithm === 'sequential') this.rover = (idx + 1) % n;
+		const port = this.low + idx;
+		const e = this.ports.get(port);
+		if (e !== undefined && tupleGet(e, key) >= 0) {
+			// Only TIME-WAIT tuples remain on a port that is not busy.
+			return this.fail(
+				'EADDRINUSE',
+				this.errors === 'windows'
+					? `no port is free, so TCP/IP reused local port ${port}, but its TIME-WAIT connection goes to the same remote endpoint ${remoteIp}:${remotePort} (Event 4227: "the selected local endpoint was recently used to connect to the same remote endpoint")`
+					: `local port ${port} is in TIME-WAIT towards ${remoteIp}:${remotePort}`,
+				4227
+			);
+		}
+		this.addTuple(port, key);
 		return { ok: true, port };
 	}
 
@@ -827,11 +1031,9 @@ export class PortTable {
 		if (port === 0) {
 			const idx = this.pickAutobind(reuseAddr);
 			if (idx < 0) {
-				return {
-					ok: false,
-					errno: 'EADDRINUSE',
-					message: `bind(0): no free port in ${this.low}-${this.high}`
-				};
+				return this.errors === 'windows'
+					? this.fail('ENOBUFS', `bind(0): no free port in ${this.low}-${this.high} (Event 4231: "${WINDOWS_EVENT_4231}")`, 4231)
+					: this.fail('EADDRINUSE', `bind(0): no free port in ${this.low}-${this.high}`);
 			}
 			this.claimBind(this.low + idx);
 			return { ok: true, port: this.low + idx };
@@ -842,6 +1044,12 @@ export class PortTable {
 				errno: 'EACCES',
 				message: `bind(${port}): ports below ${this.unprivilegedStart} need root (CAP_NET_BIND_SERVICE)`
 			};
+		}
+		if (this.inAuto(port)) {
+			return this.fail(
+				'EADDRINUSE',
+				`bind(${port}): the port lies in the auto-reuse port range ${this.autoReuse![0]}-${this.autoReuse![1]}, which Windows keeps for outgoing connections`
+			);
 		}
 		const e = this.ports.get(port);
 		if (e) {
@@ -950,15 +1158,15 @@ export class PortTable {
 		const existing = tupleGet(e, key);
 		if (existing >= 0) {
 			if (existing === ST_LIVE || opts.recycleTimeWait !== true) {
-				return {
-					ok: false,
-					errno: 'EADDRNOTAVAIL',
-					message: `4-tuple :${port} -> ${remoteIp}:${remotePort} already exists (${existing === ST_LIVE ? 'live' : 'time-wait'})`
-				};
+				return this.fail(
+					this.errors === 'windows' ? 'EADDRINUSE' : 'EADDRNOTAVAIL',
+					`4-tuple :${port} -> ${remoteIp}:${remotePort} already exists (${existing === ST_LIVE ? 'live' : 'time-wait'})`
+				);
 			}
 			tupleSet(e, key, ST_LIVE);
 			e.live++;
 			this.tw--;
+			this.updateOccupied(port, e);
 			return { ok: true, port };
 		}
 		this.addTuple(port, key);
@@ -971,6 +1179,10 @@ export class PortTable {
 	 * @throws SimError if the tuple is not registered.
 	 */
 	enterTimeWait(port: number, remoteIp: string, remotePort: number): void {
+		if (this.auto !== null && this.inAuto(port)) {
+			this.auto.enterTimeWait(port, remoteIp, remotePort);
+			return;
+		}
 		const e = this.ports.get(port);
 		const key = this.destKey(remoteIp, remotePort);
 		const st = e === undefined ? -1 : tupleGet(e, key);
@@ -981,6 +1193,7 @@ export class PortTable {
 		tupleSet(e, key, ST_TW);
 		e.live--;
 		this.tw++;
+		if (this.busy !== null) this.updateOccupied(port, e);
 	}
 
 	/**
@@ -989,6 +1202,10 @@ export class PortTable {
 	 * @throws SimError if the tuple is not registered.
 	 */
 	releaseTuple(port: number, remoteIp: string, remotePort: number): void {
+		if (this.auto !== null && this.inAuto(port)) {
+			this.auto.releaseTuple(port, remoteIp, remotePort);
+			return;
+		}
 		const e = this.ports.get(port);
 		const key = this.destKey(remoteIp, remotePort);
 		const st = e === undefined ? -1 : tupleGet(e, key);
@@ -1024,6 +1241,7 @@ export class PortTable {
 
 	/** The 4-tuples registered on `port`, sorted by remote IP then remote port (copies). */
 	tuplesOn(port: number): TupleInfo[] {
+		if (this.auto !== null && this.inAuto(port)) return this.auto.tuplesOn(port);
 		const e = this.ports.get(port);
 		if (!e) return [];
 		const out: TupleInfo[] = [];
@@ -1043,17 +1261,17 @@ export class PortTable {
 
 	/** Number of distinct local ports held by anything (bound, live or TIME-WAIT connections). */
 	inUseCount(): number {
-		return this.ports.size;
+		return this.ports.size + (this.auto?.inUseCount() ?? 0);
 	}
 
 	/** Number of 4-tuples in TIME-WAIT. */
 	timeWaitCount(): number {
-		return this.tw;
+		return this.tw + (this.auto?.timeWaitCount() ?? 0);
 	}
 
 	/** Number of registered 4-tuples (live + TIME-WAIT). */
 	tupleCount(): number {
-		return this.tuples;
+		return this.tuples + (this.auto?.tupleCount() ?? 0);
 	}
 
 	/** Every held port with its dominant state, sorted by port (for the port-map view). */
@@ -1062,6 +1280,7 @@ export class PortTable {
 		for (const [port, e] of this.ports.entries()) {
 			out.push({ port, state: e.bound ? 'bound' : e.live > 0 ? 'connected' : 'time-wait' });
 		}
+		if (this.auto !== null) return out.concat(this.auto.snapshot()).sort((a, b) => a.port - b.port);
 		return out; // entries() yields ascending ports
 	}
 
@@ -1189,5 +1408,6 @@ export class PortTable {
 		if (idx < 0 || idx >= this.n) return;
 		// An entry is dropped from the map only once nothing holds it, so `e` decides.
 		this.occupied.assign(idx, e.bound || e.size > 0);
+		this.busy?.assign(idx, e.bound || e.bindOwned || e.live > 0);
 	}
 }
