@@ -11,17 +11,32 @@ import {
 	linuxPortOffset,
 	type AllocResult,
 	type PortAlgorithm,
-	type PortSnapshotEntry
+	type PortSnapshotEntry,
+	type TimeWaitReuse
 } from './ports';
 import { createRng, type Rng } from './prng';
 
 type Ref = { ok: true; port: number } | { ok: false; errno: string };
 
+/** Windows behaviour of a reference table (see PortTableOptions). */
+interface RefMode {
+	/** false: connect() takes only ports nothing holds (macOS, Windows). */
+	share: boolean;
+	twr: TimeWaitReuse;
+	errors: 'posix' | 'windows';
+	auto?: [number, number];
+}
+
 /**
  * Naive reference: the same semantics with plain Sets/Maps and linear scans written the way
- * RFC 6056 §3.3.1 and Linux `__inet_hash_connect` / `inet_csk_find_open_port` write them.
+ * RFC 6056 §3.3.1 and Linux `__inet_hash_connect` / `inet_csk_find_open_port` write them, and the
+ * Windows rules as Microsoft's texts state them (Event 4227/4231, auto-reuse port range).
  */
 class RefTable {
+	readonly share: boolean;
+	readonly mode: RefMode;
+	/** The auto-reuse port range's own table (Windows), or null. */
+	readonly auto: RefTable | null;
 	readonly secret: number[];
 	readonly perturb = new Map<number, number>();
 	rover = 0;
@@ -35,19 +50,55 @@ class RefTable {
 		readonly alg: PortAlgorithm,
 		readonly rng: Rng,
 		readonly ups = 1024,
-		/** false: connect() takes only ports nothing holds (macOS, Windows). */
-		readonly share = true
+		mode: boolean | RefMode = true
 	) {
+		this.mode = typeof mode === 'boolean' ? { share: mode, twr: 'never', errors: 'posix' } : mode;
+		this.share = this.mode.share;
 		this.secret = [rng.u32(), rng.u32(), rng.u32()];
+		const a = this.mode.auto;
+		this.auto = a
+			? new RefTable(a[0], a[1], 'random', rng.fork('auto-reuse'), ups, { share: true, twr: 'never', errors: this.mode.errors })
+			: null;
+	}
+
+	/** In the auto-reuse range: left out of this table's pool. */
+	inAuto(port: number): boolean {
+		const a = this.mode.auto;
+		return a !== undefined && port >= a[0] && port <= a[1];
 	}
 
 	private usable(port: number, key: string): boolean {
+		if (this.inAuto(port)) return false;
 		if (!this.share) return !this.bindOwned.has(port) && this.empty(port);
 		return !this.bindOwned.has(port) && !(this.tuples.get(port)?.has(key) ?? false);
 	}
 
 	private empty(port: number): boolean {
-		return !this.bound.has(port) && (this.tuples.get(port)?.size ?? 0) === 0;
+		return !this.inAuto(port) && !this.bound.has(port) && (this.tuples.get(port)?.size ?? 0) === 0;
+	}
+
+	/** Holds no bind and no live connection: free, or held only by TIME-WAIT connections. */
+	private notBusy(port: number): boolean {
+		if (this.inAuto(port) || this.bound.has(port) || this.bindOwned.has(port)) return false;
+		return ![...(this.tuples.get(port)?.values() ?? [])].some((st) => st === 'live');
+	}
+
+	private get exhausted(): string {
+		return this.mode.errors === 'windows' ? 'ENOBUFS' : 'EADDRNOTAVAIL';
+	}
+
+	/** Windows connect(): free port first (when-exhausted), else a TIME-WAIT-only port; 4227/4231. */
+	private connectWindows(key: string): Ref {
+		const n = this.high - this.low + 1;
+		const start = this.alg === 'random' ? this.rng.int(n) : this.rover;
+		let port = -1;
+		if (this.mode.twr === 'when-exhausted') port = this.scanFrom(this.low + start, (p) => this.empty(p));
+		if (port < 0) port = this.scanFrom(this.low + start, (p) => this.notBusy(p));
+		if (port < 0) return { ok: false, errno: this.exhausted };
+		if (this.alg === 'sequential') this.rover = (port - this.low + 1) % n;
+		if (this.tuples.get(port)?.has(key)) return { ok: false, errno: 'EADDRINUSE' };
+		this.addTuple(port, key);
+		return { ok: true, port };
 	}
 
 	private scanFrom(next: number, ok: (p: number) => boolean): number {
@@ -60,7 +111,9 @@ class RefTable {
 	}
 
 	connect(localIp: string, rip: string, rport: number): Ref {
+		if (this.auto) return this.auto.connect(localIp, rip, rport);
 		const key = `${rip}|${rport}`;
+		if (this.mode.twr !== 'never') return this.connectWindows(key);
 		const n = this.high - this.low + 1;
 		let port = -1;
 		if (this.alg === 'random') {
@@ -100,7 +153,7 @@ class RefTable {
 			}
 			port = found;
 		}
-		if (port < 0) return { ok: false, errno: 'EADDRNOTAVAIL' };
+		if (port < 0) return { ok: false, errno: this.exhausted };
 		this.addTuple(port, key);
 		return { ok: true, port };
 	}
@@ -153,12 +206,13 @@ class RefTable {
 	bind(port: number, reuse: boolean, root: boolean): Ref {
 		if (port === 0) {
 			const p = this.autobind(reuse);
-			if (p < 0) return { ok: false, errno: 'EADDRINUSE' };
+			if (p < 0) return { ok: false, errno: this.mode.errors === 'windows' ? 'ENOBUFS' : 'EADDRINUSE' };
 			this.bound.add(p);
 			this.bindOwned.add(p);
 			return { ok: true, port: p };
 		}
 		if (port < this.ups && !root) return { ok: false, errno: 'EACCES' };
+		if (this.inAuto(port)) return { ok: false, errno: 'EADDRINUSE' };
 		if (this.bound.has(port)) return { ok: false, errno: 'EADDRINUSE' };
 		const m = this.tuples.get(port);
 		if (m && [...m.values()].some((s) => s === 'live')) return { ok: false, errno: 'EADDRINUSE' };
@@ -171,7 +225,9 @@ class RefTable {
 	attach(port: number, rip: string, rport: number, recycle: boolean): Ref {
 		const key = `${rip}|${rport}`;
 		const s = this.tuples.get(port)?.get(key);
-		if (s === 'live' || (s === 'time-wait' && !recycle)) return { ok: false, errno: 'EADDRNOTAVAIL' };
+		if (s === 'live' || (s === 'time-wait' && !recycle)) {
+			return { ok: false, errno: this.mode.errors === 'windows' ? 'EADDRINUSE' : 'EADDRNOTAVAIL' };
+		}
 		this.addTuple(port, key);
 		return { ok: true, port };
 	}
@@ -189,10 +245,12 @@ class RefTable {
 	}
 
 	timeWait(port: number, key: string): void {
+		if (this.auto && this.inAuto(port)) return this.auto.timeWait(port, key);
 		this.tuples.get(port)!.set(key, 'time-wait');
 	}
 
 	release(port: number, key: string): void {
+		if (this.auto && this.inAuto(port)) return this.auto.release(port, key);
 		this.tuples.get(port)!.delete(key);
 		this.gc(port);
 	}
@@ -202,18 +260,20 @@ class RefTable {
 		for (const [port, m] of [...this.tuples].sort((a, b) => a[0] - b[0])) {
 			for (const [key, state] of [...m].sort()) out.push({ port, key, state });
 		}
+		if (this.auto) return [...out, ...this.auto.allTuples()].sort((a, b) => a.port - b.port || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 		return out;
 	}
 
 	snapshot(): PortSnapshotEntry[] {
 		const ports = new Set<number>([...this.bound, ...[...this.tuples].filter(([, m]) => m.size > 0).map(([p]) => p)]);
-		return [...ports]
+		const mine = [...ports]
 			.sort((a, b) => a - b)
 			.map((port) => {
 				const m = this.tuples.get(port);
 				const live = m ? [...m.values()].some((s) => s === 'live') : false;
 				return { port, state: this.bound.has(port) ? 'bound' : live ? 'connected' : 'time-wait' } as PortSnapshotEntry;
 			});
+		return this.auto ? [...mine, ...this.auto.snapshot()].sort((a, b) => a.port - b.port) : mine;
 	}
 }
 
@@ -279,9 +339,19 @@ function strip(r: AllocResult): Ref {
 	return r.ok ? { ok: true, port: r.port } : { ok: false, errno: r.errno };
 }
 
-function runScenario(alg: PortAlgorithm, s: { low: number; high: number; seed: number; ops: Op[] }, share = true): void {
-	const fast = new PortTable({ range: [s.low, s.high], algorithm: alg, rng: createRng(s.seed), sharePorts: share });
-	const ref = new RefTable(s.low, s.high, alg, createRng(s.seed), 1024, share);
+function runScenario(alg: PortAlgorithm, s: { low: number; high: number; seed: number; ops: Op[] }, modeArg: boolean | RefMode = true): void {
+	const mode: RefMode = typeof modeArg === 'boolean' ? { share: modeArg, twr: 'never', errors: 'posix' } : modeArg;
+	const share = mode.share;
+	const fast = new PortTable({
+		range: [s.low, s.high],
+		algorithm: alg,
+		rng: createRng(s.seed),
+		sharePorts: share,
+		timeWaitReuse: mode.twr,
+		errors: mode.errors,
+		...(mode.auto ? { autoReuse: mode.auto } : {})
+	});
+	const ref = new RefTable(s.low, s.high, alg, createRng(s.seed), 1024, mode);
 	const localIp = '192.168.1.10';
 	for (const op of s.ops) {
 		switch (op.k) {
@@ -291,14 +361,18 @@ function runScenario(alg: PortAlgorithm, s: { low: number; high: number; seed: n
 				const want = ref.connect(localIp, rip, rport);
 				expect(got).toEqual(want);
 				if (got.ok) {
-					expect(got.port).toBeGreaterThanOrEqual(s.low);
-					expect(got.port).toBeLessThanOrEqual(s.high);
+					const [lo, hi] = mode.auto ?? [s.low, s.high];
+					expect(got.port).toBeGreaterThanOrEqual(lo);
+					expect(got.port).toBeLessThanOrEqual(hi);
 					// Exactly one tuple to this destination on the chosen port (no duplicate 4-tuple).
 					const same = fast.tuplesOn(got.port).filter((t) => t.remoteIp === rip && t.remotePort === rport);
 					expect(same).toHaveLength(1);
 					expect(fast.isBound(got.port)).toBe(false);
-					// Without sharing, the port carries nothing else at all.
-					if (!share) expect(fast.tuplesOn(got.port)).toHaveLength(1);
+					// No other live connection on the port unless ports are shared (TIME-WAIT reuse on
+					// Windows keeps the old TIME-WAIT tuples, towards other endpoints, beside it).
+					const live = fast.tuplesOn(got.port).filter((t) => t.state === 'live');
+					if (!share && !mode.auto) expect(live).toHaveLength(1);
+					if (!share && mode.twr === 'never') expect(fast.tuplesOn(got.port)).toHaveLength(1);
 				}
 				break;
 			}
@@ -373,6 +447,34 @@ describe('PortTable equals the linear-scan reference', () => {
 			);
 		});
 	}
+
+	for (const alg of ['sequential', 'random'] as const) {
+		for (const twr of ['when-exhausted', 'always'] as const) {
+			it(`${alg}, Windows TIME-WAIT reuse '${twr}': same ports, WinSock errors and final state; no duplicate live 4-tuple`, () => {
+				fc.assert(
+					fc.property(scenarioArb, (s) => runScenario(alg, s, { share: false, twr, errors: 'windows' })),
+					{ numRuns: 200 }
+				);
+			});
+		}
+	}
+
+	it('Windows auto-reuse port range (SO_REUSE_UNICASTPORT): same ports and errors; 4-tuples stay unique', () => {
+		fc.assert(
+			fc.property(
+				scenarioArb,
+				fc.integer({ min: 0, max: 40 }),
+				fc.integer({ min: 1, max: 6 }),
+				fc.constantFrom<TimeWaitReuse>('when-exhausted', 'never'),
+				(s, off, size, twr) => {
+					// An auto-reuse range overlapping the start of the dynamic range, or beside it.
+					const lo = s.low + off;
+					runScenario('sequential', s, { share: twr === 'never', twr, errors: 'windows', auto: [lo, lo + size - 1] });
+				}
+			),
+			{ numRuns: 200 }
+		);
+	});
 
 	it('binds anywhere in 1–65535 (the sparse port map grows, shrinks and shifts entries back)', () => {
 		fc.assert(
