@@ -483,6 +483,42 @@ describe('PortTable equals the linear-scan reference', () => {
 		);
 	});
 
+	it('a table that grows past a few hundred ports and shrinks again (the port map changes shape) matches the reference', () => {
+		fc.assert(
+			fc.property(
+				fc.integer({ min: 0, max: 0xffffffff }),
+				fc.array(fc.integer({ min: 0, max: 600 }), { minLength: 2, maxLength: 6 }),
+				fc.constantFrom<PortAlgorithm>('linux', 'random', 'sequential'),
+				(seed, targets, alg) => {
+					const fast = new PortTable({ range: [20000, 20599], algorithm: alg, rng: createRng(seed) });
+					const ref = new RefTable(20000, 20599, alg, createRng(seed));
+					const pick = createRng(seed ^ 0x1234);
+					const held: number[] = [];
+					for (const target of targets) {
+						// Fill up to `target` ports, then empty down to it, releasing at random.
+						while (held.length < target) {
+							const got = strip(fast.connect('10.0.0.1', '10.0.0.2', 80));
+							expect(got).toEqual(ref.connect('10.0.0.1', '10.0.0.2', 80));
+							if (!got.ok) break;
+							held.push(got.port);
+						}
+						while (held.length > target) {
+							const j = pick.int(held.length);
+							const p = held[j]!;
+							held[j] = held[held.length - 1]!;
+							held.pop();
+							fast.releaseTuple(p, '10.0.0.2', 80);
+							ref.release(p, '10.0.0.2|80');
+						}
+						expect(fast.snapshot()).toEqual(ref.snapshot());
+						expect(fast.inUseCount()).toBe(held.length);
+					}
+				}
+			),
+			{ numRuns: 40 }
+		);
+	});
+
 	it('linux: thousands of connects to one destination in the real range match the reference', () => {
 		fc.assert(
 			fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 1, max: 3000 }), (seed, count) => {

@@ -546,36 +546,55 @@ function tupleDelete(e: PortEntry, key: number): void {
 	e.size--;
 }
 
-/** Smallest capacity of a {@link SparsePortMap} once it holds a port (a power of two). */
+/** Smallest capacity of a {@link SparsePortMap}'s hash table (a power of two). */
 const MIN_CAPACITY = 8;
 const NO_KEYS = new Int32Array(0);
+/** A {@link SparsePortMap} switches to pages above this many ports, and back below {@link HASH_BELOW}. */
+const PAGED_ABOVE = 256;
+const HASH_BELOW = 64;
+/** Ports per page (the low 8 bits of the port number) and pages (the high 8 bits). */
+const PAGE_BITS = 8;
+const PAGE_SIZE = 1 << PAGE_BITS;
+/** Empty pages kept for reuse before they are freed. */
+const SPARE_PAGES = 8;
 
 /**
- * Port → entry map that costs memory only for the ports in use (issue 12): an open-addressing
- * hash table (linear probing, Fibonacci hashing of the port number) sized to about twice the
- * number of ports held. A host holding a dozen ports stores a 32-slot table (under 400 bytes),
- * not a 65,536-slot array (512 KB).
+ * Port → entry map that costs memory only for the ports in use (issue 12), in two shapes:
  *
- * Deletion shifts the following entries back (Knuth's Algorithm R) instead of leaving
- * tombstones, and the table grows past half full and shrinks below one eighth, so a steady
- * connect/close churn never rehashes and every lookup stays O(1) whatever the occupancy. (A
- * `Map<number, …>` under such churn makes V8 rehash its whole table every few thousand
+ * - up to a few hundred ports (nearly every host), an open-addressing hash table (linear probing,
+ *   Fibonacci hashing of the port number) of about twice as many slots as ports: a host holding a
+ *   dozen ports stores 32 slots, under 400 bytes;
+ * - above {@link PAGED_ABOVE} ports, pages of 256 slots, allocated when their first port is
+ *   taken (two array reads per lookup, as fast as the dense 65,536-slot array this replaces, which
+ *   cost 512 KB per table). The hash table's probing made connect() at 50 % occupancy twice as
+ *   slow in `npm run bench`, hence the switch.
+ *
+ * Neither shape rehashes under a steady connect/close churn: the hash table deletes by shifting
+ * later entries back (Knuth's Algorithm R) instead of leaving tombstones, grows past half full
+ * and shrinks below one eighth; pages that empty out are kept, up to {@link SPARE_PAGES}, then
+ * freed. (A `Map<number, …>` under such churn makes V8 rehash its whole table every few thousand
  * operations, which made allocation cost grow with occupancy.)
  */
 class SparsePortMap {
-	/** Port in each slot, -1 for an empty slot. */
+	/** Hash shape: port in each slot, -1 for an empty slot. */
 	private keys: Int32Array = NO_KEYS;
 	private vals: (PortEntry | undefined)[] = [];
 	/** `32 - log2(capacity)`: the home slot of a port is the top bits of `port × 2^32/φ`. */
 	private shift = 32;
-	/** Number of occupied slots. */
+	/** Paged shape, or null while the hash shape is in use. */
+	private pages: ((PortEntry | undefined)[] | undefined)[] | null = null;
+	/** Ports per page (paged shape). */
+	private counts: Uint16Array | null = null;
+	/** Pages allocated but empty (paged shape). */
+	private emptyPages = 0;
+	/** Number of ports held. */
 	size = 0;
 
 	private home(port: number): number {
 		return Math.imul(port, 0x9e3779b1) >>> this.shift;
 	}
 
-	/** Slot holding `port`, or -1. */
+	/** Hash slot holding `port`, or -1. */
 	private find(port: number): number {
 		if (this.size === 0) return -1;
 		const keys = this.keys;
@@ -588,31 +607,41 @@ class SparsePortMap {
 	}
 
 	get(port: number): PortEntry | undefined {
+		const pages = this.pages;
+		if (pages !== null) {
+			const pg = pages[port >>> PAGE_BITS];
+			return pg === undefined ? undefined : pg[port & (PAGE_SIZE - 1)];
+		}
 		const i = this.find(port);
 		return i < 0 ? undefined : this.vals[i];
 	}
 
 	has(port: number): boolean {
-		return this.find(port) >= 0;
+		return this.get(port) !== undefined;
 	}
 
 	set(port: number, e: PortEntry): void {
-		const at = this.find(port);
-		if (at >= 0) {
-			this.vals[at] = e;
-			return;
+		if (this.pages === null) {
+			const at = this.find(port);
+			if (at >= 0) {
+				this.vals[at] = e;
+				return;
+			}
+			if (this.size < PAGED_ABOVE) {
+				this.hashInsert(port, e);
+				return;
+			}
+			this.toPages();
 		}
-		if ((this.size + 1) * 2 > this.keys.length) this.resize(Math.max(MIN_CAPACITY, this.keys.length * 2));
-		const keys = this.keys;
-		const mask = keys.length - 1;
-		let i = this.home(port);
-		while (keys[i] !== -1) i = (i + 1) & mask;
-		keys[i] = port;
-		this.vals[i] = e;
-		this.size++;
+		this.pageSet(port, e);
 	}
 
 	delete(port: number): void {
+		if (this.pages !== null) {
+			this.pageDelete(port);
+			if (this.size < HASH_BELOW) this.toHash();
+			return;
+		}
 		let i = this.find(port);
 		if (i < 0) return;
 		const keys = this.keys;
@@ -634,6 +663,39 @@ class SparsePortMap {
 		if (this.size * 8 < keys.length && keys.length > MIN_CAPACITY) this.resize(keys.length / 2);
 	}
 
+	/** Occupied slots in ascending port order. */
+	entries(): [number, PortEntry][] {
+		const out: [number, PortEntry][] = [];
+		const pages = this.pages;
+		if (pages !== null) {
+			for (let p = 0; p < pages.length; p++) {
+				const pg = pages[p];
+				if (pg === undefined) continue;
+				for (let s = 0; s < PAGE_SIZE; s++) {
+					const e = pg[s];
+					if (e !== undefined) out.push([(p << PAGE_BITS) | s, e]);
+				}
+			}
+			return out;
+		}
+		const keys = this.keys;
+		for (let j = 0; j < keys.length; j++) if (keys[j] !== -1) out.push([keys[j]!, this.vals[j]!]);
+		return out.sort((x, y) => x[0] - y[0]);
+	}
+
+	// ------------------------------------------------------------ hash shape
+
+	private hashInsert(port: number, e: PortEntry): void {
+		if ((this.size + 1) * 2 > this.keys.length) this.resize(Math.max(MIN_CAPACITY, this.keys.length * 2));
+		const keys = this.keys;
+		const mask = keys.length - 1;
+		let i = this.home(port);
+		while (keys[i] !== -1) i = (i + 1) & mask;
+		keys[i] = port;
+		this.vals[i] = e;
+		this.size++;
+	}
+
 	/** Rehash into `capacity` slots (a power of two ≥ {@link MIN_CAPACITY}). */
 	private resize(capacity: number): void {
 		const oldKeys = this.keys;
@@ -652,12 +714,58 @@ class SparsePortMap {
 		}
 	}
 
-	/** Occupied slots in ascending port order. */
-	entries(): [number, PortEntry][] {
-		const out: [number, PortEntry][] = [];
-		const keys = this.keys;
-		for (let j = 0; j < keys.length; j++) if (keys[j] !== -1) out.push([keys[j]!, this.vals[j]!]);
-		return out.sort((x, y) => x[0] - y[0]);
+	// ------------------------------------------------------------ paged shape
+
+	private toPages(): void {
+		const all = this.entries();
+		this.keys = NO_KEYS;
+		this.vals = [];
+		this.shift = 32;
+		this.pages = new Array<(PortEntry | undefined)[] | undefined>(65536 >>> PAGE_BITS).fill(undefined);
+		this.counts = new Uint16Array(65536 >>> PAGE_BITS);
+		this.emptyPages = 0;
+		this.size = 0;
+		for (const [port, e] of all) this.pageSet(port, e);
+	}
+
+	private toHash(): void {
+		const all = this.entries();
+		this.pages = null;
+		this.counts = null;
+		this.emptyPages = 0;
+		this.size = 0;
+		this.resize(MIN_CAPACITY);
+		for (const [port, e] of all) this.hashInsert(port, e);
+	}
+
+	private pageSet(port: number, e: PortEntry): void {
+		const pages = this.pages!;
+		const counts = this.counts!;
+		const p = port >>> PAGE_BITS;
+		let pg = pages[p];
+		if (pg === undefined) pg = pages[p] = new Array<PortEntry | undefined>(PAGE_SIZE).fill(undefined);
+		else if (counts[p] === 0) this.emptyPages--;
+		const slot = port & (PAGE_SIZE - 1);
+		if (pg[slot] === undefined) {
+			this.size++;
+			counts[p]!++;
+		}
+		pg[slot] = e;
+	}
+
+	private pageDelete(port: number): void {
+		const pages = this.pages!;
+		const p = port >>> PAGE_BITS;
+		const pg = pages[p];
+		const slot = port & (PAGE_SIZE - 1);
+		if (pg === undefined || pg[slot] === undefined) return;
+		pg[slot] = undefined;
+		this.size--;
+		const counts = this.counts!;
+		if (--counts[p]! === 0 && ++this.emptyPages > SPARE_PAGES) {
+			for (let q = 0; q < pages.length; q++) if (pages[q] !== undefined && counts[q] === 0) pages[q] = undefined;
+			this.emptyPages = 0;
+		}
 	}
 }
 
