@@ -78,7 +78,8 @@ describe('OS_PRESETS', () => {
 			algorithm: 'sequential',
 			sharePorts: false,
 			timeWaitReuse: 'when-exhausted',
-			errors: 'windows'
+			errors: 'windows',
+			unprivilegedStart: 0
 		});
 		expect(presetPortOptions(OS_PRESETS.linux, undefined).errors).toBe('posix');
 		expect(presetPortOptions(OS_PRESETS.windows, [50000, 50099]).autoReuse).toEqual([50000, 50099]);

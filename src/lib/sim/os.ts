@@ -76,6 +76,11 @@ export interface OsPreset {
 	 * on unconnected sockets.
 	 */
 	udpConnReset: boolean;
+	/**
+	 * Lowest port a program without root may bind (Linux `net.ipv4.ip_unprivileged_port_start`,
+	 * 1024): 0 means no privileged ports at all (Windows).
+	 */
+	unprivilegedPortStart: number;
 	/** Caveats and conflicts in the sources, for tooltips and lesson side-notes. */
 	notes: string;
 	/** Where the values come from (source files, documentation pages). */
@@ -109,6 +114,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		timeWaitReuse: 'never',
 		errnoNames: 'posix',
 		udpConnReset: false,
+		unprivilegedPortStart: 1024,
 		notes:
 			'TIME-WAIT is the compile-time constant TCP_TIMEWAIT_LEN = 60 s; Linux has no MSL sysctl, ' +
 			'so mslMs (30 s) is only timeWaitMs / 2 for display. Ports 61000–65535 are never chosen ' +
@@ -132,6 +138,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		timeWaitReuse: 'never',
 		errnoNames: 'posix',
 		udpConnReset: false,
+		unprivilegedPortStart: 1024,
 		notes:
 			'Default range IPPORT_EPHEMERALFIRST..IPPORT_EPHEMERALLAST = 10000–65535 ' +
 			'(net.inet.ip.portrange.first/last); randomised selection (net.inet.ip.portrange.randomized=1). ' +
@@ -152,6 +159,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		timeWaitReuse: 'never',
 		errnoNames: 'posix',
 		udpConnReset: false,
+		unprivilegedPortStart: 1024,
 		notes:
 			'XNU uses ipport_firstauto/lastauto = IPPORT_HIFIRSTAUTO..IPPORT_HILASTAUTO = 49152–65535 ' +
 			'(the IANA dynamic range). TCPTV_MSL is 15 s, so TIME-WAIT (2 × tcp_msl) is 30 s. ' +
@@ -171,6 +179,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		timeWaitReuse: 'when-exhausted',
 		errnoNames: 'winsock',
 		udpConnReset: true,
+		unprivilegedPortStart: 0,
 		notes:
 			'Range 49152–65535 since Windows Vista / Server 2008 (netsh int ipv4 show dynamicport tcp). ' +
 			'TIME-WAIT (TcpTimedWaitDelay) is modelled as 120 s, the default in the Windows Server 2003 ' +
@@ -192,8 +201,10 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 			'long as the 4-tuple is unique; what happens when that range runs out is not documented ' +
 			'(assumption: WSAENOBUFS). Errors carry their WinSock names and numbers. SIO_UDP_CONNRESET ' +
 			'is on: an ICMP Port Unreachable makes recvfrom() on the sending UDP socket fail ' +
-			'WSAECONNRESET (10054). Not modelled: the root flag guards ports below 1024 as on Linux, not ' +
-			'Windows\' own rules for low ports.',
+			'WSAECONNRESET (10054). Ports below 1024 are not privileged: the Winsock bind() reference ' +
+			'names no privilege check for them (its WSAEACCES cases are SO_BROADCAST and exclusive use), ' +
+			'and only the HTTP Server API reserves URLs on them (netsh http add urlacl), so any program ' +
+			'may bind port 80 (the root flag has no effect on Windows hosts).',
 		source:
 			'Microsoft Learn "Troubleshoot port exhaustion issues" ' +
 			'(https://learn.microsoft.com/en-us/troubleshoot/windows-client/networking/tcp-ip-port-exhaustion-troubleshooting); ' +
@@ -221,6 +232,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		timeWaitReuse: 'always',
 		errnoNames: 'winsock',
 		udpConnReset: true,
+		unprivilegedPortStart: 0,
 		notes:
 			'Before Vista, Windows used 1025–5000 (MaxUserPort default 5000) and handed ports out ' +
 			'sequentially, so only 3976 ephemeral ports existed. TIME-WAIT 240 s follows the Windows ' +
@@ -247,6 +259,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		timeWaitReuse: 'never',
 		errnoNames: 'posix',
 		udpConnReset: false,
+		unprivilegedPortStart: 1024,
 		notes:
 			'The specification itself: MSL is "taken to be 2 minutes", so TIME-WAIT lasts 2×MSL = 4 ' +
 			'minutes (MUST-13); a RST in TIME-WAIT enters CLOSED. Ports are drawn from the IANA dynamic ' +
@@ -265,6 +278,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		timeWaitReuse: 'never',
 		errnoNames: 'posix',
 		udpConnReset: false,
+		unprivilegedPortStart: 1024,
 		notes:
 			'Only the range is defined by IANA (Dynamic and/or Private Ports, 49152–65535, RFC 6335); ' +
 			'timers follow RFC 9293 and selection RFC 6056 Algorithm 1. Note RFC 6056 §3.2 recommends ' +
@@ -283,6 +297,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		timeWaitReuse: 'never',
 		errnoNames: 'posix',
 		udpConnReset: false,
+		unprivilegedPortStart: 1024,
 		notes:
 			'Port range a NAT gateway uses for its public-side mappings (everything above the ' +
 			'well-known ports, as RFC 6056 §3.2 recommends). 120 s mirrors the Linux conntrack ' +
@@ -327,13 +342,14 @@ export function getPreset(id: string): OsPreset {
 export function presetPortOptions(
 	preset: OsPreset,
 	autoReuse?: [number, number]
-): Omit<PortTableOptions, 'rng' | 'unprivilegedStart'> {
-	const o: Omit<PortTableOptions, 'rng' | 'unprivilegedStart'> = {
+): Omit<PortTableOptions, 'rng'> {
+	const o: Omit<PortTableOptions, 'rng'> = {
 		range: [preset.ephemeral[0], preset.ephemeral[1]],
 		algorithm: preset.algorithm,
 		sharePorts: preset.sharePorts,
 		timeWaitReuse: preset.sharePorts ? 'never' : preset.timeWaitReuse,
-		errors: preset.errnoNames === 'winsock' ? 'windows' : 'posix'
+		errors: preset.errnoNames === 'winsock' ? 'windows' : 'posix',
+		unprivilegedStart: preset.unprivilegedPortStart
 	};
 	if (autoReuse !== undefined) o.autoReuse = [autoReuse[0], autoReuse[1]];
 	return o;

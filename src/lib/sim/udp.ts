@@ -70,6 +70,7 @@ export function udpState(host: Host): UdpHostState {
 				range: [host.preset.ephemeral[0], host.preset.ephemeral[1]],
 				algorithm: host.preset.algorithm,
 				errors: host.preset.errnoNames === 'winsock' ? 'windows' : 'posix',
+				unprivilegedStart: host.preset.unprivilegedPortStart,
 				rng: host.core.rng.fork(`ports:udp:${host.name}`)
 			}),
 			byPort: new Map(),

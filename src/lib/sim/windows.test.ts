@@ -311,6 +311,23 @@ describe('SIO_UDP_CONNRESET: recvfrom() fails WSAECONNRESET (10054) after ICMP P
 	});
 });
 
+describe('no privileged ports on Windows', () => {
+	it('a program without root binds port 80 on Windows; on Linux it gets EACCES', () => {
+		for (const [os, failed] of [
+			['windows', []],
+			['linux', ['web EACCES']]
+		] as const) {
+			const sim = new Simulation({ seed: 1 });
+			sim.addHost({ name: 'srv', ip: API, os });
+			sim.at(0, () => sim.host('srv').tcp('web').listen(80));
+			sim.at(1, () => sim.host('srv').udp('dns').bind(53));
+			const tr = sim.run();
+			expect(errors(tr).filter((e) => e.socket === 'web').map((e) => `${e.socket} ${e.errno}`)).toEqual(failed);
+			expect(errors(tr).some((e) => e.socket === 'dns')).toBe(os === 'linux');
+		}
+	});
+});
+
 describe('WinSock error names and numbers on Windows hosts', () => {
 	it('a refused connect() is WSAECONNREFUSED (10061) on Windows and ECONNREFUSED on Linux', () => {
 		for (const [os, want] of [
