@@ -124,7 +124,7 @@ function detail(e: TraceEvent): string {
 		case 'port':
 			return `${e.socket} ${e.action} ${e.proto} port ${e.port} (${e.via})`;
 		case 'error':
-			return `${e.socket} ${e.call}() failed: ${e.errno} (${e.message})`;
+			return `${e.socket} ${e.call}() failed: ${e.errno}${e.code !== undefined ? ` ${e.code}` : ''} (${e.message})`;
 		case 'call':
 			return `${e.socket} ${e.call}(${e.detail})`;
 		case 'nat':

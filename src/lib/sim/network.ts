@@ -24,10 +24,11 @@
 
 import type { EventQueue, EventTarget } from './clock';
 import { SimError } from './errors';
-import { getPreset, type OsPreset, type OsPresetId } from './os';
+import { getPreset, presetPortOptions, type OsPreset, type OsPresetId } from './os';
 import type { Rng } from './prng';
 import { PortTable } from './ports';
 import type {
+	ErrorEvent,
 	Protocol,
 	SegmentEvent,
 	SocketAddress,
@@ -35,6 +36,7 @@ import type {
 	TcpFlag,
 	TraceEvent
 } from './trace';
+import { errnoForHost } from './errno';
 import { TcpSocket, type TcpSocketOptions } from './tcp';
 import { tcpInput as tcpInputImpl } from './tcp-input';
 import { createUdpSocket, udpInput, type UdpHostState, type UdpSocket } from './udp';
@@ -276,7 +278,7 @@ export class Host extends NodeBase {
 	constructor(
 		net: Network,
 		core: SimCore,
-		opts: { name: string; ip: string; os?: OsPresetId; root?: boolean; scripted?: boolean; ephemeral?: [number, number] }
+		opts: { name: string; ip: string; os?: OsPresetId; root?: boolean; scripted?: boolean; ephemeral?: [number, number]; autoReuse?: [number, number] }
 	) {
 		super(opts.name, net);
 		checkIp(opts.ip, 'ip');
@@ -301,12 +303,11 @@ export class Host extends NodeBase {
 		this.scripted = opts.scripted ?? false;
 		this.core = core;
 		this.isnRng = core.rng.fork(`isn:${opts.name}`);
-		this.tcpPorts = new PortTable({
-			range: [this.preset.ephemeral[0], this.preset.ephemeral[1]],
-			algorithm: this.preset.algorithm,
-			sharePorts: this.preset.sharePorts,
-			rng: core.rng.fork(`ports:tcp:${opts.name}`)
-		});
+		if (opts.autoReuse !== undefined && this.os !== 'windows') {
+			// Set-NetTCPSetting -AutoReusePortRange…: Windows 8.1 / Server 2012 R2 (KB3149157) and later.
+			throw new SimError(`Host ${opts.name}: an auto-reuse port range is a Windows setting (os=windows), not ${this.os}.`, 'autoReuse');
+		}
+		this.tcpPorts = new PortTable({ ...presetPortOptions(this.preset, opts.autoReuse), rng: core.rng.fork(`ports:tcp:${opts.name}`) });
 	}
 
 	get ips(): readonly string[] {
@@ -511,7 +512,10 @@ export class Host extends NodeBase {
 	/** @internal record a failed socket call (always recorded, even with record:false). */
 	errorEvent(socket: string, call: string, errno: SocketErrno, message: string): void {
 		const c = this.core;
-		c.events.push({ kind: 'error', t: c.queue.now, host: this.name, socket, call, errno, message });
+		// Windows hosts name errors as WinSock does (WSAENOBUFS, 10055): errno.ts.
+		const ev: ErrorEvent = { kind: 'error', t: c.queue.now, host: this.name, socket, call, errno, message };
+		if (this.preset.errnoNames === 'winsock') Object.assign(ev, errnoForHost('winsock', errno));
+		c.events.push(ev);
 	}
 
 	/** @internal record a socket call. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OS_PRESETS, OS_PRESET_IDS, getPreset } from './os';
+import { OS_PRESETS, OS_PRESET_IDS, getPreset, presetPortOptions } from './os';
 import { PORT_ALGORITHMS } from './ports';
 import { SimError } from './errors';
 
@@ -55,6 +55,34 @@ describe('OS_PRESETS', () => {
 		const shared = OS_PRESET_IDS.filter((id) => OS_PRESETS[id].sharePorts);
 		expect(shared).toEqual(['linux', 'freebsd', 'rfc9293', 'iana', 'nat']);
 		expect(OS_PRESETS.windows.notes).toMatch(/SO_REUSE_UNICASTPORT/);
+	});
+
+	it('Windows presets use WinSock error names, reuse TIME-WAIT ports and report UDP resets, each with its source', () => {
+		const winsock = OS_PRESET_IDS.filter((id) => OS_PRESETS[id].errnoNames === 'winsock');
+		expect(winsock).toEqual(['windows', 'windows-xp']);
+		expect(OS_PRESET_IDS.filter((id) => OS_PRESETS[id].udpConnReset)).toEqual(['windows', 'windows-xp']);
+		expect(OS_PRESETS.windows.timeWaitReuse).toBe('when-exhausted');
+		expect(OS_PRESETS['windows-xp'].timeWaitReuse).toBe('always');
+		expect(OS_PRESETS.macos.timeWaitReuse).toBe('never');
+		for (const cite of ['KB929851', 'Event 4227', 'Event 4231', 'SIO_UDP_CONNRESET', 'KB263823', 'SO_REUSE_UNICASTPORT', 'KB3149157', 'https://learn.microsoft.com/']) {
+			expect(OS_PRESETS.windows.source).toContain(cite);
+		}
+		// What Microsoft leaves open is said to be an assumption.
+		expect(OS_PRESETS.windows.notes.match(/assumption/g)?.length).toBeGreaterThanOrEqual(3);
+		expect(OS_PRESETS['windows-xp'].source).toMatch(/Smart TCP port allocation/);
+	});
+
+	it('presetPortOptions passes the Windows rules to a PortTable', () => {
+		expect(presetPortOptions(OS_PRESETS.windows)).toEqual({
+			range: [49152, 65535],
+			algorithm: 'sequential',
+			sharePorts: false,
+			timeWaitReuse: 'when-exhausted',
+			errors: 'windows',
+			unprivilegedStart: 0
+		});
+		expect(presetPortOptions(OS_PRESETS.linux, undefined).errors).toBe('posix');
+		expect(presetPortOptions(OS_PRESETS.windows, [50000, 50099]).autoReuse).toEqual([50000, 50099]);
 	});
 
 	it('is frozen', () => {

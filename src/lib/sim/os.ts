@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { PortAlgorithm } from './ports';
+import type { PortAlgorithm, PortTableOptions, TimeWaitReuse } from './ports';
 import { SimError } from './errors';
 
 /** Identifier of a built-in OS preset. */
@@ -57,6 +57,30 @@ export interface OsPreset {
 	 * whole host runs out of ports at the size of the range, whatever the destinations.
 	 */
 	sharePorts: boolean;
+	/**
+	 * With `sharePorts: false`: when connect() may reuse a port held only by TIME-WAIT connections
+	 * (see {@link TimeWaitReuse}): `'never'` (macOS), `'when-exhausted'` (Windows Vista and later,
+	 * the port reuse described by Event 4227), `'always'` (Windows before Server 2003 SP1).
+	 */
+	timeWaitReuse: TimeWaitReuse;
+	/**
+	 * How socket errors are named in the trace: `'posix'` (`EADDRINUSE`) or `'winsock'`
+	 * (`WSAEADDRINUSE` with its number, 10048; errno.ts). Windows stacks also report port
+	 * exhaustion as WSAENOBUFS (10055) and a TIME-WAIT collision as WSAEADDRINUSE (10048).
+	 */
+	errnoNames: 'posix' | 'winsock';
+	/**
+	 * Does an ICMP Port Unreachable about a datagram an *unconnected* UDP socket sent make that
+	 * socket's pending recvfrom() fail (WinSock `SIO_UDP_CONNRESET` on, the Windows default since
+	 * Windows 2000 SP2: KB263823; recvfrom's WSAECONNRESET entry)? Linux and the BSDs ignore it
+	 * on unconnected sockets.
+	 */
+	udpConnReset: boolean;
+	/**
+	 * Lowest port a program without root may bind (Linux `net.ipv4.ip_unprivileged_port_start`,
+	 * 1024): 0 means no privileged ports at all (Windows).
+	 */
+	unprivilegedPortStart: number;
 	/** Caveats and conflicts in the sources, for tooltips and lesson side-notes. */
 	notes: string;
 	/** Where the values come from (source files, documentation pages). */
@@ -66,16 +90,16 @@ export interface OsPreset {
 /**
  * The built-in OS presets, keyed by id.
  *
- * | id | range | TIME-WAIT | RST in TW | algorithm | one port, several destinations |
- * |---|---|---|---|---|---|
- * | linux | 32768–60999 | 60 s | close | linux (RFC 6056 Alg. 4) | yes |
- * | freebsd | 10000–65535 | 60 s | ignore | random (Alg. 1) | yes |
- * | macos | 49152–65535 | 30 s | close | random | no |
- * | windows | 49152–65535 | 120 s | close | sequential | no |
- * | windows-xp | 1025–5000 | 240 s | close | sequential | no |
- * | rfc9293 | 49152–65535 | 240 s | close | random | yes |
- * | iana | 49152–65535 | 240 s | close | random | yes |
- * | nat | 1024–65535 | 120 s | close | random | yes |
+ * | id | range | TIME-WAIT | RST in TW | algorithm | one port, several destinations | errors |
+ * |---|---|---|---|---|---|---|
+ * | linux | 32768–60999 | 60 s | close | linux (RFC 6056 Alg. 4) | yes | POSIX |
+ * | freebsd | 10000–65535 | 60 s | ignore | random (Alg. 1) | yes | POSIX |
+ * | macos | 49152–65535 | 30 s | close | random | no | POSIX |
+ * | windows | 49152–65535 | 120 s | close | sequential | only a TIME-WAIT port, once none is free (Event 4227) | WinSock |
+ * | windows-xp | 1025–5000 | 240 s | close | sequential | TIME-WAIT ports count as free | WinSock |
+ * | rfc9293 | 49152–65535 | 240 s | close | random | yes | POSIX |
+ * | iana | 49152–65535 | 240 s | close | random | yes | POSIX |
+ * | nat | 1024–65535 | 120 s | close | random | yes | POSIX |
  */
 export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deepFreeze({
 	linux: {
@@ -87,6 +111,10 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		rstInTimeWait: 'close',
 		algorithm: 'linux',
 		sharePorts: true,
+		timeWaitReuse: 'never',
+		errnoNames: 'posix',
+		udpConnReset: false,
+		unprivilegedPortStart: 1024,
 		notes:
 			'TIME-WAIT is the compile-time constant TCP_TIMEWAIT_LEN = 60 s; Linux has no MSL sysctl, ' +
 			'so mslMs (30 s) is only timeWaitMs / 2 for display. Ports 61000–65535 are never chosen ' +
@@ -107,6 +135,10 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		rstInTimeWait: 'ignore',
 		algorithm: 'random',
 		sharePorts: true,
+		timeWaitReuse: 'never',
+		errnoNames: 'posix',
+		udpConnReset: false,
+		unprivilegedPortStart: 1024,
 		notes:
 			'Default range IPPORT_EPHEMERALFIRST..IPPORT_EPHEMERALLAST = 10000–65535 ' +
 			'(net.inet.ip.portrange.first/last); randomised selection (net.inet.ip.portrange.randomized=1). ' +
@@ -124,6 +156,10 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		rstInTimeWait: 'close',
 		algorithm: 'random',
 		sharePorts: false,
+		timeWaitReuse: 'never',
+		errnoNames: 'posix',
+		udpConnReset: false,
+		unprivilegedPortStart: 1024,
 		notes:
 			'XNU uses ipport_firstauto/lastauto = IPPORT_HIFIRSTAUTO..IPPORT_HILASTAUTO = 49152–65535 ' +
 			'(the IANA dynamic range). TCPTV_MSL is 15 s, so TIME-WAIT (2 × tcp_msl) is 30 s. ' +
@@ -140,17 +176,49 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		rstInTimeWait: 'close',
 		algorithm: 'sequential',
 		sharePorts: false,
+		timeWaitReuse: 'when-exhausted',
+		errnoNames: 'winsock',
+		udpConnReset: true,
+		unprivilegedPortStart: 0,
 		notes:
 			'Range 49152–65535 since Windows Vista / Server 2008 (netsh int ipv4 show dynamicport tcp). ' +
 			'TIME-WAIT (TcpTimedWaitDelay) is modelled as 120 s, the default in the Windows Server 2003 ' +
 			'documentation and the value usually quoted today; the Windows 2000 documentation gives ' +
 			'240 s (0xF0) and even the Server 2003 page still says "4 minutes" in its prose, and no ' +
-			'current Microsoft page states the default. Allowed range 30–300 s. Windows does not share ' +
-			'one ephemeral port between destinations unless the application sets ' +
-			'SO_REUSE_UNICASTPORT, so 16,384 outbound connections in total exhaust it.',
+			'current Microsoft page states the default. Allowed range 30–300 s. ' +
+			'Port selection: connect() takes a port nothing on the host holds ("the network stack ' +
+			'chooses a port that isn\'t already bound to another socket", .NET team), in order: Windows ' +
+			'does not document its method, but SO_RANDOMIZE_PORT exists to make it random, so the ' +
+			'default is not (assumption: a sequential rover). When no port is free, TCP/IP reuses a ' +
+			'port held only by TIME-WAIT connections, whatever their remote endpoint (Event 4227 text); ' +
+			'if that port was recently used towards the same remote endpoint, connect() fails ' +
+			'WSAEADDRINUSE (10048) and Event 4227 is logged. Which reusable port is selected is not ' +
+			'documented (assumption: the next in scan order). When every port holds a live connection ' +
+			'or a bind, connect() and bind(0) fail WSAENOBUFS (10055), Event 4231 ("all such ports being ' +
+			'in use"), at about 16K concurrent connections. With an auto-reuse port range configured ' +
+			'(Set-NetTCPSetting, default 0 = off) connect() without bind, and sockets with ' +
+			'SO_REUSE_UNICASTPORT, take random ports from that range, shared between destinations as ' +
+			'long as the 4-tuple is unique; what happens when that range runs out is not documented ' +
+			'(assumption: WSAENOBUFS). Errors carry their WinSock names and numbers. SIO_UDP_CONNRESET ' +
+			'is on: an ICMP Port Unreachable makes recvfrom() on the sending UDP socket fail ' +
+			'WSAECONNRESET (10054). Ports below 1024 are not privileged: the Winsock bind() reference ' +
+			'names no privilege check for them (its WSAEACCES cases are SO_BROADCAST and exclusive use), ' +
+			'and only the HTTP Server API reserves URLs on them (netsh http add urlacl), so any program ' +
+			'may bind port 80 (the root flag has no effect on Windows hosts).',
 		source:
-			'Microsoft Learn "Troubleshoot port exhaustion issues"; TechNet cc938217 (Windows 2000 ' +
-			'TcpTimedWaitDelay) and cc757512 (Windows Server 2003 TcpTimedWaitDelay)',
+			'Microsoft Learn "Troubleshoot port exhaustion issues" ' +
+			'(https://learn.microsoft.com/en-us/troubleshoot/windows-client/networking/tcp-ip-port-exhaustion-troubleshooting); ' +
+			'KB929851 "The default dynamic port range for TCP/IP has changed since Windows Vista and in Windows Server 2008"; ' +
+			'Event 4227 EVENT_TCPIP_TCP_TIME_WAIT_COLLISION (netevent.h; "TCP/IP Network Connectivity" event list, ' +
+			'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2008-R2-and-2008/cc727709(v=ws.10)); ' +
+			'KB "Event ID 4227 when a client application tries to connect to a Windows Server 2008 SP2-based server" (WSAEADDRINUSE 10048); ' +
+			'Event 4231 text; Winsock reference: connect, bind, recvfrom, "Windows Sockets Error Codes", ' +
+			'"SOL_SOCKET Socket Options" (SO_REUSE_UNICASTPORT, SO_RANDOMIZE_PORT), "Winsock IOCTLs" (SIO_UDP_CONNRESET); ' +
+			'KB263823 (recvfrom returns WSAECONNRESET after ICMP port unreachable); ' +
+			'Set-NetTCPSetting -AutoReusePortRangeStartPort/-AutoReusePortRangeNumberOfPorts; ' +
+			'KB3149157 "Reliability and scalability improvements in TCP/IP for Windows 8.1 and Windows Server 2012 R2"; ' +
+			'.NET Blog ".NET 6 Networking Improvements" (auto-reuse port range, WSAENOBUFS at ~16K connections); ' +
+			'TechNet cc938217 (Windows 2000 TcpTimedWaitDelay) and cc757512 (Windows Server 2003 TcpTimedWaitDelay)',
 	},
 	'windows-xp': {
 		id: 'windows-xp',
@@ -161,14 +229,23 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		rstInTimeWait: 'close',
 		algorithm: 'sequential',
 		sharePorts: false,
+		timeWaitReuse: 'always',
+		errnoNames: 'winsock',
+		udpConnReset: true,
+		unprivilegedPortStart: 0,
 		notes:
 			'Before Vista, Windows used 1025–5000 (MaxUserPort default 5000) and handed ports out ' +
 			'sequentially, so only 3976 ephemeral ports existed. TIME-WAIT 240 s follows the Windows ' +
 			'2000 documentation (TcpTimedWaitDelay 0xF0); the Server 2003 page lists 120 s — the sources ' +
-			'conflict.',
+			'conflict. Before Server 2003 SP1, "the TCP port for a connection in the TIME-WAIT state is ' +
+			'considered an available port", so connect() may pick a port in TIME-WAIT towards the same ' +
+			'server and fail WSAEADDRINUSE (10048); Server 2003 SP1 added "smart TCP port allocation" ' +
+			'(the preset models the behaviour before it). Ports held by live connections or binds are ' +
+			'never shared; with none left, WSAENOBUFS (10055). Errors carry their WinSock names.',
 		source:
 			'Microsoft Learn "Troubleshoot port exhaustion issues" (1025 through 5000); TechNet cc938217, ' +
-			'cc757512 (TcpTimedWaitDelay)',
+			'cc757512 (TcpTimedWaitDelay); Microsoft "Windows Server 2003 TCP/IP Implementation Details" ' +
+			'(Smart TCP port allocation); Winsock reference ("Windows Sockets Error Codes"); KB263823',
 	},
 	rfc9293: {
 		id: 'rfc9293',
@@ -179,6 +256,10 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		rstInTimeWait: 'close',
 		algorithm: 'random',
 		sharePorts: true,
+		timeWaitReuse: 'never',
+		errnoNames: 'posix',
+		udpConnReset: false,
+		unprivilegedPortStart: 1024,
 		notes:
 			'The specification itself: MSL is "taken to be 2 minutes", so TIME-WAIT lasts 2×MSL = 4 ' +
 			'minutes (MUST-13); a RST in TIME-WAIT enters CLOSED. Ports are drawn from the IANA dynamic ' +
@@ -194,6 +275,10 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		rstInTimeWait: 'close',
 		algorithm: 'random',
 		sharePorts: true,
+		timeWaitReuse: 'never',
+		errnoNames: 'posix',
+		udpConnReset: false,
+		unprivilegedPortStart: 1024,
 		notes:
 			'Only the range is defined by IANA (Dynamic and/or Private Ports, 49152–65535, RFC 6335); ' +
 			'timers follow RFC 9293 and selection RFC 6056 Algorithm 1. Note RFC 6056 §3.2 recommends ' +
@@ -209,6 +294,10 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		rstInTimeWait: 'close',
 		algorithm: 'random',
 		sharePorts: true,
+		timeWaitReuse: 'never',
+		errnoNames: 'posix',
+		udpConnReset: false,
+		unprivilegedPortStart: 1024,
 		notes:
 			'Port range a NAT gateway uses for its public-side mappings (everything above the ' +
 			'well-known ports, as RFC 6056 §3.2 recommends). 120 s mirrors the Linux conntrack ' +
@@ -242,4 +331,26 @@ export function getPreset(id: string): OsPreset {
 		`Unknown OS preset ${JSON.stringify(id)}; valid ids: ${OS_PRESET_IDS.join(', ')}`,
 		'os'
 	);
+}
+
+/**
+ * The {@link PortTable} options an OS preset implies (range, algorithm, port sharing, TIME-WAIT
+ * reuse and error conventions), for engine hosts and for views that drive a table directly.
+ *
+ * @param autoReuse - Windows auto-reuse port range, when the host has one configured.
+ */
+export function presetPortOptions(
+	preset: OsPreset,
+	autoReuse?: [number, number]
+): Omit<PortTableOptions, 'rng'> {
+	const o: Omit<PortTableOptions, 'rng'> = {
+		range: [preset.ephemeral[0], preset.ephemeral[1]],
+		algorithm: preset.algorithm,
+		sharePorts: preset.sharePorts,
+		timeWaitReuse: preset.sharePorts ? 'never' : preset.timeWaitReuse,
+		errors: preset.errnoNames === 'winsock' ? 'windows' : 'posix',
+		unprivilegedStart: preset.unprivilegedPortStart
+	};
+	if (autoReuse !== undefined) o.autoReuse = [autoReuse[0], autoReuse[1]];
+	return o;
 }

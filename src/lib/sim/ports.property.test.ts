@@ -11,17 +11,32 @@ import {
 	linuxPortOffset,
 	type AllocResult,
 	type PortAlgorithm,
-	type PortSnapshotEntry
+	type PortSnapshotEntry,
+	type TimeWaitReuse
 } from './ports';
 import { createRng, type Rng } from './prng';
 
 type Ref = { ok: true; port: number } | { ok: false; errno: string };
 
+/** Windows behaviour of a reference table (see PortTableOptions). */
+interface RefMode {
+	/** false: connect() takes only ports nothing holds (macOS, Windows). */
+	share: boolean;
+	twr: TimeWaitReuse;
+	errors: 'posix' | 'windows';
+	auto?: [number, number];
+}
+
 /**
  * Naive reference: the same semantics with plain Sets/Maps and linear scans written the way
- * RFC 6056 §3.3.1 and Linux `__inet_hash_connect` / `inet_csk_find_open_port` write them.
+ * RFC 6056 §3.3.1 and Linux `__inet_hash_connect` / `inet_csk_find_open_port` write them, and the
+ * Windows rules as Microsoft's texts state them (Event 4227/4231, auto-reuse port range).
  */
 class RefTable {
+	readonly share: boolean;
+	readonly mode: RefMode;
+	/** The auto-reuse port range's own table (Windows), or null. */
+	readonly auto: RefTable | null;
 	readonly secret: number[];
 	readonly perturb = new Map<number, number>();
 	rover = 0;
@@ -35,19 +50,55 @@ class RefTable {
 		readonly alg: PortAlgorithm,
 		readonly rng: Rng,
 		readonly ups = 1024,
-		/** false: connect() takes only ports nothing holds (macOS, Windows). */
-		readonly share = true
+		mode: boolean | RefMode = true
 	) {
+		this.mode = typeof mode === 'boolean' ? { share: mode, twr: 'never', errors: 'posix' } : mode;
+		this.share = this.mode.share;
 		this.secret = [rng.u32(), rng.u32(), rng.u32()];
+		const a = this.mode.auto;
+		this.auto = a
+			? new RefTable(a[0], a[1], 'random', rng.fork('auto-reuse'), ups, { share: true, twr: 'never', errors: this.mode.errors })
+			: null;
+	}
+
+	/** In the auto-reuse range: left out of this table's pool. */
+	inAuto(port: number): boolean {
+		const a = this.mode.auto;
+		return a !== undefined && port >= a[0] && port <= a[1];
 	}
 
 	private usable(port: number, key: string): boolean {
+		if (this.inAuto(port)) return false;
 		if (!this.share) return !this.bindOwned.has(port) && this.empty(port);
 		return !this.bindOwned.has(port) && !(this.tuples.get(port)?.has(key) ?? false);
 	}
 
 	private empty(port: number): boolean {
-		return !this.bound.has(port) && (this.tuples.get(port)?.size ?? 0) === 0;
+		return !this.inAuto(port) && !this.bound.has(port) && (this.tuples.get(port)?.size ?? 0) === 0;
+	}
+
+	/** Holds no bind and no live connection: free, or held only by TIME-WAIT connections. */
+	private notBusy(port: number): boolean {
+		if (this.inAuto(port) || this.bound.has(port) || this.bindOwned.has(port)) return false;
+		return ![...(this.tuples.get(port)?.values() ?? [])].some((st) => st === 'live');
+	}
+
+	private get exhausted(): string {
+		return this.mode.errors === 'windows' ? 'ENOBUFS' : 'EADDRNOTAVAIL';
+	}
+
+	/** Windows connect(): free port first (when-exhausted), else a TIME-WAIT-only port; 4227/4231. */
+	private connectWindows(key: string): Ref {
+		const n = this.high - this.low + 1;
+		const start = this.alg === 'random' ? this.rng.int(n) : this.rover;
+		let port = -1;
+		if (this.mode.twr === 'when-exhausted') port = this.scanFrom(this.low + start, (p) => this.empty(p));
+		if (port < 0) port = this.scanFrom(this.low + start, (p) => this.notBusy(p));
+		if (port < 0) return { ok: false, errno: this.exhausted };
+		if (this.alg === 'sequential') this.rover = (port - this.low + 1) % n;
+		if (this.tuples.get(port)?.has(key)) return { ok: false, errno: 'EADDRINUSE' };
+		this.addTuple(port, key);
+		return { ok: true, port };
 	}
 
 	private scanFrom(next: number, ok: (p: number) => boolean): number {
@@ -60,7 +111,9 @@ class RefTable {
 	}
 
 	connect(localIp: string, rip: string, rport: number): Ref {
+		if (this.auto) return this.auto.connect(localIp, rip, rport);
 		const key = `${rip}|${rport}`;
+		if (this.mode.twr !== 'never') return this.connectWindows(key);
 		const n = this.high - this.low + 1;
 		let port = -1;
 		if (this.alg === 'random') {
@@ -100,7 +153,7 @@ class RefTable {
 			}
 			port = found;
 		}
-		if (port < 0) return { ok: false, errno: 'EADDRNOTAVAIL' };
+		if (port < 0) return { ok: false, errno: this.exhausted };
 		this.addTuple(port, key);
 		return { ok: true, port };
 	}
@@ -153,12 +206,13 @@ class RefTable {
 	bind(port: number, reuse: boolean, root: boolean): Ref {
 		if (port === 0) {
 			const p = this.autobind(reuse);
-			if (p < 0) return { ok: false, errno: 'EADDRINUSE' };
+			if (p < 0) return { ok: false, errno: this.mode.errors === 'windows' ? 'ENOBUFS' : 'EADDRINUSE' };
 			this.bound.add(p);
 			this.bindOwned.add(p);
 			return { ok: true, port: p };
 		}
 		if (port < this.ups && !root) return { ok: false, errno: 'EACCES' };
+		if (this.inAuto(port)) return { ok: false, errno: 'EADDRINUSE' };
 		if (this.bound.has(port)) return { ok: false, errno: 'EADDRINUSE' };
 		const m = this.tuples.get(port);
 		if (m && [...m.values()].some((s) => s === 'live')) return { ok: false, errno: 'EADDRINUSE' };
@@ -171,7 +225,9 @@ class RefTable {
 	attach(port: number, rip: string, rport: number, recycle: boolean): Ref {
 		const key = `${rip}|${rport}`;
 		const s = this.tuples.get(port)?.get(key);
-		if (s === 'live' || (s === 'time-wait' && !recycle)) return { ok: false, errno: 'EADDRNOTAVAIL' };
+		if (s === 'live' || (s === 'time-wait' && !recycle)) {
+			return { ok: false, errno: this.mode.errors === 'windows' ? 'EADDRINUSE' : 'EADDRNOTAVAIL' };
+		}
 		this.addTuple(port, key);
 		return { ok: true, port };
 	}
@@ -189,10 +245,12 @@ class RefTable {
 	}
 
 	timeWait(port: number, key: string): void {
+		if (this.auto && this.inAuto(port)) return this.auto.timeWait(port, key);
 		this.tuples.get(port)!.set(key, 'time-wait');
 	}
 
 	release(port: number, key: string): void {
+		if (this.auto && this.inAuto(port)) return this.auto.release(port, key);
 		this.tuples.get(port)!.delete(key);
 		this.gc(port);
 	}
@@ -202,18 +260,20 @@ class RefTable {
 		for (const [port, m] of [...this.tuples].sort((a, b) => a[0] - b[0])) {
 			for (const [key, state] of [...m].sort()) out.push({ port, key, state });
 		}
+		if (this.auto) return [...out, ...this.auto.allTuples()].sort((a, b) => a.port - b.port || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 		return out;
 	}
 
 	snapshot(): PortSnapshotEntry[] {
 		const ports = new Set<number>([...this.bound, ...[...this.tuples].filter(([, m]) => m.size > 0).map(([p]) => p)]);
-		return [...ports]
+		const mine = [...ports]
 			.sort((a, b) => a - b)
 			.map((port) => {
 				const m = this.tuples.get(port);
 				const live = m ? [...m.values()].some((s) => s === 'live') : false;
 				return { port, state: this.bound.has(port) ? 'bound' : live ? 'connected' : 'time-wait' } as PortSnapshotEntry;
 			});
+		return this.auto ? [...mine, ...this.auto.snapshot()].sort((a, b) => a.port - b.port) : mine;
 	}
 }
 
@@ -231,14 +291,16 @@ type Op =
 	| { k: 'releaseBind'; pick: number }
 	| { k: 'attach'; pick: number; d: number; recycle: boolean };
 
-const opArb = (low: number, high: number): fc.Arbitrary<Op> =>
+const opArb = (low: number, high: number, anyPort = false): fc.Arbitrary<Op> =>
 	fc.oneof(
 		{ weight: 8, arbitrary: fc.record({ k: fc.constant('connect' as const), d: fc.nat(DESTS.length - 1) }) },
 		{
 			weight: 2,
 			arbitrary: fc.record({
 				k: fc.constant('bind' as const),
-				port: fc.oneof(fc.constant(0), fc.integer({ min: low, max: high }), fc.integer({ min: 1, max: 2000 })),
+				port: anyPort
+					? fc.oneof(fc.constant(0), fc.integer({ min: low, max: high }), fc.integer({ min: 1, max: 65535 }))
+					: fc.oneof(fc.constant(0), fc.integer({ min: low, max: high }), fc.integer({ min: 1, max: 2000 })),
 				reuse: fc.boolean(),
 				root: fc.boolean()
 			})
@@ -257,7 +319,7 @@ const opArb = (low: number, high: number): fc.Arbitrary<Op> =>
 		}
 	);
 
-const scenarioArb = fc
+const scenarioArbOf = (anyPort: boolean) => fc
 	.record({
 		low: fc.integer({ min: 1000, max: 1100 }),
 		size: fc.oneof(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 13, max: 90 })),
@@ -268,17 +330,28 @@ const scenarioArb = fc
 			low: fc.constant(low),
 			high: fc.constant(low + size - 1),
 			seed: fc.constant(seed),
-			ops: fc.array(opArb(low, low + size - 1), { minLength: 1, maxLength: 250 })
+			ops: fc.array(opArb(low, low + size - 1, anyPort), { minLength: 1, maxLength: 250 })
 		})
 	);
+const scenarioArb = scenarioArbOf(false);
 
 function strip(r: AllocResult): Ref {
 	return r.ok ? { ok: true, port: r.port } : { ok: false, errno: r.errno };
 }
 
-function runScenario(alg: PortAlgorithm, s: { low: number; high: number; seed: number; ops: Op[] }, share = true): void {
-	const fast = new PortTable({ range: [s.low, s.high], algorithm: alg, rng: createRng(s.seed), sharePorts: share });
-	const ref = new RefTable(s.low, s.high, alg, createRng(s.seed), 1024, share);
+function runScenario(alg: PortAlgorithm, s: { low: number; high: number; seed: number; ops: Op[] }, modeArg: boolean | RefMode = true): void {
+	const mode: RefMode = typeof modeArg === 'boolean' ? { share: modeArg, twr: 'never', errors: 'posix' } : modeArg;
+	const share = mode.share;
+	const fast = new PortTable({
+		range: [s.low, s.high],
+		algorithm: alg,
+		rng: createRng(s.seed),
+		sharePorts: share,
+		timeWaitReuse: mode.twr,
+		errors: mode.errors,
+		...(mode.auto ? { autoReuse: mode.auto } : {})
+	});
+	const ref = new RefTable(s.low, s.high, alg, createRng(s.seed), 1024, mode);
 	const localIp = '192.168.1.10';
 	for (const op of s.ops) {
 		switch (op.k) {
@@ -288,14 +361,18 @@ function runScenario(alg: PortAlgorithm, s: { low: number; high: number; seed: n
 				const want = ref.connect(localIp, rip, rport);
 				expect(got).toEqual(want);
 				if (got.ok) {
-					expect(got.port).toBeGreaterThanOrEqual(s.low);
-					expect(got.port).toBeLessThanOrEqual(s.high);
+					const [lo, hi] = mode.auto ?? [s.low, s.high];
+					expect(got.port).toBeGreaterThanOrEqual(lo);
+					expect(got.port).toBeLessThanOrEqual(hi);
 					// Exactly one tuple to this destination on the chosen port (no duplicate 4-tuple).
 					const same = fast.tuplesOn(got.port).filter((t) => t.remoteIp === rip && t.remotePort === rport);
 					expect(same).toHaveLength(1);
 					expect(fast.isBound(got.port)).toBe(false);
-					// Without sharing, the port carries nothing else at all.
-					if (!share) expect(fast.tuplesOn(got.port)).toHaveLength(1);
+					// No other live connection on the port unless ports are shared (TIME-WAIT reuse on
+					// Windows keeps the old TIME-WAIT tuples, towards other endpoints, beside it).
+					const live = fast.tuplesOn(got.port).filter((t) => t.state === 'live');
+					if (!share && !mode.auto) expect(live).toHaveLength(1);
+					if (!share && mode.twr === 'never') expect(fast.tuplesOn(got.port)).toHaveLength(1);
 				}
 				break;
 			}
@@ -370,6 +447,77 @@ describe('PortTable equals the linear-scan reference', () => {
 			);
 		});
 	}
+
+	for (const alg of ['sequential', 'random'] as const) {
+		for (const twr of ['when-exhausted', 'always'] as const) {
+			it(`${alg}, Windows TIME-WAIT reuse '${twr}': same ports, WinSock errors and final state; no duplicate live 4-tuple`, () => {
+				fc.assert(
+					fc.property(scenarioArb, (s) => runScenario(alg, s, { share: false, twr, errors: 'windows' })),
+					{ numRuns: 200 }
+				);
+			});
+		}
+	}
+
+	it('Windows auto-reuse port range (SO_REUSE_UNICASTPORT): same ports and errors; 4-tuples stay unique', () => {
+		fc.assert(
+			fc.property(
+				scenarioArb,
+				fc.integer({ min: 0, max: 40 }),
+				fc.integer({ min: 1, max: 6 }),
+				fc.constantFrom<TimeWaitReuse>('when-exhausted', 'never'),
+				(s, off, size, twr) => {
+					// An auto-reuse range overlapping the start of the dynamic range, or beside it.
+					const lo = s.low + off;
+					runScenario('sequential', s, { share: twr === 'never', twr, errors: 'windows', auto: [lo, lo + size - 1] });
+				}
+			),
+			{ numRuns: 200 }
+		);
+	});
+
+	it('binds anywhere in 1–65535 (the sparse port map grows, shrinks and shifts entries back)', () => {
+		fc.assert(
+			fc.property(scenarioArbOf(true), fc.constantFrom<PortAlgorithm>('linux', 'random', 'sequential'), (s, alg) => runScenario(alg, s)),
+			{ numRuns: 200 }
+		);
+	});
+
+	it('a table that grows past a few hundred ports and shrinks again (the port map changes shape) matches the reference', () => {
+		fc.assert(
+			fc.property(
+				fc.integer({ min: 0, max: 0xffffffff }),
+				fc.array(fc.integer({ min: 0, max: 600 }), { minLength: 2, maxLength: 6 }),
+				fc.constantFrom<PortAlgorithm>('linux', 'random', 'sequential'),
+				(seed, targets, alg) => {
+					const fast = new PortTable({ range: [20000, 20599], algorithm: alg, rng: createRng(seed) });
+					const ref = new RefTable(20000, 20599, alg, createRng(seed));
+					const pick = createRng(seed ^ 0x1234);
+					const held: number[] = [];
+					for (const target of targets) {
+						// Fill up to `target` ports, then empty down to it, releasing at random.
+						while (held.length < target) {
+							const got = strip(fast.connect('10.0.0.1', '10.0.0.2', 80));
+							expect(got).toEqual(ref.connect('10.0.0.1', '10.0.0.2', 80));
+							if (!got.ok) break;
+							held.push(got.port);
+						}
+						while (held.length > target) {
+							const j = pick.int(held.length);
+							const p = held[j]!;
+							held[j] = held[held.length - 1]!;
+							held.pop();
+							fast.releaseTuple(p, '10.0.0.2', 80);
+							ref.release(p, '10.0.0.2|80');
+						}
+						expect(fast.snapshot()).toEqual(ref.snapshot());
+						expect(fast.inUseCount()).toBe(held.length);
+					}
+				}
+			),
+			{ numRuns: 40 }
+		);
+	});
 
 	it('linux: thousands of connects to one destination in the real range match the reference', () => {
 		fc.assert(

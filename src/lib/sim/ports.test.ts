@@ -270,3 +270,60 @@ describe('queries and errors', () => {
 		expect((err as SimError).field).toBe('port');
 	});
 });
+
+describe('Windows tables (timeWaitReuse, errors, autoReuse)', () => {
+	const win = (range: [number, number], autoReuse?: [number, number]) =>
+		new PortTable({
+			range,
+			algorithm: 'sequential',
+			sharePorts: false,
+			timeWaitReuse: 'when-exhausted',
+			errors: 'windows',
+			rng: createRng(1),
+			...(autoReuse ? { autoReuse } : {})
+		});
+
+	it('names the Windows event: 4227 for a TIME-WAIT collision, 4231 for an exhausted pool', () => {
+		const t = win([50000, 50001]);
+		port(t.connect(LOCAL, '203.0.113.5', 443));
+		port(t.connect(LOCAL, '203.0.113.5', 443));
+		t.enterTimeWait(50000, '203.0.113.5', 443);
+		expect(t.connect(LOCAL, '203.0.113.5', 443)).toMatchObject({ ok: false, errno: 'EADDRINUSE', windowsEvent: 4227 });
+		// 50001 is live: the only reusable port is 50000, towards another endpoint it works.
+		expect(port(t.connect(LOCAL, '198.51.100.7', 443))).toBe(50000);
+		expect(t.connect(LOCAL, '198.51.100.7', 443)).toMatchObject({ ok: false, errno: 'ENOBUFS', windowsEvent: 4231 });
+		expect(t.bind(0)).toMatchObject({ ok: false, errno: 'ENOBUFS', windowsEvent: 4231 });
+	});
+
+	it('POSIX tables carry no Windows event and keep their errno names', () => {
+		const t = new PortTable({ range: [50000, 50000], algorithm: 'sequential', sharePorts: false, rng: createRng(1) });
+		port(t.connect(LOCAL, '203.0.113.5', 443));
+		const r = t.connect(LOCAL, '203.0.113.5', 443);
+		expect(r).toMatchObject({ ok: false, errno: 'EADDRNOTAVAIL' });
+		expect(r).not.toHaveProperty('windowsEvent');
+		expect(t.bind(0)).toMatchObject({ ok: false, errno: 'EADDRINUSE' });
+	});
+
+	it('auto-reuse ports are counted, listed and released through the host table', () => {
+		const t = win([50000, 50003], [50002, 50003]);
+		const a = port(t.connect(LOCAL, '203.0.113.5', 443));
+		const b = port(t.connect(LOCAL, '198.51.100.7', 443));
+		expect([a, b].every((p) => p >= 50002)).toBe(true);
+		expect(t.inUseCount()).toBe(new Set([a, b]).size);
+		expect(t.tupleCount()).toBe(2);
+		t.enterTimeWait(a, '203.0.113.5', 443);
+		expect(t.timeWaitCount()).toBe(1);
+		expect(t.tuplesOn(a).some((x) => x.state === 'time-wait')).toBe(true);
+		expect(t.snapshot().map((s) => s.port)).toEqual([...new Set([a, b])].sort());
+		t.releaseTuple(a, '203.0.113.5', 443);
+		t.releaseTuple(b, '198.51.100.7', 443);
+		expect(t.inUseCount()).toBe(0);
+	});
+
+	it('rejects impossible option combinations', () => {
+		const rng = createRng(1);
+		expect(() => new PortTable({ range: [1, 9], algorithm: 'sequential', timeWaitReuse: 'always', rng })).toThrow(/sharePorts: false/);
+		expect(() => new PortTable({ range: [1, 9], algorithm: 'linux', sharePorts: false, timeWaitReuse: 'always', rng })).toThrow(/sequential or random/);
+		expect(() => new PortTable({ range: [1, 9], algorithm: 'random', autoReuse: [9, 1], rng })).toThrow(SimError);
+	});
+});

@@ -17,6 +17,14 @@
  *   unique enough" (`__inet_hash_connect`). Exhaustion is therefore per destination. A table made
  *   with `sharePorts: false` (macOS, Windows) instead gives connect() only ports nothing on the
  *   host holds, so the whole host runs out at the size of the range.
+ * - Windows (`timeWaitReuse`, `errors: 'windows'`, `autoReuse`) adds what Microsoft documents:
+ *   when no port of the dynamic pool is free, connect() reuses a port held only by TIME-WAIT
+ *   connections (the text of Event 4227); if that port was recently used towards the same remote
+ *   endpoint the connect fails WSAEADDRINUSE (10048, Event 4227), and with every port held by a
+ *   live connection or a bind it fails WSAENOBUFS (10055, Event 4231). With an auto-reuse port
+ *   range (`Set-NetTCPSetting -AutoReusePortRange…`) connect() draws from that range instead,
+ *   sharing a port between destinations as long as the 4-tuple is unique (SO_REUSE_UNICASTPORT).
+ *   Sources are cited at {@link PortTableOptions.timeWaitReuse} and os.ts.
  * - A port taken by bind() is exclusive: connect() never picks it (bind bucket `fastreuse >= 0`),
  *   and it stays exclusive while connections that inherited it (accepted children, their
  *   TIME-WAIT) remain, because the kernel's bind bucket lives as long as any owner.
@@ -64,19 +72,54 @@ export const PORT_ALGORITHMS: readonly PortAlgorithm[] = Object.freeze([
 	'linux'
 ]);
 
-/** Errno values a {@link PortTable} can return. */
-export type PortErrno = 'EADDRNOTAVAIL' | 'EADDRINUSE' | 'EACCES';
+/**
+ * Errno values a {@link PortTable} can return, as POSIX names; a Windows host records them under
+ * their WinSock names (`ENOBUFS` → `WSAENOBUFS`, errno.ts).
+ */
+export type PortErrno = 'EADDRNOTAVAIL' | 'EADDRINUSE' | 'EACCES' | 'ENOBUFS';
 
 /**
  * Result of an allocation. Network-level failures are values, not exceptions:
  * - `EADDRNOTAVAIL`: connect() found no usable port for this destination (Linux
  *   `__inet_hash_connect` `return -EADDRNOTAVAIL`, "Cannot assign requested address").
- * - `EADDRINUSE`: bind() to a held port, or bind(0) with no free port.
+ * - `EADDRINUSE`: bind() to a held port, or bind(0) with no free port (POSIX tables); on a
+ *   Windows table also connect() onto a port recently used towards the same remote endpoint
+ *   (Event 4227) or a duplicate 4-tuple after an explicit bind().
+ * - `ENOBUFS` (Windows tables): no port of the dynamic pool can be had (Event 4231).
  * - `EACCES`: bind() below the unprivileged start (default 1024) without root.
+ *
+ * `windowsEvent` names the Windows System-log event (source Tcpip) a Windows stack logs for the
+ * failure: 4227 (`EVENT_TCPIP_TCP_TIME_WAIT_COLLISION`) or 4231 (ephemeral port space exhausted).
  */
 export type AllocResult =
 	| { ok: true; port: number }
-	| { ok: false; errno: PortErrno; message: string };
+	| { ok: false; errno: PortErrno; message: string; windowsEvent?: 4227 | 4231 };
+
+/**
+ * Text of Windows event 4227 (source Tcpip), from `EVENT_TCPIP_TCP_TIME_WAIT_COLLISION` in the
+ * Windows Driver Kit's netevent.h and Microsoft's event list "TCP/IP Network Connectivity"
+ * (https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2008-R2-and-2008/cc727709(v=ws.10)).
+ */
+export const WINDOWS_EVENT_4227 =
+	'TCP/IP failed to establish an outgoing connection because the selected local endpoint was recently used to ' +
+	'connect to the same remote endpoint. This error typically occurs when outgoing connections are opened and ' +
+	'closed at a high rate, causing all available local ports to be used and forcing TCP/IP to reuse a local port ' +
+	'for an outgoing connection. To minimize the risk of data corruption, the TCP/IP standard requires a minimum ' +
+	'time period to elapse between successive connections from a given local endpoint to a given remote endpoint.';
+
+/** Text of Windows event 4231 (source Tcpip), as Windows logs it. */
+export const WINDOWS_EVENT_4231 =
+	'A request to allocate an ephemeral port number from the global TCP port space has failed due to all such ports being in use.';
+
+/**
+ * What connect() (without an explicit bind) does with ports held only by connections in
+ * TIME-WAIT, on a table that does not share ports between destinations:
+ * - `'never'`: it never takes them (macOS `in_pcbbind`);
+ * - `'when-exhausted'`: only when no port of the pool is free, it reuses one, whatever its
+ *   TIME-WAIT connections' remote endpoints (Windows Vista and later; Event 4227);
+ * - `'always'`: such a port counts as free from the start (Windows before Server 2003 SP1).
+ */
+export type TimeWaitReuse = 'never' | 'when-exhausted' | 'always';
 
 /** Options of a {@link PortTable}. */
 export interface PortTableOptions {
@@ -102,6 +145,46 @@ export interface PortTableOptions {
 	 * carry nothing at all, live or TIME-WAIT (macOS, Windows): the OS preset's `sharePorts`.
 	 */
 	sharePorts?: boolean;
+	/**
+	 * With `sharePorts: false`: may connect() reuse a port held only by TIME-WAIT connections
+	 * (default `'never'`)? The OS preset's `timeWaitReuse`. Needs algorithm `'sequential'` or
+	 * `'random'`; the reused port is the next one in the algorithm's scan order that holds no bind
+	 * and no live connection.
+	 *
+	 * Windows (`'when-exhausted'`): the text of Event 4227 (see {@link WINDOWS_EVENT_4227}) says
+	 * connections "opened and closed at a high rate, causing all available local ports to be used"
+	 * force "TCP/IP to reuse a local port for an outgoing connection", and that the connection fails
+	 * when "the selected local endpoint was recently used to connect to the same remote endpoint";
+	 * KB "Event ID 4227 when a client application tries to connect to a Windows Server 2008
+	 * SP2-based server" adds that the application then "receives a WinSock error 10048
+	 * (WSAEADDRINUSE)". Microsoft does not say which of several reusable ports is selected; the
+	 * model takes the next in scan order without looking at its remote endpoints (assumption), so a
+	 * retry after a collision moves on to the next port. Windows before Server 2003 SP1
+	 * (`'always'`): "The TCP port for a connection in the TIME-WAIT state is considered an available
+	 * port and can be assigned for use by an application" (Microsoft, "Microsoft Windows Server 2003
+	 * TCP/IP Implementation Details", Smart TCP port allocation).
+	 */
+	timeWaitReuse?: TimeWaitReuse;
+	/**
+	 * Error conventions (default `'posix'`). `'windows'`: no port for connect() or bind(0) is
+	 * `ENOBUFS` (WSAENOBUFS 10055: the .NET team's "Handle port exhaustion by utilizing auto-reuse
+	 * port range on Windows" reports 10055 at about 16K concurrent connections; Winsock `connect`
+	 * and `bind` list WSAENOBUFS; Event 4231); a TIME-WAIT collision (Event 4227) and a duplicate
+	 * 4-tuple after an explicit bind() are `EADDRINUSE` (WSAEADDRINUSE 10048, Winsock `connect`).
+	 */
+	errors?: 'posix' | 'windows';
+	/**
+	 * Windows auto-reuse port range `[low, high]` (`Set-NetTCPSetting -AutoReusePortRangeStartPort
+	 * -AutoReusePortRangeNumberOfPorts`, Windows 8.1/Server 2012 R2 with KB3149157, Windows Server
+	 * 2016 and later), or undefined (the default: 0 ports, feature off). When set, connect() without
+	 * an explicit bind — and a socket with SO_REUSE_UNICASTPORT, whose bind(0) is deferred to
+	 * connect() — takes its port from this range, random within it (the SO_RANDOMIZE_PORT entry of
+	 * "SOL_SOCKET Socket Options": "Auto-reuse ports … also randomize the returned port"), shared
+	 * between connections as long as the 4-tuple is unique. Its ports leave the ordinary pool:
+	 * bind(0) never picks them and an explicit bind() to one fails (Microsoft: "an attempt to bind a
+	 * listening socket to that port will fail"; the error is not named, EADDRINUSE is assumed).
+	 */
+	autoReuse?: [number, number];
 }
 
 /** A 4-tuple registered on a local port (the local IP is the table's). */
@@ -180,9 +263,15 @@ function ctz(x: number): number {
  * Hierarchical bitmap over `0..n-1` with "first clear bit at or after i" in O(log₃₂ n).
  * Level 0 holds the bits; a bit of level k+1 is set iff word j of level k is all ones.
  * Padding bits past the end are set so they are never reported as clear.
+ *
+ * The words are allocated on the first {@link Bitmap.set}: until then every bit is clear and
+ * the bitmap costs a few dozen bytes, so an idle host's port tables stay small (issue 12: 2,000
+ * hosts in a few MB). (Allocating level 0 in smaller chunks was tried: typed-array overhead ate
+ * the saving and the extra indirection made connect() four times slower.)
  */
 class Bitmap {
-	private readonly levels: Uint32Array[];
+	/** The levels, or null while every bit is clear (nothing allocated yet). */
+	private levels: Uint32Array[] | null;
 	/** Number of clear bits in `0..n-1` (0 ⇒ every search fails at once). */
 	free: number;
 
@@ -191,21 +280,28 @@ class Bitmap {
 		source?: Bitmap
 	) {
 		if (source) {
-			this.levels = source.levels.map((l) => l.slice());
+			this.levels = source.levels === null ? null : source.levels.map((l) => l.slice());
 			this.free = source.free;
 			return;
 		}
 		this.free = n;
-		this.levels = [];
-		let bits = n;
+		this.levels = null;
+	}
+
+	/** Allocate the words (all bits clear, padding set). */
+	private alloc(): Uint32Array[] {
+		const levels: Uint32Array[] = [];
+		let bits = this.n;
 		for (;;) {
 			const words = Math.ceil(bits / 32);
 			const arr = new Uint32Array(words);
 			if (bits % 32 !== 0 && words > 0) arr[words - 1] = (0xffffffff << bits % 32) >>> 0;
-			this.levels.push(arr);
+			levels.push(arr);
 			if (words <= 1) break;
 			bits = words;
 		}
+		this.levels = levels;
+		return levels;
 	}
 
 	/** A copy with identical bits. */
@@ -214,14 +310,16 @@ class Bitmap {
 	}
 
 	has(i: number): boolean {
-		const l0 = this.levels[0]!;
-		return (l0[i >>> 5]! & (1 << (i & 31))) !== 0;
+		const levels = this.levels;
+		if (levels === null) return false;
+		return (levels[0]![i >>> 5]! & (1 << (i & 31))) !== 0;
 	}
 
 	set(i: number): void {
-		if ((this.levels[0]![i >>> 5]! & (1 << (i & 31))) === 0) this.free--;
-		for (let k = 0; k < this.levels.length; k++) {
-			const arr = this.levels[k]!;
+		const levels = this.levels ?? this.alloc();
+		if ((levels[0]![i >>> 5]! & (1 << (i & 31))) === 0) this.free--;
+		for (let k = 0; k < levels.length; k++) {
+			const arr = levels[k]!;
 			const w = i >>> 5;
 			const before = arr[w]!;
 			const after = (before | (1 << (i & 31))) >>> 0;
@@ -233,9 +331,11 @@ class Bitmap {
 	}
 
 	clear(i: number): void {
-		if ((this.levels[0]![i >>> 5]! & (1 << (i & 31))) !== 0) this.free++;
-		for (let k = 0; k < this.levels.length; k++) {
-			const arr = this.levels[k]!;
+		const levels = this.levels;
+		if (levels === null) return;
+		if ((levels[0]![i >>> 5]! & (1 << (i & 31))) !== 0) this.free++;
+		for (let k = 0; k < levels.length; k++) {
+			const arr = levels[k]!;
 			const w = i >>> 5;
 			const before = arr[w]!;
 			arr[w] = (before & ~(1 << (i & 31))) >>> 0;
@@ -250,7 +350,8 @@ class Bitmap {
 		if (this.free === 0) return -1;
 		if (from < 0) from = 0;
 		if (from >= this.n) return -1;
-		return this.find(0, from);
+		if (this.levels === null) return from;
+		return this.find(this.levels, 0, from);
 	}
 
 	/** First clear index in `[from, to)`, or -1. */
@@ -266,15 +367,15 @@ class Bitmap {
 		return r >= 0 ? r : this.findClearIn(lo, start);
 	}
 
-	private find(level: number, from: number): number {
-		const arr = this.levels[level]!;
+	private find(levels: Uint32Array[], level: number, from: number): number {
+		const arr = levels[level]!;
 		const w = from >>> 5;
 		if (w >= arr.length) return -1;
 		const m = ~arr[w]! & (0xffffffff << (from & 31));
 		if (m !== 0) return (w << 5) + ctz(m);
 		let j: number;
-		if (level + 1 < this.levels.length) {
-			j = this.find(level + 1, w + 1);
+		if (level + 1 < levels.length) {
+			j = this.find(levels, level + 1, w + 1);
 		} else {
 			j = -1;
 			for (let x = w + 1; x < arr.length; x++) {
@@ -445,42 +546,225 @@ function tupleDelete(e: PortEntry, key: number): void {
 	e.size--;
 }
 
+/** Smallest capacity of a {@link SparsePortMap}'s hash table (a power of two). */
+const MIN_CAPACITY = 8;
+const NO_KEYS = new Int32Array(0);
+/** A {@link SparsePortMap} switches to pages above this many ports, and back below {@link HASH_BELOW}. */
+const PAGED_ABOVE = 256;
+const HASH_BELOW = 64;
+/** Ports per page (the low 8 bits of the port number) and pages (the high 8 bits). */
+const PAGE_BITS = 8;
+const PAGE_SIZE = 1 << PAGE_BITS;
+/** Empty pages kept for reuse before they are freed. */
+const SPARE_PAGES = 8;
+
 /**
- * Port → entry map backed by a dense 65 536-slot array. A `Map<number, …>` with a steady
- * delete/insert churn makes V8 rehash its whole table every few thousand operations, which made
- * allocation cost grow with occupancy; array slots keep every lookup O(1).
+ * Port → entry map that costs memory only for the ports in use (issue 12), in two shapes:
+ *
+ * - up to a few hundred ports (nearly every host), an open-addressing hash table (linear probing,
+ *   Fibonacci hashing of the port number) of about twice as many slots as ports: a host holding a
+ *   dozen ports stores 32 slots, under 400 bytes;
+ * - above {@link PAGED_ABOVE} ports, pages of 256 slots, allocated when their first port is
+ *   taken (two array reads per lookup, as fast as the dense 65,536-slot array this replaces, which
+ *   cost 512 KB per table). The hash table's probing made connect() at 50 % occupancy twice as
+ *   slow in `npm run bench`, hence the switch.
+ *
+ * Neither shape rehashes under a steady connect/close churn: the hash table deletes by shifting
+ * later entries back (Knuth's Algorithm R) instead of leaving tombstones, grows past half full
+ * and shrinks below one eighth; pages that empty out are kept, up to {@link SPARE_PAGES}, then
+ * freed. (A `Map<number, …>` under such churn makes V8 rehash its whole table every few thousand
+ * operations, which made allocation cost grow with occupancy.)
  */
-class DensePortMap {
-	private readonly slots: (PortEntry | undefined)[] = new Array<PortEntry | undefined>(65536).fill(undefined);
-	/** Number of occupied slots. */
+class SparsePortMap {
+	/** Hash shape: port in each slot, -1 for an empty slot. */
+	private keys: Int32Array = NO_KEYS;
+	private vals: (PortEntry | undefined)[] = [];
+	/** `32 - log2(capacity)`: the home slot of a port is the top bits of `port × 2^32/φ`. */
+	private shift = 32;
+	/** Paged shape, or null while the hash shape is in use. */
+	private pages: ((PortEntry | undefined)[] | undefined)[] | null = null;
+	/** Ports per page (paged shape). */
+	private counts: Uint16Array | null = null;
+	/** Pages allocated but empty (paged shape). */
+	private emptyPages = 0;
+	/** Number of ports held. */
 	size = 0;
 
-	get(port: number): PortEntry | undefined {
-		return this.slots[port];
+	private home(port: number): number {
+		return Math.imul(port, 0x9e3779b1) >>> this.shift;
 	}
 
-	has(port: number): boolean {
-		return this.slots[port] !== undefined;
-	}
-
-	set(port: number, e: PortEntry): void {
-		if (this.slots[port] === undefined) this.size++;
-		this.slots[port] = e;
-	}
-
-	delete(port: number): void {
-		if (this.slots[port] !== undefined) {
-			this.slots[port] = undefined;
-			this.size--;
+	/** Hash slot holding `port`, or -1. */
+	private find(port: number): number {
+		if (this.size === 0) return -1;
+		const keys = this.keys;
+		const mask = keys.length - 1;
+		for (let i = this.home(port); ; i = (i + 1) & mask) {
+			const k = keys[i]!;
+			if (k === port) return i;
+			if (k === -1) return -1;
 		}
 	}
 
+	get(port: number): PortEntry | undefined {
+		const pages = this.pages;
+		if (pages !== null) {
+			const pg = pages[port >>> PAGE_BITS];
+			return pg === undefined ? undefined : pg[port & (PAGE_SIZE - 1)];
+		}
+		const i = this.find(port);
+		return i < 0 ? undefined : this.vals[i];
+	}
+
+	has(port: number): boolean {
+		return this.get(port) !== undefined;
+	}
+
+	set(port: number, e: PortEntry): void {
+		if (this.pages === null) {
+			const at = this.find(port);
+			if (at >= 0) {
+				this.vals[at] = e;
+				return;
+			}
+			if (this.size < PAGED_ABOVE) {
+				this.hashInsert(port, e);
+				return;
+			}
+			this.toPages();
+		}
+		this.pageSet(port, e);
+	}
+
+	delete(port: number): void {
+		if (this.pages !== null) {
+			this.pageDelete(port);
+			if (this.size < HASH_BELOW) this.toHash();
+			return;
+		}
+		let i = this.find(port);
+		if (i < 0) return;
+		const keys = this.keys;
+		const vals = this.vals;
+		const mask = keys.length - 1;
+		// Algorithm R: move back every later entry of the probe run whose home slot does not lie
+		// cyclically after the hole, so lookups never meet a gap before their key.
+		for (let j = (i + 1) & mask; keys[j] !== -1; j = (j + 1) & mask) {
+			const k = keys[j]!;
+			if (((j - this.home(k)) & mask) >= ((j - i) & mask)) {
+				keys[i] = k;
+				vals[i] = vals[j];
+				i = j;
+			}
+		}
+		keys[i] = -1;
+		vals[i] = undefined;
+		this.size--;
+		if (this.size * 8 < keys.length && keys.length > MIN_CAPACITY) this.resize(keys.length / 2);
+	}
+
 	/** Occupied slots in ascending port order. */
-	*entries(): Generator<[number, PortEntry]> {
-		if (this.size === 0) return;
-		for (let p = 0; p < this.slots.length; p++) {
-			const e = this.slots[p];
-			if (e !== undefined) yield [p, e];
+	entries(): [number, PortEntry][] {
+		const out: [number, PortEntry][] = [];
+		const pages = this.pages;
+		if (pages !== null) {
+			for (let p = 0; p < pages.length; p++) {
+				const pg = pages[p];
+				if (pg === undefined) continue;
+				for (let s = 0; s < PAGE_SIZE; s++) {
+					const e = pg[s];
+					if (e !== undefined) out.push([(p << PAGE_BITS) | s, e]);
+				}
+			}
+			return out;
+		}
+		const keys = this.keys;
+		for (let j = 0; j < keys.length; j++) if (keys[j] !== -1) out.push([keys[j]!, this.vals[j]!]);
+		return out.sort((x, y) => x[0] - y[0]);
+	}
+
+	// ------------------------------------------------------------ hash shape
+
+	private hashInsert(port: number, e: PortEntry): void {
+		if ((this.size + 1) * 2 > this.keys.length) this.resize(Math.max(MIN_CAPACITY, this.keys.length * 2));
+		const keys = this.keys;
+		const mask = keys.length - 1;
+		let i = this.home(port);
+		while (keys[i] !== -1) i = (i + 1) & mask;
+		keys[i] = port;
+		this.vals[i] = e;
+		this.size++;
+	}
+
+	/** Rehash into `capacity` slots (a power of two ≥ {@link MIN_CAPACITY}). */
+	private resize(capacity: number): void {
+		const oldKeys = this.keys;
+		const oldVals = this.vals;
+		this.keys = new Int32Array(capacity).fill(-1);
+		this.vals = new Array<PortEntry | undefined>(capacity).fill(undefined);
+		this.shift = 32 - Math.log2(capacity);
+		const mask = capacity - 1;
+		for (let j = 0; j < oldKeys.length; j++) {
+			const k = oldKeys[j]!;
+			if (k === -1) continue;
+			let i = this.home(k);
+			while (this.keys[i] !== -1) i = (i + 1) & mask;
+			this.keys[i] = k;
+			this.vals[i] = oldVals[j];
+		}
+	}
+
+	// ------------------------------------------------------------ paged shape
+
+	private toPages(): void {
+		const all = this.entries();
+		this.keys = NO_KEYS;
+		this.vals = [];
+		this.shift = 32;
+		this.pages = new Array<(PortEntry | undefined)[] | undefined>(65536 >>> PAGE_BITS).fill(undefined);
+		this.counts = new Uint16Array(65536 >>> PAGE_BITS);
+		this.emptyPages = 0;
+		this.size = 0;
+		for (const [port, e] of all) this.pageSet(port, e);
+	}
+
+	private toHash(): void {
+		const all = this.entries();
+		this.pages = null;
+		this.counts = null;
+		this.emptyPages = 0;
+		this.size = 0;
+		this.resize(MIN_CAPACITY);
+		for (const [port, e] of all) this.hashInsert(port, e);
+	}
+
+	private pageSet(port: number, e: PortEntry): void {
+		const pages = this.pages!;
+		const counts = this.counts!;
+		const p = port >>> PAGE_BITS;
+		let pg = pages[p];
+		if (pg === undefined) pg = pages[p] = new Array<PortEntry | undefined>(PAGE_SIZE).fill(undefined);
+		else if (counts[p] === 0) this.emptyPages--;
+		const slot = port & (PAGE_SIZE - 1);
+		if (pg[slot] === undefined) {
+			this.size++;
+			counts[p]!++;
+		}
+		pg[slot] = e;
+	}
+
+	private pageDelete(port: number): void {
+		const pages = this.pages!;
+		const p = port >>> PAGE_BITS;
+		const pg = pages[p];
+		const slot = port & (PAGE_SIZE - 1);
+		if (pg === undefined || pg[slot] === undefined) return;
+		pg[slot] = undefined;
+		this.size--;
+		const counts = this.counts!;
+		if (--counts[p]! === 0 && ++this.emptyPages > SPARE_PAGES) {
+			for (let q = 0; q < pages.length; q++) if (pages[q] !== undefined && counts[q] === 0) pages[q] = undefined;
+			this.emptyPages = 0;
 		}
 	}
 }
@@ -510,6 +794,12 @@ export class PortTable {
 	readonly algorithm: PortAlgorithm;
 	/** connect() may share a port between destinations ({@link PortTableOptions.sharePorts}). */
 	readonly sharePorts: boolean;
+	/** Reuse of TIME-WAIT-only ports by connect() ({@link PortTableOptions.timeWaitReuse}). */
+	readonly timeWaitReuse: TimeWaitReuse;
+	/** Error conventions ({@link PortTableOptions.errors}). */
+	readonly errors: 'posix' | 'windows';
+	/** Windows auto-reuse port range, or null ({@link PortTableOptions.autoReuse}). */
+	readonly autoReuse: readonly [number, number] | null;
 	/** Lowest port a non-root bind() may take explicitly. */
 	readonly unprivilegedStart: number;
 	/** The three hash-secret words drawn from the rng at construction (see {@link linuxPortOffset}). */
@@ -518,13 +808,14 @@ export class PortTable {
 	private readonly n: number;
 	private readonly rng: Rng;
 	/**
-	 * Linux `table_perturb` (u32 entries), allocated on the first 'linux' connect(); -1 marks an
-	 * entry never written, which holds {@link linuxPerturbInit}.
+	 * Linux `table_perturb` (u32 entries): only the entries connect() has written, by index; an
+	 * entry never written holds {@link linuxPerturbInit}. Sparse, so a host that connects to a few
+	 * destinations stores a few numbers, not the kernel's 2^16-entry array.
 	 */
-	private perturb: Float64Array | null = null;
+	private readonly perturb = new Map<number, number>();
 	/** Global rover for `'sequential'` (index into the range). */
 	private rover = 0;
-	private readonly ports = new DensePortMap();
+	private readonly ports = new SparsePortMap();
 	/** Destinations whose `count` dropped to 0 but whose state is kept for reuse. */
 	private emptyDests = 0;
 	private tuples = 0;
@@ -539,6 +830,13 @@ export class PortTable {
 	private readonly bindSet: ParitySet;
 	/** In-range indices with any occupant (bound or any tuple): autobind candidates are clear bits. */
 	private readonly occupied: ParitySet;
+	/**
+	 * In-range indices held by a bind or a live connection (clear = free or TIME-WAIT only), kept
+	 * only when connect() may reuse TIME-WAIT ports ({@link PortTableOptions.timeWaitReuse}).
+	 */
+	private readonly busy: ParitySet | null;
+	/** The table of the auto-reuse port range ({@link PortTableOptions.autoReuse}), or null. */
+	private readonly auto: PortTable | null;
 	private tw = 0;
 	/** Hash computed by the last pickLinux() miss, cached into the DestState by addTuple(). */
 	private lastHash: { localIp: string; index: number; hi: number } | undefined;
@@ -577,16 +875,71 @@ export class PortTable {
 				'unprivilegedStart'
 			);
 		}
+		const twr = opts.timeWaitReuse ?? 'never';
+		if (twr !== 'never' && twr !== 'when-exhausted' && twr !== 'always') {
+			throw new SimError(`PortTable: timeWaitReuse must be never, when-exhausted or always, got ${JSON.stringify(twr)}`, 'timeWaitReuse');
+		}
+		if (twr !== 'never' && (opts.sharePorts ?? true)) {
+			throw new SimError('PortTable: timeWaitReuse applies only to tables that do not share ports (sharePorts: false)', 'timeWaitReuse');
+		}
+		if (twr !== 'never' && opts.algorithm === 'linux') {
+			throw new SimError('PortTable: timeWaitReuse needs algorithm sequential or random', 'timeWaitReuse');
+		}
+		const auto = opts.autoReuse;
+		if (
+			auto !== undefined &&
+			(!Array.isArray(auto) || auto.length !== 2 || !isPort(auto[0], 1) || !isPort(auto[1], 1) || auto[0] > auto[1])
+		) {
+			throw new SimError(
+				`PortTable: autoReuse must be [low, high] with integers 1 <= low <= high <= 65535, got ${JSON.stringify(auto)}`,
+				'autoReuse'
+			);
+		}
 		this.low = range[0];
 		this.high = range[1];
 		this.n = this.high - this.low + 1;
 		this.algorithm = opts.algorithm;
 		this.sharePorts = opts.sharePorts ?? true;
+		this.timeWaitReuse = twr;
+		this.errors = opts.errors === 'windows' ? 'windows' : 'posix';
 		this.rng = opts.rng;
 		this.unprivilegedStart = ups;
 		this.secret = [this.rng.u32(), this.rng.u32(), this.rng.u32()];
 		this.bindSet = new ParitySet(this.n);
 		this.occupied = new ParitySet(this.n);
+		this.busy = twr === 'never' ? null : new ParitySet(this.n);
+		this.autoReuse = auto === undefined ? null : Object.freeze([auto[0], auto[1]] as [number, number]);
+		this.auto = null;
+		if (auto !== undefined) {
+			// Auto-reuse ports serve only connect(): they leave the ordinary pool for good.
+			this.auto = new PortTable({
+				range: [auto[0], auto[1]],
+				algorithm: 'random',
+				sharePorts: true,
+				errors: this.errors,
+				unprivilegedStart: ups,
+				rng: this.rng.fork('auto-reuse')
+			});
+			for (let port = Math.max(auto[0], this.low); port <= Math.min(auto[1], this.high); port++) {
+				const idx = port - this.low;
+				this.bindSet.assign(idx, true);
+				this.occupied.assign(idx, true);
+				this.busy?.assign(idx, true);
+			}
+		}
+	}
+
+	/** True when `port` lies in the auto-reuse port range (its tuples live in {@link PortTable.auto}). */
+	private inAuto(port: number): boolean {
+		const a = this.autoReuse;
+		return a !== null && port >= a[0] && port <= a[1];
+	}
+
+	/** A failure result; on a Windows table `ENOBUFS` carries Event 4231 and a collision 4227. */
+	private fail(errno: PortErrno, message: string, windowsEvent?: 4227 | 4231): AllocResult {
+		return windowsEvent === undefined || this.errors !== 'windows'
+			? { ok: false, errno, message }
+			: { ok: false, errno, message, windowsEvent };
 	}
 
 	// ---------------------------------------------------------------- connect()
@@ -611,7 +964,19 @@ export class PortTable {
 		if (typeof localIp !== 'string' || localIp === '') {
 			throw new SimError(`connect: localIp must be a non-empty string, got ${JSON.stringify(localIp)}`, 'localIp');
 		}
+		if (this.auto !== null) {
+			// Implicit bind with an auto-reuse range: SO_REUSE_UNICASTPORT is on by default for
+			// connect() without bind() ("SOL_SOCKET Socket Options"), so the port comes from that range.
+			const r = this.auto.connect(localIp, remoteIp, remotePort);
+			if (r.ok) return r;
+			return this.fail(
+				r.errno,
+				`no port in the auto-reuse port range ${this.autoReuse![0]}-${this.autoReuse![1]} gives a unique 4-tuple to ${remoteIp}:${remotePort}`,
+				4231
+			);
+		}
 		const key = this.destKey(remoteIp, remotePort);
+		if (this.busy !== null) return this.connectReusingTimeWait(key, remoteIp, remotePort);
 		const dest = this.dests.get(key) ?? this.makeDest(key);
 		// `occupied` marks every port that is bound or carries any tuple: the exclusive rule.
 		const set = this.sharePorts ? dest.set : this.occupied;
@@ -632,13 +997,14 @@ export class PortTable {
 		const h = this.lastHash;
 		this.lastHash = undefined;
 		if (idx < 0) {
-			return {
-				ok: false,
-				errno: 'EADDRNOTAVAIL',
-				message: this.sharePorts
+			const windows = this.errors === 'windows';
+			return this.fail(
+				windows ? 'ENOBUFS' : 'EADDRNOTAVAIL',
+				this.sharePorts
 					? `no free local port in ${this.low}-${this.high} for ${remoteIp}:${remotePort} (every port already has a connection or TIME-WAIT to it, or is bound)`
-					: `no free local port in ${this.low}-${this.high} (every port is held by a connection, a TIME-WAIT or a bind; this OS does not share a port between destinations)`
-			};
+					: `no free local port in ${this.low}-${this.high} (every port is held by a connection, a TIME-WAIT or a bind; this OS does not share a port between destinations)`,
+				4231
+			);
 		}
 		const port = this.low + idx;
 		this.addTuple(port, key);
@@ -647,6 +1013,46 @@ export class PortTable {
 			dest.hashIndex = h.index;
 			dest.hashHi = h.hi;
 		}
+		return { ok: true, port };
+	}
+
+	/**
+	 * connect() on a table that reuses TIME-WAIT-only ports ({@link PortTableOptions.timeWaitReuse}):
+	 * 1. `'when-exhausted'` (Windows Vista and later): the first free port in scan order;
+	 * 2. else (or at once with `'always'`): the first port in scan order holding no bind and no
+	 *    live connection, i.e. free or held only by TIME-WAIT connections;
+	 * 3. if that port has a TIME-WAIT connection to the same remote endpoint, the connect fails
+	 *    `EADDRINUSE` (Event 4227; the rover has moved on, so a retry selects the next port);
+	 * 4. with no candidate at all, `ENOBUFS` on a Windows table (Event 4231), else `EADDRNOTAVAIL`.
+	 */
+	private connectReusingTimeWait(key: number, remoteIp: string, remotePort: number): AllocResult {
+		const n = this.n;
+		const start = this.algorithm === 'random' ? this.rng.int(n) : this.rover;
+		let idx = this.timeWaitReuse === 'when-exhausted' ? this.occupied.findClearWrap(start, 0, n) : -1;
+		if (idx < 0) idx = this.busy!.findClearWrap(start, 0, n);
+		if (idx < 0) {
+			return this.fail(
+				this.errors === 'windows' ? 'ENOBUFS' : 'EADDRNOTAVAIL',
+				this.errors === 'windows'
+					? `no ephemeral port left in ${this.low}-${this.high}: every port is held by a live connection or a bind (Event 4231: "${WINDOWS_EVENT_4231}")`
+					: `no free local port in ${this.low}-${this.high} (every port is held by a live connection or a bind)`,
+				4231
+			);
+		}
+		if (this.algorithm === 'sequential') this.rover = (idx + 1) % n;
+		const port = this.low + idx;
+		const e = this.ports.get(port);
+		if (e !== undefined && tupleGet(e, key) >= 0) {
+			// Only TIME-WAIT tuples remain on a port that is not busy.
+			return this.fail(
+				'EADDRINUSE',
+				this.errors === 'windows'
+					? `no port is free, so TCP/IP reused local port ${port}, but its TIME-WAIT connection goes to the same remote endpoint ${remoteIp}:${remotePort} (Event 4227: "the selected local endpoint was recently used to connect to the same remote endpoint")`
+					: `local port ${port} is in TIME-WAIT towards ${remoteIp}:${remotePort}`,
+				4227
+			);
+		}
+		this.addTuple(port, key);
 		return { ok: true, port };
 	}
 
@@ -684,9 +1090,8 @@ export class PortTable {
 			({ index, hi } = linuxPortOffset(this.secret, localIp, remoteIp, remotePort));
 			this.lastHash = { localIp, index, hi };
 		}
-		const table = this.perturb ?? (this.perturb = new Float64Array(LINUX_TABLE_PERTURB_SIZE).fill(-1));
-		const stored = table[index];
-		const t = stored >= 0 ? stored : linuxPerturbInit(this.secret, index);
+		const table = this.perturb;
+		const t = table.get(index) ?? linuxPerturbInit(this.secret, index);
 		let offset = ((t + hi) >>> 0) % remaining;
 		offset &= ~1;
 		for (;;) {
@@ -694,7 +1099,7 @@ export class PortTable {
 			if (hit) {
 				const i = hit.j * 2;
 				const inc = Math.max(i, this.rng.int(8) * 2) + 2;
-				table[index] = (t + inc) >>> 0;
+				table.set(index, (t + inc) >>> 0);
 				return hit.r;
 			}
 			offset++;
@@ -734,11 +1139,9 @@ export class PortTable {
 		if (port === 0) {
 			const idx = this.pickAutobind(reuseAddr);
 			if (idx < 0) {
-				return {
-					ok: false,
-					errno: 'EADDRINUSE',
-					message: `bind(0): no free port in ${this.low}-${this.high}`
-				};
+				return this.errors === 'windows'
+					? this.fail('ENOBUFS', `bind(0): no free port in ${this.low}-${this.high} (Event 4231: "${WINDOWS_EVENT_4231}")`, 4231)
+					: this.fail('EADDRINUSE', `bind(0): no free port in ${this.low}-${this.high}`);
 			}
 			this.claimBind(this.low + idx);
 			return { ok: true, port: this.low + idx };
@@ -749,6 +1152,12 @@ export class PortTable {
 				errno: 'EACCES',
 				message: `bind(${port}): ports below ${this.unprivilegedStart} need root (CAP_NET_BIND_SERVICE)`
 			};
+		}
+		if (this.inAuto(port)) {
+			return this.fail(
+				'EADDRINUSE',
+				`bind(${port}): the port lies in the auto-reuse port range ${this.autoReuse![0]}-${this.autoReuse![1]}, which Windows keeps for outgoing connections`
+			);
 		}
 		const e = this.ports.get(port);
 		if (e) {
@@ -857,15 +1266,15 @@ export class PortTable {
 		const existing = tupleGet(e, key);
 		if (existing >= 0) {
 			if (existing === ST_LIVE || opts.recycleTimeWait !== true) {
-				return {
-					ok: false,
-					errno: 'EADDRNOTAVAIL',
-					message: `4-tuple :${port} -> ${remoteIp}:${remotePort} already exists (${existing === ST_LIVE ? 'live' : 'time-wait'})`
-				};
+				return this.fail(
+					this.errors === 'windows' ? 'EADDRINUSE' : 'EADDRNOTAVAIL',
+					`4-tuple :${port} -> ${remoteIp}:${remotePort} already exists (${existing === ST_LIVE ? 'live' : 'time-wait'})`
+				);
 			}
 			tupleSet(e, key, ST_LIVE);
 			e.live++;
 			this.tw--;
+			this.updateOccupied(port, e);
 			return { ok: true, port };
 		}
 		this.addTuple(port, key);
@@ -878,6 +1287,10 @@ export class PortTable {
 	 * @throws SimError if the tuple is not registered.
 	 */
 	enterTimeWait(port: number, remoteIp: string, remotePort: number): void {
+		if (this.auto !== null && this.inAuto(port)) {
+			this.auto.enterTimeWait(port, remoteIp, remotePort);
+			return;
+		}
 		const e = this.ports.get(port);
 		const key = this.destKey(remoteIp, remotePort);
 		const st = e === undefined ? -1 : tupleGet(e, key);
@@ -888,6 +1301,7 @@ export class PortTable {
 		tupleSet(e, key, ST_TW);
 		e.live--;
 		this.tw++;
+		if (this.busy !== null) this.updateOccupied(port, e);
 	}
 
 	/**
@@ -896,6 +1310,10 @@ export class PortTable {
 	 * @throws SimError if the tuple is not registered.
 	 */
 	releaseTuple(port: number, remoteIp: string, remotePort: number): void {
+		if (this.auto !== null && this.inAuto(port)) {
+			this.auto.releaseTuple(port, remoteIp, remotePort);
+			return;
+		}
 		const e = this.ports.get(port);
 		const key = this.destKey(remoteIp, remotePort);
 		const st = e === undefined ? -1 : tupleGet(e, key);
@@ -931,6 +1349,7 @@ export class PortTable {
 
 	/** The 4-tuples registered on `port`, sorted by remote IP then remote port (copies). */
 	tuplesOn(port: number): TupleInfo[] {
+		if (this.auto !== null && this.inAuto(port)) return this.auto.tuplesOn(port);
 		const e = this.ports.get(port);
 		if (!e) return [];
 		const out: TupleInfo[] = [];
@@ -950,17 +1369,17 @@ export class PortTable {
 
 	/** Number of distinct local ports held by anything (bound, live or TIME-WAIT connections). */
 	inUseCount(): number {
-		return this.ports.size;
+		return this.ports.size + (this.auto?.inUseCount() ?? 0);
 	}
 
 	/** Number of 4-tuples in TIME-WAIT. */
 	timeWaitCount(): number {
-		return this.tw;
+		return this.tw + (this.auto?.timeWaitCount() ?? 0);
 	}
 
 	/** Number of registered 4-tuples (live + TIME-WAIT). */
 	tupleCount(): number {
-		return this.tuples;
+		return this.tuples + (this.auto?.tupleCount() ?? 0);
 	}
 
 	/** Every held port with its dominant state, sorted by port (for the port-map view). */
@@ -969,6 +1388,7 @@ export class PortTable {
 		for (const [port, e] of this.ports.entries()) {
 			out.push({ port, state: e.bound ? 'bound' : e.live > 0 ? 'connected' : 'time-wait' });
 		}
+		if (this.auto !== null) return out.concat(this.auto.snapshot()).sort((a, b) => a.port - b.port);
 		return out; // entries() yields ascending ports
 	}
 
@@ -1094,6 +1514,8 @@ export class PortTable {
 	private updateOccupied(port: number, e: PortEntry): void {
 		const idx = port - this.low;
 		if (idx < 0 || idx >= this.n) return;
-		this.occupied.assign(idx, this.ports.has(port) && (e.bound || e.size > 0));
+		// An entry is dropped from the map only once nothing holds it, so `e` decides.
+		this.occupied.assign(idx, e.bound || e.size > 0);
+		this.busy?.assign(idx, e.bound || e.bindOwned || e.live > 0);
 	}
 }

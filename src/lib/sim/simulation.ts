@@ -55,6 +55,13 @@ export interface HostOptions {
 	 * `host.preset.ephemeral` and the host's TCP and UDP port tables use it.
 	 */
 	ephemeral?: [number, number];
+	/**
+	 * Windows hosts only: the auto-reuse port range `[low, high]` (`Set-NetTCPSetting
+	 * -AutoReusePortRangeStartPort/-AutoReusePortRangeNumberOfPorts`; off by default). connect()
+	 * without bind() and sockets with SO_REUSE_UNICASTPORT then share ports from it between
+	 * destinations as long as the 4-tuple is unique (see `PortTableOptions.autoReuse`).
+	 */
+	autoReuse?: [number, number];
 }
 
 /** Options for {@link Simulation.addRouter}. */

@@ -48,6 +48,12 @@ export interface TcpSocketOptions {
 export interface BindOptions {
 	/** SO_REUSEADDR: allows binding a port held only by TIME-WAIT connections (Linux). */
 	reuseAddr?: boolean;
+	/**
+	 * Windows SO_REUSE_UNICASTPORT, set before bind(0): the port is not chosen at bind() but at
+	 * connect(), "when the 4-tuple … for the connection is known" (KB3149157), so it can come from
+	 * the auto-reuse port range and be shared between destinations. Windows hosts only.
+	 */
+	reuseUnicastPort?: boolean;
 }
 
 /**
@@ -202,6 +208,8 @@ export class TcpSocket implements EventTarget {
 	/** @internal the simulation's id table holds this socket (user-chosen ids only). */
 	byId = false;
 	/** @internal */ reuseAddr = false;
+	/** @internal bind(0) with SO_REUSE_UNICASTPORT: the port is chosen at connect() (Windows). */
+	deferredBind = false;
 	/** @internal index in host.tcpSockets (-1 once forgotten). */
 	hostIndex = -1;
 	/** @internal the application called close()/abort() (orphaned socket). */
@@ -407,11 +415,20 @@ export class TcpSocket implements EventTarget {
 	 */
 	bind(port: number, opts: BindOptions = {}): boolean {
 		checkPort(port);
-		this.host.callEvent(this.id, 'bind', `${this.host.ip}:${port}${opts.reuseAddr ? ' SO_REUSEADDR' : ''}`);
-		if (this.state !== 'CLOSED' || this.hold !== 'none' || this.appClosed) {
+		if (opts.reuseUnicastPort === true && this.host.preset.errnoNames !== 'winsock') {
+			throw new SimError(`bind(): SO_REUSE_UNICASTPORT is a Windows socket option; host ${this.host.name} runs ${this.host.os}.`, 'reuseUnicastPort');
+		}
+		this.host.callEvent(this.id, 'bind', `${this.host.ip}:${port}${opts.reuseAddr ? ' SO_REUSEADDR' : ''}${opts.reuseUnicastPort ? ' SO_REUSE_UNICASTPORT' : ''}`);
+		if (this.state !== 'CLOSED' || this.hold !== 'none' || this.appClosed || this.deferredBind) {
 			return this.fail('bind', 'EINVAL', `bind(${port}): socket ${this.id} is already bound or in use`);
 		}
 		this.reuseAddr = opts.reuseAddr === true;
+		if (port === 0 && opts.reuseUnicastPort === true) {
+			// "This option instructs the system to postpone port allocation until connection time"
+			// (KB3149157): connect() picks the port like a connect() without bind().
+			this.deferredBind = true;
+			return true;
+		}
 		return this.doBind(port, 'bind');
 	}
 

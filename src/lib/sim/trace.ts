@@ -14,6 +14,8 @@
  * existing fields keep their meaning.
  */
 
+import type { PosixErrno, WinsockErrno } from './errno';
+
 /** RFC 9293 §3.3.2 state names, spelled as RFC 9293 and `ss` spell them. */
 export type TcpState =
 	| 'CLOSED'
@@ -46,19 +48,14 @@ export const TCP_STATES: readonly TcpState[] = [
 /** TCP control bits used by the simulator (RFC 9293 §3.1). */
 export type TcpFlag = 'SYN' | 'ACK' | 'FIN' | 'RST' | 'PSH';
 
-/** The socket errors the simulator reports, with their POSIX names. */
-export type SocketErrno =
-	| 'ECONNREFUSED'
-	| 'ECONNRESET'
-	| 'EADDRNOTAVAIL'
-	| 'EADDRINUSE'
-	| 'EACCES'
-	| 'ETIMEDOUT'
-	| 'EHOSTUNREACH'
-	| 'ENOTCONN'
-	| 'EINVAL'
-	/** UDP send() on a socket with no destination (not connected), as Linux returns it. */
-	| 'EDESTADDRREQ';
+export type { PosixErrno, WinsockErrno } from './errno';
+
+/**
+ * The socket errors the simulator reports: POSIX names (`ECONNREFUSED`, …) on Linux, BSD and
+ * macOS hosts; on Windows hosts the WinSock names (`WSAECONNREFUSED`, `WSAENOBUFS`, …), with the
+ * number in {@link ErrorEvent.code}. See errno.ts.
+ */
+export type SocketErrno = PosixErrno | WinsockErrno;
 
 export type Protocol = 'TCP' | 'UDP' | 'ICMP';
 
@@ -202,7 +199,10 @@ export interface ErrorEvent {
 	host: string;
 	socket: string;
 	call: string;
+	/** POSIX name, or on a Windows host the WinSock name (`WSAENOBUFS`). */
 	errno: SocketErrno;
+	/** Windows hosts only: the WinSock error number `WSAGetLastError()` returns, e.g. 10055. */
+	code?: number;
 	message: string;
 }
 

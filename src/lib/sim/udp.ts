@@ -22,6 +22,17 @@
  *   the send path), recorded as an `error` event at that call. An **unconnected** socket ignores
  *   them (Linux reports them only with `IP_RECVERR`), so a plain `sendTo()` to a closed port
  *   shows only the ICMP message in the trace.
+ * - **Windows** (preset `udpConnReset`): WinSock's `SIO_UDP_CONNRESET` is on by default (since
+ *   Windows 2000 SP2, KB263823 "WinSock recvfrom() now returns WSAECONNRESET instead of blocking
+ *   or timing out"), so an ICMP Port Unreachable about a datagram the socket sent makes its
+ *   pending `recvfrom()` fail with WSAECONNRESET (10054), connected or not: "For a UDP datagram
+ *   socket, this error would indicate that a previous send operation resulted in an ICMP 'Port
+ *   Unreachable' message" (Winsock `recvfrom`/`recv`, WSAECONNRESET). The simulator's UDP
+ *   programs always wait in recvfrom() (they take each datagram as it arrives), so the error is
+ *   recorded, call `recvfrom` (`recv` when connected), at the moment the ICMP message arrives.
+ *   `setUdpConnReset(false)` is `WSAIoctl(SIO_UDP_CONNRESET, FALSE)` ("Winsock IOCTLs"): the
+ *   socket then ignores the message as Linux does. What a Windows socket does with other ICMP
+ *   errors is not documented there; the simulator treats them as on Linux.
  *
  * @module
  */
@@ -53,9 +64,13 @@ export function udpState(host: Host): UdpHostState {
 	let s = host.udpState;
 	if (s === undefined) {
 		s = {
+			// UDP ports come only from bind()/autobind; the preset's error conventions apply
+			// (a Windows host out of ports reports WSAENOBUFS).
 			ports: new PortTable({
 				range: [host.preset.ephemeral[0], host.preset.ephemeral[1]],
 				algorithm: host.preset.algorithm,
+				errors: host.preset.errnoNames === 'winsock' ? 'windows' : 'posix',
+				unprivilegedStart: host.preset.unprivilegedPortStart,
 				rng: host.core.rng.fork(`ports:udp:${host.name}`)
 			}),
 			byPort: new Map(),
@@ -114,11 +129,31 @@ export class UdpSocket {
 	onIcmpError?: (icmp: IcmpPacket) => void;
 	/** @internal hook for delivered datagrams. */
 	onDatagram?: (pkt: UdpPacket) => void;
+	/**
+	 * WinSock `SIO_UDP_CONNRESET` (Windows hosts): report an ICMP Port Unreachable as
+	 * WSAECONNRESET from recvfrom(). Starts as the OS preset's `udpConnReset` (on for Windows).
+	 */
+	udpConnReset: boolean;
 
 	/** @internal use `host.udp()`. */
 	constructor(host: Host, id: string) {
 		this.host = host;
 		this.id = id;
+		this.udpConnReset = host.preset.udpConnReset;
+	}
+
+	/**
+	 * `WSAIoctl(s, SIO_UDP_CONNRESET, &on, …)`: whether ICMP Port Unreachable messages are
+	 * reported ("Winsock IOCTLs": "Controls whether UDP PORT_UNREACHABLE messages are reported").
+	 * @throws SimError on a host whose OS is not Windows (the ioctl does not exist there).
+	 */
+	setUdpConnReset(on: boolean): boolean {
+		if (!this.host.preset.udpConnReset) {
+			throw new SimError(`SIO_UDP_CONNRESET is a WinSock ioctl; host ${this.host.name} runs ${this.host.os}.`, 'udpConnReset');
+		}
+		this.host.callEvent(this.id, 'WSAIoctl', `SIO_UDP_CONNRESET ${on ? 'TRUE' : 'FALSE'}`);
+		this.udpConnReset = on;
+		return true;
 	}
 
 	/** Local socket address. */
@@ -303,7 +338,20 @@ export class UdpSocket {
 			return;
 		}
 		const q = icmp.quoted;
-		if (this.peer === null || q === undefined) return; // unconnected: ignored without IP_RECVERR
+		if (q === undefined) return;
+		if (this.host.preset.udpConnReset && icmp.type === 3 && icmp.code === 3) {
+			// Windows: the pending recvfrom() fails WSAECONNRESET (SIO_UDP_CONNRESET, KB263823).
+			if (!this.udpConnReset) return;
+			if (this.peer !== null && (q.dst.ip !== this.peer.ip || q.dst.port !== this.peer.port)) return;
+			this.host.errorEvent(
+				this.id,
+				this.peer === null ? 'recvfrom' : 'recv',
+				'ECONNRESET',
+				`ICMP port unreachable from ${icmp.srcIp}: the datagram sent to UDP ${q.dst.ip}:${q.dst.port} reached no socket (SIO_UDP_CONNRESET is on)`
+			);
+			return;
+		}
+		if (this.peer === null) return; // unconnected: ignored without IP_RECVERR
 		if (q.dst.ip !== this.peer.ip || q.dst.port !== this.peer.port) return;
 		if (icmp.type === 3) {
 			// icmp_err_convert[]: port unreachable → ECONNREFUSED; others → EHOSTUNREACH.

@@ -73,7 +73,8 @@ export function describeEvent(e: TraceEvent): string {
 		case 'port':
 			return `${at}: ${e.host} ${e.action === 'allocate' ? 'takes' : 'releases'} ${e.proto} port ${e.port} (${e.via}).`;
 		case 'error':
-			return `${at}: ${e.call} on ${e.host} fails with ${e.errno}: ${e.message}.`;
+			// Windows hosts: WinSock name and number, e.g. "WSAENOBUFS (10055)".
+			return `${at}: ${e.call} on ${e.host} fails with ${e.errno}${e.code !== undefined ? ` (${e.code})` : ''}: ${e.message}.`;
 		case 'call':
 			return `${at}: ${e.host} calls ${e.call}(${e.detail}).`;
 		case 'nat':

@@ -7,7 +7,7 @@
  * 65,536 ports into one canvas `ImageData` without a DOM node per port.
  */
 import type { PortEvent, StateEvent, Trace } from '$lib/sim/trace';
-import { OS_PRESETS, type OsPresetId } from '$lib/sim/os';
+import { OS_PRESETS, presetPortOptions, type OsPresetId } from '$lib/sim/os';
 import { PortTable } from '$lib/sim/ports';
 import { createRng } from '$lib/sim/prng';
 
@@ -303,7 +303,7 @@ export class PortChurn {
 	constructor(opts: { os?: OsPresetId; target?: number; perTick?: number; twTicks?: number; seed?: number; destinations?: number } = {}) {
 		const preset = OS_PRESETS[opts.os ?? 'linux'];
 		this.#rng = createRng(opts.seed ?? 1);
-		this.table = new PortTable({ range: [...preset.ephemeral] as [number, number], algorithm: preset.algorithm, sharePorts: preset.sharePorts, rng: this.#rng.fork('churn/tcp') });
+		this.table = new PortTable({ ...presetPortOptions(preset), rng: this.#rng.fork('churn/tcp') });
 		const size = preset.ephemeral[1] - preset.ephemeral[0] + 1;
 		this.target = Math.min(opts.target ?? 28_000, size);
 		this.perTick = opts.perTick ?? 400;

@@ -14,6 +14,7 @@
  * `ping`, Linux `traceroute -n` and Windows `ping` / `tracert -d`.
  */
 import type { DatagramEvent, IcmpEvent, Trace } from '$lib/sim/trace';
+import { winsockError } from '$lib/sim/errno';
 
 /** How long each tool waits for a reply before printing a timeout, ms. */
 export const WAIT_MS = {
@@ -140,11 +141,13 @@ export const STRERROR: Record<string, string> = {
 	EHOSTUNREACH: 'No route to host',
 	ENOTCONN: 'Transport endpoint is not connected',
 	EINVAL: 'Invalid argument',
-	EDESTADDRREQ: 'Destination address required'
+	EDESTADDRREQ: 'Destination address required',
+	ENOBUFS: 'No buffer space available'
 };
 
 /**
- * Socket calls that failed by virtual time `t`, one session per host. On Linux it is
+ * Socket calls that failed by virtual time `t`, one session per host (Windows hosts print the
+ * WinSock name, number and Microsoft's text: `failed: WSAENOBUFS 10055 (No buffer space available.)`). On Linux it is
  * `strace -e trace=network`, printed as strace prints a failing system call:
  * `connect(c1, 203.0.113.5:80) = -1 ECONNREFUSED (Connection refused)`. Other systems have no
  * strace, so there the program itself reports each failure (`connect(c1, 203.0.113.5:80) failed:
@@ -163,7 +166,9 @@ function failedCalls(trace: Trace, t: number): { start: number; s: TerminalSessi
 		const args = detail ? `${e.socket}, ${detail}` : e.socket;
 		const entry = byHost.get(e.host) ?? { start: e.t, lines: [] };
 		const linux = (osOf.get(e.host) ?? 'linux') === 'linux';
-		const why = `${e.errno} (${STRERROR[e.errno] ?? e.message})`;
+		// Windows hosts report the WinSock name and number, with Microsoft's text for it.
+		const ws = e.code !== undefined ? winsockError(e.errno) : undefined;
+		const why = ws ? `${e.errno} ${ws.code} (${ws.text})` : `${e.errno} (${STRERROR[e.errno] ?? e.message})`;
 		entry.lines.push(linux ? `${e.call}(${args}) = -1 ${why}` : `${e.call}(${args}) failed: ${why}`);
 		byHost.set(e.host, entry);
 	}

@@ -34,7 +34,7 @@ export const HOST_OS_IDS = ['linux', 'freebsd', 'macos', 'windows', 'windows-xp'
 /** An OS preset id accepted by `host ... os=`. */
 export type HostOsId = (typeof HOST_OS_IDS)[number];
 
-/** `host NAME IP [os=ID] [root] [scripted] [range=LOW-HIGH]` */
+/** `host NAME IP [os=ID] [root] [scripted] [range=LOW-HIGH] [autoreuse=LOW-HIGH]` */
 export interface HostDecl {
 	line: number;
 	name: string;
@@ -47,6 +47,11 @@ export interface HostDecl {
 	range: [number, number] | null;
 	/** True for `scripted`: a host with no TCP stack that only receives (the other side of `inject`). */
 	scripted: boolean;
+	/**
+	 * `autoreuse=LOW-HIGH` (os=windows only): the Windows auto-reuse port range
+	 * (`Set-NetTCPSetting -AutoReusePortRange…`); absent when not written (the feature is off).
+	 */
+	autoReuse?: [number, number];
 }
 
 /**
@@ -132,8 +137,11 @@ export type Action =
 	| { kind: 'tcp-listen'; host: string; as: string | null; port: number | null; autoRead: boolean }
 	/** `HOST connect IP:PORT [as=NAME]`: new TCP socket, active open from an ephemeral port. */
 	| { kind: 'tcp-connect'; host: string; as: string | null; ip: string; port: number; autoRead: boolean }
-	/** `HOST bind PORT [reuseaddr] [as=NAME]`: new TCP socket with an explicit bind(). */
-	| { kind: 'tcp-bind'; host: string; as: string | null; port: number; reuseAddr: boolean; autoRead: boolean }
+	/**
+	 * `HOST bind PORT [reuseaddr] [reuseunicastport] [as=NAME]`: new TCP socket with an explicit
+	 * bind(). `reuseunicastport` (os=windows hosts) sets SO_REUSE_UNICASTPORT first.
+	 */
+	| { kind: 'tcp-bind'; host: string; as: string | null; port: number; reuseAddr: boolean; autoRead: boolean; reuseUnicastPort?: boolean }
 	/** `SOCKET listen [PORT]` on a socket made by `bind`. */
 	| { kind: 'socket-listen'; socket: string; port: number | null }
 	/** `SOCKET connect IP:PORT` on a socket made by `bind`. */
@@ -146,8 +154,11 @@ export type Action =
 	| { kind: 'close'; socket: string }
 	/** `SOCKET abort`: RFC 9293 ABORT (RST where the state calls for one). */
 	| { kind: 'abort'; socket: string }
-	/** `HOST udp bind PORT [as=NAME]` */
-	| { kind: 'udp-bind'; host: string; as: string | null; port: number }
+	/**
+	 * `HOST udp bind PORT [noconnreset] [as=NAME]`; `noconnreset` (Windows hosts) turns
+	 * SIO_UDP_CONNRESET off before the bind.
+	 */
+	| { kind: 'udp-bind'; host: string; as: string | null; port: number; noConnReset?: boolean }
 	/** `HOST udp send IP:PORT LEN ["text"] [as=NAME]`: new UDP socket, autobinds at the send. */
 	| { kind: 'udp-send'; host: string; as: string | null; ip: string; port: number; len: number; text: string | null }
 	/** `SOCKET send IP:PORT LEN ["text"]` on a UDP socket. */
@@ -680,10 +691,10 @@ class Parser {
 	}
 
 	private host(rest: Token[], err: LineErrors, head: Token): void {
-		const args = splitArgs(rest, { keys: ['os', 'range'], flags: ['root', 'scripted'] }, err, 'host');
+		const args = splitArgs(rest, { keys: ['os', 'range', 'autoreuse'], flags: ['root', 'scripted'] }, err, 'host');
 		const [nameTok, ipTok, ...extra] = args.positional;
 		if (!nameTok) {
-			err.at(head, 'expected "host NAME IP [os=PRESET] [root] [scripted] [range=LOW-HIGH]"');
+			err.at(head, 'expected "host NAME IP [os=PRESET] [root] [scripted] [range=LOW-HIGH] [autoreuse=LOW-HIGH]"');
 			return;
 		}
 		const name = this.declareNode(nameTok, 'host', err);
@@ -693,7 +704,7 @@ class Parser {
 			return;
 		}
 		const ip = parseIp(ipTok, 'the host address', err);
-		tooMany(extra, 'host', err, 'os=, range=, root or scripted');
+		tooMany(extra, 'host', err, 'os=, range=, autoreuse=, root or scripted');
 		let os: HostOsId = 'linux';
 		const osTok = args.keys.get('os');
 		if (osTok) {
@@ -703,6 +714,11 @@ class Parser {
 		}
 		const rangeTok = args.keys.get('range');
 		const range = rangeTok ? parseRange(rangeTok, 'range', err, 1, false) : null;
+		const autoTok = args.keys.get('autoreuse');
+		const autoReuse = autoTok ? parseRange(autoTok, 'autoreuse', err, 1, false) : null;
+		if (autoTok && os !== 'windows') {
+			err.at(autoTok, `autoreuse= is a Windows setting (Set-NetTCPSetting -AutoReusePortRange...); it needs os=windows, not os=${os}`);
+		}
 		// A host with a bad address is still declared (with a placeholder), so later lines that
 		// name it do not report a second, misleading "unknown host" error.
 		if (name !== null && ip === null) this.nodes.set(name, { kind: 'host', line: err.line, ips: ['0.0.0.0'] });
@@ -716,7 +732,8 @@ class Parser {
 			os,
 			root: args.flags.has('root'),
 			range,
-			scripted: args.flags.has('scripted')
+			scripted: args.flags.has('scripted'),
+			...(autoReuse && os === 'windows' ? { autoReuse: [autoReuse[0], autoReuse[1]] as [number, number] } : {})
 		});
 	}
 
@@ -1022,6 +1039,13 @@ class Parser {
 	}
 
 	/** Register a new socket name from `as=NAME`. */
+	/** Report an error unless `host` runs a Windows preset (`anyWindows`: windows-xp too). */
+	private needsWindows(host: string, what: string, at: Token, err: LineErrors, anyWindows = false): void {
+		const os = this.scenario.hosts.find((h) => h.name === host)?.os;
+		if (os === undefined || os === 'windows' || (anyWindows && os === 'windows-xp')) return;
+		err.at(at, `${what} is a Windows socket option; host ${host} runs os=${os} (use os=windows${anyWindows ? ' or os=windows-xp' : ''})`);
+	}
+
 	private newSocket(args: Args, host: string, kind: SocketKind, err: LineErrors): { ok: boolean; name: string | null } {
 		const tok = args.keys.get('as');
 		if (!tok) return { ok: true, name: null };
@@ -1126,11 +1150,13 @@ class Parser {
 				return { kind: 'tcp-connect', host, as: s.name, ...dst, autoRead: !args.flags.has('manualread') };
 			}
 			case 'bind': {
-				const args = splitArgs(toks, { keys: ['as'], flags: ['reuseaddr', 'manualread'] }, err, 'bind');
+				const args = splitArgs(toks, { keys: ['as'], flags: ['reuseaddr', 'reuseunicastport', 'manualread'] }, err, 'bind');
 				const [portTok, ...extra] = args.positional;
 				const port = portTok ? parsePort(portTok, 'after "bind"', err) : null;
 				if (!portTok) err.at(verb, 'expected a port number 0-65535 after "bind" (0 picks an ephemeral port)');
-				tooMany(extra, 'bind', err, 'reuseaddr, manualread or as=NAME');
+				tooMany(extra, 'bind', err, 'reuseaddr, reuseunicastport, manualread or as=NAME');
+				const unicast = args.flags.has('reuseunicastport');
+				if (unicast) this.needsWindows(host, 'reuseunicastport (SO_REUSE_UNICASTPORT)', verb, err);
 				const s = this.newSocket(args, host, 'tcp-bound', err);
 				if (port === null || !s.ok) return null;
 				return {
@@ -1139,20 +1165,23 @@ class Parser {
 					as: s.name,
 					port,
 					reuseAddr: args.flags.has('reuseaddr'),
-					autoRead: !args.flags.has('manualread')
+					autoRead: !args.flags.has('manualread'),
+					...(unicast ? { reuseUnicastPort: true } : {})
 				};
 			}
 			case 'udp': {
 				const [sub, ...more] = toks;
 				if (sub && !sub.quoted && sub.text === 'bind') {
-					const args = splitArgs(more, { keys: ['as'], flags: [] }, err, 'udp bind');
+					const args = splitArgs(more, { keys: ['as'], flags: ['noconnreset'] }, err, 'udp bind');
 					const [portTok, ...extra] = args.positional;
 					const port = portTok ? parsePort(portTok, 'after "udp bind"', err) : null;
 					if (!portTok) err.at(sub, 'expected a port number 0-65535 after "udp bind"');
-					tooMany(extra, 'udp bind', err, 'as=NAME');
+					tooMany(extra, 'udp bind', err, 'noconnreset or as=NAME');
+					const noReset = args.flags.has('noconnreset');
+					if (noReset) this.needsWindows(host, 'noconnreset (SIO_UDP_CONNRESET)', sub, err, true);
 					const s = this.newSocket(args, host, 'udp', err);
 					if (port === null || !s.ok) return null;
-					return { kind: 'udp-bind', host, as: s.name, port };
+					return { kind: 'udp-bind', host, as: s.name, port, ...(noReset ? { noConnReset: true } : {}) };
 				}
 				if (sub && !sub.quoted && sub.text === 'send') {
 					const args = splitArgs(more, { keys: ['as'], flags: [] }, err, 'udp send');

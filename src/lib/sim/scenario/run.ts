@@ -31,7 +31,8 @@ export type RunScenarioResult = { ok: true; trace: Trace; scenario: Scenario } |
 interface AnySocket {
 	listen(port?: number): unknown;
 	connect(ip: string, port: number): unknown;
-	bind(port: number, opts?: { reuseAddr?: boolean }): unknown;
+	bind(port: number, opts?: { reuseAddr?: boolean; reuseUnicastPort?: boolean }): unknown;
+	setUdpConnReset?(on: boolean): unknown;
 	send(len: number, text?: string): unknown;
 	read(): unknown;
 	close(): unknown;
@@ -107,6 +108,7 @@ export function runParsedScenario(scenario: Scenario, opts: RunScenarioOptions =
 			};
 			if (h.scripted) o.scripted = true;
 			if (h.range) o.ephemeral = [h.range[0], h.range[1]];
+			if (h.autoReuse) o.autoReuse = [h.autoReuse[0], h.autoReuse[1]];
 			sim.addHost(o);
 			if (h.range) {
 				// Until every engine build honours `ephemeral`, say so instead of silently ignoring it.
@@ -170,7 +172,7 @@ export function runParsedScenario(scenario: Scenario, opts: RunScenarioOptions =
 			case 'tcp-bind': {
 				const s = sim.host(a.host).tcp(a.as ?? undefined, { autoRead: a.autoRead }) as unknown as AnySocket;
 				if (a.as) made.set(a.as, s);
-				s.bind(a.port, { reuseAddr: a.reuseAddr });
+				s.bind(a.port, a.reuseUnicastPort ? { reuseAddr: a.reuseAddr, reuseUnicastPort: true } : { reuseAddr: a.reuseAddr });
 				return;
 			}
 			case 'socket-listen':
@@ -196,6 +198,7 @@ export function runParsedScenario(scenario: Scenario, opts: RunScenarioOptions =
 			case 'udp-bind': {
 				const s = sim.host(a.host).udp(a.as ?? undefined) as unknown as AnySocket;
 				if (a.as) made.set(a.as, s);
+				if (a.noConnReset) s.setUdpConnReset?.(false);
 				s.bind(a.port);
 				return;
 			}
