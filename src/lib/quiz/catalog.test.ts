@@ -29,7 +29,7 @@ describe('the real question banks', () => {
 });
 
 describe('buildCatalog cross-checks', () => {
-	const objectives = `exams:\n  - id: netplus\n    name: N\n    code: X\n    domains:\n      - id: "1"\n        name: D\n        objectives:\n          - { id: "1.4", name: o }\n`;
+	const objectives = `exams:\n  - id: netplus\n    name: N\n    code: X\n    domains:\n      - id: "1"\n        name: D\n        weight: 100\n        objectives:\n          - { id: "1.4", name: o }\n`;
 	const bank = (id: string, link: string) =>
 		`lesson: a\nquestions:\n  - id: ${id}\n    type: short\n    prompt: p\n    answer: "1"\n    objectives: { netplus: ["1.4"] }\n    explanation: e\n    link: ${link}\n`;
 	it('reports ids reused across banks and links to missing headings', () => {

@@ -114,6 +114,12 @@ describe('resolveSimulationQuestions', () => {
 		expect(qs[1].answer).toEqual(['b']);
 		expect(qs[1].paused).toEqual([]);
 	});
+	it('puts a typed question’s accepted spellings after the derived value', () => {
+		const q = { ...simQ('t', { kind: 'next-state', socket: 'c1', after: 3 }), accept: ['fin wait 2', 'FIN_WAIT2'] };
+		expect(resolveSimulationQuestions([q], () => ({ ok: true, trace }))).toEqual([]);
+		// "fin wait 2" normalises to the derived "fin-wait-2", so it is not repeated
+		expect(q.answer).toEqual(['FIN-WAIT-2', 'FIN_WAIT2']);
+	});
 	it('reports scenarios that fail, throw, or give an answer no option matches', () => {
 		const errs = [
 			...resolveSimulationQuestions([simQ('x', { kind: 'time-wait' }, ['web.1', 'none'])], () => ({ ok: true, trace }), () => 'bank.yaml'),

@@ -169,6 +169,7 @@ function formatRunErrors(r: RunResult): string {
 
 /**
  * Fill in `answer`, `derived` and `paused` of every simulation question by running its scenario.
+ * Choice items get `answer = [matching option id]`; typed items `answer = [derived, ...accept]`.
  * Scenarios are run once per distinct text. Mutates the questions; returns errors in the bank
  * format `file: question id: reason` (file = the question's lesson bank name given by `fileOf`).
  */
@@ -214,7 +215,11 @@ export function resolveSimulationQuestions(
 				continue;
 			}
 			q.answer = [hits[0].id];
-		} else q.answer = [d.value];
+		} else {
+			// Typed: the derived value first (shown as "the answer"), then the bank's other spellings.
+			const extra = (q.accept ?? []).filter((a) => normaliseAnswer(a) !== normaliseAnswer(d.value));
+			q.answer = [d.value, ...extra];
+		}
 	}
 	return errors;
 }
