@@ -191,6 +191,19 @@ describe('validateBank', () => {
 		expect(text).toContain('s-1: scenario file "missing.scn" not found');
 		expect(text).toContain('s-1: ask.after must be an integer ≥ 0');
 		expect(text).toContain('s-2: ask.kind "teleport" is unknown');
+		const dg = withQuestion(`
+  - id: d-1
+    type: simulation
+    prompt: p
+    scenario: x.scn
+    ask: { kind: datagram-field, datagram: 0, field: seq }
+    objectives: { ccna: ["1.5"] }
+    explanation: e
+    link: /lessons/tcp-handshake#ok
+`);
+		const dgText = validateBank(FILE, dg, { scenarios: { 'x.scn': 'seed 1\n' } }).errors.join('\n');
+		expect(dgText).toContain('d-1: ask.datagram must be an integer ≥ 1');
+		expect(dgText).toContain('d-1: ask.field must be one of src-port, dst-port, len');
 	});
 
 	it('marks questions exam: false as course-only, without objectives', () => {

@@ -263,6 +263,13 @@ function validateAsk(v: unknown, errs: string[]): SimAsk | null {
 			if (!field) errs.push(`ask.field must be one of ${fields.join(', ')}`);
 			return segment !== null && field ? { kind: 'segment-field', segment, field } : null;
 		}
+		case 'datagram-field': {
+			const datagram = posInt('datagram', 1);
+			const fields = ['src-port', 'dst-port', 'len'] as const;
+			const field = fields.find((f) => f === v.field);
+			if (!field) errs.push(`ask.field must be one of ${fields.join(', ')}`);
+			return datagram !== null && field ? { kind: 'datagram-field', datagram, field } : null;
+		}
 		case 'time-wait':
 			return { kind: 'time-wait' };
 		case 'first-dropped': {
@@ -277,7 +284,7 @@ function validateAsk(v: unknown, errs: string[]): SimAsk | null {
 		}
 		default:
 			errs.push(
-				`ask.kind "${String(v.kind)}" is unknown (next-state, final-state, segment-field, local-port, time-wait, first-dropped, error, icmp)`
+				`ask.kind "${String(v.kind)}" is unknown (next-state, final-state, segment-field, datagram-field, local-port, time-wait, first-dropped, error, icmp)`
 			);
 			return null;
 	}

@@ -82,6 +82,18 @@ describe('deriveAnswer', () => {
 		expect(deriveAnswer(trace, { kind: 'final-state', socket: 'nobody' }).ok).toBe(false);
 		expect(deriveAnswer({ ...trace, events: [] }, { kind: 'time-wait' })).toMatchObject({ value: 'none' });
 	});
+	it('reads UDP datagram fields and pauses before the datagram', () => {
+		const dgram = (t: number, sport: number, dport: number, len: number) => ({
+			kind: 'datagram' as const, t, id: nextId++, proto: 'UDP' as const, from: 'client', to: 'server',
+			src: { ip: C.ip, port: sport }, dst: { ip: S.ip, port: dport }, len, ttl: 64, arrivedAt: t + 5
+		});
+		const udp: Trace = { ...trace, events: [dgram(0, 47000, 161, 48), dgram(10, 32801, 162, 90)] };
+		expect(deriveAnswer(udp, { kind: 'datagram-field', datagram: 2, field: 'dst-port' })).toMatchObject({ ok: true, value: '162', pauseAt: 1 });
+		expect(deriveAnswer(udp, { kind: 'datagram-field', datagram: 1, field: 'src-port' })).toMatchObject({ value: '47000' });
+		expect(deriveAnswer(udp, { kind: 'datagram-field', datagram: 1, field: 'len' })).toMatchObject({ value: '48' });
+		const none = deriveAnswer(trace, { kind: 'datagram-field', datagram: 1, field: 'dst-port' });
+		expect(!none.ok && none.reason).toBe('the trace has fewer than 1 UDP datagrams');
+	});
 });
 
 describe('optionMatches', () => {

@@ -18,6 +18,8 @@
  * - `final-state {socket}`: the `to` of the socket's last StateEvent; all packets are shown.
  * - `segment-field {segment, field}`: a field of the `segment`-th TCP SegmentEvent:
  *   `seq`, `ack` (SEG.SEQ / SEG.ACK), `flags` ("SYN,ACK"), `src-port`, `dst-port`, `len`.
+ * - `datagram-field {datagram, field}`: a field of the `datagram`-th UDP DatagramEvent:
+ *   `src-port`, `dst-port`, `len` (payload bytes).
  * - `local-port {socket}`: the local port in the socket's first StateEvent.
  * - `time-wait`: the ids of every socket that ever enters TIME-WAIT, sorted, comma-joined, or
  *   `none`; all packets are shown.
@@ -108,6 +110,13 @@ export function deriveAnswer(trace: Trace, ask: SimAsk): Derivation {
 				: ask.field === 'src-port' ? s.src.port
 				: ask.field === 'dst-port' ? s.dst.port
 				: s.len;
+			return { ok: true, value: String(value), pauseAt: hit.i };
+		}
+		case 'datagram-field': {
+			const hit = nth(trace, (e): e is Extract<TraceEvent, { kind: 'datagram' }> => e.kind === 'datagram', ask.datagram);
+			if (!hit) return { ok: false, reason: `the trace has fewer than ${ask.datagram} UDP datagrams` };
+			const d = hit.e;
+			const value = ask.field === 'src-port' ? d.src.port : ask.field === 'dst-port' ? d.dst.port : d.len;
 			return { ok: true, value: String(value), pauseAt: hit.i };
 		}
 		case 'time-wait': {

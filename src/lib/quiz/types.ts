@@ -98,6 +98,7 @@ export type SimAsk =
 	| { kind: 'next-state'; socket: string; after: number }
 	| { kind: 'final-state'; socket: string }
 	| { kind: 'segment-field'; segment: number; field: 'seq' | 'ack' | 'flags' | 'src-port' | 'dst-port' | 'len' }
+	| { kind: 'datagram-field'; datagram: number; field: 'src-port' | 'dst-port' | 'len' }
 	| { kind: 'local-port'; socket: string }
 	| { kind: 'time-wait' }
 	| { kind: 'first-dropped'; field: 'flags' | 'src-port' | 'dst-port' | 'proto' | 'reason' }
