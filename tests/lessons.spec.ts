@@ -22,10 +22,12 @@ const SLUGS = [
 	'icmp',
 	'nat',
 	'firewalls',
-	'ports-in-practice'
+	'ports-in-practice',
+	'services-and-ports',
+	'managing-devices'
 ];
 
-test('the course has all thirteen lessons in order', async ({ page }) => {
+test('the course has all fifteen lessons in order', async ({ page }) => {
 	expect(await lessonSlugs(page)).toEqual(SLUGS);
 });
 

@@ -191,6 +191,89 @@ describe('validateBank', () => {
 		expect(text).toContain('s-1: scenario file "missing.scn" not found');
 		expect(text).toContain('s-1: ask.after must be an integer ≥ 0');
 		expect(text).toContain('s-2: ask.kind "teleport" is unknown');
+		const dg = withQuestion(`
+  - id: d-1
+    type: simulation
+    prompt: p
+    scenario: x.scn
+    ask: { kind: datagram-field, datagram: 0, field: seq }
+    objectives: { ccna: ["1.5"] }
+    explanation: e
+    link: /lessons/tcp-handshake#ok
+`);
+		const dgText = validateBank(FILE, dg, { scenarios: { 'x.scn': 'seed 1\n' } }).errors.join('\n');
+		expect(dgText).toContain('d-1: ask.datagram must be an integer ≥ 1');
+		expect(dgText).toContain('d-1: ask.field must be one of src-port, dst-port, len');
+	});
+
+	it('marks questions exam: false as course-only, without objectives', () => {
+		const bank = withQuestion(`
+  - id: k-1
+    type: short
+    prompt: Which sysctl sets the Linux ephemeral range?
+    answer: net.ipv4.ip_local_port_range
+    exam: false
+    explanation: e
+    link: /lessons/tcp-handshake#ok
+  - id: k-2
+    type: short
+    prompt: p
+    answer: "1"
+    exam: false
+    objectives: { netplus: ["1.4"] }
+    explanation: e
+    link: /lessons/tcp-handshake#ok
+  - id: k-3
+    type: short
+    prompt: p
+    answer: "1"
+    explanation: e
+    link: /lessons/tcp-handshake#ok
+  - id: k-4
+    type: short
+    prompt: p
+    answer: "1"
+    exam: "no"
+    objectives: { netplus: ["1.4"] }
+    explanation: e
+    link: /lessons/tcp-handshake#ok
+`);
+		const r = validateBank(FILE, bank, { objectives: OBJ });
+		expect(r.questions.map((q) => [q.id, q.exam, q.objectives])).toEqual([['k-1', false, { netplus: [], ccna: [] }]]);
+		const text = r.errors.join('\n');
+		expect(text).toContain('k-2: a course-only question (exam: false) names no exam objective');
+		expect(text).toContain('k-3: "objectives" must be a mapping');
+		expect(text).toContain('k-4: "exam" must be true or false');
+		// exam defaults to true
+		expect(validateBank(FILE, good, { objectives: OBJ, scenarios: { 'handshake.scn': 'seed 1\n' } }).questions.every((q) => q.exam)).toBe(true);
+	});
+
+	it('takes accept on typed simulation questions only', () => {
+		const bank = withQuestion(`
+  - id: s-1
+    type: simulation
+    prompt: p
+    scenario: handshake.scn
+    ask: { kind: error, socket: c1 }
+    accept: [Connection refused]
+    objectives: { ccna: ["1.5"] }
+    explanation: e
+    link: /lessons/tcp-handshake#ok
+  - id: s-2
+    type: simulation
+    prompt: p
+    scenario: handshake.scn
+    ask: { kind: error, socket: c1 }
+    options: [ECONNREFUSED, ETIMEDOUT]
+    accept: [refused]
+    objectives: { ccna: ["1.5"] }
+    explanation: e
+    link: /lessons/tcp-handshake#ok
+`);
+		const r = validateBank(FILE, bank, { objectives: OBJ, scenarios: { 'handshake.scn': 'seed 1\n' } });
+		expect(r.errors).toEqual([`${FILE}: s-2: "accept" is for typed simulation questions; a question with "options" is answered by choosing`]);
+		const [s1] = r.questions;
+		expect(s1.type === 'simulation' && s1.accept).toEqual(['Connection refused']);
 	});
 
 	it('rejects a document without questions', () => {

@@ -19,9 +19,17 @@
  * Per type: `short` has `answer` (string or number) and optional `accept: [...]` alternatives;
  * `ordering` has `items` listed in the correct order (shown shuffled); `matching` has
  * `pairs: [{ left, right }]` and optional `distractors`; `simulation` has `scenario`
- * (inline text with newlines, or a `name.scn` file), `ask` (see simulation.ts) and optional
- * `options` (strings, or `{ text, value }` where `value` is compared with the derived answer);
- * a typed simulation item (no `options`) may give `accept: [...]` spellings besides the derived value.
+ * (inline text with newlines, or a `name.scn` file), `ask` (see simulation.ts) and either
+ * `options` (strings, or `{ text, value }` where `value` is compared with the derived answer) or,
+ * when it is answered by typing, optional `accept: [...]` spellings besides the derived value.
+ *
+ * Every question may say `exam: false`: course-only (kernel internals, per-OS defaults that
+ * neither exam tests). Such a question stays in its lesson quiz, is never drawn into a practice
+ * exam, and must not name objectives (`objectives` omitted or `{}`). Every other question names at
+ * least one objective that it really tests.
+ *
+ * This module checks one bank's structure. The checks that look at the whole item set (heading
+ * anchors, test-taking cues, answer-length balance) are in catalog-core.ts and cues.ts.
  *
  * Errors are strings `file: question id: reason` (or `file: reason` for file-level problems).
  *
@@ -73,7 +81,7 @@ const LINK_RE = /^\/lessons\/([a-z0-9-]+)#([a-z0-9][a-z0-9-]*)$/;
 const SOCKET_RE = /^[A-Za-z0-9_.#-]+$/;
 
 const KNOWN_KEYS: Record<string, readonly string[]> = {
-	common: ['id', 'type', 'prompt', 'objectives', 'explanation', 'link', 'lesson'],
+	common: ['id', 'type', 'prompt', 'objectives', 'exam', 'explanation', 'link', 'lesson'],
 	single: ['options', 'answer'],
 	multi: ['options', 'answer'],
 	short: ['answer', 'accept'],
@@ -149,8 +157,9 @@ export function validateBank(fileName: string, text: string, opts: ValidateOptio
 	return result;
 }
 
-function validateObjectives(v: unknown, opts: ValidateOptions, errs: string[]): ObjectiveRefs {
+function validateObjectives(v: unknown, courseOnly: boolean, opts: ValidateOptions, errs: string[]): ObjectiveRefs {
 	const out: ObjectiveRefs = { netplus: [], ccna: [] };
+	if (courseOnly && v === undefined) return out;
 	if (!isRecord(v)) {
 		errs.push('"objectives" must be a mapping like { netplus: ["1.4"], ccna: ["1.5"] }');
 		return out;
@@ -175,8 +184,11 @@ function validateObjectives(v: unknown, opts: ValidateOptions, errs: string[]): 
 			} else out[key].push(id);
 		}
 	}
-	if (out.netplus.length === 0 && out.ccna.length === 0 && errs.length === 0) {
-		errs.push('objectives: give at least one Network+ or CCNA objective id');
+	const named = out.netplus.length + out.ccna.length;
+	if (courseOnly && named > 0) {
+		errs.push('a course-only question (exam: false) names no exam objective: drop "objectives" or make it an exam question');
+	} else if (!courseOnly && named === 0 && errs.length === 0) {
+		errs.push('objectives: give at least one Network+ or CCNA objective id (or mark the question exam: false)');
 	}
 	return out;
 }
@@ -251,6 +263,13 @@ function validateAsk(v: unknown, errs: string[]): SimAsk | null {
 			if (!field) errs.push(`ask.field must be one of ${fields.join(', ')}`);
 			return segment !== null && field ? { kind: 'segment-field', segment, field } : null;
 		}
+		case 'datagram-field': {
+			const datagram = posInt('datagram', 1);
+			const fields = ['src-port', 'dst-port', 'len'] as const;
+			const field = fields.find((f) => f === v.field);
+			if (!field) errs.push(`ask.field must be one of ${fields.join(', ')}`);
+			return datagram !== null && field ? { kind: 'datagram-field', datagram, field } : null;
+		}
 		case 'time-wait':
 			return { kind: 'time-wait' };
 		case 'first-dropped': {
@@ -265,7 +284,7 @@ function validateAsk(v: unknown, errs: string[]): SimAsk | null {
 		}
 		default:
 			errs.push(
-				`ask.kind "${String(v.kind)}" is unknown (next-state, final-state, segment-field, local-port, time-wait, first-dropped, error, icmp)`
+				`ask.kind "${String(v.kind)}" is unknown (next-state, final-state, segment-field, datagram-field, local-port, time-wait, first-dropped, error, icmp)`
 			);
 			return null;
 	}
@@ -298,7 +317,9 @@ function validateQuestion(
 	if (!nonEmptyString(raw.explanation)) errs.push('"explanation" is required');
 	const lesson = raw.lesson === undefined ? fileLesson : raw.lesson;
 	if (lesson !== fileLesson) errs.push(`lesson "${String(lesson)}" differs from the bank's lesson "${fileLesson}"`);
-	const objectives = validateObjectives(raw.objectives, opts, errs);
+	if (raw.exam !== undefined && typeof raw.exam !== 'boolean') errs.push('"exam" must be true or false');
+	const exam = raw.exam !== false;
+	const objectives = validateObjectives(raw.objectives, !exam, opts, errs);
 	let link = '';
 	if (!nonEmptyString(raw.link)) errs.push('"link" is required (/lessons/<slug>#<heading-id>)');
 	else {
@@ -312,6 +333,7 @@ function validateQuestion(
 		lesson: fileLesson,
 		prompt: String(raw.prompt ?? '').trim(),
 		objectives,
+		exam,
 		explanation: String(raw.explanation ?? '').trim(),
 		link
 	};
@@ -415,9 +437,11 @@ function validateQuestion(
 			}
 			let accept: string[] | undefined;
 			if (raw.accept !== undefined) {
-				if (options) errs.push('"accept" is for typed simulation items; an item with "options" is answered by choosing');
-				accept = stringList(raw.accept, 'accept', errs, 1) ?? undefined;
-				if (accept?.some((a) => normaliseAnswer(a) === '')) errs.push('an accepted answer is empty after normalisation');
+				if (raw.options !== undefined) errs.push('"accept" is for typed simulation questions; a question with "options" is answered by choosing');
+				else {
+					accept = stringList(raw.accept, 'accept', errs, 1) ?? undefined;
+					if (accept?.some((a) => normaliseAnswer(a) === '')) errs.push('an accepted answer is empty after normalisation');
+				}
 			}
 			if (!ask) return null;
 			return { ...base, type, scenario, scenarioName, ask, options, ...(accept ? { accept } : {}) };

@@ -3,14 +3,17 @@
  *
  * Checks, in order: objectives.yaml parses; every bank validates ({@link validateBank}) with the
  * known objective ids, lesson slugs and the `.scn` files of its own folder; question ids are unique
- * across banks; every link's heading id exists in the lesson's Markdown (when headings are given);
- * every simulation question's answer can be derived by running its scenario.
+ * across banks; every link's heading id exists in the lesson's Markdown (when headings are given,
+ * as the site's loaders and the content test always do); every simulation question's answer can be
+ * derived by running its scenario; no bank has a test-taking cue ({@link checkCues}: the key as the
+ * longest option, a key that alone repeats the stem, a stem that leans on another question).
  *
  * @module
  */
 import { slugFromBankPath, validateBank } from './bank';
 import { parseObjectives, type Objectives } from './objectives';
 import { resolveSimulationQuestions, type ScenarioRunner } from './simulation';
+import { checkCues } from './cues';
 import type { BankError, Question, SimulationQuestion } from './types';
 
 export interface CatalogInput {
@@ -70,7 +73,8 @@ export function buildCatalog(input: CatalogInput): Catalog {
 			if (input.headings) {
 				const m = /^\/lessons\/([^#]+)#(.+)$/.exec(q.link);
 				const ids = m ? input.headings.get(m[1]) : undefined;
-				if (m && ids && !ids.has(m[2])) errors.push(`${path}: ${q.id}: link ${q.link}: lesson "${m[1]}" has no heading with id "${m[2]}"`);
+				if (m && !ids) errors.push(`${path}: ${q.id}: link ${q.link}: no lesson "${m[1]}" among the lessons' headings`);
+				else if (m && ids && !ids.has(m[2])) errors.push(`${path}: ${q.id}: link ${q.link}: lesson "${m[1]}" has no heading with id "${m[2]}"`);
 			}
 			questions.push(q);
 		}
@@ -81,6 +85,12 @@ export function buildCatalog(input: CatalogInput): Catalog {
 		);
 		errors.push(...resolveSimulationQuestions(sims, input.run, (q) => fileOf.get(q.id) ?? q.lesson));
 	}
+	const byFile = new Map<string, Question[]>();
+	for (const q of questions) {
+		const f = fileOf.get(q.id)!;
+		byFile.set(f, [...(byFile.get(f) ?? []), q]);
+	}
+	for (const [file, qs] of byFile) errors.push(...checkCues(file, qs));
 	return { questions, objectives, errors };
 }
 

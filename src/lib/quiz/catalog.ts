@@ -10,6 +10,7 @@
  * @module
  */
 import { runScenario } from '../sim/scenario';
+import { extractToc } from '../content/lessons';
 import { assertNoErrors, buildCatalog, type Catalog } from './catalog-core';
 import { slugFromBankPath } from './bank';
 import type { RunResult } from './simulation';
@@ -22,6 +23,20 @@ export const scenarioFiles = import.meta.glob('/content/lessons/**/*.scn', { que
 const objectiveFiles = import.meta.glob('/content/exam/objectives.yaml', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
 /** objectives.yaml text. */
 export const objectivesText: string = Object.values(objectiveFiles)[0] ?? '';
+const lessonFiles = import.meta.glob('/content/lessons/*/*/index.md', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+
+/**
+ * Lesson slug → the ids of its `##`/`###` headings (as rehype-slug gives them), read from the
+ * Markdown, so that every loader checks the question links against real headings.
+ */
+export function lessonHeadings(files: Readonly<Record<string, string>> = lessonFiles): Map<string, Set<string>> {
+	const out = new Map<string, Set<string>>();
+	for (const [path, text] of Object.entries(files)) {
+		const m = /\/([^/]+)\/index\.md$/.exec(path);
+		if (m) out.set(m[1].replace(/^\d+-/, ''), new Set(extractToc(text).map((t) => t.id)));
+	}
+	return out;
+}
 
 /** Run scenario text with the real engine. */
 export function runner(text: string): RunResult {
@@ -37,9 +52,9 @@ const lessonCache = new Map<string, Question[]>();
 export function questionsForLesson(slug: string): Question[] {
 	const hit = lessonCache.get(slug);
 	if (hit) return hit;
-	// Only this lesson's bank: cross-bank checks (unique ids, heading anchors) run in fullCatalog at build time.
+	// Only this lesson's bank: the cross-bank check (ids unique across banks) runs in fullCatalog at build time.
 	const banks = Object.fromEntries(Object.entries(bankFiles).filter(([path]) => slugFromBankPath(path) === slug));
-	const cat = buildCatalog({ banks, scenarios: scenarioFiles, objectives: objectivesText, run: runner, onlyLesson: slug });
+	const cat = buildCatalog({ banks, scenarios: scenarioFiles, objectives: objectivesText, run: runner, onlyLesson: slug, headings: lessonHeadings() });
 	assertNoErrors(cat.errors);
 	const qs = cat.questions.filter((q) => q.lesson === slug);
 	lessonCache.set(slug, qs);
@@ -48,10 +63,10 @@ export function questionsForLesson(slug: string): Question[] {
 
 /**
  * The whole catalog, every simulation question resolved.
- * @param headings - lesson slug → heading ids, to check link anchors (build time).
+ * @param headings - lesson slug → heading ids, to check link anchors; defaults to {@link lessonHeadings}.
  * @throws Error listing every problem.
  */
-export function fullCatalog(headings?: ReadonlyMap<string, ReadonlySet<string>>): Catalog {
+export function fullCatalog(headings: ReadonlyMap<string, ReadonlySet<string>> = lessonHeadings()): Catalog {
 	const cat = buildCatalog({ banks: bankFiles, scenarios: scenarioFiles, objectives: objectivesText, run: runner, headings });
 	assertNoErrors(cat.errors);
 	return cat;

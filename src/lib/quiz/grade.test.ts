@@ -65,7 +65,7 @@ questions:
     link: /lessons/l#x
 `;
 		const r = validateBank('content/lessons/01-x/01-l/quiz.yaml', yaml, { scenarios: { 'x.scn': 'host a 10.0.0.1\n' } });
-		expect(r.errors).toEqual(['content/lessons/01-x/01-l/quiz.yaml: s-02: "accept" is for typed simulation items; an item with "options" is answered by choosing']);
+		expect(r.errors).toEqual(['content/lessons/01-x/01-l/quiz.yaml: s-02: "accept" is for typed simulation questions; a question with "options" is answered by choosing']);
 		const q = r.questions[0] as SimulationQuestion;
 		expect(q.accept).toEqual(['refused by the server']);
 		const trace = { events: [{ kind: 'error', t: 0, host: 'a', socket: 'c1', call: 'connect', errno: 'ECONNREFUSED', message: 'x' }] } as unknown as Trace;

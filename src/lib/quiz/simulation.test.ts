@@ -82,6 +82,18 @@ describe('deriveAnswer', () => {
 		expect(deriveAnswer(trace, { kind: 'final-state', socket: 'nobody' }).ok).toBe(false);
 		expect(deriveAnswer({ ...trace, events: [] }, { kind: 'time-wait' })).toMatchObject({ value: 'none' });
 	});
+	it('reads UDP datagram fields and pauses before the datagram', () => {
+		const dgram = (t: number, sport: number, dport: number, len: number) => ({
+			kind: 'datagram' as const, t, id: nextId++, proto: 'UDP' as const, from: 'client', to: 'server',
+			src: { ip: C.ip, port: sport }, dst: { ip: S.ip, port: dport }, len, ttl: 64, arrivedAt: t + 5
+		});
+		const udp: Trace = { ...trace, events: [dgram(0, 47000, 161, 48), dgram(10, 32801, 162, 90)] };
+		expect(deriveAnswer(udp, { kind: 'datagram-field', datagram: 2, field: 'dst-port' })).toMatchObject({ ok: true, value: '162', pauseAt: 1 });
+		expect(deriveAnswer(udp, { kind: 'datagram-field', datagram: 1, field: 'src-port' })).toMatchObject({ value: '47000' });
+		expect(deriveAnswer(udp, { kind: 'datagram-field', datagram: 1, field: 'len' })).toMatchObject({ value: '48' });
+		const none = deriveAnswer(trace, { kind: 'datagram-field', datagram: 1, field: 'dst-port' });
+		expect(!none.ok && none.reason).toBe('the trace has fewer than 1 UDP datagrams');
+	});
 });
 
 describe('optionMatches', () => {
@@ -113,6 +125,12 @@ describe('resolveSimulationQuestions', () => {
 		expect(qs[0].answer).toEqual(['FIN-WAIT-2']);
 		expect(qs[1].answer).toEqual(['b']);
 		expect(qs[1].paused).toEqual([]);
+	});
+	it('puts a typed question’s accepted spellings after the derived value', () => {
+		const q = { ...simQ('t', { kind: 'next-state', socket: 'c1', after: 3 }), accept: ['fin wait 2', 'FIN_WAIT2', 'second FIN wait'] };
+		expect(resolveSimulationQuestions([q], () => ({ ok: true, trace }))).toEqual([]);
+		// "fin wait 2" and "FIN_WAIT2" normalise to the derived "fin-wait-2", so they are not repeated
+		expect(q.answer).toEqual(['FIN-WAIT-2', 'second FIN wait']);
 	});
 	it('reports scenarios that fail, throw, or give an answer no option matches', () => {
 		const errs = [

@@ -18,6 +18,8 @@
  * - `final-state {socket}`: the `to` of the socket's last StateEvent; all packets are shown.
  * - `segment-field {segment, field}`: a field of the `segment`-th TCP SegmentEvent:
  *   `seq`, `ack` (SEG.SEQ / SEG.ACK), `flags` ("SYN,ACK"), `src-port`, `dst-port`, `len`.
+ * - `datagram-field {datagram, field}`: a field of the `datagram`-th UDP DatagramEvent:
+ *   `src-port`, `dst-port`, `len` (payload bytes).
  * - `local-port {socket}`: the local port in the socket's first StateEvent.
  * - `time-wait`: the ids of every socket that ever enters TIME-WAIT, sorted, comma-joined, or
  *   `none`; all packets are shown.
@@ -110,6 +112,13 @@ export function deriveAnswer(trace: Trace, ask: SimAsk): Derivation {
 				: s.len;
 			return { ok: true, value: String(value), pauseAt: hit.i };
 		}
+		case 'datagram-field': {
+			const hit = nth(trace, (e): e is Extract<TraceEvent, { kind: 'datagram' }> => e.kind === 'datagram', ask.datagram);
+			if (!hit) return { ok: false, reason: `the trace has fewer than ${ask.datagram} UDP datagrams` };
+			const d = hit.e;
+			const value = ask.field === 'src-port' ? d.src.port : ask.field === 'dst-port' ? d.dst.port : d.len;
+			return { ok: true, value: String(value), pauseAt: hit.i };
+		}
 		case 'time-wait': {
 			const ids = [...new Set(ev.filter((e) => e.kind === 'state' && e.to === 'TIME-WAIT').map((e) => (e as { socket: string }).socket))].sort();
 			return { ok: true, value: ids.length ? ids.join(',') : 'none', pauseAt: all };
@@ -169,6 +178,7 @@ function formatRunErrors(r: RunResult): string {
 
 /**
  * Fill in `answer`, `derived` and `paused` of every simulation question by running its scenario.
+ * Choice items get `answer = [matching option id]`; typed items `answer = [derived, ...accept]`.
  * Scenarios are run once per distinct text. Mutates the questions; returns errors in the bank
  * format `file: question id: reason` (file = the question's lesson bank name given by `fileOf`).
  */
@@ -214,7 +224,11 @@ export function resolveSimulationQuestions(
 				continue;
 			}
 			q.answer = [hits[0].id];
-		} else q.answer = [d.value, ...(q.accept ?? [])];
+		} else {
+			// Typed: the derived value first (shown as "the answer"), then the bank's other spellings.
+			const extra = (q.accept ?? []).filter((a) => normaliseAnswer(a) !== normaliseAnswer(d.value));
+			q.answer = [d.value, ...extra];
+		}
 	}
 	return errors;
 }

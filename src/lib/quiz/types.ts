@@ -20,7 +20,10 @@ export const QUESTION_TYPES: readonly QuestionType[] = [
 	'simulation'
 ];
 
-/** Exam objective references: CompTIA Network+ N10-009 objective ids ("1.4") and CCNA 200-301 topic ids ("1.5"). */
+/**
+ * Exam objective references: CompTIA Network+ N10-009 objective ids ("1.4") and CCNA 200-301 topic
+ * ids ("1.5"). Both lists are empty exactly when the question is course-only (`exam: false`).
+ */
 export interface ObjectiveRefs {
 	netplus: string[];
 	ccna: string[];
@@ -40,14 +43,17 @@ interface QuestionBase {
 	lesson: string;
 	prompt: string;
 	objectives: ObjectiveRefs;
+	/**
+	 * False (`exam: false` in the bank): course-only, such as kernel internals or per-OS defaults
+	 * that neither exam tests; it appears in its lesson quiz only and names no objective (so it
+	 * belongs to no exam domain and no objective's mastery score). True or absent: the question
+	 * tests the objectives it names and may be drawn into a practice exam; test with
+	 * `q.exam !== false`. {@link validateBank} always sets it.
+	 */
+	exam?: boolean;
 	explanation: string;
 	/** Where the topic is taught: `/lessons/<slug>#<heading-id>`. */
 	link: string;
-	/**
-	 * `false` for course-only items (e.g. kernel internals): they stay in lesson quizzes, review and
-	 * practice, but practice exams never draw them. Absent means `true`.
-	 */
-	exam?: boolean;
 }
 
 export interface SingleQuestion extends QuestionBase {
@@ -92,6 +98,7 @@ export type SimAsk =
 	| { kind: 'next-state'; socket: string; after: number }
 	| { kind: 'final-state'; socket: string }
 	| { kind: 'segment-field'; segment: number; field: 'seq' | 'ack' | 'flags' | 'src-port' | 'dst-port' | 'len' }
+	| { kind: 'datagram-field'; datagram: number; field: 'src-port' | 'dst-port' | 'len' }
 	| { kind: 'local-port'; socket: string }
 	| { kind: 'time-wait' }
 	| { kind: 'first-dropped'; field: 'flags' | 'src-port' | 'dst-port' | 'proto' | 'reason' }
@@ -116,9 +123,16 @@ export interface SimulationQuestion extends QuestionBase {
 	ask: SimAsk;
 	/** When present the question is answered by choosing; otherwise by typing. */
 	options?: (Choice & { value: string })[];
-	/** Typed items only: further accepted spellings besides the derived value (bank field `accept`). */
+	/**
+	 * Typed items only (no `options`): other spellings accepted besides the derived value, e.g.
+	 * `["Connection refused"]` for ECONNREFUSED. Compared after normalisation, like a short answer's
+	 * `accept`. The bank cannot list the derived value itself, which comes from the scenario.
+	 */
 	accept?: string[];
-	/** Filled by resolveSimulationQuestions: the derived answer (option id, or accepted text). */
+	/**
+	 * Filled by resolveSimulationQuestions. Choice items: `[id of the matching option]`. Typed items:
+	 * `[derived value, ...accept]`, so the first entry is the one shown as "the answer".
+	 */
 	answer?: string[];
 	/** Filled by resolveSimulationQuestions: the trace up to the pause, as text lines. */
 	paused?: PausedPacket[];
