@@ -2,6 +2,17 @@ import adapter from '@sveltejs/adapter-static';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 import { mdsvex } from 'mdsvex';
 import rehypeSlug from 'rehype-slug';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+/**
+ * CSP hashes of the inline scripts in src/app.html (the theme script that runs before first
+ * paint). Kit hashes only the scripts it generates, so these are computed here from the file
+ * itself: editing the script cannot leave a stale hash behind.
+ */
+const appHtmlScriptHashes = [...readFileSync(new URL('./src/app.html', import.meta.url), 'utf8').matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
+	(m) => /** @type {`sha256-${string}`} */ (`sha256-${createHash('sha256').update(m[1]).digest('base64')}`)
+);
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
@@ -15,7 +26,30 @@ const config = {
 	kit: {
 		adapter: adapter({ fallback: undefined, strict: true }),
 		alias: { $content: 'content' },
-		prerender: { handleHttpError: 'fail', handleMissingId: 'fail', entries: ['*'] }
+		prerender: { handleHttpError: 'fail', handleMissingId: 'fail', entries: ['*'] },
+		// Content-Security-Policy (issue 12 item 6). Prerendered pages get it as a <meta> tag, and
+		// `mode: 'hash'` lets Kit hash its own inline bootstrap script: no other inline script runs.
+		// Styles stay 'unsafe-inline' because Svelte and D3 write style attributes and CodeMirror
+		// injects its theme as <style>; scripts, the only real injection risk, stay strict.
+		// img-src blob:/data: for the PNG export (an SVG drawn onto a canvas); worker-src 'self'
+		// for the capture and simulation workers. No external origin is allowed anywhere: the app
+		// makes no external request. (`frame-ancestors` cannot be set from a <meta> tag.)
+		csp: {
+			mode: 'hash',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self', ...appHtmlScriptHashes],
+				'style-src': ['self', 'unsafe-inline'],
+				'img-src': ['self', 'data:', 'blob:'],
+				'font-src': ['self', 'data:'],
+				'connect-src': ['self'],
+				'worker-src': ['self', 'blob:'],
+				'manifest-src': ['self'],
+				'object-src': ['none'],
+				'base-uri': ['self'],
+				'form-action': ['self']
+			}
+		}
 	}
 };
 
