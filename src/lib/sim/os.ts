@@ -159,8 +159,15 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		timeWaitReuse: 'never',
 		errnoNames: 'posix',
 		udpConnReset: false,
-		unprivilegedPortStart: 1024,
+		// Since macOS 10.14, XNU's in_pcbbind() asks for PRIV_NETINET_RESERVEDPORT only when a port
+		// below IPPORT_RESERVED is bound to a specific address (sin_addr != INADDR_ANY). Scenario
+		// sockets always bind the wildcard address, so no port is privileged here; a bind to one
+		// address below 1024 would still need root (not expressible in the scenario format).
+		unprivilegedPortStart: 0,
 		notes:
+			'Since macOS 10.14 (Mojave) a program without root may bind a port below 1024 on the ' +
+			'wildcard address (in_pcbbind checks the privilege only for a specific local address); ' +
+			'scenario sockets bind the wildcard, so `root` makes no difference on this preset. ' +
 			'XNU uses ipport_firstauto/lastauto = IPPORT_HIFIRSTAUTO..IPPORT_HILASTAUTO = 49152–65535 ' +
 			'(the IANA dynamic range). TCPTV_MSL is 15 s, so TIME-WAIT (2 × tcp_msl) is 30 s. ' +
 			'in_pcbbind picks an automatic port no other socket on the local address uses ' +
