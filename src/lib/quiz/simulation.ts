@@ -33,7 +33,8 @@
  *
  * @module
  */
-import type { PacketEvent, Trace, TraceEvent } from '../sim/trace';
+import { isPacket, type PacketEvent, type Trace, type TraceEvent } from '../sim/trace';
+import { icmpTypeName } from '../sim/icmp-names';
 import type { BankError, PausedPacket, SimAsk, SimulationQuestion } from './types';
 import { normaliseAnswer } from './normalise';
 
@@ -42,10 +43,6 @@ export type Derivation =
 	| { ok: true; value: string; /** trace index of the first hidden event */ pauseAt: number }
 	| { ok: false; reason: string };
 
-function isPacket(e: TraceEvent): e is PacketEvent {
-	return e.kind === 'segment' || e.kind === 'datagram' || e.kind === 'icmp';
-}
-
 /** One-line, tcpdump-like description of a packet. */
 export function describePacket(e: PacketEvent): string {
 	if (e.kind === 'segment') {
@@ -53,9 +50,8 @@ export function describePacket(e: PacketEvent): string {
 		return `TCP ${e.src.ip}:${e.src.port} → ${e.dst.ip}:${e.dst.port} [${e.flags.join(',')}] seq=${e.seq}${ackPart} len=${e.len}`;
 	}
 	if (e.kind === 'datagram') return `UDP ${e.src.ip}:${e.src.port} → ${e.dst.ip}:${e.dst.port} len=${e.len} ttl=${e.ttl}`;
-	const names: Record<number, string> = { 0: 'Echo Reply', 3: 'Destination Unreachable', 8: 'Echo Request', 11: 'Time Exceeded' };
 	const extra = e.identifier !== undefined ? ` id=${e.identifier} seq=${e.sequence ?? 0}` : '';
-	return `ICMP ${e.srcIp} → ${e.dstIp} type ${e.type} code ${e.code} (${names[e.type] ?? 'other'})${extra}`;
+	return `ICMP ${e.srcIp} → ${e.dstIp} type ${e.type} code ${e.code} (${icmpTypeName(e.type) ?? 'other'})${extra}`;
 }
 
 /** Packets before trace index `pauseAt`, as display lines. */

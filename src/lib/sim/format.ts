@@ -26,6 +26,7 @@ import {
 	type Trace,
 	type TraceEvent
 } from './trace';
+import { icmpLogName } from './icmp-names';
 
 /** Options for {@link formatTrace}. */
 export interface FormatOptions {
@@ -64,33 +65,11 @@ function datagram(e: DatagramEvent): string {
 	return `${formatAddress(e.src)} > ${formatAddress(e.dst)}  UDP len=${e.len} ttl=${e.ttl}${preview(e.payload)}${dropNote(e)}`;
 }
 
-/** RFC 792 names of the ICMP types and codes the simulator sends. */
-export function icmpName(type: number, code: number): string {
-	switch (type) {
-		case 0:
-			return 'echo reply';
-		case 8:
-			return 'echo request';
-		case 11:
-			return code === 0 ? 'time exceeded in transit' : `time exceeded code ${code}`;
-		case 3: {
-			const names: Record<number, string> = {
-				0: 'net unreachable',
-				1: 'host unreachable',
-				2: 'protocol unreachable',
-				3: 'port unreachable',
-				4: 'fragmentation needed',
-				13: 'communication administratively prohibited'
-			};
-			return names[code] ?? `destination unreachable code ${code}`;
-		}
-		default:
-			return `type ${type} code ${code}`;
-	}
-}
+/** RFC 792 names of the ICMP types and codes, as the log writes them (icmp-names.ts). */
+export { icmpLogName as icmpName };
 
 function icmp(e: IcmpEvent): string {
-	let s = `${e.srcIp} > ${e.dstIp}  ICMP ${icmpName(e.type, e.code)}`;
+	let s = `${e.srcIp} > ${e.dstIp}  ICMP ${icmpLogName(e.type, e.code)}`;
 	if (e.identifier !== undefined) s += ` id=${e.identifier}`;
 	if (e.sequence !== undefined) s += ` seq=${e.sequence}`;
 	s += ` ttl=${e.ttl}`;

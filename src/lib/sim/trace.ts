@@ -285,3 +285,8 @@ export function formatAddress(a: SocketAddress): string {
 export function formatFlags(flags: readonly TcpFlag[]): string {
 	return flags.join(',');
 }
+
+/** Is an event a packet on the wire (segment, datagram or ICMP message)? */
+export function isPacket(e: TraceEvent): e is PacketEvent {
+	return e.kind === 'segment' || e.kind === 'datagram' || e.kind === 'icmp';
+}

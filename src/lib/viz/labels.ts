@@ -5,20 +5,10 @@
 import type { PacketEvent, TraceEvent } from '$lib/sim/trace';
 import { formatAddress, formatFlags } from '$lib/sim/trace';
 import { formatTime } from './timeline';
+import { icmpName } from '$lib/sim/icmp-names';
 
-const ICMP_NAMES: Record<string, string> = {
-	'0/0': 'Echo Reply',
-	'8/0': 'Echo Request',
-	'3/3': 'Destination Unreachable (Port Unreachable)',
-	'3/1': 'Destination Unreachable (Host Unreachable)',
-	'3/0': 'Destination Unreachable (Net Unreachable)',
-	'11/0': 'Time Exceeded (TTL exceeded in transit)'
-};
-
-/** The name of an ICMP type/code pair (RFC 792). */
-export function icmpName(type: number, code: number): string {
-	return ICMP_NAMES[`${type}/${code}`] ?? `type ${type} code ${code}`;
-}
+/** The name of an ICMP type/code pair (RFC 792), from the one table in sim/icmp-names.ts. */
+export { icmpName };
 
 /** Unsigned 32-bit difference a - b (sequence-number space, RFC 9293 §3.4). */
 function seqDiff(a: number, b: number): number {

@@ -8,7 +8,7 @@
  * {@link timeAt} maps it back to virtual time by linear interpolation, so a packet
  * in flight between two moments is drawn part-way along its arrow.
  */
-import type { PacketEvent, StateEvent, Trace, TraceEvent, TcpState, SocketAddress } from '$lib/sim/trace';
+import type { StateEvent, Trace, TraceEvent, TcpState, SocketAddress } from '$lib/sim/trace';
 
 /** The moments of a trace, ascending, without duplicates (ms of virtual time). */
 export function momentsOf(trace: Trace): number[] {
@@ -46,10 +46,8 @@ export function posOf(moments: readonly number[], t: number): number {
 	return lo + (t - moments[lo]) / (moments[hi] - moments[lo]);
 }
 
-/** Is a packet a wire event (segment, datagram, ICMP message)? */
-export function isPacket(e: TraceEvent): e is PacketEvent {
-	return e.kind === 'segment' || e.kind === 'datagram' || e.kind === 'icmp';
-}
+/** Is a packet a wire event (segment, datagram, ICMP message)? Defined beside the trace types. */
+export { isPacket } from '$lib/sim/trace';
 
 /** One row of a socket table. */
 export interface SocketRow {

@@ -6,7 +6,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { formatScenarioError, parseScenario } from './parse';
+import { formatScenarioError } from './types';
+import { parseScenario } from './parse';
 import { runScenario } from './run';
 import type { DatagramEvent, ErrorEvent, IcmpEvent, NatEvent, SegmentEvent, StateEvent, Trace, TcpState } from '../trace';
 

@@ -12,7 +12,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { formatScenarioError } from './parse';
+import { formatScenarioError } from './types';
 import { runScenario } from './run';
 import { lifecycleWorkload } from '../lifecycle.bench';
 import type { Trace } from '../trace';

@@ -1,6 +1,6 @@
 /**
- * Scenarios: the plain-text format lesson authors write (docs/scenario-format.md), its parser
- * and its runner.
+ * Scenarios: the plain-text format lesson authors write (docs/scenario-format.md), its parser,
+ * its runner and its statement table.
  *
  * ```ts
  * import { parseScenario, runScenario } from '$lib/sim/scenario';
@@ -8,13 +8,14 @@
  * if (r.ok) draw(r.trace); else show(r.errors.map((e) => formatScenarioError(e)));
  * ```
  *
- * `parse.ts` is pure and has no engine import (safe for an editor that only checks syntax);
- * `run.ts` drives the engine.
+ * `parse.ts` and `grammar.ts` are pure and import no engine code (safe for an editor that only
+ * checks syntax); `run.ts` drives the engine.
  *
  * @module
  */
+export { parseScenario, inspectScenario } from './parse';
+export type { ParseResult, DeclaredNames } from './parse';
 export {
-	parseScenario,
 	formatScenarioError,
 	HOST_OS_IDS,
 	MAX_INPUT_CHARS,
@@ -25,13 +26,9 @@ export {
 	MAX_UDP_BYTES,
 	DEFAULT_LATENCY_MS,
 	DEFAULT_SEED
-} from './parse';
+} from './types';
 export type {
-	Scenario,
 	ScenarioError,
-	ParseResult,
-	Action,
-	Step,
 	SeqRef,
 	HostDecl,
 	HostOsId,
@@ -41,6 +38,7 @@ export type {
 	FirewallDecl,
 	RuleDecl,
 	LinkDecl
-} from './parse';
-export { runScenario, runParsedScenario } from './run';
-export type { RunScenarioOptions, RunScenarioResult } from './run';
+} from './types';
+export type { Scenario, Action, Step } from './grammar';
+export { runScenario, runParsedScenario, failedExpectations } from './run';
+export type { RunScenarioOptions, RunScenarioResult, ExpectationResult } from './run';

@@ -8,7 +8,7 @@ import {
 	parseScenario,
 	type Scenario,
 	type ScenarioError
-} from './parse';
+} from './index';
 import { OS_PRESET_IDS } from '../os';
 
 const BASE = `# a comment line

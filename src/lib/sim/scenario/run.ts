@@ -1,20 +1,25 @@
 /**
  * Scenario runner: a parsed {@link Scenario} -> calls on the engine's {@link Simulation} -> a
- * {@link Trace}.
+ * {@link Trace}, and the outcome of every `expect` line.
  *
- * Header statements become `addHost` / `addRouter` / `setNat` / `forwardPort` / `setFirewall` / `addLink` calls;
- * each timed statement becomes one `sim.at(t, ...)` callback; `run until=` becomes
- * `sim.run({ until })`. Engine programming errors ({@link SimError}: unknown socket, invalid
- * port...) raised by a call are reported as {@link ScenarioError}s on the line that made the call.
- * Network failures (ECONNREFUSED, EADDRNOTAVAIL...) are not errors here: the engine records them
- * as `error` events in the trace, as a real socket API returns them to the application.
+ * The header is built by the families' `setup` hooks (`addHost`, `addRouter`, `setNat`...);
+ * each timed statement's runner is looked up in the statement table (grammar.ts) and either
+ * scheduled with `sim.at(t, ...)` (socket calls, faults) or kept to check the finished trace
+ * (`expect` lines, which therefore never change the run). Engine programming errors
+ * ({@link SimError}: unknown socket, invalid port...) raised by a call are reported as
+ * {@link ScenarioError}s on the line that made the call. Network failures (ECONNREFUSED,
+ * EADDRNOTAVAIL...) are not errors here: the engine records them as `error` events in the trace,
+ * as a real socket API returns them to the application.
  *
  * @module
  */
-import { Simulation, SimError } from '../index';
-import type { FirewallConfig, FirewallRule } from '../index';
-import type { Protocol, Trace } from '../trace';
-import { DEFAULT_SEED, parseScenario, type Action, type RuleDecl, type Scenario, type ScenarioError, type SeqRef } from './parse';
+import { Simulation, SimError, TcpSocket, UdpSocket } from '../index';
+import { isSeed } from '../seed';
+import type { Trace } from '../trace';
+import { type Action, FAMILIES, type Scenario, type Step, runnerOf } from './grammar';
+import { parseScenario } from './parse';
+import type { CheckRuntime, Runtime } from './statements/spec';
+import { DEFAULT_SEED, type ScenarioError, type SeqRef } from './types';
 
 /** Options for {@link runScenario}. */
 export interface RunScenarioOptions {
@@ -24,62 +29,154 @@ export interface RunScenarioOptions {
 	until?: number;
 }
 
-/** Result of {@link runScenario}: the trace, or every error found (parse or run). */
-export type RunScenarioResult = { ok: true; trace: Trace; scenario: Scenario } | { ok: false; errors: ScenarioError[] };
+/** The outcome of one `expect` line. */
+export interface ExpectationResult {
+	/** 1-based line of the `expect` statement. */
+	line: number;
+	/** Its time, ms of virtual time. */
+	t: number;
+	/** True when it held. */
+	passed: boolean;
+	/** When it failed: what happened instead (one sentence, without the line number). */
+	message: string | null;
+}
 
-/** The socket methods the runner calls (TCP and UDP sockets of the engine). */
-interface AnySocket {
-	listen(port?: number): unknown;
-	connect(ip: string, port: number): unknown;
-	bind(port: number, opts?: { reuseAddr?: boolean; reuseUnicastPort?: boolean }): unknown;
-	setUdpConnReset?(on: boolean): unknown;
-	send(len: number, text?: string): unknown;
-	read(): unknown;
-	close(): unknown;
-	abort(): unknown;
-	sendTo(ip: string, port: number, len: number, text?: string): unknown;
-	reply(len: number, text?: string): unknown;
+/**
+ * Result of {@link runScenario}: the trace and the outcome of every `expect` line, or every
+ * error found (parse or run). A run whose expectations fail is still `ok`: the trace exists and
+ * the figure shows it; `expectations` says which lines did not hold.
+ */
+export type RunScenarioResult =
+	| { ok: true; trace: Trace; scenario: Scenario; expectations: ExpectationResult[] }
+	| { ok: false; errors: ScenarioError[] };
+
+/** The failed expectations of a run, as line-numbered errors (`expected ... : ...`). */
+export function failedExpectations(r: { expectations: ExpectationResult[] }): ScenarioError[] {
+	return r.expectations.filter((e) => !e.passed).map((e) => ({ line: e.line, message: `expectation failed: ${e.message}` }));
 }
 
 /** Message of an exception, saying whether it is a scenario mistake or an engine fault. */
 function describe(e: unknown): string {
 	if (e instanceof SimError) return e.message;
-	const msg = e instanceof Error ? e.message : String(e);
-	return `internal engine error: ${msg}`;
+	return `internal engine error: ${e instanceof Error ? e.message : String(e)}`;
 }
 
 const U32 = 0x1_0000_0000;
 
-/** Engine FirewallRule(s) for one `rule` line (`any` direction expands to `in` then `out`). */
-function toEngineRules(r: RuleDecl): FirewallRule[] {
-	const proto = (r.proto === 'any' ? 'any' : (r.proto.toUpperCase() as Protocol)) as FirewallRule['proto'];
-	const dirs: ('in' | 'out')[] = r.direction === 'any' ? ['in', 'out'] : [r.direction];
-	return dirs.map((direction) => {
-		const rule: FirewallRule = { action: r.action, direction, proto };
-		if (r.sport) rule.sport = r.sport[0] === r.sport[1] ? r.sport[0] : r.sport;
-		if (r.dport) rule.dport = r.dport[0] === r.dport[1] ? r.dport[0] : r.dport;
-		return rule;
+/** The engine with the sockets this scenario named, typed (see {@link Runtime}). */
+class ScenarioRuntime implements Runtime {
+	private readonly made = new Map<string, TcpSocket | UdpSocket>();
+	constructor(readonly sim: Simulation) {}
+	has(name: string): boolean {
+		return this.made.has(name);
+	}
+	keep(name: string | null, s: TcpSocket | UdpSocket): void {
+		if (name !== null) this.made.set(name, s);
+	}
+	socket(name: string): TcpSocket | UdpSocket {
+		return this.made.get(name) ?? this.sim.socket(name);
+	}
+	tcp(name: string): TcpSocket {
+		const s = this.socket(name);
+		if (s instanceof TcpSocket) return s;
+		throw new SimError(`"${name}" is a UDP socket, not a TCP one.`, 'socket');
+	}
+	udp(name: string): UdpSocket {
+		const s = this.made.get(name) ?? this.sim.udpSocket(name);
+		if (s instanceof UdpSocket) return s;
+		throw new SimError(`"${name}" is a TCP socket, not a UDP one.`, 'socket');
+	}
+	seq(v: number | SeqRef, key: string): number {
+		if (typeof v === 'number') return v;
+		const snap = this.sim.sockets().find((s) => s.id === v.socket);
+		if (!snap) throw new SimError(`${key}=${v.socket}.${v.field}: no socket "${v.socket}" exists at this time`);
+		const base = { iss: snap.iss, irs: snap.irs, sndnxt: snap.sndNxt, rcvnxt: snap.rcvNxt }[v.field];
+		if (typeof base !== 'number') {
+			throw new SimError(`${key}=${v.socket}.${v.field}: socket "${v.socket}" has no ${v.field} yet (state ${snap.state})`);
+		}
+		return (((base + v.offset) % U32) + U32) % U32;
+	}
+}
+
+/** The socket name a step creates (`as=`), if any. */
+function created(a: Action): string | null {
+	return 'as' in a ? a.as : null;
+}
+
+/** The named socket a step acts on (an accepted `web.1` counts as its listener `web`), if any. */
+function used(a: Action): string | null {
+	return 'socket' in a ? a.socket.replace(/\.\d+$/, '') : null;
+}
+
+/** Check the run's options; errors name line 1. */
+function optionErrors(opts: RunScenarioOptions): ScenarioError[] {
+	const errors: ScenarioError[] = [];
+	if (opts.seed !== undefined && !isSeed(opts.seed)) {
+		errors.push({ line: 1, message: `seed option must be an integer 0-4294967295, got ${String(opts.seed)}` });
+	}
+	if (opts.until !== undefined && !(Number.isFinite(opts.until) && opts.until >= 0)) {
+		errors.push({ line: 1, message: `until option must be a number of ms >= 0, got ${String(opts.until)}` });
+	}
+	return errors;
+}
+
+/** Schedule the steps: calls at their time; expectations kept for after the run. */
+function schedule(rt: ScenarioRuntime, steps: readonly Step[], guard: (line: number, fn: () => void) => boolean): Step[] {
+	const checks: Step[] = [];
+	// A socket whose creating line failed: later lines using it report that, not "unknown socket".
+	const failed = new Map<string, number>();
+	for (const step of steps) {
+		const runner = runnerOf(step.action);
+		if (!('at' in runner)) {
+			checks.push(step);
+			continue;
+		}
+		rt.sim.at(step.t, () => {
+			const name = used(step.action);
+			if (name !== null && failed.has(name) && !rt.has(name)) {
+				guard(step.line, () => {
+					throw new SimError(`socket "${name}" does not exist: the line that creates it (line ${failed.get(name)}) failed`);
+				});
+				return;
+			}
+			const ok = guard(step.line, () => runner.at(rt, step.action));
+			const made = created(step.action);
+			if (!ok && made !== null && !rt.has(made)) failed.set(made, step.line);
+		});
+	}
+	return checks;
+}
+
+/** Check every expectation against the finished run. */
+function check(sim: Simulation, scenario: Scenario, trace: Trace, checks: readonly Step[], stoppedAt: number | null): ExpectationResult[] {
+	const createdAt = new Map<string, number>();
+	for (const s of scenario.steps) {
+		const name = created(s.action);
+		if (name !== null && !createdAt.has(name)) createdAt.set(name, s.t);
+	}
+	const owners = new Map<string, string>();
+	for (const h of scenario.hosts) owners.set(h.ip, h.name);
+	for (const r of scenario.routers) for (const ip of r.ips) owners.set(ip, r.name);
+	for (const n of scenario.nats) if (!owners.has(n.publicIp)) owners.set(n.publicIp, n.router);
+	const rt: CheckRuntime = { sim, trace, header: scenario, stoppedAt, createdAt: (n) => createdAt.get(n), ownerOf: (ip) => owners.get(ip) };
+	return checks.map((step) => {
+		const runner = runnerOf(step.action);
+		const message = 'after' in runner ? runner.after(rt, step.action, step.t) : null;
+		return { line: step.line, t: step.t, passed: message === null, message };
 	});
 }
 
 /**
- * Build the simulation a scenario describes and run it.
+ * Build the simulation a scenario describes, run it, and check its expectations.
  *
  * @param scenario - a scenario from {@link parseScenario} (`ok: true`).
  * @param opts - seed / until overrides.
- * @returns the trace, or errors with the line numbers of the statements that failed. Never throws.
+ * @returns the trace and the expectations' outcomes, or errors with the line numbers of the
+ *   statements that failed. Never throws.
  */
 export function runParsedScenario(scenario: Scenario, opts: RunScenarioOptions = {}): RunScenarioResult {
-	const errors: ScenarioError[] = [];
-	const firstLine = 1;
-	if (opts.seed !== undefined && !(Number.isInteger(opts.seed) && opts.seed >= 0 && opts.seed < U32)) {
-		errors.push({ line: firstLine, message: `seed option must be an integer 0-4294967295, got ${String(opts.seed)}` });
-	}
-	if (opts.until !== undefined && !(Number.isFinite(opts.until) && opts.until >= 0)) {
-		errors.push({ line: firstLine, message: `until option must be a number of ms >= 0, got ${String(opts.until)}` });
-	}
+	const errors = optionErrors(opts);
 	if (errors.length) return { ok: false, errors };
-
 	const guard = (line: number, fn: () => void): boolean => {
 		try {
 			fn();
@@ -89,196 +186,29 @@ export function runParsedScenario(scenario: Scenario, opts: RunScenarioOptions =
 			return false;
 		}
 	};
-
 	let sim: Simulation;
 	try {
 		sim = new Simulation({ seed: opts.seed ?? scenario.seed ?? DEFAULT_SEED });
 	} catch (e) {
-		return { ok: false, errors: [{ line: firstLine, message: describe(e) }] };
+		return { ok: false, errors: [{ line: 1, message: describe(e) }] };
 	}
-
-	// Header: topology first (hosts, routers), then what attaches to it.
-	for (const h of scenario.hosts) {
-		guard(h.line, () => {
-			const o: Parameters<Simulation['addHost']>[0] & { ephemeral?: [number, number] } = {
-				name: h.name,
-				ip: h.ip,
-				os: h.os,
-				root: h.root
-			};
-			if (h.scripted) o.scripted = true;
-			if (h.range) o.ephemeral = [h.range[0], h.range[1]];
-			if (h.autoReuse) o.autoReuse = [h.autoReuse[0], h.autoReuse[1]];
-			sim.addHost(o);
-			if (h.range) {
-				// Until every engine build honours `ephemeral`, say so instead of silently ignoring it.
-				const preset = (sim.host(h.name) as unknown as { preset?: { ephemeral?: number[] } }).preset;
-				const got = preset?.ephemeral;
-				if (!got || got[0] !== h.range[0] || got[1] !== h.range[1]) {
-					throw new SimError(`range= is not supported by this engine build (host ${h.name} kept its OS preset's ephemeral range)`);
-				}
-			}
-		});
-	}
-	for (const r of scenario.routers) guard(r.line, () => void sim.addRouter({ name: r.name, ips: r.ips }));
-	for (const n of scenario.nats) {
-		guard(n.line, () =>
-			sim.setNat(n.router, n.range ? { publicIp: n.publicIp, mode: n.mode, range: [n.range[0], n.range[1]] } : { publicIp: n.publicIp, mode: n.mode })
-		);
-	}
-	for (const f of scenario.forwards ?? []) {
-		guard(f.line, () =>
-			sim.forwardPort(f.router, { proto: f.proto === 'tcp' ? 'TCP' : 'UDP', publicPort: f.publicPort, to: { ip: f.to.ip, port: f.to.port } })
-		);
-	}
-	for (const f of scenario.firewalls) {
-		const cfg: FirewallConfig = f.mode === 'stateful' ? { mode: 'stateful' } : { mode: 'stateless', rules: f.rules.flatMap(toEngineRules) };
-		guard(f.line, () => sim.setFirewall(f.node, cfg));
-	}
-	for (const l of scenario.links) guard(l.line, () => void sim.addLink(l.a, l.b, { latencyMs: l.latencyMs, loss: l.loss }));
+	for (const f of FAMILIES) f.setup?.(sim, scenario, guard);
 	if (errors.length) return { ok: false, errors };
 
-	// Sockets this scenario created, by name (accepted sockets are looked up in the engine).
-	const made = new Map<string, AnySocket>();
-	const sock = (name: string): AnySocket => made.get(name) ?? (sim.socket(name) as unknown as AnySocket);
-
-	const seqValue = (v: number | SeqRef, key: string): number => {
-		if (typeof v === 'number') return v;
-		const snap = sim.sockets().find((s) => s.id === v.socket);
-		if (!snap) throw new SimError(`${key}=${v.socket}.${v.field}: no socket "${v.socket}" exists at this time`);
-		const field = { iss: 'iss', irs: 'irs', sndnxt: 'sndNxt', rcvnxt: 'rcvNxt' }[v.field] as 'iss' | 'irs' | 'sndNxt' | 'rcvNxt';
-		const base = snap[field];
-		if (typeof base !== 'number') {
-			throw new SimError(`${key}=${v.socket}.${v.field}: socket "${v.socket}" has no ${v.field} yet (state ${snap.state})`);
-		}
-		return (((base + v.offset) % U32) + U32) % U32;
-	};
-
-	const exec = (a: Action): void => {
-		switch (a.kind) {
-			case 'tcp-listen': {
-				const s = sim.host(a.host).tcp(a.as ?? undefined, { autoRead: a.autoRead }) as unknown as AnySocket;
-				if (a.as) made.set(a.as, s);
-				if (a.port === null) s.listen();
-				else s.listen(a.port);
-				return;
-			}
-			case 'tcp-connect': {
-				const s = sim.host(a.host).tcp(a.as ?? undefined, { autoRead: a.autoRead }) as unknown as AnySocket;
-				if (a.as) made.set(a.as, s);
-				s.connect(a.ip, a.port);
-				return;
-			}
-			case 'tcp-bind': {
-				const s = sim.host(a.host).tcp(a.as ?? undefined, { autoRead: a.autoRead }) as unknown as AnySocket;
-				if (a.as) made.set(a.as, s);
-				s.bind(a.port, a.reuseUnicastPort ? { reuseAddr: a.reuseAddr, reuseUnicastPort: true } : { reuseAddr: a.reuseAddr });
-				return;
-			}
-			case 'socket-listen':
-				if (a.port === null) sock(a.socket).listen();
-				else sock(a.socket).listen(a.port);
-				return;
-			case 'socket-connect':
-				sock(a.socket).connect(a.ip, a.port);
-				return;
-			case 'send':
-				if (a.text === null) sock(a.socket).send(a.len);
-				else sock(a.socket).send(a.len, a.text);
-				return;
-			case 'read':
-				sock(a.socket).read();
-				return;
-			case 'close':
-				sock(a.socket).close();
-				return;
-			case 'abort':
-				sock(a.socket).abort();
-				return;
-			case 'udp-bind': {
-				const s = sim.host(a.host).udp(a.as ?? undefined) as unknown as AnySocket;
-				if (a.as) made.set(a.as, s);
-				if (a.noConnReset) s.setUdpConnReset?.(false);
-				s.bind(a.port);
-				return;
-			}
-			case 'udp-send': {
-				const s = sim.host(a.host).udp(a.as ?? undefined) as unknown as AnySocket;
-				if (a.as) made.set(a.as, s);
-				if (a.text === null) s.sendTo(a.ip, a.port, a.len);
-				else s.sendTo(a.ip, a.port, a.len, a.text);
-				return;
-			}
-			case 'udp-sendto':
-				if (a.text === null) sock(a.socket).sendTo(a.ip, a.port, a.len);
-				else sock(a.socket).sendTo(a.ip, a.port, a.len, a.text);
-				return;
-			case 'udp-reply':
-				if (a.text === null) sock(a.socket).reply(a.len);
-				else sock(a.socket).reply(a.len, a.text);
-				return;
-			case 'ping':
-				sim.host(a.host).ping(a.ip, { count: a.count, intervalMs: a.intervalMs });
-				return;
-			case 'traceroute':
-				sim.host(a.host).traceroute(a.ip, a.maxHops === null ? { style: a.style } : { style: a.style, maxHops: a.maxHops });
-				return;
-			case 'drop-next':
-				sim.dropNext({ from: a.from, to: a.to });
-				return;
-			case 'inject': {
-				const spec = {
-					from: a.from,
-					to: a.to,
-					proto: 'TCP' as const,
-					src: { ...a.src },
-					dst: { ...a.dst },
-					flags: [...a.flags],
-					seq: seqValue(a.seq, 'seq'),
-					ack: seqValue(a.ack, 'ack'),
-					len: a.len,
-					wnd: a.wnd,
-					...(a.text !== null ? { payload: a.text } : {})
-				};
-				sim.inject(spec);
-				return;
-			}
-		}
-	};
-
-	// A socket whose creating line failed: later lines using it report that instead of "unknown socket".
-	const failed = new Map<string, number>();
-	const creates = (a: Action): string | null =>
-		(a.kind === 'tcp-listen' || a.kind === 'tcp-connect' || a.kind === 'tcp-bind' || a.kind === 'udp-bind' || a.kind === 'udp-send') && a.as
-			? a.as
-			: null;
-	const uses = (a: Action): string | null => ('socket' in a ? a.socket.replace(/\.\d+$/, '') : null);
-	for (const step of scenario.steps) {
-		sim.at(step.t, () => {
-			const used = uses(step.action);
-			if (used !== null && failed.has(used) && !made.has(used)) {
-				errors.push({ line: step.line, message: `socket "${used}" does not exist: the line that creates it (line ${failed.get(used)}) failed` });
-				return;
-			}
-			const ok = guard(step.line, () => exec(step.action));
-			const name = creates(step.action);
-			if (!ok && name !== null && !made.has(name)) failed.set(name, step.line);
-		});
-	}
-
+	const checks = schedule(new ScenarioRuntime(sim), scenario.steps, guard);
 	const until = opts.until ?? scenario.run?.until ?? undefined;
-	const lastLine = scenario.run?.line ?? scenario.steps.at(-1)?.line ?? firstLine;
 	let trace: Trace | null = null;
 	try {
 		trace = until === undefined ? sim.run() : sim.run({ until });
 	} catch (e) {
-		errors.push({ line: lastLine, message: describe(e) });
+		errors.push({ line: scenario.run?.line ?? scenario.steps.at(-1)?.line ?? 1, message: describe(e) });
 	}
 	if (errors.length || trace === null) {
 		errors.sort((x, y) => x.line - y.line);
 		return { ok: false, errors };
 	}
-	return { ok: true, trace, scenario };
+	const expectations = check(sim, scenario, trace, checks, until ?? null);
+	return { ok: true, trace, scenario, expectations };
 }
 
 /**
@@ -286,8 +216,9 @@ export function runParsedScenario(scenario: Scenario, opts: RunScenarioOptions =
  *
  * @param text - scenario text (docs/scenario-format.md).
  * @param opts - `seed` overrides the file's `seed`; `until` (ms) overrides `run until=`.
- * @returns `{ ok: true, trace, scenario }`, or `{ ok: false, errors }` with parse errors or the
- *   engine errors of the statements that failed, each with its 1-based line. Never throws.
+ * @returns `{ ok: true, trace, scenario, expectations }`, or `{ ok: false, errors }` with parse
+ *   errors or the engine errors of the statements that failed, each with its 1-based line.
+ *   Never throws.
  */
 export function runScenario(text: string, opts: RunScenarioOptions = {}): RunScenarioResult {
 	const parsed = parseScenario(text);

@@ -32,7 +32,7 @@ describe('SOCKET reply', () => {
 		expect(r.ok).toBe(false);
 		if (r.ok) return;
 		expect(r.errors.map((e) => e.line)).toEqual([5, 7]);
-		expect(r.errors[0].message).toMatch(/"reply" does not apply to the TCP socket "web"/);
+		expect(r.errors[0].message).toMatch(/"reply" does not apply to the listening socket "web"/);
 		expect(r.errors[1].message).toMatch(/expected a byte count after "reply"/);
 	});
 

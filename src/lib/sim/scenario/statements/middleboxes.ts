@@ -1,0 +1,237 @@
+/**
+ * Part of the hosts-and-topology family (topology.ts): what sits on a router, `nat`,
+ * `forward`, `firewall` and `rule`, and the cross-line checks between them (a `forward` needs
+ * a `nat`, `rule` lines need a stateless `firewall`).
+ *
+ * @module
+ */
+import type { FirewallRule, Protocol } from '../../index';
+import { type LineErrors, type Token, isWord, show, subToken } from '../lexer';
+import type { ParseContext } from '../context';
+import type { RuleDecl } from '../types';
+import { keyValue, parseIp, parsePort, parseRange, splitArgs, tooMany } from '../values';
+import type { HeaderSpec } from './spec';
+
+/** Lines whose checks need the whole file (rules and forwards may come before their router's line). */
+interface Pending {
+	rules: { node: string; tok: Token; rule: RuleDecl }[];
+	forwards: { router: string; tok: Token; line: number }[];
+}
+const pending = (ctx: ParseContext): Pending => ctx.local('middleboxes', (): Pending => ({ rules: [], forwards: [] }));
+
+/** `public=IP` of a nat line. */
+function publicAddress(tok: Token | undefined, nodeTok: Token, err: LineErrors): string | null {
+	if (!tok) {
+		err.at(nodeTok, `"nat ${nodeTok.text}" needs public=IP (the address the NAT shows to the outside)`);
+		return null;
+	}
+	return parseIp(subToken(tok, keyValue(tok, 'public')), 'the public address after "public="', err);
+}
+
+const nat: HeaderSpec = {
+	place: 'header',
+	keyword: 'nat',
+	syntax: ['nat ROUTER public=IP [mode=remap|preserve] [range=LOW-HIGH]'],
+	doc: 'Address and port translation on a router: inside sources leave as public=IP with a public port.',
+	keys: ['public', 'mode', 'range'],
+	parse(ctx, rest, err, head) {
+		const args = splitArgs(rest, { keys: ['public', 'mode', 'range'], flags: [] }, err, 'nat');
+		const [nodeTok, ...extra] = args.positional;
+		if (!nodeTok) {
+			err.at(head, 'expected "nat ROUTER public=IP [mode=remap|preserve] [range=LOW-HIGH]"');
+			return;
+		}
+		const router = ctx.nodeRef(nodeTok, ['router'], err, 'after "nat"');
+		tooMany(extra, 'nat', err, 'public=, mode= or range=');
+		const pubTok = args.keys.get('public');
+		const publicIp = publicAddress(pubTok, nodeTok, err);
+		let mode: 'remap' | 'preserve' = 'remap';
+		const modeTok = args.keys.get('mode');
+		if (modeTok) {
+			const v = keyValue(modeTok, 'mode');
+			if (v === 'remap' || v === 'preserve') mode = v;
+			else err.at(modeTok, `expected mode=remap or mode=preserve, got ${JSON.stringify(v)}`);
+		}
+		const rangeTok = args.keys.get('range');
+		const range = rangeTok ? parseRange(rangeTok, 'range=', err, 1, false) : null;
+		if (router === null || publicIp === null || !pubTok) return;
+		const dup = ctx.header.nats.find((x) => x.router === router);
+		if (dup) {
+			err.at(nodeTok, `${router} already has a NAT (line ${dup.line})`);
+			return;
+		}
+		if (!ctx.nodes.get(router)!.ips.includes(publicIp)) ctx.claimIp(pubTok, publicIp, router, err);
+		ctx.header.nats.push({ line: err.line, router, publicIp, mode, range });
+	}
+};
+
+const FORWARD_USAGE = '"forward ROUTER tcp|udp PUBLICPORT IP:PORT" (e.g. forward r1 tcp 8080 192.168.1.20:80)';
+
+/** The public port of a forward line (1-65535). */
+function forwardPort(portTok: Token | undefined, after: string, anchor: Token, err: LineErrors): number | null {
+	if (!portTok) {
+		err.at(anchor, `expected the public port after "${after}"; usage: ${FORWARD_USAGE}`);
+		return null;
+	}
+	const port = parsePort(portTok, `after "${after}"`, err);
+	if (port === 0) err.at(portTok, 'the public port must be 1-65535');
+	return port === 0 ? null : port;
+}
+
+const forward: HeaderSpec = {
+	place: 'header',
+	keyword: 'forward',
+	syntax: ['forward ROUTER tcp|udp PUBLICPORT IP:PORT'],
+	doc: 'Port forwarding on a NAT router: PUBLICPORT on the public address reaches IP:PORT inside.',
+	words: ['tcp', 'udp'],
+	parse(ctx, rest, err, head) {
+		const args = splitArgs(rest, { keys: [], flags: [] }, err, 'forward');
+		const [nodeTok, protoTok, portTok, dstTok, ...extra] = args.positional;
+		if (!nodeTok) {
+			err.at(head, `expected ${FORWARD_USAGE}`);
+			return;
+		}
+		const router = ctx.nodeRef(nodeTok, ['router'], err, 'after "forward"');
+		const proto = isWord(protoTok, 'tcp') ? 'tcp' : isWord(protoTok, 'udp') ? 'udp' : null;
+		if (proto === null) {
+			err.at(protoTok ?? nodeTok, `expected "tcp" or "udp" after "forward ${nodeTok.text}", got ${protoTok ? show(protoTok) : 'nothing'}; usage: ${FORWARD_USAGE}`);
+		}
+		const after = `forward ${nodeTok.text} ${proto}`;
+		const publicPort = proto !== null ? forwardPort(portTok, after, protoTok!, err) : null;
+		const to = proto !== null && portTok ? ctx.endpoint(dstTok, err, `${after} ${portTok.text}`, portTok) : null;
+		tooMany(extra, 'forward', err, 'nothing after IP:PORT');
+		if (router === null || proto === null || publicPort === null || to === null) return;
+		const dup = ctx.header.forwards.find((f) => f.router === router && f.proto === proto && f.publicPort === publicPort);
+		if (dup) {
+			err.at(portTok!, `${proto} port ${publicPort} of ${router} is already forwarded (line ${dup.line})`);
+			return;
+		}
+		ctx.header.forwards.push({ line: err.line, router, proto, publicPort, to });
+		pending(ctx).forwards.push({ router, tok: nodeTok, line: err.line });
+	}
+};
+
+const firewall: HeaderSpec = {
+	place: 'header',
+	keyword: 'firewall',
+	syntax: ['firewall ROUTER stateful|stateless'],
+	doc: 'A packet filter on a router: stateful (tracks connections) or stateless (judges each packet by its rule lines).',
+	words: ['stateful', 'stateless'],
+	parse(ctx, rest, err, head) {
+		const args = splitArgs(rest, { keys: [], flags: [] }, err, 'firewall');
+		const [nodeTok, modeTok, ...extra] = args.positional;
+		if (!nodeTok) {
+			err.at(head, 'expected "firewall ROUTER stateful" or "firewall ROUTER stateless" (then rule lines)');
+			return;
+		}
+		const node = ctx.nodeRef(nodeTok, ['router'], err, 'after "firewall"');
+		const mode = modeTok && (modeTok.text === 'stateful' || modeTok.text === 'stateless') ? modeTok.text : null;
+		if (mode === null) {
+			err.at(modeTok ?? nodeTok, `expected "stateful" or "stateless" after "firewall ${nodeTok.text}", got ${modeTok ? show(modeTok) : 'nothing'}`);
+		}
+		tooMany(extra, 'firewall', err, 'nothing after the mode');
+		if (node === null || mode === null) return;
+		const dup = ctx.header.firewalls.find((f) => f.node === node);
+		if (dup) {
+			err.at(nodeTok, `${node} already has a firewall (line ${dup.line})`);
+			return;
+		}
+		ctx.header.firewalls.push({ line: err.line, node, mode, rules: [] });
+	}
+};
+
+const RULE_USAGE = '"rule ROUTER allow|deny in|out|any [tcp|udp|icmp|any] [sport=PORTS] [dport=PORTS]"';
+const RULE_PROTOS: readonly RuleDecl['proto'][] = ['tcp', 'udp', 'icmp', 'any'];
+
+/** The action, direction and protocol words of a rule line; null parts after their errors. */
+function ruleWords(
+	nodeTok: Token,
+	actTok: Token,
+	dirTok: Token,
+	protoTok: Token | undefined,
+	err: LineErrors
+): { action: RuleDecl['action'] | null; direction: RuleDecl['direction'] | null; proto: RuleDecl['proto'] | null } {
+	const action = actTok.text === 'allow' ? 'allow' : actTok.text === 'deny' ? 'deny' : null;
+	if (action === null) err.at(actTok, `expected "allow" or "deny" after "rule ${nodeTok.text}", got ${show(actTok)}`);
+	const direction = (['in', 'out', 'any'] as const).find((d) => d === dirTok.text) ?? null;
+	if (direction === null) err.at(dirTok, `expected a direction "in", "out" or "any", got ${show(dirTok)}`);
+	const proto = protoTok ? (RULE_PROTOS.find((p) => isWord(protoTok, p)) ?? null) : 'any';
+	if (proto === null) err.at(protoTok, `expected a protocol "tcp", "udp", "icmp" or "any", got ${show(protoTok!)}`);
+	return { action, direction, proto };
+}
+
+const rule: HeaderSpec = {
+	place: 'header',
+	keyword: 'rule',
+	syntax: ['rule ROUTER allow|deny in|out|any [tcp|udp|icmp|any] [sport=PORTS] [dport=PORTS]'],
+	doc: "One rule of a router's stateless firewall, checked in file order: the first that matches decides.",
+	keys: ['sport', 'dport'],
+	words: ['allow', 'deny'],
+	parse(ctx, rest, err, head) {
+		const args = splitArgs(rest, { keys: ['sport', 'dport'], flags: [] }, err, 'rule');
+		const [nodeTok, actTok, dirTok, protoTok, ...extra] = args.positional;
+		if (!nodeTok || !actTok || !dirTok) {
+			err.at(head, `expected ${RULE_USAGE}`);
+			return;
+		}
+		const node = ctx.nodeRef(nodeTok, ['router'], err, 'after "rule"');
+		const { action, direction, proto } = ruleWords(nodeTok, actTok, dirTok, protoTok, err);
+		tooMany(extra, 'rule', err, 'sport= or dport=');
+		let ok = node !== null && action !== null && direction !== null && proto !== null;
+		const portKey = (key: 'sport' | 'dport'): [number, number] | null => {
+			const tok = args.keys.get(key);
+			if (!tok || proto === null) return null;
+			if (proto !== 'tcp' && proto !== 'udp') {
+				err.at(tok, `"${key}=" needs protocol tcp or udp (ICMP has no ports)`);
+				ok = false;
+				return null;
+			}
+			const r = parseRange(tok, `${key}=`, err, 0, true);
+			if (r === null) ok = false;
+			return r;
+		};
+		const sport = portKey('sport');
+		const dport = portKey('dport');
+		if (!ok || node === null || action === null || direction === null || proto === null) return;
+		pending(ctx).rules.push({ node, tok: nodeTok, rule: { line: err.line, action, direction, proto, sport, dport } });
+	}
+};
+
+/** nat, forward, firewall and rule, in the order the documentation lists them. */
+export const MIDDLEBOX_STATEMENTS: readonly HeaderSpec[] = [nat, forward, firewall, rule];
+
+/** After the last line: forwards need a NAT; rules attach to their stateless firewall. */
+export function finishMiddleboxes(ctx: ParseContext): void {
+	const p = pending(ctx);
+	const at = (line: number, tok: Token | undefined, message: string) =>
+		ctx.errors.push(tok ? { line, column: tok.col, message } : { line, message });
+	for (const f of p.forwards) {
+		if (!ctx.header.nats.some((n) => n.router === f.router)) {
+			at(f.line, f.tok, `"forward ${f.router}" needs a line "nat ${f.router} public=IP" (port forwarding is part of NAT)`);
+		}
+	}
+	// Rules may be written before or after their firewall line.
+	for (const { node, tok, rule } of p.rules) {
+		const fw = ctx.header.firewalls.find((f) => f.node === node);
+		if (!fw) at(rule.line, tok, `"rule ${node}" needs a line "firewall ${node} stateless"`);
+		else if (fw.mode !== 'stateless') at(rule.line, tok, `"rule ${node}" applies only to a stateless firewall; line ${fw.line} makes ${node} stateful`);
+		else fw.rules.push(rule);
+	}
+	for (const fw of ctx.header.firewalls) {
+		if (fw.mode === 'stateless' && fw.rules.length === 0) {
+			at(fw.line, undefined, `stateless firewall on ${fw.node} has no rule lines; add e.g. "rule ${fw.node} allow in tcp dport=80"`);
+		}
+	}
+}
+
+/** Engine FirewallRule(s) for one `rule` line (`any` direction expands to `in` then `out`). */
+export function toEngineRules(r: RuleDecl): FirewallRule[] {
+	const proto: FirewallRule['proto'] = r.proto === 'any' ? 'any' : (r.proto.toUpperCase() as Protocol);
+	const dirs: ('in' | 'out')[] = r.direction === 'any' ? ['in', 'out'] : [r.direction];
+	return dirs.map((direction) => {
+		const rule: FirewallRule = { action: r.action, direction, proto };
+		if (r.sport) rule.sport = r.sport[0] === r.sport[1] ? r.sport[0] : r.sport;
+		if (r.dport) rule.dport = r.dport[0] === r.dport[1] ? r.dport[0] : r.dport;
+		return rule;
+	});
+}

@@ -1,0 +1,236 @@
+/**
+ * TCP socket calls: `HOST listen|connect|bind` create a socket; `SOCKET listen|connect` (on a
+ * bound socket), `send`, `read`, `close` and `abort` act on one. Each becomes one call on the
+ * engine's {@link TcpSocket} at the statement's time (`close` also closes UDP sockets).
+ *
+ * @module
+ */
+import type { SocketKind, SocketRef } from '../context';
+import type { LineErrors, Token } from '../lexer';
+import { MAX_SEND_BYTES } from '../types';
+import { parsePort, splitArgs, tooMany } from '../values';
+import type { Family, HostSpec, SocketSpec } from './spec';
+
+/** What the TCP statements do (docs/scenario-format.md, "TCP"). */
+export type TcpAction =
+	/**
+	 * `HOST listen [PORT] [as=NAME] [manualread]`: new TCP socket, bind(PORT) + listen(); no PORT =>
+	 * autobind. `autoRead` is false when the line says `manualread` (data waits for `read` lines);
+	 * the same flag exists on `connect` and `bind`, and accepted sockets inherit it.
+	 */
+	| { kind: 'tcp-listen'; host: string; as: string | null; port: number | null; autoRead: boolean }
+	/** `HOST connect IP:PORT [as=NAME]`: new TCP socket, active open from an ephemeral port. */
+	| { kind: 'tcp-connect'; host: string; as: string | null; ip: string; port: number; autoRead: boolean }
+	/**
+	 * `HOST bind PORT [reuseaddr] [reuseunicastport] [as=NAME]`: new TCP socket with an explicit
+	 * bind(). `reuseunicastport` (os=windows hosts) sets SO_REUSE_UNICASTPORT first.
+	 */
+	| { kind: 'tcp-bind'; host: string; as: string | null; port: number; reuseAddr: boolean; autoRead: boolean; reuseUnicastPort?: boolean }
+	/** `SOCKET listen [PORT]` on a socket made by `bind`. */
+	| { kind: 'socket-listen'; socket: string; port: number | null }
+	/** `SOCKET connect IP:PORT` on a socket made by `bind`. */
+	| { kind: 'socket-connect'; socket: string; ip: string; port: number }
+	/** `SOCKET send LEN ["text"]` on a TCP socket. */
+	| { kind: 'send'; socket: string; len: number; text: string | null }
+	/** `SOCKET read`: the application reads everything received so far. */
+	| { kind: 'read'; socket: string }
+	/** `SOCKET close` (TCP or UDP). */
+	| { kind: 'close'; socket: string }
+	/** `SOCKET abort`: RFC 9293 ABORT (RST where the state calls for one). */
+	| { kind: 'abort'; socket: string };
+
+/** Socket kinds with a connection (or one on the way): what send, read and abort need. */
+export const CONNECTED: readonly SocketKind[] = ['tcp-active', 'tcp-accepted'];
+const TCP_KINDS: readonly SocketKind[] = ['tcp-bound', 'tcp-listener', 'tcp-active', 'tcp-accepted'];
+const ALL_KINDS: readonly SocketKind[] = [...TCP_KINDS, 'udp'];
+
+/** The optional port of `listen`. */
+function listenPort(portTok: Token | undefined, err: LineErrors): number | null | undefined {
+	if (!portTok) return null;
+	return parsePort(portTok, 'after "listen"', err) ?? undefined;
+}
+
+const listen: HostSpec<TcpAction> = {
+	place: 'host',
+	keyword: 'listen',
+	syntax: ['HOST listen [PORT] [as=NAME] [manualread]'],
+	doc: 'A new TCP socket: bind(PORT) and listen() (no PORT: autobind an ephemeral port). Ports below 1024 need root.',
+	keys: ['as'],
+	flags: ['manualread'],
+	parse(ctx, host, toks, err) {
+		const args = splitArgs(toks, { keys: ['as'], flags: ['manualread'] }, err, 'listen');
+		const [portTok, ...extra] = args.positional;
+		const port = listenPort(portTok, err);
+		tooMany(extra, 'listen', err, 'as=NAME or manualread');
+		const s = ctx.newSocket(args, host, 'tcp-listener', err);
+		if (port === undefined || !s.ok) return null;
+		return { kind: 'tcp-listen', host, as: s.name, port, autoRead: !args.flags.has('manualread') };
+	}
+};
+
+const connect: HostSpec<TcpAction> = {
+	place: 'host',
+	keyword: 'connect',
+	syntax: ['HOST connect IP:PORT [as=NAME] [manualread]'],
+	doc: 'A new TCP socket: connect() from an ephemeral port chosen by the OS preset (active open).',
+	keys: ['as'],
+	flags: ['manualread'],
+	parse(ctx, host, toks, err, verb) {
+		const args = splitArgs(toks, { keys: ['as'], flags: ['manualread'] }, err, 'connect');
+		const [dstTok, ...extra] = args.positional;
+		const dst = ctx.endpoint(dstTok, err, 'connect', verb);
+		tooMany(extra, 'connect', err, 'as=NAME or manualread');
+		const s = ctx.newSocket(args, host, 'tcp-active', err);
+		if (!dst || !s.ok) return null;
+		return { kind: 'tcp-connect', host, as: s.name, ...dst, autoRead: !args.flags.has('manualread') };
+	}
+};
+
+const bind: HostSpec<TcpAction> = {
+	place: 'host',
+	keyword: 'bind',
+	syntax: ['HOST bind PORT [reuseaddr] [reuseunicastport] [as=NAME] [manualread]'],
+	doc: 'A new TCP socket with an explicit bind() (0: an ephemeral port; reuseunicastport: SO_REUSE_UNICASTPORT, os=windows); then SOCKET listen or SOCKET connect.',
+	keys: ['as'],
+	flags: ['reuseaddr', 'reuseunicastport', 'manualread'],
+	parse(ctx, host, toks, err, verb) {
+		const args = splitArgs(toks, { keys: ['as'], flags: ['reuseaddr', 'reuseunicastport', 'manualread'] }, err, 'bind');
+		const [portTok, ...extra] = args.positional;
+		const port = portTok ? parsePort(portTok, 'after "bind"', err) : null;
+		if (!portTok) err.at(verb, 'expected a port number 0-65535 after "bind" (0 picks an ephemeral port)');
+		tooMany(extra, 'bind', err, 'reuseaddr, reuseunicastport, manualread or as=NAME');
+		const unicast = args.flags.has('reuseunicastport');
+		if (unicast) ctx.needsWindows(host, 'reuseunicastport (SO_REUSE_UNICASTPORT)', verb, err);
+		const s = ctx.newSocket(args, host, 'tcp-bound', err);
+		if (port === null || !s.ok) return null;
+		const reuseAddr = args.flags.has('reuseaddr');
+		return { kind: 'tcp-bind', host, as: s.name, port, reuseAddr, autoRead: !args.flags.has('manualread'), ...(unicast ? { reuseUnicastPort: true } : {}) };
+	}
+};
+
+/** A bound socket's known kind becomes `kind` from this line on. */
+function becomes(ctx: { sockets: Map<string, { kind: SocketKind }> }, sock: SocketRef, kind: SocketKind): void {
+	const known = ctx.sockets.get(sock.name);
+	if (known) known.kind = kind;
+}
+
+const socketListen: SocketSpec<TcpAction> = {
+	place: 'socket',
+	keyword: 'listen',
+	appliesTo: ['tcp-bound'],
+	syntax: ['SOCKET listen [PORT]'],
+	doc: 'listen() on a socket made by bind (a PORT here binds it first).',
+	parse(ctx, sock, toks, err) {
+		const args = splitArgs(toks, { keys: [], flags: [] }, err, 'listen');
+		const [portTok, ...extra] = args.positional;
+		const port = listenPort(portTok, err);
+		tooMany(extra, 'listen', err, 'nothing else');
+		if (port === undefined) return null;
+		becomes(ctx, sock, 'tcp-listener');
+		return { kind: 'socket-listen', socket: sock.name, port };
+	}
+};
+
+const socketConnect: SocketSpec<TcpAction> = {
+	place: 'socket',
+	keyword: 'connect',
+	appliesTo: ['tcp-bound'],
+	syntax: ['SOCKET connect IP:PORT'],
+	doc: 'connect() from the port a bind line chose.',
+	parse(ctx, sock, toks, err, verb) {
+		const args = splitArgs(toks, { keys: [], flags: [] }, err, 'connect');
+		const [dstTok, ...extra] = args.positional;
+		const dst = ctx.endpoint(dstTok, err, 'connect', verb);
+		tooMany(extra, 'connect', err, 'nothing else');
+		if (!dst) return null;
+		becomes(ctx, sock, 'tcp-active');
+		return { kind: 'socket-connect', socket: sock.name, ...dst };
+	}
+};
+
+const send: SocketSpec<TcpAction> = {
+	place: 'socket',
+	keyword: 'send',
+	appliesTo: CONNECTED,
+	syntax: ['SOCKET send LEN ["TEXT"]', 'SOCKET send "TEXT"'],
+	doc: 'Queue LEN bytes (0-1000000) on a TCP connection; the text is a preview (alone, its UTF-8 length is the count).',
+	parse(ctx, sock, toks, err, verb) {
+		const args = splitArgs(toks, { keys: [], flags: [] }, err, 'send');
+		const pl = ctx.payload(args.positional, err, 'send', verb, MAX_SEND_BYTES);
+		if (!pl) return null;
+		tooMany(pl.rest, 'send', err, 'nothing after the payload');
+		return { kind: 'send', socket: sock.name, len: pl.len, text: pl.text };
+	}
+};
+
+/** A verb without arguments (`read`, `close`, `abort`). */
+function bare(keyword: 'read' | 'close' | 'abort', appliesTo: readonly SocketKind[], doc: string): SocketSpec<TcpAction> {
+	return {
+		place: 'socket',
+		keyword,
+		appliesTo,
+		syntax: [`SOCKET ${keyword}`],
+		doc,
+		parse(_ctx, sock, toks, err) {
+			const args = splitArgs(toks, { keys: [], flags: [] }, err, keyword);
+			tooMany(args.positional, keyword, err, 'nothing');
+			return { kind: keyword, socket: sock.name };
+		}
+	};
+}
+
+/** The TCP socket calls family. */
+export const sockets: Family<TcpAction> = {
+	name: 'sockets',
+	statements: [
+		listen,
+		connect,
+		bind,
+		socketListen,
+		socketConnect,
+		send,
+		bare('read', CONNECTED, 'The program reads everything that has arrived (matters for manualread sockets).'),
+		bare('close', ALL_KINDS, 'close(): FIN from ESTABLISHED or CLOSE-WAIT; a listener stops listening; a UDP socket is closed.'),
+		bare('abort', TCP_KINDS, 'RFC 9293 ABORT (SO_LINGER 0): the connection is dropped and a RST sent when the state calls for one.')
+	],
+	runners: {
+		'tcp-listen': {
+			at(rt, a) {
+				const s = rt.sim.host(a.host).tcp(a.as ?? undefined, { autoRead: a.autoRead });
+				rt.keep(a.as, s);
+				if (a.port === null) s.listen();
+				else s.listen(a.port);
+			}
+		},
+		'tcp-connect': {
+			at(rt, a) {
+				const s = rt.sim.host(a.host).tcp(a.as ?? undefined, { autoRead: a.autoRead });
+				rt.keep(a.as, s);
+				s.connect(a.ip, a.port);
+			}
+		},
+		'tcp-bind': {
+			at(rt, a) {
+				const s = rt.sim.host(a.host).tcp(a.as ?? undefined, { autoRead: a.autoRead });
+				rt.keep(a.as, s);
+				s.bind(a.port, a.reuseUnicastPort ? { reuseAddr: a.reuseAddr, reuseUnicastPort: true } : { reuseAddr: a.reuseAddr });
+			}
+		},
+		'socket-listen': {
+			at(rt, a) {
+				if (a.port === null) rt.tcp(a.socket).listen();
+				else rt.tcp(a.socket).listen(a.port);
+			}
+		},
+		'socket-connect': { at: (rt, a) => void rt.tcp(a.socket).connect(a.ip, a.port) },
+		send: {
+			at(rt, a) {
+				if (a.text === null) rt.tcp(a.socket).send(a.len);
+				else rt.tcp(a.socket).send(a.len, a.text);
+			}
+		},
+		read: { at: (rt, a) => void rt.tcp(a.socket).read() },
+		close: { at: (rt, a) => void rt.socket(a.socket).close() },
+		abort: { at: (rt, a) => void rt.tcp(a.socket).abort() }
+	}
+};

@@ -1,0 +1,160 @@
+/**
+ * The scenario language's data: what the parser produces (plain, JSON-serialisable objects)
+ * and its limits. The statements that fill these in live in `statements/`; their actions
+ * (what a timed statement does) are declared beside their parsers and gathered in grammar.ts.
+ *
+ * @module
+ */
+import { OS_PRESET_IDS, type OsPresetId } from '../os';
+
+/** One problem found in a scenario. Plain data (JSON-serialisable). */
+export interface ScenarioError {
+	/** 1-based line number in the scenario text. */
+	line: number;
+	/** 1-based column of the offending token, when one token is at fault. */
+	column?: number;
+	/** What was expected and what was found, without the "line N:" prefix. */
+	message: string;
+}
+
+/** The OS presets a host may name with `os=`: every preset of src/lib/sim/os.ts. */
+export const HOST_OS_IDS: readonly OsPresetId[] = OS_PRESET_IDS;
+/** An OS preset id accepted by `host ... os=`. */
+export type HostOsId = OsPresetId;
+
+/** `host NAME IP [os=ID] [root] [scripted] [range=LOW-HIGH] [autoreuse=LOW-HIGH]` */
+export interface HostDecl {
+	line: number;
+	name: string;
+	ip: string;
+	/** OS preset id; `linux` when not written. */
+	os: HostOsId;
+	/** True when the line says `root`: the host may bind ports below 1024. */
+	root: boolean;
+	/** Ephemeral port range override `[low, high]` (inclusive), or null for the preset's range. */
+	range: [number, number] | null;
+	/** True for `scripted`: a host with no TCP stack that only receives (the other side of `inject`). */
+	scripted: boolean;
+	/**
+	 * `autoreuse=LOW-HIGH` (os=windows only): the Windows auto-reuse port range
+	 * (`Set-NetTCPSetting -AutoReusePortRange…`); absent when not written (the feature is off).
+	 */
+	autoReuse?: [number, number];
+}
+
+/** `router NAME IP [IP...]` (one IP per interface). */
+export interface RouterDecl {
+	line: number;
+	name: string;
+	ips: string[];
+}
+
+/** `nat ROUTER public=IP [mode=remap|preserve] [range=LOW-HIGH]` */
+export interface NatDecl {
+	line: number;
+	router: string;
+	publicIp: string;
+	mode: 'remap' | 'preserve';
+	/** Port range the NAT picks outside ports from, or null for the engine default. */
+	range: [number, number] | null;
+}
+
+/** `forward ROUTER tcp|udp PUBLICPORT IP:PORT`: a NAT port forward (needs a `nat ROUTER` line). */
+export interface ForwardDecl {
+	line: number;
+	router: string;
+	proto: 'tcp' | 'udp';
+	/** Port on the NAT's public address, 1-65535. */
+	publicPort: number;
+	/** Inside server the port is forwarded to. */
+	to: { ip: string; port: number };
+}
+
+/**
+ * One `rule ROUTER allow|deny in|out|any [tcp|udp|icmp|any] [sport=P|LO-HI] [dport=P|LO-HI]` line.
+ * Rules are checked in file order; the first that matches decides.
+ */
+export interface RuleDecl {
+	line: number;
+	action: 'allow' | 'deny';
+	/** `in`: arriving from outside (public side); `out`: leaving from inside; `any`: both. */
+	direction: 'in' | 'out' | 'any';
+	proto: 'tcp' | 'udp' | 'icmp' | 'any';
+	/** Inclusive port range, or null for any port. */
+	sport: [number, number] | null;
+	dport: [number, number] | null;
+}
+
+/** `firewall NODE stateful|stateless`, with the `rule` lines that name the same node, in order. */
+export interface FirewallDecl {
+	line: number;
+	node: string;
+	mode: 'stateful' | 'stateless';
+	rules: RuleDecl[];
+}
+
+/** `link A B [latency=DURATION] [loss=P]` */
+export interface LinkDecl {
+	line: number;
+	a: string;
+	b: string;
+	/** One-way latency in ms of virtual time (default {@link DEFAULT_LATENCY_MS}). */
+	latencyMs: number;
+	/** Probability 0..1 that a packet is lost on this link, drawn from the seeded PRNG. */
+	loss: number;
+}
+
+/**
+ * A sequence number read from a socket: `SOCKET.FIELD[+N|-N]`, e.g. `c1.rcvnxt` or `c1.iss+1`.
+ * Fields: `iss`, `irs`, `sndnxt` (SND.NXT), `rcvnxt` (RCV.NXT). The result is taken modulo 2^32.
+ */
+export interface SeqRef {
+	socket: string;
+	field: 'iss' | 'irs' | 'sndnxt' | 'rcvnxt';
+	offset: number;
+}
+
+/** A timed statement: at `t` ms of virtual time, do `action`. */
+export interface Step<A> {
+	line: number;
+	/** Absolute time, ms of virtual time (relative times are already resolved). */
+	t: number;
+	action: A;
+}
+
+/** The header part of a scenario: everything but its timed statements. */
+export interface ScenarioHeader {
+	/** `seed N`, or null when not written (the runner then uses {@link DEFAULT_SEED}). */
+	seed: number | null;
+	hosts: HostDecl[];
+	routers: RouterDecl[];
+	nats: NatDecl[];
+	/** `forward` lines (NAT port forwards), in file order. */
+	forwards: ForwardDecl[];
+	firewalls: FirewallDecl[];
+	links: LinkDecl[];
+	/** The `run` line, if any; `until` in ms, or null to run until the event queue is empty. */
+	run: { line: number; until: number | null } | null;
+}
+
+/** Largest accepted input, in UTF-16 code units of text (100 KB). */
+export const MAX_INPUT_CHARS = 100 * 1024;
+/** Largest accepted number of lines. */
+export const MAX_LINES = 2000;
+/** At most this many errors are reported; one more line says how many were left out. */
+export const MAX_ERRORS = 50;
+/** Largest time accepted anywhere: one day of virtual time, in ms. */
+export const MAX_TIME_MS = 86_400_000;
+/** Latency of a `link` without `latency=`, ms. */
+export const DEFAULT_LATENCY_MS = 10;
+/** Seed used when neither the file nor the caller gives one. */
+export const DEFAULT_SEED = 1;
+/** Largest byte count for one TCP `send` (1 MB). */
+export const MAX_SEND_BYTES = 1_000_000;
+/** Largest UDP payload over IPv4: 65535 - 20 (IP) - 8 (UDP). */
+export const MAX_UDP_BYTES = 65_507;
+
+/** Format an error the way the CLI and tests show it: `line 4: message` (or `FILE:4: message`). */
+export function formatScenarioError(e: ScenarioError, file?: string): string {
+	return file !== undefined ? `${file}:${e.line}: ${e.message}` : `line ${e.line}: ${e.message}`;
+}
