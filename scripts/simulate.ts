@@ -6,9 +6,12 @@
  * Output: the readable log (one line per event, src/lib/sim/format.ts), or with `--json` the
  * Trace as JSON (`{ seed, hosts, events, end }`, docs/trace-schema.md). `--check` only parses.
  * Scenario errors go to stderr as `FILE:LINE: message`, exit status 1; usage errors exit 2.
+ * The file's `expect` lines are checked after the run: each one that fails is reported on
+ * stderr as `FILE:LINE: expectation failed: ...` and the exit status is 1 (the trace is still
+ * printed); when all hold, stderr says how many.
  */
 import { readFileSync } from 'node:fs';
-import { formatScenarioError, parseScenario, runScenario } from '../src/lib/sim/scenario/index';
+import { failedExpectations, formatScenarioError, parseScenario, runScenario } from '../src/lib/sim/scenario/index';
 import { formatTrace } from '../src/lib/sim/format';
 
 const USAGE = `usage: npm run simulate -- FILE [--json] [--seed N] [--until TIME] [--check]
@@ -83,6 +86,14 @@ function main(argv: string[]): void {
 		process.exit(1);
 	}
 	process.stdout.write(json ? JSON.stringify(r.trace, null, 2) + '\n' : formatTrace(r.trace));
+	const failed = failedExpectations(r);
+	for (const e of failed) process.stderr.write(formatScenarioError(e, file) + '\n');
+	const n = r.expectations.length;
+	if (failed.length) {
+		process.stderr.write(`${file}: ${failed.length} of ${n} expectation${n === 1 ? '' : 's'} failed\n`);
+		process.exit(1);
+	}
+	if (n) process.stderr.write(`${file}: all ${n} expectation${n === 1 ? '' : 's'} hold\n`);
 }
 
 main(process.argv.slice(2));

@@ -488,13 +488,9 @@ export class Host extends NodeBase {
 	receive(pkt: Packet): void {
 		if (this.scripted) return;
 		if (pkt.proto === 'TCP') tcpInput(this, pkt);
-		else if (this.onOtherPacket) this.onOtherPacket(pkt);
 		else if (pkt.proto === 'UDP') udpInput(this, pkt);
 		else icmpInput(this, pkt);
 	}
-
-	/** Optional override: when set, called for non-TCP packets instead of the built-in UDP/ICMP input. */
-	onOtherPacket?: (pkt: UdpPacket | IcmpPacket) => void;
 
 	/** @internal record a port allocation or release. */
 	portEvent(

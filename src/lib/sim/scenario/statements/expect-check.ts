@@ -7,25 +7,21 @@
  * @module
  */
 import { formatEventDetail } from '../../format';
+import { WINSOCK_ERRORS, type PosixErrno } from '../../errno';
 import { isPacket, type PacketEvent, type SocketErrno, type StateEvent, type TraceEvent } from '../../trace';
 import type { ExpectAction, PacketMatch } from './expect';
 import type { CheckRuntime } from './spec';
 
-/** The error names an `expect SOCKET error` line may use (trace.ts `SocketErrno`). */
-export const ERRNOS = [
-	'ECONNREFUSED',
-	'ECONNRESET',
-	'EADDRNOTAVAIL',
-	'EADDRINUSE',
-	'EACCES',
-	'ETIMEDOUT',
-	'EHOSTUNREACH',
-	'ENOTCONN',
-	'EINVAL',
-	'EDESTADDRREQ'
-] as const satisfies readonly SocketErrno[];
+/**
+ * The error names an `expect SOCKET error` line may use (trace.ts `SocketErrno`): the POSIX
+ * names, then their WinSock counterparts that Windows hosts record (errno.ts).
+ */
+export const ERRNOS: readonly SocketErrno[] = [
+	...(Object.keys(WINSOCK_ERRORS) as PosixErrno[]),
+	...Object.values(WINSOCK_ERRORS).map((w) => w.name)
+];
 /** An error name of {@link ERRNOS}. */
-export type Errno = (typeof ERRNOS)[number];
+export type Errno = SocketErrno;
 
 /** Engine times are sums of latencies: compare them with a tolerance far below a microsecond. */
 const EPS = 1e-6;
@@ -116,13 +112,18 @@ function mismatches(rt: CheckRuntime, m: PacketMatch, e: PacketEvent, seq: numbe
 		if (m.len !== null && e.len !== m.len) out.push(`len=${e.len}`);
 		if (!inRange(e.src.port, m.sport)) out.push(`sport=${e.src.port}`);
 		if (!inRange(e.dst.port, m.dport)) out.push(`dport=${e.dst.port}`);
-	} else if (m.icmp && (e.type !== m.icmp.type || (m.icmp.code !== null && e.code !== m.icmp.code))) out.push(`it is type ${e.type} code ${e.code}`);
+	} else {
+		if (m.icmp && (e.type !== m.icmp.type || (m.icmp.code !== null && e.code !== m.icmp.code))) out.push(`it is type ${e.type} code ${e.code}`);
+		if (m.echoId !== null && e.identifier !== m.echoId) out.push(`id=${e.identifier ?? 'none'}`);
+		if (m.echoSeq !== null && e.sequence !== m.echoSeq) out.push(`seq=${e.sequence ?? 'none'}`);
+	}
+	if (m.ttl !== null && e.kind !== 'segment' && e.ttl !== m.ttl) out.push(`ttl=${e.ttl}`);
 	const fate = e.arrivedAt !== null ? 'delivered' : (e.dropped ?? 'lost');
 	if (m.fate !== null && fate !== m.fate) out.push(fate === 'delivered' ? 'it was delivered' : `it was ${fate === 'lost' ? 'lost' : `dropped (${fate})`}`);
 	return out;
 }
 
-/** `expect segment|datagram|icmp FROM > TO ...`: such a packet left FROM at time `t`. */
+/** `expect segment|datagram|icmp FROM > TO ...`: such a packet left FROM at time `t` (or up to `within=` later). */
 export function checkPacket(rt: CheckRuntime, m: PacketMatch, t: number): string | null {
 	const late = notReached(rt, t);
 	if (late) return late;
@@ -132,17 +133,18 @@ export function checkPacket(rt: CheckRuntime, m: PacketMatch, t: number): string
 	if (typeof ack === 'string') return ack;
 	const kind = KIND_OF[m.proto];
 	const mine = rt.trace.events.filter((e): e is PacketEvent => isPacket(e) && e.kind === kind && e.from === m.from);
-	const now = mine.filter((e) => Math.abs(e.t - t) <= EPS);
+	const now = mine.filter((e) => e.t >= t - EPS && e.t <= t + m.withinMs + EPS);
 	const reasons = now.map((e) => ({ e, why: mismatches(rt, m, e, seq, ack) }));
 	if (reasons.some((r) => r.why.length === 0)) return null;
 	if (reasons.length === 0) {
-		const next = mine.find((e) => e.t > t + EPS);
+		const end = t + m.withinMs;
+		const next = mine.find((e) => e.t > end + EPS);
 		const prev = mine.filter((e) => e.t < t - EPS).at(-1);
 		const near = next ? `; its next leaves at ${ms(next.t)}: ${formatEventDetail(next)}` : prev ? `; its last left at ${ms(prev.t)}` : '';
-		return `${m.from} sent no ${kind} at ${ms(t)}${near}`;
+		return `${m.from} sent no ${kind} ${m.withinMs ? `from ${ms(t)} to ${ms(end)}` : `at ${ms(t)}`}${near}`;
 	}
 	const best = reasons.reduce((x, y) => (y.why.length < x.why.length ? y : x));
-	return `${m.from} sent ${formatEventDetail(best.e)} at ${ms(t)}, but ${best.why.join(', ')}`;
+	return `${m.from} sent ${formatEventDetail(best.e)} at ${ms(best.e.t)}, but ${best.why.join(', ')}`;
 }
 
 /** Ports held on a host at time `t` (count per port), from the trace's port events. */

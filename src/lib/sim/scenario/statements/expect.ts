@@ -12,6 +12,7 @@
  * +0ms  expect c2 error ECONNREFUSED         # the socket reported this error by now
  * +0ms  expect web.1 remote 192.168.1.10:32768..60999
  * +0ms  expect segment server > client SYN,ACK seq=web.1.iss ack=c1.iss+1   # sent at this time
+ * +0ms  expect segment client > server PSH,ACK retransmission within=3s     # ...or up to 3 s later
  * +0ms  expect datagram client > server dport=53
  * +0ms  expect icmp server > client port-unreachable
  * +0ms  expect port client 40000..40003 in use
@@ -46,10 +47,17 @@ export interface PacketMatch {
 	dport: [number, number] | null;
 	/** ICMP type, and code (null: any code). */
 	icmp: { type: number; code: number | null } | null;
+	/** IP TTL it was sent with (datagrams, ICMP). */
+	ttl: number | null;
+	/** ICMP echo identifier and sequence number (`id=`, `seq=` on `expect icmp`). */
+	echoId: number | null;
+	echoSeq: number | null;
 	/** `delivered`, `lost`, or dropped for a reason (`dropped=firewall`...). */
 	fate: 'delivered' | 'lost' | 'firewall' | 'nat' | 'ttl' | 'no-route' | null;
 	/** `retransmission`: it must be one. */
 	retransmission: boolean;
+	/** `within=DURATION`: it may leave up to this many ms after the line's time (default 0: at it). */
+	withinMs: number;
 }
 
 /** What the expectation statements state (each checked after the run, at its line's time). */
@@ -103,7 +111,7 @@ function socketExpect(ctx: ParseContext, subj: Token, rest: Token[], err: LineEr
 	}
 	if (what === 'error') {
 		const errno = ERRNOS.find((e) => isWord(value, e));
-		if (!errno) err.at(value ?? word, `expected an error name (${ERRNOS.join(', ')}), got ${value ? show(value) : 'nothing'}`);
+		if (!errno) err.at(value ?? word, `expected an error name (${ERRNOS.filter((e) => !e.startsWith('WSA')).join(', ')}, or WSA… on Windows hosts), got ${value ? show(value) : 'nothing'}`);
 		return errno ? { kind: 'expect-error', socket: sock.name, errno } : null;
 	}
 	const addr = parseAddress(ctx, value, word, err);
@@ -136,9 +144,9 @@ function parseIcmpName(tok: Token | undefined, anchor: Token, err: LineErrors): 
 }
 
 const PACKET_KEYS: Record<(typeof PACKET_WORDS)[number], readonly string[]> = {
-	segment: ['seq', 'ack', 'len', 'win', 'sport', 'dport', 'dropped'],
-	datagram: ['len', 'sport', 'dport', 'dropped'],
-	icmp: ['dropped']
+	segment: ['seq', 'ack', 'len', 'win', 'sport', 'dport', 'dropped', 'within'],
+	datagram: ['len', 'sport', 'dport', 'ttl', 'dropped', 'within'],
+	icmp: ['id', 'seq', 'ttl', 'dropped', 'within']
 };
 const PACKET_FLAGS = ['delivered', 'lost', 'retransmission'];
 
@@ -163,15 +171,19 @@ function packetExpect(ctx: ParseContext, kindTok: Token, rest: Token[], err: Lin
 		from: p.from,
 		to: p.to,
 		flags: tcpFlags,
-		seq: seqOf('seq'),
+		seq: word === 'segment' ? seqOf('seq') : null,
 		ack: seqOf('ack'),
 		len: num('len', 1_000_000),
 		win: num('win', 65535),
 		sport: port('sport'),
 		dport: port('dport'),
 		icmp: icmp ?? null,
+		ttl: num('ttl', 255),
+		echoId: word === 'icmp' ? num('id', 65535) : null,
+		echoSeq: word === 'icmp' ? num('seq', 65535) : null,
 		fate: parseFate(args, err) ?? null,
-		retransmission: args.flags.has('retransmission')
+		retransmission: args.flags.has('retransmission'),
+		withinMs: (args.keys.has('within') ? parseDuration(args.keys.get('within')!, 'within', err) : 0) ?? 0
 	};
 	return ctx.errors.length === before ? { kind: 'expect-packet', match } : null;
 }
@@ -220,9 +232,9 @@ const expect: TimedSpec<ExpectAction> = {
 		'expect SOCKET state STATE',
 		'expect SOCKET error ERRNO',
 		'expect SOCKET local|remote [IP:]PORTS',
-		'expect segment FROM > TO FLAGS [seq=] [ack=] [len=] [win=] [sport=] [dport=] [delivered|lost|dropped=REASON] [retransmission]',
-		'expect datagram FROM > TO [len=] [sport=] [dport=] [delivered|lost|dropped=REASON]',
-		'expect icmp FROM > TO MESSAGE [delivered|lost|dropped=REASON]',
+		'expect segment FROM > TO FLAGS [seq=] [ack=] [len=] [win=] [sport=] [dport=] [delivered|lost|dropped=REASON] [retransmission] [within=DURATION]',
+		'expect datagram FROM > TO [len=] [sport=] [dport=] [ttl=] [delivered|lost|dropped=REASON] [within=DURATION]',
+		'expect icmp FROM > TO MESSAGE [id=] [seq=] [ttl=] [delivered|lost|dropped=REASON] [within=DURATION]',
 		'expect port HOST PORTS in use|free [tcp|udp]',
 		'expect nothing sent [from=NODE] [for=DURATION]'
 	],
