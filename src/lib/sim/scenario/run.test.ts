@@ -44,7 +44,9 @@ describe('runScenario', () => {
 		if (!r.ok) return;
 		expect(r.trace.events.some((e) => e.kind === 'error' && e.socket === 'b' && e.errno === 'EACCES')).toBe(true);
 	});
+});
 
+describe('runScenario: options, sequence references and robustness', () => {
 	it('lets options override the seed and the end time', () => {
 		const a = runScenario(HEAD, { seed: 1, until: 500 });
 		const b = runScenario(HEAD, { seed: 2, until: 500 });

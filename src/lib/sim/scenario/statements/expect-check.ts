@@ -16,10 +16,20 @@ import type { CheckRuntime } from './spec';
  * The error names an `expect SOCKET error` line may use (trace.ts `SocketErrno`): the POSIX
  * names, then their WinSock counterparts that Windows hosts record (errno.ts).
  */
-export const ERRNOS: readonly SocketErrno[] = [
-	...(Object.keys(WINSOCK_ERRORS) as PosixErrno[]),
-	...Object.values(WINSOCK_ERRORS).map((w) => w.name)
-];
+const POSIX_ERRNOS = [
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'EADDRNOTAVAIL',
+	'EADDRINUSE',
+	'EACCES',
+	'ETIMEDOUT',
+	'EHOSTUNREACH',
+	'ENOTCONN',
+	'EINVAL',
+	'EDESTADDRREQ',
+	'ENOBUFS'
+] as const satisfies readonly PosixErrno[];
+export const ERRNOS: readonly SocketErrno[] = [...POSIX_ERRNOS, ...POSIX_ERRNOS.map((e) => WINSOCK_ERRORS[e].name)];
 /** An error name of {@link ERRNOS}. */
 export type Errno = SocketErrno;
 

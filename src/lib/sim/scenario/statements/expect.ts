@@ -200,11 +200,14 @@ function portExpect(ctx: ParseContext, head: Token, rest: Token[], err: LineErro
 	const ports = parseRange(portsTok, '', err, 0, true);
 	let i = 0;
 	const inUse = isWord(words[0], 'in') && isWord(words[1], 'use') ? ((i = 2), true) : isWord(words[0], 'free') ? ((i = 1), false) : null;
-	if (inUse === null) err.at(words[0] ?? portsTok, usage);
+	if (inUse === null) {
+		err.at(words[0] ?? portsTok, usage);
+		return null;
+	}
 	const proto = isWord(words[i], 'udp') ? 'UDP' : 'TCP';
 	if (isWord(words[i], 'udp') || isWord(words[i], 'tcp')) i++;
 	tooMany(words.slice(i), 'expect port', err, 'nothing after "in use" / "free" but tcp or udp');
-	if (host === null || ports === null || inUse === null) return null;
+	if (host === null || ports === null) return null;
 	return { kind: 'expect-port', host, proto, ports, inUse };
 }
 

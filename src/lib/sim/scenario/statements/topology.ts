@@ -206,6 +206,7 @@ function setup(sim: Simulation, h: ScenarioHeader, guard: (line: number, fn: () 
 /** The hosts-and-topology family. */
 export const topology: Family<never> = {
 	name: 'topology',
+	reserved: ['tcp', 'udp', 'icmp', 'any'],
 	statements: [seed, host, router, ...MIDDLEBOX_STATEMENTS, link],
 	runners: {},
 	finish: finishMiddleboxes,
