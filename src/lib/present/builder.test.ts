@@ -13,6 +13,7 @@ import {
 	linkStatement,
 	stepStatement,
 	timeProblem,
+	ipProblem,
 	EMPTY_SCENARIO
 } from './builder';
 
@@ -97,5 +98,26 @@ describe('building a whole scenario with the controls', () => {
 		expect(names.hosts.map((h) => h.name)).toEqual(['client', 'server']);
 		expect(names.sockets).toEqual(['web', 'c1', 'web.1']);
 		expect(namesOf(r.scenario).sockets).toEqual(['web', 'c1', 'web.1']);
+	});
+});
+
+describe('the form follows the grammar table', () => {
+	it('refuses every reserved word as a name, forward and expect included', () => {
+		for (const w of ['forward', 'expect', 'segment', 'nothing', 'run', 'next']) expect(nameProblem(w, [])).toMatch(/keyword/);
+		const r = parseScenario(`${hostStatement({ name: 'forward2', ip: '10.0.0.1', os: 'linux', root: false })}\n`);
+		expect(r.ok).toBe(true);
+	});
+
+	it('checks addresses and times as the parser does', () => {
+		expect(ipProblem('192.168.1.10')).toBeNull();
+		expect(ipProblem('10.0.0.01')).toMatch(/leading zero/);
+		expect(ipProblem('10.0.0.256')).toMatch(/0-255/);
+		expect(ipProblem('10.0.0')).toMatch(/not an IPv4 address/);
+		expect(timeProblem('+0.5s')).toBeNull();
+		expect(timeProblem('250')).toMatch(/not a time/);
+	});
+
+	it('classifies every header keyword of the table as a header line', () => {
+		for (const kw of ['seed', 'host', 'router', 'nat', 'forward', 'firewall', 'rule', 'link']) expect(classifyLine(`${kw} x`)).toBe('header');
 	});
 });

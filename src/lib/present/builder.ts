@@ -4,22 +4,31 @@
  * header statements (`host`, `link`) after the last header line, timed statements before the
  * `run` line. The result is ordinary scenario text, checked by the same parser as typed text.
  *
+ * The keywords, reserved words, name rule, OS ids and value checks all come from the scenario
+ * language's statement table and value parsers (src/lib/sim/scenario/grammar.ts, values.ts),
+ * so the form accepts exactly what the parser accepts.
+ *
  * Pure string functions (tested in builder.test.ts).
  *
  * @module
  */
 import type { Scenario } from '$lib/sim/scenario';
+import { HEADER_KEYWORDS, RESERVED_WORDS, RUN_SPEC } from '$lib/sim/scenario/grammar';
+import { NAME_RE } from '$lib/sim/scenario/context';
+import { HOST_OS_IDS } from '$lib/sim/scenario/types';
+import { ipv4Problem, parseTimeText } from '$lib/sim/scenario/values';
 import type { Trace } from '$lib/sim/trace';
 
 /** What a line of scenario text is, as far as placement is concerned. */
 export type LineKind = 'blank' | 'header' | 'timed' | 'run' | 'other';
 
-const HEADER = new Set(['seed', 'host', 'router', 'nat', 'firewall', 'rule', 'link']);
-const RESERVED = new Set([...HEADER, 'run', 'drop', 'inject', 'next', 'udp', 'tcp', 'icmp', 'any']);
-const NAME_RE = /^[A-Za-z][A-Za-z0-9_-]*$/;
+const HEADER = new Set(HEADER_KEYWORDS);
 
-/** The OS presets a host may use (`os=`), as the format lists them. */
-export const OS_CHOICES = ['linux', 'freebsd', 'macos', 'windows', 'windows-xp', 'rfc9293', 'iana'] as const;
+/**
+ * The OS presets the form offers for a host (`os=`): every preset the language accepts except
+ * `nat`, the profile of a NAT gateway's port pool, which a learner's host does not run.
+ */
+export const OS_CHOICES: readonly string[] = HOST_OS_IDS.filter((id) => id !== 'nat');
 
 /** Remove a `#` comment (not one inside a quoted string). */
 function stripComment(line: string): string {
@@ -39,7 +48,7 @@ export function classifyLine(line: string): LineKind {
 	if (body === '') return 'blank';
 	const first = body.split(/[ \t]+/)[0];
 	if (HEADER.has(first)) return 'header';
-	if (first === 'run') return 'run';
+	if (first === RUN_SPEC.keyword) return 'run';
 	if (/^\+?\d/.test(first)) return 'timed';
 	return 'other';
 }
@@ -122,7 +131,7 @@ export function namesOf(scenario: Scenario, trace?: Trace): ScenarioNames {
 /** Is `name` usable as a host, router or socket name (and not taken)? Returns a problem, or null. */
 export function nameProblem(name: string, taken: Iterable<string>): string | null {
 	if (!NAME_RE.test(name)) return `"${name}" is not a name: start with a letter, then letters, digits, _ or -.`;
-	if (RESERVED.has(name)) return `"${name}" is a keyword of the scenario format; pick another name.`;
+	if (RESERVED_WORDS.has(name)) return `"${name}" is a keyword of the scenario format; pick another name.`;
 	for (const t of taken) if (t === name) return `The name "${name}" is already used.`;
 	return null;
 }
@@ -173,7 +182,16 @@ export type StepSpec =
 
 /** Is `t` a time the format accepts at the start of a timed line (`250ms`, `+20ms`, `1.5s`, `2min`)? */
 export function timeProblem(t: string): string | null {
-	return /^\+?\d+(\.\d+)?(ms|s|min)$/.test(t) ? null : `"${t}" is not a time: write e.g. 250ms, 1.5s, or +20ms (after the line before).`;
+	return parseTimeText(t) ? null : `"${t}" is not a time: write e.g. 250ms, 1.5s, or +20ms (after the line before).`;
+}
+
+/** Is `ip` an IPv4 address the format accepts (the language's own check)? Returns a problem, or null. */
+export function ipProblem(ip: string): string | null {
+	const p = ipv4Problem(ip);
+	if (p === null) return null;
+	if (p.kind === 'zero') return `"${ip}" has a leading zero in "${p.part}"; write it without (10.0.0.1, not 10.0.0.01).`;
+	if (p.kind === 'range') return `"${ip}" is not an IPv4 address: each part must be 0-255, not ${p.part}.`;
+	return `"${ip}" is not an IPv4 address like 192.168.1.10.`;
 }
 
 /** The statement for a step, padded like the hand-written examples (`+50ms  c1 send 100`). */

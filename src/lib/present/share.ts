@@ -16,6 +16,7 @@
  * @module
  */
 import { compressToEncodedURIComponent } from 'lz-string';
+import { MAX_SEED, isSeed, parseSeed } from '$lib/sim/seed';
 import { decompressUriBounded } from './lz';
 
 /** Version of the fragment format written by {@link encodeShare}. */
@@ -34,8 +35,8 @@ export const MAX_ENCODED_CHARS = 40_000;
 /** Largest `step=` accepted (the player clamps to the trace's last step anyway). */
 export const MAX_SHARED_STEP = 1_000_000;
 
-/** Largest seed: the scenario format's seeds are unsigned 32-bit integers. */
-export const MAX_SEED = 4_294_967_295;
+/** Largest seed (sim/seed.ts): the scenario format's seeds are unsigned 32-bit integers. */
+export { MAX_SEED };
 
 /** What a link reproduces. */
 export interface SharedDemo {
@@ -70,7 +71,7 @@ export function encodeShare(demo: SharedDemo): string {
 			`This scenario is ${demo.text.length.toLocaleString('en')} characters long; a link can carry at most ${MAX_SHARED_CHARS.toLocaleString('en')}.`
 		);
 	}
-	if (demo.seed !== null && !(Number.isInteger(demo.seed) && demo.seed >= 0 && demo.seed <= MAX_SEED)) {
+	if (demo.seed !== null && !isSeed(demo.seed)) {
 		throw new RangeError(`The seed must be a whole number from 0 to ${MAX_SEED}, not ${demo.seed}.`);
 	}
 	if (!(Number.isInteger(demo.step) && demo.step >= 0 && demo.step <= MAX_SHARED_STEP)) {
@@ -148,9 +149,10 @@ export function decodeShare(fragment: string): DecodeResult {
 	let seed: number | null = null;
 	const rawSeed = fields.get('seed');
 	if (rawSeed !== undefined) {
-		const n = parseWholeNumber(rawSeed, 'seed', MAX_SEED);
-		if (typeof n === 'string') return fail(`This link is damaged: ${n}`);
-		seed = n;
+		const p = /^\d{1,10}$/.test(rawSeed) ? parseSeed(rawSeed) : null;
+		if (!p) return fail(`This link is damaged: "seed" must be a whole number, not "${clip(rawSeed)}".`);
+		if (!p.ok || p.seed === null) return fail(`This link is damaged: "seed" must be at most ${MAX_SEED}, not ${rawSeed}.`);
+		seed = p.seed;
 	}
 	let step = 0;
 	const rawStep = fields.get('step');

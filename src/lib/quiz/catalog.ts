@@ -3,7 +3,7 @@
  * `content/exam/objectives.yaml`, with simulation answers derived by running the scenarios
  * (`runScenario`, src/lib/sim/scenario).
  *
- * Used by LessonQuiz.svelte (one lesson) and the /exam pages (all lessons, in their server load).
+ * Used by the lesson pages (one lesson, in their server load) and the /exam pages (all lessons, in their server load).
  * Any error throws, so prerendering — and therefore `npm run build` — fails naming file,
  * question id and reason.
  *

@@ -61,8 +61,6 @@ const tcpInput = tcpInputImpl;
 // ---------------------------------------------------------------------------------------------
 // Packets
 
-export { F_FIN, F_SYN, F_RST, F_PSH, F_ACK, flagsToList, flagsFromList, parseIp, checkIp, checkPort } from './wire';
-
 /** Fields common to every IP packet. IPs are dotted-quad strings. */
 interface IpCommon {
 	srcIp: string;

@@ -81,21 +81,6 @@ export function socketsAt(trace: Trace, t: number): Map<string, SocketRow[]> {
 	return byHost;
 }
 
-/** Index of the last event with `t <= time` (events are in time order), or -1. */
-export function lastEventIndexAt(trace: Trace, time: number): number {
-	let lo = 0;
-	let hi = trace.events.length - 1;
-	let ans = -1;
-	while (lo <= hi) {
-		const mid = (lo + hi) >> 1;
-		if (trace.events[mid].t <= time) {
-			ans = mid;
-			lo = mid + 1;
-		} else hi = mid - 1;
-	}
-	return ans;
-}
-
 /** Format virtual time for people: "0 ms", "250 ms", "1.25 s", "61 s", "2 min 5 s". */
 export function formatTime(ms: number): string {
 	if (ms < 1000) return `${Math.round(ms * 10) / 10} ms`;

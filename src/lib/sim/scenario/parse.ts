@@ -19,7 +19,6 @@ import { LineErrors, type Token, isWord, show, tokenize } from './lexer';
 import { MAX_ERRORS, MAX_INPUT_CHARS, MAX_LINES, MAX_TIME_MS, type ScenarioError } from './types';
 import { parseTimeText, roundMs, timeHint } from './values';
 
-export type { Scenario, Action, Step } from './grammar';
 
 /** The result of {@link parseScenario}. */
 export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors: ScenarioError[] };

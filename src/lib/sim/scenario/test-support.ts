@@ -5,7 +5,8 @@
  * @module
  */
 import { formatScenarioError, type ScenarioError } from './types';
-import { parseScenario, type Scenario } from './parse';
+import { parseScenario } from './parse';
+import type { Scenario } from './grammar';
 
 /** A valid header: two hosts on one link (lines 1-5). */
 export const BASE = `# a comment line
