@@ -108,6 +108,8 @@ const theme = EditorView.theme({
 	'.cm-tooltip-autocomplete ul li[aria-selected]': { backgroundColor: 'var(--accent)', color: 'var(--accent-fg)' },
 	'.cm-completionDetail': { color: 'inherit', opacity: '0.75', marginLeft: '0.6em', fontStyle: 'normal' },
 	'.cm-panels': { backgroundColor: 'var(--surface-2)', color: 'var(--fg)' },
+	'.cm-tooltip-lint': { maxWidth: 'min(34rem, 92vw)' },
+	'.cm-diagnostic': { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' },
 	'.cm-diagnostic-error': { borderLeftColor: 'var(--bad)' },
 	'.cm-diagnostic-warning': { borderLeftColor: 'var(--warn)' },
 	'.cm-lintRange-error': { backgroundImage: 'none', textDecoration: 'underline wavy var(--bad)', textUnderlineOffset: '3px' },
@@ -215,7 +217,9 @@ export function createScenarioEditor(parent: HTMLElement, doc: string, aria: { l
 				refuse,
 				pasteGuard,
 				theme,
-				EditorView.contentAttributes.of({ 'aria-label': aria.label, 'aria-describedby': aria.describedBy, spellcheck: 'false', autocapitalize: 'off', autocorrect: 'off' }),
+				// An explicit tabindex makes the content a focusable child of the scrolling element, as
+				// axe's scrollable-region-focusable rule asks (contenteditable alone does not count there).
+				EditorView.contentAttributes.of({ 'aria-label': aria.label, 'aria-describedby': aria.describedBy, tabindex: '0', spellcheck: 'false', autocapitalize: 'off', autocorrect: 'off' }),
 				EditorView.updateListener.of((u) => {
 					if (u.docChanged) hooks.onChange(u.state.doc.toString());
 				})
