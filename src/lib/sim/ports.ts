@@ -99,6 +99,8 @@ export type AllocResult =
  * Text of Windows event 4227 (source Tcpip), from `EVENT_TCPIP_TCP_TIME_WAIT_COLLISION` in the
  * Windows Driver Kit's netevent.h and Microsoft's event list "TCP/IP Network Connectivity"
  * (https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2008-R2-and-2008/cc727709(v=ws.10)).
+ * The collision message quotes its key clause.
+ * @public
  */
 export const WINDOWS_EVENT_4227 =
 	'TCP/IP failed to establish an outgoing connection because the selected local endpoint was recently used to ' +

@@ -10,7 +10,7 @@ import { BLUEPRINT_WEIGHTS, eligibleQuestions } from '$lib/quiz/exam';
 import type { Domain } from '$lib/quiz/objectives';
 import type { ExamData } from './types';
 
-export type { DomainInfo, ExamInfoLite, ExamData } from './types';
+export type { ExamData } from './types';
 
 /**
  * A domain's weight: the `weight` objectives.yaml gives it (quiz-content adds the field to
