@@ -257,6 +257,26 @@ test.describe('the scenario playground', () => {
 		await expect(figure.locator('.ladder g.pkt.rst')).toHaveCount(1);
 	});
 
+	test('a shared link whose expectations fail shows them inline, and the figure still plays', async ({ page }) => {
+		const text = `seed 3
+host client 192.168.1.10
+host server 203.0.113.5 root
+link client server latency=10ms
+0ms    server listen 80 as=web
+10ms   client connect server:80 as=c1
++20ms  expect c1 state ESTABLISHED
++0ms   expect c1 state CLOSED
+run until=1s
+`;
+		await page.goto('/playground#v=1&seed=3&step=2&s=' + compressToEncodedURIComponent(text));
+		await page.reload();
+		await expect(page.getByTestId('link-error')).toHaveCount(0);
+		await expect(page.getByTestId('expectations')).toHaveText(/1 of 2 expectations do not hold/);
+		await expect(page.locator('.errors')).toContainText('line 8: expectation failed: c1 is ESTABLISHED at 30 ms');
+		await expect(editorOf(page).locator(':scope > .cm-line').nth(7).locator('.cm-lintRange-warning')).toHaveCount(1);
+		await expect(figureOf(page).locator('.where')).toContainText('Step 3/5'); // step=2 counts from 0
+	});
+
 	test('a tampered, oversized or non-scenario link shows an error, not a broken page', async ({ page }) => {
 		page.on('dialog', () => {
 			throw new Error('a link must never run code');
