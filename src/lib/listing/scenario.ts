@@ -191,11 +191,23 @@ export function scenarioForRow(row: ListingRow, os: ListingOs, listening: Readon
 				me
 			);
 		case 'LAST-ACK':
-			return out(
-				[...setup, `+50ms  ${them} close`, '+100ms drop next peer->local', `+0ms   ${me} close`, 'run until=3s'],
-				`${cap(role)}. The peer closes first; later the program here closes too and sends its FIN (LAST-ACK). The peer's final ACK is lost, so this side stays in LAST-ACK and retransmits its FIN until it is acknowledged.`,
-				me
-			);
+			// A scripted peer, so that its final ACK never comes on any OS (a dropped ACK would be answered by the retransmitted FIN).
+			return {
+				...out(
+					[
+						`0ms    local bind ${lp} as=s`,
+						`+0ms   s connect ${R}`,
+						`15ms   inject peer->local ${rp}>${lp} S. seq=5000 ack=s.iss+1`,
+						'+50ms  s send 100 "request"',
+						`+20ms  inject peer->local ${rp}>${lp} F. seq=5001 ack=s.iss+101`,
+						'+100ms s close',
+						'run until=3s'
+					],
+					`A connection between this host and ${R}. The peer closes first; this host's kernel acknowledges its FIN (CLOSE-WAIT), later the program here closes too and sends its FIN (LAST-ACK). The peer's final ACK never arrives, so this side stays in LAST-ACK and retransmits its FIN until it is acknowledged or the retries run out.`,
+					's',
+					true
+				)
+			};
 		default:
 			return { ok: false, reason: `no story for state ${state}` };
 	}
