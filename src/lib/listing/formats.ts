@@ -206,6 +206,10 @@ const ssReader: FormatReader = {
 		const peerRaw = parseColonEndpoint(t[i + 3] ?? '', p, ctx.services);
 		if (!local || !peerRaw) return { kind: 'fail', reason: 'not an ss row: the local and peer columns are not address:port' };
 		const peer = noPeerPort(peerRaw);
+		// "tcp 0 0 A B ESTABLISHED" is net-tools netstat (state after the addresses), not ss with its State column left out.
+		if (state === null && t[i + 4] !== undefined && normaliseState(t[i + 4])) {
+			return { kind: 'fail', reason: 'not an ss row: the state follows the addresses, as netstat prints it' };
+		}
 		if (state === null) state = ctx.ssStateFilter ?? (p === 'tcp' ? 'UNKNOWN' : datagramState(peer));
 		const row: ListingRow = {
 			line: lineNo,
@@ -607,9 +611,9 @@ const lsofReader: FormatReader = {
 		let state: SocketState | null = stateRaw ? normaliseState(stateRaw) : null;
 		if (state === null) state = proto === 'tcp' ? 'UNKNOWN' : datagramState(peer);
 		const row: ListingRow = { line: lineNo, proto, state, stateRaw, local, peer, pid: Number(t[1]) };
-		const process = unescapeLsof(t[0]);
-		row.process = process;
-		if (t[0].length >= 9 && !t[0].includes('\\x')) markTruncated(row, 'process');
+		// COMMAND is cut to 9 printed characters, escapes included (`Google\x20` is "Google Chrome").
+		row.process = unescapeLsof(t[0]).trimEnd();
+		if (t[0].length >= 9) markTruncated(row, 'process');
 		row.ipVersion = t[j] === 'IPv6' ? 6 : 4;
 		const hexDevice = /^0x[0-9a-f]+$/i.test(t[j + 1] ?? '');
 		return { kind: 'row', row, os: hexDevice ? 'macos' : 'linux' };

@@ -382,7 +382,7 @@ describe('lsof -i', () => {
 		expect(r.rows.map((x) => x.state)).toEqual(['LISTEN', 'ESTABLISHED', 'CLOSE-WAIT', 'UNCONN', 'SYN-SENT']);
 		expect(r.rows[0]).toMatchObject({ pid: 742, process: 'rapportd', local: { addr: '*', port: 49152 }, peer: { addr: '*', port: null } });
 		expect(r.rows[1]).toMatchObject({ ipVersion: 6, local: { addr: 'fe80::1', zone: 'lo0', port: 49152 } });
-		expect(r.rows[2]).toMatchObject({ process: 'Google ', pid: 66713 });
+		expect(r.rows[2]).toMatchObject({ process: 'Google', pid: 66713, truncatedParts: ['process'] });
 		expect(r.rows[3]).toMatchObject({ proto: 'udp', process: 'mDNSRespo', truncatedParts: ['process'] });
 	});
 
@@ -464,5 +464,13 @@ describe('what real pastes contain', () => {
 		expect(r.format).toBe('unknown');
 		expect(r.rows).toEqual([]);
 		expect(r.skipped).toHaveLength(2);
+	});
+});
+
+describe('headerless rows', () => {
+	it('reads net-tools rows without their header as netstat, not as ss with a missing State column', () => {
+		const r = parseListing('tcp        0      0 10.0.0.2:22             10.0.0.9:50000          ESTABLISHED\ntcp6       0      0 :::80                   :::*                    LISTEN\n');
+		expect(r.format).toBe('netstat-linux');
+		expect(r.rows.map((x) => x.state)).toEqual(['ESTABLISHED', 'LISTEN']);
 	});
 });
