@@ -85,7 +85,7 @@ describe('explainListing on any input', () => {
 				}
 				wellFormed(cut, explainListing(cut));
 			}),
-			{ numRuns: 300 }
+			{ numRuns: 150 }
 		);
 	});
 
