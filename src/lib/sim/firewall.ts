@@ -34,8 +34,9 @@
 
 import { SimError } from './errors';
 import { insideInterfaces, neighbourInside } from './iface';
-import type { Direction, FirewallHook, FirewallRule, Packet, Router } from './network';
+import type { Direction, FirewallHook, FirewallRule, Router } from './router';
 import { newTracked, trackPacket, type Tracked } from './nat';
+import type { Packet } from './wire';
 
 /** Firewall configuration accepted by `sim.setFirewall` (contract form plus `default`, `inside`). */
 export type FirewallOptions =

@@ -33,12 +33,18 @@
  */
 
 import type { EventTarget } from './clock';
+import type { SimCore } from './core';
 import { SimError } from './errors';
 import { interfaceFacing } from './iface';
-import type { Host, IcmpPacket, NetNode, Packet, Router, SimCore, UdpPacket } from './network';
+import type { NetNode } from './node';
 import { PortTable } from './ports';
-import { createUdpSocket, udpError, UDP_TTL, type UdpSocket } from './udp';
-import { checkIp } from './wire';
+import type { Router } from './router';
+import { createUdpSocket, udpError, UDP_TTL, type UdpHost, type UdpSocket } from './udp';
+import { checkIp, type IcmpPacket, type Packet, type UdpPacket } from './wire';
+
+/** The host as ICMP sees it (implemented by `Host`, host.ts): UDP's view (traceroute sends UDP) plus ICMP's own state. */
+export type IcmpHost = UdpHost & { icmpState?: IcmpHostState };
+type Host = IcmpHost;
 
 /** ICMP message types used by the simulator (RFC 792). */
 export const ICMP = Object.freeze({

@@ -49,21 +49,13 @@ export type {
 	InjectSpec,
 	SocketSnapshot
 } from './simulation';
-export { Host, Router } from './network';
-export type {
-	Packet,
-	TcpPacket,
-	UdpPacket,
-	IcmpPacket,
-	NatHook,
-	FirewallHook,
-	NatConfig,
-	FirewallConfig,
-	FirewallRule,
-	Direction
-} from './network';
-export { TcpSocket, TCP_TUNING } from './tcp';
-export type { TcpSocketOptions, BindOptions } from './tcp';
+export { Host } from './host';
+export { Router } from './router';
+export type { Packet, TcpPacket, UdpPacket, IcmpPacket } from './wire';
+export type { NatHook, FirewallHook, NatConfig, FirewallConfig, FirewallRule, Direction } from './router';
+export { TcpSocket } from './tcp-socket';
+export type { TcpSocketOptions, BindOptions } from './tcp-socket';
+export { TCP_TUNING } from './tcb';
 export { UdpSocket, MAX_UDP_PAYLOAD } from './udp';
 export type { UdpSocketSnapshot } from './udp';
 export { ICMP, ICMP_TOOLS } from './icmp';

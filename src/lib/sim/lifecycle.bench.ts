@@ -7,8 +7,8 @@
  */
 
 import { Simulation } from './simulation';
-import type { TcpSocket } from './tcp';
-import type { Host } from './network';
+import type { TcpSocket } from './tcp-socket';
+import type { Host } from './host';
 
 /** Monotonic wall clock in ms (benchmarks only; never used inside the simulation). */
 function wallMs(): number {

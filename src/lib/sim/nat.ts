@@ -44,12 +44,13 @@
  */
 
 import type { EventTarget } from './clock';
+import type { SimCore } from './core';
 import { SimError } from './errors';
 import { insideInterfaces, neighbourInside } from './iface';
-import type { IcmpPacket, NatConfig, NatHook, Packet, Router, SimCore } from './network';
 import { PortTable } from './ports';
+import type { NatConfig, NatHook, Router } from './router';
 import type { Protocol, SocketAddress, TraceEvent } from './trace';
-import { checkIp, checkPort, F_ACK, F_FIN, F_RST, F_SYN } from './wire';
+import { checkIp, checkPort, F_ACK, F_FIN, F_RST, F_SYN, type IcmpPacket, type Packet } from './wire';
 
 /** Connection-tracking timeouts, ms (Linux nf_conntrack sysctl defaults). */
 export const CONNTRACK_TIMEOUTS = Object.freeze({

@@ -10,17 +10,21 @@
  */
 
 import { EventQueue, type EventTarget } from './clock';
+import type { NamedSocket, SimCore } from './core';
 import { SimError } from './errors';
-import { Host, Network, Router, type NatConfig, type FirewallConfig, type SimCore, type TcpPacket } from './network';
-import type { OsPresetId } from './os';
-import { createRng, type Rng } from './prng';
 import { Firewall, type FirewallOptions } from './firewall';
+import { Host } from './host';
+import type { NetNode } from './node';
 import { installRouterIcmp } from './icmp';
 import { Nat, type NatOptions, type PortForward } from './nat';
-import type { UdpSocket, UdpSocketSnapshot } from './udp';
-import type { TcpSocket } from './tcp';
-import type { HostInfo, SocketAddress, TcpFlag, TcpState, Trace, TraceEvent } from './trace';
-import { checkIp, checkPort, flagsFromList, F_ACK } from './wire';
+import type { OsPresetId } from './os';
+import { createRng, type Rng } from './prng';
+import { Router, type FirewallConfig, type NatConfig } from './router';
+import { Topology } from './routing';
+import { TcpSocket, type SocketSnapshot } from './tcp-socket';
+import type { HostInfo, SocketAddress, TcpFlag, Trace, TraceEvent } from './trace';
+import { UdpSocket, type UdpSocketSnapshot } from './udp';
+import { checkIp, checkPort, flagsFromList, F_ACK, type TcpPacket } from './wire';
 
 /** Options for `new Simulation(…)`. */
 export interface SimulationOptions {
@@ -117,7 +121,6 @@ export interface InjectSpec {
 }
 
 /** One row of {@link Simulation.sockets} (defined beside {@link TcpSocket.snapshot}). */
-import type { SocketSnapshot } from './tcp';
 export type { SocketSnapshot };
 
 const EV_USER = 1;
@@ -143,10 +146,14 @@ export class Simulation implements SimCore, EventTarget {
 	/** @internal */ readonly record: boolean;
 	/** @internal recorded events, in order. */
 	readonly events: TraceEvent[] = [];
-	/** @internal */ readonly network: Network;
+	/** @internal */ readonly network: Topology;
 	private packetId = 0;
-	private socketsById = new Map<string, TcpSocket>();
-	private otherById = new Map<string, UdpSocket>();
+	/**
+	 * Sockets by id, TCP and UDP (one namespace): every UDP socket, and TCP sockets whose id the
+	 * user chose. Generated TCP ids (`<host>#<n>`) and listener children (`<listener>.<n>`) are
+	 * found through their host instead, so the hot path never hashes a string per connection.
+	 */
+	private byId = new Map<string, NamedSocket>();
 	private hostInfos: HostInfo[] = [];
 
 	/**
@@ -160,7 +167,7 @@ export class Simulation implements SimCore, EventTarget {
 		this.seed = opts.seed >>> 0;
 		this.rng = createRng(this.seed);
 		this.record = opts.record ?? true;
-		this.network = new Network(this);
+		this.network = new Topology(this);
 	}
 
 	/** Current virtual time, ms. */
@@ -174,27 +181,27 @@ export class Simulation implements SimCore, EventTarget {
 		return ++this.packetId;
 	}
 	/** @internal */
-	registerSocket(s: TcpSocket, generated = false): void {
+	registerSocket(s: NamedSocket, generated: boolean): boolean {
 		const id = s.id;
 		if (generated) {
 			// A generated id `<host>#<n>` is unique among generated ids by construction (host names
 			// are unique; the per-host counter, shared with UDP, only grows). It can clash only with
 			// an id the user chose in that form, checked only once one exists. Such sockets are not
-			// put in socketsById: {@link findGenerated} finds them in their host's socket list.
-			if (this.userHashIds && (this.socketsById.has(id) || this.otherById.has(id))) throw new SimError(`A socket with id "${id}" already exists.`, 'id');
-			return;
+			// put in byId: {@link findGenerated} finds them in their host's socket list.
+			if (this.userHashIds && this.byId.has(id)) throw new SimError(`A socket with id "${id}" already exists.`, 'id');
+			return false;
 		}
 		this.checkFreeId(id);
-		this.socketsById.set(id, s);
-		s.byId = true;
+		this.byId.set(id, s);
+		return true;
 	}
 	/**
 	 * @internal A listener's child `<listenerId>.<n>` is unique among children by construction (one
-	 * counter per listener). Like generated ids it is not put in socketsById ({@link findChild}
+	 * counter per listener). Like generated ids it is not put in byId ({@link findChild}
 	 * finds it through its listener); it can clash only with an id the user chose in that form.
 	 */
-	registerChild(s: TcpSocket): void {
-		if (this.userDotIds && (this.socketsById.has(s.id) || this.otherById.has(s.id))) throw new SimError(`A socket with id "${s.id}" already exists.`, 'id');
+	registerChild(s: NamedSocket): void {
+		if (this.userDotIds && this.byId.has(s.id)) throw new SimError(`A socket with id "${s.id}" already exists.`, 'id');
 	}
 	/** Some socket id not made by `Host.tcp()` has the generated form `…#<digits>`. */
 	private userHashIds = false;
@@ -202,7 +209,7 @@ export class Simulation implements SimCore, EventTarget {
 	private userDotIds = false;
 	/** @throws SimError if a TCP or UDP socket with this id exists. */
 	private checkFreeId(id: string): void {
-		if (this.socketsById.has(id) || this.otherById.has(id)) throw new SimError(`A socket with id "${id}" already exists.`, 'id');
+		if (this.byId.has(id)) throw new SimError(`A socket with id "${id}" already exists.`, 'id');
 		if (GENERATED_FORM.test(id)) {
 			if (this.findGenerated(id) !== undefined) throw new SimError(`A socket with id "${id}" already exists.`, 'id');
 			this.userHashIds = true;
@@ -222,7 +229,7 @@ export class Simulation implements SimCore, EventTarget {
 		const l = this.socketOrNull(m[1]);
 		if (l === null) return undefined;
 		const n = Number(m[2]);
-		for (const s of l.host.tcpSockets) if (s.listener === l && s.childNumber === n) return s;
+		for (const s of this.host(l.host.name).tcpSockets) if (s.listener === l && s.childNumber === n) return s;
 		return undefined;
 	}
 	/** The registered TCP socket with a generated id `<host>#<n>` (kept in its host's list only). */
@@ -235,18 +242,19 @@ export class Simulation implements SimCore, EventTarget {
 		return undefined;
 	}
 	/** @internal UDP sockets share the id namespace with TCP sockets. */
-	registerOtherSocket(id: string, s: UdpSocket): void {
+	registerOtherSocket(id: string, s: NamedSocket): void {
 		// UDP does not say whether the id was generated: treat it as the user's.
 		this.checkFreeId(id);
-		this.otherById.set(id, s);
+		this.byId.set(id, s);
 	}
 	/** @internal */
-	forgetSocket(s: TcpSocket): void {
-		if (s.byId && this.socketsById.get(s.id) === s) {
-			this.socketsById.delete(s.id);
-			s.byId = false;
-		}
-		s.host.forget(s);
+	forgetSocket(s: NamedSocket): void {
+		if (this.byId.get(s.id) === s) this.byId.delete(s.id);
+	}
+	/** The TCP socket registered under a user-chosen id, if any. */
+	private userTcp(id: string): TcpSocket | undefined {
+		const s = this.byId.get(id);
+		return s instanceof TcpSocket ? s : undefined;
 	}
 
 	// ----- topology -----
@@ -336,7 +344,7 @@ export class Simulation implements SimCore, EventTarget {
 		return fw;
 	}
 
-	private node(name: string): Host | Router {
+	private node(name: string): NetNode {
 		const n = this.network.nodes.get(name);
 		if (n === undefined) throw new SimError(`Unknown host or router "${name}".`, 'host');
 		return n;
@@ -366,7 +374,7 @@ export class Simulation implements SimCore, EventTarget {
 	 * @throws SimError if no such socket exists (yet).
 	 */
 	socket(id: string): TcpSocket {
-		const s = this.socketsById.get(id) ?? this.findGenerated(id) ?? this.findChild(id);
+		const s = this.userTcp(id) ?? this.findGenerated(id) ?? this.findChild(id);
 		if (s === undefined) throw new SimError(`Unknown socket "${id}".`, 'socket');
 		return s;
 	}
@@ -376,8 +384,8 @@ export class Simulation implements SimCore, EventTarget {
 	 * @throws SimError if there is none.
 	 */
 	udpSocket(id: string): UdpSocket {
-		const s = this.otherById.get(id);
-		if (s === undefined) throw new SimError(`Unknown UDP socket "${id}".`, 'socket');
+		const s = this.byId.get(id);
+		if (!(s instanceof UdpSocket)) throw new SimError(`Unknown UDP socket "${id}".`, 'socket');
 		return s;
 	}
 
@@ -390,7 +398,7 @@ export class Simulation implements SimCore, EventTarget {
 
 	/** Like {@link Simulation.socket} but returns null instead of throwing. */
 	socketOrNull(id: string): TcpSocket | null {
-		return this.socketsById.get(id) ?? this.findGenerated(id) ?? this.findChild(id) ?? null;
+		return this.userTcp(id) ?? this.findGenerated(id) ?? this.findChild(id) ?? null;
 	}
 
 	/** Snapshot of every TCP socket (including CLOSED ones still registered), by host order then creation order. */

@@ -19,43 +19,36 @@
  *   closed and the listener takes the SYN with ISS = SND.NXT + 65537 (RFC 9293 §3.6.1 MAY-2,
  *   RFC 6191; Linux TCP_TW_SYN `tw_snd_nxt + 65535 + 2`).
  *
+ * Naming: `seg` is the arriving segment (its fields are SEG.SEQ, SEG.ACK, SEG.LEN, SEG.WND);
+ * `t` is the TCB, with `t.snd.una` for SND.UNA, `t.rcv.nxt` for RCV.NXT and so on.
+ *
  * @module
  */
 
-import type { Host, TcpPacket } from './network';
-import { TcpSocket, seqAdd as tcpSeqAdd, seqLe as tcpSeqLe, seqLt as tcpSeqLt, type OooEntry } from './tcp';
-import { F_ACK as W_ACK, F_FIN as W_FIN, F_RST as W_RST, F_SYN as W_SYN } from './wire';
+import { output, sendAck, sendSegment, sendWithoutTcb } from './tcp-output';
+import { enterFinWait2, enterTimeWait, established, restartTimeWait, setState, toClosed, toClosedAs } from './tcp-state';
+import { rttSample } from './tcp-timer';
+import { finAcked, startRexmtTimer, stopRexmtTimer, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
+import { F_ACK, F_FIN, F_RST, F_SYN, segLen, seqAdd, seqDiff, seqLe, seqLt, type TcpPacket } from './wire';
 
-// Module-local copies of imported hot-path values: under a CommonJS transform (tsx/esbuild in
-// Node) every access to an imported binding is a property getter on the exporting module, which
-// the optimiser does not always inline; a local const is a plain constant in every bundler.
-const F_ACK = W_ACK;
-const F_FIN = W_FIN;
-const F_RST = W_RST;
-const F_SYN = W_SYN;
-const seqAdd = tcpSeqAdd;
-const seqLe = tcpSeqLe;
-const seqLt = tcpSeqLt;
-
-/** Entry point: a TCP segment addressed to `host` has arrived. */
-export function tcpInput(host: Host, p: TcpPacket): void {
-	const s = host.lookup(p.dport, p.srcIp, p.sport);
-	if (s !== undefined) {
-		if (s.state === 'SYN-SENT') synSentInput(s, p);
-		else otherStatesInput(s, p);
+/**
+ * A TCP segment addressed to `host` has arrived: find its TCB — the connection with its 4-tuple,
+ * else a listener on its port — and process it in that TCB's state (§3.10.7.2–4), or as for a
+ * CLOSED port (§3.10.7.1).
+ */
+export function tcpInput(host: TcpHost, seg: TcpPacket): void {
+	const t = host.lookup(seg.dport, seg.srcIp, seg.sport);
+	if (t !== undefined) {
+		if (t.state === 'SYN-SENT') synSentInput(t, seg);
+		else otherStatesInput(t, seg);
 		return;
 	}
-	const l = host.listeners.get(p.dport);
+	const l = host.listeners.get(seg.dport);
 	if (l !== undefined && l.state === 'LISTEN') {
-		listenInput(l, p, -1);
+		listenInput(l, seg, -1);
 		return;
 	}
-	closedInput(host, p);
-}
-
-/** Length of a segment in sequence space: payload + SYN + FIN (RFC 9293 §3.4). */
-function segLen(p: TcpPacket): number {
-	return p.len + (p.flags & F_SYN ? 1 : 0) + (p.flags & F_FIN ? 1 : 0);
+	closedInput(host, seg);
 }
 
 /**
@@ -63,11 +56,11 @@ function segLen(p: TcpPacket): number {
  * <CTL=RST,ACK>`, ACK on → `<SEQ=SEG.ACK><CTL=RST>`. Ports from which this host injected
  * scripted segments stay silent (packetdrill-style peer).
  */
-function closedInput(host: Host, p: TcpPacket): void {
-	if (p.flags & F_RST) return;
-	if (host.scriptedPorts.has(p.dport)) return;
-	if (p.flags & F_ACK) host.sendRaw(F_RST, p.dport, p.srcIp, p.sport, p.ack, 0);
-	else host.sendRaw(F_RST | F_ACK, p.dport, p.srcIp, p.sport, 0, seqAdd(p.seq, segLen(p)));
+function closedInput(host: TcpHost, seg: TcpPacket): void {
+	if (seg.flags & F_RST) return;
+	if (host.scriptedPorts.has(seg.dport)) return;
+	if (seg.flags & F_ACK) sendWithoutTcb(host, F_RST, seg.dport, seg.srcIp, seg.sport, seg.ack, 0);
+	else sendWithoutTcb(host, F_RST | F_ACK, seg.dport, seg.srcIp, seg.sport, 0, seqAdd(seg.seq, segLen(seg)));
 }
 
 /**
@@ -75,95 +68,111 @@ function closedInput(host: Host, p: TcpPacket): void {
  * SYN-RECEIVED sending `<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>`; anything else dropped.
  * @param issOverride - ISS to use (TIME-WAIT reopen, MAY-2) or -1 for a fresh random ISS.
  */
-export function listenInput(l: TcpSocket, p: TcpPacket, issOverride: number): void {
-	const f = p.flags;
+function listenInput(l: Tcb, seg: TcpPacket, issOverride: number): void {
+	const f = seg.flags;
 	if (f & F_RST) return;
 	const host = l.host;
 	if (f & F_ACK) {
-		host.sendRaw(F_RST, p.dport, p.srcIp, p.sport, p.ack, 0);
+		sendWithoutTcb(host, F_RST, seg.dport, seg.srcIp, seg.sport, seg.ack, 0);
 		return;
 	}
 	if (!(f & F_SYN)) return;
-	const r = host.tcpPorts.attachTuple(l.localPort, p.srcIp, p.sport, { recycleTimeWait: true });
+	const r = host.tcpPorts.attachTuple(l.localPort, seg.srcIp, seg.sport, { recycleTimeWait: true });
 	if (!r.ok) return; // cannot happen: the 4-tuple had no TCB
 	const c = host.tcpChild(l);
 	c.hold = 'child';
 	c.tupleRegistered = true;
 	c.localPort = l.localPort;
-	c.remoteIp = p.srcIp;
-	c.remotePort = p.sport;
+	c.remoteIp = seg.srcIp;
+	c.remotePort = seg.sport;
 	host.addConn(c);
 	c.origin = 'passive';
-	c.irs = p.seq;
-	c.rcvNxt = seqAdd(p.seq, 1);
+	c.irs = seg.seq;
+	c.rcv.nxt = seqAdd(seg.seq, 1);
 	c.iss = issOverride >= 0 ? issOverride : host.isnRng.u32();
-	c.sndUna = c.iss;
-	c.sndNxt = seqAdd(c.iss, 1);
-	c.sndWnd = p.wnd;
-	c.sndWl1 = p.seq;
-	c.sndWl2 = 0;
-	c.state = 'LISTEN';
+	c.snd.una = c.iss;
+	c.snd.nxt = seqAdd(c.iss, 1);
+	c.snd.wnd = seg.wnd;
+	c.snd.wl1 = seg.seq;
+	c.snd.wl2 = 0;
 	// (the cause text is only recorded with record: true; do not build it otherwise)
-	c.setState('SYN-RECEIVED', host.core.record ? `rcv SYN (passive OPEN on ${l.id}): snd SYN,ACK` : '', 'LISTEN');
-	const now = host.core.queue.now;
-	c.rtxPush(c.iss, 0, F_SYN | F_ACK, undefined, now);
-	c.emit(F_SYN | F_ACK, c.iss, 0, undefined, false);
-	c.armRto();
+	setState(c, 'SYN-RECEIVED', host.core.record ? `rcv SYN (passive OPEN on ${l.id}): snd SYN,ACK` : '', 'LISTEN');
+	c.rtx.push(c.iss, 0, F_SYN | F_ACK, undefined, host.core.queue.now);
+	sendSegment(c, F_SYN | F_ACK, c.iss, 0, undefined, false);
+	startRexmtTimer(c);
 }
 
 /** §3.10.7.3 SYN-SENT. */
-function synSentInput(s: TcpSocket, p: TcpPacket): void {
-	const f = p.flags;
+function synSentInput(t: Tcb, seg: TcpPacket): void {
+	const f = seg.flags;
 	const hasAck = (f & F_ACK) !== 0;
 	// first: check the ACK bit
 	if (hasAck) {
-		if (seqLe(p.ack, s.iss) || seqLt(s.sndNxt, p.ack)) {
-			if (!(f & F_RST)) s.host.sendRaw(F_RST, s.localPort, s.remoteIp, s.remotePort, p.ack, 0);
+		if (seqLe(seg.ack, t.iss) || seqLt(t.snd.nxt, seg.ack)) {
+			if (!(f & F_RST)) sendWithoutTcb(t.host, F_RST, t.localPort, t.remoteIp, t.remotePort, seg.ack, 0);
 			return;
 		}
 	}
 	// second: check the RST bit
 	if (f & F_RST) {
 		if (hasAck) {
-			s.host.errorEvent(s.id, 'connect', 'ECONNREFUSED', `connect(): connection refused: ${s.remoteIp}:${s.remotePort} answered RST`);
-			s.toClosed('rcv RST (connection refused)');
+			t.host.errorEvent(t.id, 'connect', 'ECONNREFUSED', `connect(): connection refused: ${t.remoteIp}:${t.remotePort} answered RST`);
+			toClosed(t, 'rcv RST (connection refused)');
 		}
 		return;
 	}
 	// (third: security — not modelled) fourth: check the SYN bit
 	if (!(f & F_SYN)) return; // fifth: neither SYN nor RST → drop
-	s.irs = p.seq;
-	s.rcvNxt = seqAdd(p.seq, 1);
-	if (hasAck) s.ackAdvance(p.ack);
-	if (seqLt(s.iss, s.sndUna)) {
+	t.irs = seg.seq;
+	t.rcv.nxt = seqAdd(seg.seq, 1);
+	if (hasAck) ackArrived(t, seg.ack);
+	if (seqLt(t.iss, t.snd.una)) {
 		// our SYN has been ACKed
-		s.sndWnd = p.wnd;
-		s.sndWl1 = p.seq;
-		s.sndWl2 = p.ack;
-		s.setState('ESTABLISHED', 'rcv SYN,ACK: snd ACK');
-		s.established();
+		updateWindow(t, seg);
+		setState(t, 'ESTABLISHED', 'rcv SYN,ACK: snd ACK');
+		established(t);
 		// data or FIN carried on the SYN,ACK: continue at step six (text/FIN)
-		if (p.len > 0 || f & F_FIN) {
-			textAndFin(s, seqAdd(p.seq, 1), p.len, (f & F_FIN) !== 0);
+		if (seg.len > 0 || f & F_FIN) {
+			textAndFin(t, seqAdd(seg.seq, 1), seg.len, (f & F_FIN) !== 0);
 		}
-		if (!s.output()) s.sendAck();
+		if (!output(t)) sendAck(t);
 		return;
 	}
 	// simultaneous open (Figure 7): SYN-RECEIVED, SYN,ACK with the same ISS (MUST-10, MUST-11)
-	s.origin = 'active';
-	s.sndWnd = p.wnd;
-	s.sndWl1 = p.seq;
-	s.sndWl2 = p.ack;
-	if (s.rtxHead < s.rtxTail && s.rtx[s.rtxHead].flags & F_SYN) s.rtx[s.rtxHead].flags = F_SYN | F_ACK;
-	s.setState('SYN-RECEIVED', 'rcv SYN (simultaneous open): snd SYN,ACK');
-	s.emit(F_SYN | F_ACK, s.iss, 0, undefined, false);
-	s.armRto();
+	t.origin = 'active';
+	updateWindow(t, seg);
+	const syn = t.rtx.head();
+	if (syn !== undefined && syn.flags & F_SYN) syn.flags = F_SYN | F_ACK;
+	setState(t, 'SYN-RECEIVED', 'rcv SYN (simultaneous open): snd SYN,ACK');
+	sendSegment(t, F_SYN | F_ACK, t.iss, 0, undefined, false);
+	startRexmtTimer(t);
+}
+
+/** SND.WND ← SEG.WND, SND.WL1 ← SEG.SEQ, SND.WL2 ← SEG.ACK (§3.10.7.3–4). */
+function updateWindow(t: Tcb, seg: TcpPacket, seq: number = seg.seq): void {
+	t.snd.wnd = seg.wnd;
+	t.snd.wl1 = seq;
+	t.snd.wl2 = seg.ack;
+}
+
+/**
+ * SND.UNA advances to `ack` (SND.UNA < SEG.ACK =< SND.NXT, checked by the caller): drop what it
+ * acknowledges from the retransmission queue, take an RTT sample (RFC 6298, Karn's rule), then
+ * restart the retransmission timer, or stop it when nothing is outstanding (RFC 6298 §5.2–5.3).
+ */
+function ackArrived(t: Tcb, ack: number): void {
+	t.snd.una = ack;
+	const sample = t.rtx.acknowledge(ack, t.host.core.queue.now);
+	if (sample >= 0) rttSample(t, sample);
+	t.retries = 0;
+	if (t.rtx.isEmpty()) stopRexmtTimer(t);
+	else startRexmtTimer(t);
 }
 
 /** Table 6 acceptability test (RFC 9293 §3.10.7.4 first step). */
-function acceptable(s: TcpSocket, seq: number, len: number): boolean {
-	const wnd = s.rcvWnd;
-	const rn = s.rcvNxt;
+function acceptable(t: Tcb, seq: number, len: number): boolean {
+	const wnd = t.rcv.wnd;
+	const rn = t.rcv.nxt;
 	if (len === 0) {
 		if (wnd === 0) return seq === rn;
 		return seqLe(rn, seq) && seqLt(seq, seqAdd(rn, wnd));
@@ -174,94 +183,92 @@ function acceptable(s: TcpSocket, seq: number, len: number): boolean {
 }
 
 /** RST effects per state (RFC 9293 §3.10.7.4 second step), for an RST with SEG.SEQ = RCV.NXT. */
-function resetArrived(s: TcpSocket): void {
-	switch (s.state) {
+function resetArrived(t: Tcb): void {
+	switch (t.state) {
 		case 'SYN-RECEIVED':
-			if (s.origin === 'passive') {
+			if (t.origin === 'passive') {
 				// Fig. 5 note 1: back to LISTEN. The listener never left LISTEN; the half-open
 				// child is discarded and the application is not informed.
-				s.toClosedAs('LISTEN', 'rcv RST (passive OPEN: return to LISTEN, half-open connection discarded)');
+				toClosedAs(t, 'LISTEN', 'rcv RST (passive OPEN: return to LISTEN, half-open connection discarded)');
 			} else {
-				s.host.errorEvent(s.id, 'connect', 'ECONNREFUSED', 'connect(): connection refused (RST in SYN-RECEIVED)');
-				s.toClosed('rcv RST (connection refused)');
+				t.host.errorEvent(t.id, 'connect', 'ECONNREFUSED', 'connect(): connection refused (RST in SYN-RECEIVED)');
+				toClosed(t, 'rcv RST (connection refused)');
 			}
 			return;
 		case 'ESTABLISHED':
 		case 'FIN-WAIT-1':
 		case 'FIN-WAIT-2':
 		case 'CLOSE-WAIT':
-			s.host.errorEvent(s.id, 'recv', 'ECONNRESET', `connection reset by peer ${s.remoteIp}:${s.remotePort}`);
-			s.toClosed('rcv RST (connection reset)');
+			t.host.errorEvent(t.id, 'recv', 'ECONNRESET', `connection reset by peer ${t.remoteIp}:${t.remotePort}`);
+			toClosed(t, 'rcv RST (connection reset)');
 			return;
 		case 'TIME-WAIT':
-			if (s.host.preset.rstInTimeWait === 'ignore') return; // RFC 1337 (FreeBSD)
-			s.toClosed('rcv RST in TIME-WAIT (TIME-WAIT assassination; Linux tcp_rfc1337=0)');
+			if (t.host.preset.rstInTimeWait === 'ignore') return; // RFC 1337 (FreeBSD)
+			toClosed(t, 'rcv RST in TIME-WAIT (TIME-WAIT assassination; Linux tcp_rfc1337=0)');
 			return;
 		default:
-			s.toClosed('rcv RST');
+			toClosed(t, 'rcv RST');
 	}
 }
 
 /** §3.10.7.4: SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1/2, CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT. */
-function otherStatesInput(s: TcpSocket, p: TcpPacket): void {
-	const f = p.flags;
-	let seq = p.seq;
-	let len = p.len;
+function otherStatesInput(t: Tcb, seg: TcpPacket): void {
+	const f = seg.flags;
+	let seq = seg.seq;
+	let len = seg.len;
 	let fin = (f & F_FIN) !== 0;
-	const sl = segLen(p);
+	const sl = segLen(seg);
 
-	if (s.state === 'SYN-RECEIVED' && f & F_SYN && !(f & F_RST) && seq === s.irs) {
-		if (f & F_ACK && s.origin === 'active' && seqLt(s.sndUna, p.ack) && seqLe(p.ack, s.sndNxt)) {
+	if (t.state === 'SYN-RECEIVED' && f & F_SYN && !(f & F_RST) && seq === t.irs) {
+		if (f & F_ACK && t.origin === 'active' && seqLt(t.snd.una, seg.ack) && seqLe(seg.ack, t.snd.nxt)) {
 			// Simultaneous open, Figure 7 line 6: the peer's SYN,ACK acknowledges our SYN.
-			s.ackAdvance(p.ack);
-			s.sndWnd = p.wnd;
-			s.sndWl1 = seq;
-			s.sndWl2 = p.ack;
-			s.setState('ESTABLISHED', 'rcv SYN,ACK (ACK of SYN, simultaneous open)');
-			s.established();
-			s.output();
+			ackArrived(t, seg.ack);
+			updateWindow(t, seg);
+			setState(t, 'ESTABLISHED', 'rcv SYN,ACK (ACK of SYN, simultaneous open)');
+			established(t);
+			output(t);
 			return;
 		}
-		if (!(f & F_ACK) && s.origin === 'passive') {
+		if (!(f & F_ACK) && t.origin === 'passive') {
 			// Retransmitted SYN: our SYN,ACK was probably lost (Linux tcp_check_req).
-			s.emit(F_SYN | F_ACK, s.iss, 0, undefined, true);
+			sendSegment(t, F_SYN | F_ACK, t.iss, 0, undefined, true);
 			return;
 		}
 	}
 
 	// TIME-WAIT + new SYN (RFC 9293 3.6.1 MAY-2, RFC 6191; Linux tcp_timewait_state_process
 	// TCP_TW_SYN checks this before the window test).
-	if (s.state === 'TIME-WAIT' && f & F_SYN && !(f & F_ACK) && !(f & F_RST) && seqLt(s.rcvNxt, seq)) {
-		const l = s.host.listeners.get(s.localPort);
+	if (t.state === 'TIME-WAIT' && f & F_SYN && !(f & F_ACK) && !(f & F_RST) && seqLt(t.rcv.nxt, seq)) {
+		const l = t.host.listeners.get(t.localPort);
 		if (l !== undefined && l.state === 'LISTEN') {
-			const iss = seqAdd(s.sndNxt, 65537);
-			s.toClosed('rcv SYN in TIME-WAIT with SEG.SEQ > RCV.NXT: new incarnation (RFC 9293 3.6.1 MAY-2)');
-			listenInput(l, p, iss);
+			const iss = seqAdd(t.snd.nxt, 65537);
+			toClosed(t, 'rcv SYN in TIME-WAIT with SEG.SEQ > RCV.NXT: new incarnation (RFC 9293 3.6.1 MAY-2)');
+			listenInput(l, seg, iss);
 			return;
 		}
 	}
 
 	// first: check sequence number
 	let dupAck = false;
-	if (!acceptable(s, seq, sl)) {
-		if (sl > 0 && seqAdd(seq, sl) === s.rcvNxt && !(f & F_RST) && !(f & F_SYN)) {
+	if (!acceptable(t, seq, sl)) {
+		if (sl > 0 && seqAdd(seq, sl) === t.rcv.nxt && !(f & F_RST) && !(f & F_SYN)) {
 			// Duplicate of the last segment received (e.g. retransmitted FIN): process its ACK
 			// field, then acknowledge (see module doc).
 			len = 0;
 			fin = false;
-			seq = s.rcvNxt;
+			seq = t.rcv.nxt;
 			dupAck = true;
 		} else {
 			if (f & F_RST) return;
-			s.sendAck();
+			sendAck(t);
 			return;
 		}
 	}
 
 	// second: check the RST bit (RFC 5961 §3)
 	if (f & F_RST) {
-		if (seq === s.rcvNxt) resetArrived(s);
-		else s.sendAck(); // challenge ACK
+		if (seq === t.rcv.nxt) resetArrived(t);
+		else sendAck(t); // challenge ACK
 		return;
 	}
 
@@ -269,40 +276,38 @@ function otherStatesInput(s: TcpSocket, p: TcpPacket): void {
 
 	// fourth: check the SYN bit (RFC 5961 §4)
 	if (f & F_SYN) {
-		if (s.state === 'SYN-RECEIVED' && s.origin === 'passive') {
-			s.toClosedAs('LISTEN', 'rcv SYN (passive OPEN: return to LISTEN, half-open connection discarded)');
+		if (t.state === 'SYN-RECEIVED' && t.origin === 'passive') {
+			toClosedAs(t, 'LISTEN', 'rcv SYN (passive OPEN: return to LISTEN, half-open connection discarded)');
 			return;
 		}
-		s.sendAck(); // challenge ACK
+		sendAck(t); // challenge ACK
 		return;
 	}
 
 	// trim data already received (segment starts before RCV.NXT)
-	if (seqLt(seq, s.rcvNxt)) {
-		const cut = (s.rcvNxt - seq) >>> 0;
+	if (seqLt(seq, t.rcv.nxt)) {
+		const cut = seqDiff(t.rcv.nxt, seq);
 		if (cut >= len) {
 			len = 0;
 		} else {
 			len -= cut;
 		}
-		seq = s.rcvNxt;
+		seq = t.rcv.nxt;
 		dupAck = true;
 	}
 
 	// fifth: check the ACK field
 	if (!(f & F_ACK)) return;
-	const ack = p.ack;
-	switch (s.state) {
+	const ack = seg.ack;
+	switch (t.state) {
 		case 'SYN-RECEIVED':
-			if (seqLt(s.sndUna, ack) && seqLe(ack, s.sndNxt)) {
-				s.ackAdvance(ack);
-				s.sndWnd = p.wnd;
-				s.sndWl1 = seq;
-				s.sndWl2 = ack;
-				s.setState('ESTABLISHED', 'rcv ACK of SYN');
-				s.established();
+			if (seqLt(t.snd.una, ack) && seqLe(ack, t.snd.nxt)) {
+				ackArrived(t, ack);
+				updateWindow(t, seg, seq);
+				setState(t, 'ESTABLISHED', 'rcv ACK of SYN');
+				established(t);
 			} else {
-				s.host.sendRaw(F_RST, s.localPort, s.remoteIp, s.remotePort, ack, 0);
+				sendWithoutTcb(t.host, F_RST, t.localPort, t.remoteIp, t.remotePort, ack, 0);
 				return;
 			}
 			break;
@@ -312,25 +317,24 @@ function otherStatesInput(s: TcpSocket, p: TcpPacket): void {
 		case 'CLOSE-WAIT':
 		case 'CLOSING':
 		case 'LAST-ACK':
-			if (seqLt(s.sndNxt, ack)) {
+			if (seqLt(t.snd.nxt, ack)) {
 				// ACKs something not yet sent
-				s.sendAck();
+				sendAck(t);
 				return;
 			}
-			if (seqLt(s.sndUna, ack)) s.ackAdvance(ack);
-			if (seqLe(s.sndUna, ack) && (seqLt(s.sndWl1, seq) || (s.sndWl1 === seq && seqLe(s.sndWl2, ack)))) {
-				s.sndWnd = p.wnd;
-				s.sndWl1 = seq;
-				s.sndWl2 = ack;
+			if (seqLt(t.snd.una, ack)) ackArrived(t, ack);
+			// window update: only from a segment no older than the last one used (SND.WL1, SND.WL2)
+			if (seqLe(t.snd.una, ack) && (seqLt(t.snd.wl1, seq) || (t.snd.wl1 === seq && seqLe(t.snd.wl2, ack)))) {
+				updateWindow(t, seg, seq);
 			}
-			if (s.state === 'CLOSING') {
-				if (s.finAcked) s.enterTimeWait('rcv ACK of FIN');
-				if (dupAck) s.sendAck(); // retransmitted FIN: acknowledge it (eighth step)
+			if (t.state === 'CLOSING') {
+				if (finAcked(t)) enterTimeWait(t, 'rcv ACK of FIN');
+				if (dupAck) sendAck(t); // retransmitted FIN: acknowledge it (eighth step)
 				return; // otherwise ignore the segment
 			}
-			if (s.state === 'LAST-ACK') {
-				if (s.finAcked) s.toClosed('rcv ACK of FIN');
-				else if (dupAck) s.sendAck(); // retransmitted FIN
+			if (t.state === 'LAST-ACK') {
+				if (finAcked(t)) toClosed(t, 'rcv ACK of FIN');
+				else if (dupAck) sendAck(t); // retransmitted FIN
 				return;
 			}
 			break;
@@ -342,104 +346,111 @@ function otherStatesInput(s: TcpSocket, p: TcpPacket): void {
 
 	// FIN-WAIT-1 whose FIN is now acknowledged: FIN-WAIT-2 now, unless this same segment
 	// carries the peer's in-sequence FIN (then straight to TIME-WAIT, Fig. 5 note 2).
-	if (s.state === 'FIN-WAIT-1' && s.finAcked && !(fin && seq === s.rcvNxt)) {
-		s.enterFinWait2('rcv ACK of FIN');
+	if (t.state === 'FIN-WAIT-1' && finAcked(t) && !(fin && seq === t.rcv.nxt)) {
+		enterFinWait2(t, 'rcv ACK of FIN');
 	}
 
 	// (sixth: URG — not modelled)
 	// seventh + eighth: text and FIN
-	const needAck = textAndFin(s, seq, len, fin) || dupAck;
-	if ((s.state as string) === 'CLOSED') return;
-	if (s.state === 'TIME-WAIT' && dupAck) s.restartTimeWait(); // retransmitted FIN (§3.10.7.4)
-	const sent = s.output();
-	if (needAck && !sent) s.sendAck();
+	const needAck = textAndFin(t, seq, len, fin) || dupAck;
+	if ((t.state as string) === 'CLOSED') return;
+	if (t.state === 'TIME-WAIT' && dupAck) restartTimeWait(t); // retransmitted FIN (§3.10.7.4)
+	const sent = output(t);
+	if (needAck && !sent) sendAck(t);
 }
 
 /**
  * Steps seven (segment text) and eight (FIN). Holds out-of-order data. Returns true when an ACK
  * is owed.
  */
-function textAndFin(s: TcpSocket, seq: number, len: number, fin: boolean): boolean {
-	const st = s.state;
+function textAndFin(t: Tcb, seq: number, len: number, fin: boolean): boolean {
+	const st = t.state;
 	let owe = false;
 	if (len > 0) {
 		if (st === 'ESTABLISHED' || st === 'FIN-WAIT-1' || st === 'FIN-WAIT-2') {
 			owe = true;
-			if (seq === s.rcvNxt) {
-				s.rcvNxt = seqAdd(s.rcvNxt, len);
-				s.deliver(len);
+			if (seq === t.rcv.nxt) {
+				t.rcv.nxt = seqAdd(t.rcv.nxt, len);
+				deliver(t, len);
 			} else {
-				holdOutOfOrder(s, seq, len, fin);
+				holdOutOfOrder(t, seq, len, fin);
 				return true;
 			}
 		} else {
 			// CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer already sent FIN; ignore text.
 			len = 0;
 		}
-	} else if (fin && seq !== s.rcvNxt) {
-		if (seqLt(s.rcvNxt, seq)) holdOutOfOrder(s, seq, 0, true);
+	} else if (fin && seq !== t.rcv.nxt) {
+		if (seqLt(t.rcv.nxt, seq)) holdOutOfOrder(t, seq, 0, true);
 		return true;
 	}
 	if (fin) {
-		finArrived(s);
+		finArrived(t);
 		owe = true;
-	} else if (s.ooo !== null && len > 0) {
-		if (drainOutOfOrder(s)) owe = true;
+	} else if (t.outOfOrder !== null && len > 0) {
+		if (drainOutOfOrder(t)) owe = true;
 	}
 	return owe;
 }
 
-function holdOutOfOrder(s: TcpSocket, seq: number, len: number, fin: boolean): void {
-	const q = s.ooo ?? (s.ooo = []);
+/** In-order data reaches the application: read at once unless the socket was made with autoRead false. */
+function deliver(t: Tcb, n: number): void {
+	t.bytesReceived += n;
+	if (!t.autoRead) t.unread += n;
+}
+
+/** Keep a segment that arrived ahead of RCV.NXT (§3.10.7.4 seventh step SHOULD), in sequence order. */
+function holdOutOfOrder(t: Tcb, seq: number, len: number, fin: boolean): void {
+	const q = t.outOfOrder ?? (t.outOfOrder = []);
 	let i = 0;
 	while (i < q.length && seqLt(q[i].seq, seq)) i++;
 	if (i < q.length && q[i].seq === seq && q[i].len >= len && (q[i].fin || !fin)) return;
-	const e: OooEntry = { seq, len, fin };
+	const e: OutOfOrderSegment = { seq, len, fin };
 	q.splice(i, 0, e);
 }
 
 /** Deliver held segments that are now in order. @returns true if anything was delivered. */
-function drainOutOfOrder(s: TcpSocket): boolean {
-	const q = s.ooo;
+function drainOutOfOrder(t: Tcb): boolean {
+	const q = t.outOfOrder;
 	if (q === null) return false;
 	let any = false;
-	while (q.length > 0 && seqLe(q[0].seq, s.rcvNxt)) {
-		const e = q.shift() as OooEntry;
+	while (q.length > 0 && seqLe(q[0].seq, t.rcv.nxt)) {
+		const e = q.shift() as OutOfOrderSegment;
 		const end = seqAdd(e.seq, e.len);
-		if (seqLt(s.rcvNxt, end)) {
-			const n = (end - s.rcvNxt) >>> 0;
-			s.rcvNxt = end;
-			s.deliver(n);
+		if (seqLt(t.rcv.nxt, end)) {
+			const n = seqDiff(end, t.rcv.nxt);
+			t.rcv.nxt = end;
+			deliver(t, n);
 			any = true;
 		}
-		if (e.fin && end === s.rcvNxt) {
-			s.ooo = null;
-			finArrived(s);
+		if (e.fin && end === t.rcv.nxt) {
+			t.outOfOrder = null;
+			finArrived(t);
 			return true;
 		}
 	}
-	if (q.length === 0) s.ooo = null;
+	if (q.length === 0) t.outOfOrder = null;
 	return any;
 }
 
 /** Eighth step: an in-sequence FIN (RCV.NXT advances over it; the caller sends the ACK). */
-function finArrived(s: TcpSocket): void {
-	s.rcvNxt = seqAdd(s.rcvNxt, 1);
-	s.peerFin = true;
-	switch (s.state) {
+function finArrived(t: Tcb): void {
+	t.rcv.nxt = seqAdd(t.rcv.nxt, 1);
+	t.peerFin = true;
+	switch (t.state) {
 		case 'SYN-RECEIVED':
 		case 'ESTABLISHED':
-			s.setState('CLOSE-WAIT', 'rcv FIN: snd ACK');
+			setState(t, 'CLOSE-WAIT', 'rcv FIN: snd ACK');
 			return;
 		case 'FIN-WAIT-1':
-			if (s.finAcked) s.enterTimeWait('rcv FIN,ACK (ACK of our FIN + FIN): snd ACK');
-			else s.setState('CLOSING', 'rcv FIN (simultaneous close): snd ACK');
+			if (finAcked(t)) enterTimeWait(t, 'rcv FIN,ACK (ACK of our FIN + FIN): snd ACK');
+			else setState(t, 'CLOSING', 'rcv FIN (simultaneous close): snd ACK');
 			return;
 		case 'FIN-WAIT-2':
-			s.enterTimeWait('rcv FIN: snd ACK');
+			enterTimeWait(t, 'rcv FIN: snd ACK');
 			return;
 		case 'TIME-WAIT':
-			s.restartTimeWait();
+			restartTimeWait(t);
 			return;
 		default:
 			return; // CLOSE-WAIT, CLOSING, LAST-ACK: remain

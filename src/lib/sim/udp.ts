@@ -38,10 +38,14 @@
  */
 
 import { SimError } from './errors';
-import type { Host, IcmpPacket, UdpPacket } from './network';
+import type { HostContext } from './node';
 import { PortTable } from './ports';
 import type { SocketAddress, SocketErrno } from './trace';
-import { checkIp, checkPort } from './wire';
+import { checkIp, checkPort, type IcmpPacket, type UdpPacket } from './wire';
+
+/** The host as UDP sees it (implemented by `Host`, host.ts): host services plus UDP's own state. */
+export type UdpHost = HostContext & { udpState?: UdpHostState };
+type Host = UdpHost;
 
 /** Largest UDP payload over IPv4: 65535 − 20 (IP header) − 8 (UDP header) bytes. */
 export const MAX_UDP_PAYLOAD = 65507;

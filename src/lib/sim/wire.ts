@@ -1,15 +1,94 @@
 /**
- * Wire-level helpers shared by the network and TCP layers: TCP flag bits and IPv4/port
- * validation. (Kept separate so that tcp.ts and network.ts do not depend on each other at
- * module-evaluation time.)
+ * What travels on the wire, and the arithmetic on its fields: the packet types every layer
+ * shares ({@link TcpPacket}, {@link UdpPacket}, {@link IcmpPacket}), the TCP control bits,
+ * sequence-number comparison modulo 2^32 (RFC 9293 §3.4) and IPv4 address / port validation.
+ *
+ * This module is the bottom of the engine's import graph (as smoltcp's `wire`): it knows nothing
+ * of sockets, hosts or routing, so tcp, udp, icmp, hosts and the network can all import it
+ * without importing each other.
+ *
+ * A packet is a tagged union on `proto`. IP addresses are dotted-quad strings; sequence and
+ * acknowledgement numbers are unsigned 32-bit integers (0 … 2^32 − 1), as in the trace.
+ *
+ * Not on the wire here (see docs/tcp-deviations.md): TCP options (MSS, window scale,
+ * SACK-permitted, SACK blocks, timestamps), URG and the urgent pointer, checksums, IP
+ * fragmentation. Options, when modelled, belong on {@link TcpPacket}.
  *
  * @module
  */
 
 import { SimError } from './errors';
-import type { TcpFlag } from './trace';
+import type { Protocol, SocketAddress, TcpFlag } from './trace';
 
-/** TCP control bits as a bit mask (internal, hot path). RFC 9293 §3.1 header bits. */
+// ---------------------------------------------------------------------------------------------
+// Packets
+
+/** Fields common to every IP packet. IPs are dotted-quad strings. */
+export interface IpCommon {
+	srcIp: string;
+	dstIp: string;
+	/** IP time-to-live, decremented by each router (RFC 791). Hosts send 64. */
+	ttl: number;
+	/** Trace id of this transmission (set when the network transmits it). */
+	id: number;
+}
+
+/**
+ * A TCP segment on the wire (RFC 9293 §3.1). `len` is payload bytes (SYN and FIN are not
+ * counted; see {@link segLen}).
+ */
+export interface TcpPacket extends IpCommon {
+	proto: 'TCP';
+	/** Source port. */
+	sport: number;
+	/** Destination port. */
+	dport: number;
+	/** Bit mask of {@link F_SYN}, {@link F_ACK}, {@link F_FIN}, {@link F_RST}, {@link F_PSH}. */
+	flags: number;
+	/** SEG.SEQ, unsigned 32-bit. */
+	seq: number;
+	/** SEG.ACK, unsigned 32-bit (0 when the ACK bit is off). */
+	ack: number;
+	/** Payload bytes. */
+	len: number;
+	/** SEG.WND, bytes. */
+	wnd: number;
+	/** Optional text shown as the payload in views (the first segment of a send() carries it). */
+	payload?: string;
+	/** True when the sender resent this segment (drawn as a retransmission; not a header bit). */
+	retransmission: boolean;
+}
+
+/** A UDP datagram (RFC 768). `len` is payload bytes. */
+export interface UdpPacket extends IpCommon {
+	proto: 'UDP';
+	sport: number;
+	dport: number;
+	len: number;
+	payload?: string;
+}
+
+/** An ICMP message (RFC 792). ICMP has no ports. */
+export interface IcmpPacket extends IpCommon {
+	proto: 'ICMP';
+	type: number;
+	code: number;
+	identifier?: number;
+	sequence?: number;
+	/**
+	 * For errors (types 3, 11): the offending packet's 5-tuple. When the quoted packet is an
+	 * ICMP echo, ports are 0 and `identifier`/`sequence` are the echo's.
+	 */
+	quoted?: { proto: Protocol; src: SocketAddress; dst: SocketAddress; identifier?: number; sequence?: number };
+}
+
+/** Any packet the network carries, tagged by `proto`. */
+export type Packet = TcpPacket | UdpPacket | IcmpPacket;
+
+// ---------------------------------------------------------------------------------------------
+// TCP control bits
+
+/** FIN control bit (RFC 9293 §3.1), as a bit of {@link TcpPacket.flags}. */
 export const F_FIN = 1;
 /** SYN bit. */
 export const F_SYN = 2;
@@ -63,6 +142,34 @@ export function flagsFromList(flags: readonly string[]): number {
 	return m;
 }
 
+/** SEG.LEN: the sequence space a segment occupies, payload + 1 for SYN + 1 for FIN (RFC 9293 §3.4). */
+export function segLen(seg: TcpPacket): number {
+	return seg.len + (seg.flags & F_SYN ? 1 : 0) + (seg.flags & F_FIN ? 1 : 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sequence numbers (RFC 9293 §3.4: arithmetic modulo 2^32)
+
+/** a < b modulo 2^32 (a lies in the 2^31 numbers before b). */
+export function seqLt(a: number, b: number): boolean {
+	return ((a - b) | 0) < 0;
+}
+/** a =< b modulo 2^32. */
+export function seqLe(a: number, b: number): boolean {
+	return ((a - b) | 0) <= 0;
+}
+/** (a + n) mod 2^32, as an unsigned 32-bit number. */
+export function seqAdd(a: number, n: number): number {
+	return (a + n) >>> 0;
+}
+/** b − a modulo 2^32: how far b lies after a (0 … 2^32 − 1). */
+export function seqDiff(b: number, a: number): number {
+	return (b - a) >>> 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Addresses
+
 /** Parse a dotted-quad IPv4 address. @returns the 32-bit value, or -1 when invalid. */
 export function parseIp(ip: string): number {
 	if (typeof ip !== 'string') return -1;
@@ -91,4 +198,3 @@ export function checkPort(port: number, field = 'port'): void {
 		throw new SimError(`Invalid port ${JSON.stringify(port)} (expected an integer 0-65535).`, field);
 	}
 }
-

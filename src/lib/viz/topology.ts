@@ -8,7 +8,7 @@
  * (RFC 1918) sit left of the routers, other hosts right; routers are chained in trace
  * order; with no routers, hosts that exchange packets are linked directly.
  *
- * Paths follow the engine's routing rule (network.ts): least total latency, ties by hop
+ * Paths follow the engine's routing rule (routing.ts): least total latency, ties by hop
  * count, then by node order.
  */
 import { scalePoint } from 'd3';

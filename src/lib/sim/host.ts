@@ -1,0 +1,319 @@
+/**
+ * End hosts: one IPv4 address, an OS preset, and the demultiplexing of what arrives — a packet
+ * goes to TCP, UDP or ICMP by its protocol (RFC 1122 §3.2.1.1's "protocol" field), and a TCP
+ * segment to the connection with its 4-tuple, else to the listener on its port (RFC 9293
+ * §3.10.7; Linux's established and listening hashes, FreeBSD's `in_pcblookup`).
+ *
+ * A {@link Host} implements the interfaces its protocols use (`TcpHost` in tcb.ts, which extends
+ * {@link HostContext} of node.ts), so the protocol modules never import this one.
+ *
+ * @module
+ */
+
+import type { SimCore } from './core';
+import { SimError } from './errors';
+import {
+	icmpInput,
+	startPing,
+	startTraceroute,
+	type IcmpHostState,
+	type PingInfo,
+	type PingOptions,
+	type TracerouteInfo,
+	type TracerouteOptions
+} from './icmp';
+import { NetNode, type Network } from './node';
+import { errnoForHost } from './errno';
+import { getPreset, presetPortOptions, type OsPreset, type OsPresetId } from './os';
+import { PortTable } from './ports';
+import type { Rng } from './prng';
+import { tcpInput } from './tcp-input';
+import { TcpSocket, type SocketSnapshot, type TcpSocketOptions } from './tcp-socket';
+import type { Tcb, TcpHost } from './tcb';
+import type { ErrorEvent, Protocol, SocketErrno } from './trace';
+import { createUdpSocket, udpInput, type UdpHostState, type UdpSocket } from './udp';
+import { checkIp, type Packet } from './wire';
+
+/** Options of a host (`Simulation.addHost` documents them). */
+export interface HostConfig {
+	name: string;
+	ip: string;
+	os?: OsPresetId;
+	root?: boolean;
+	scripted?: boolean;
+	ephemeral?: [number, number];
+	autoReuse?: [number, number];
+}
+
+/**
+ * A simulated end host with one IPv4 address, an OS preset, a TCP stack and per-protocol
+ * port tables ({@link PortTable}).
+ */
+export class Host extends NetNode implements TcpHost {
+	/** The host's IPv4 address (dotted quad). */
+	readonly ip: string;
+	/** OS preset id. */
+	readonly os: OsPresetId;
+	/** The OS preset (ephemeral range, TIME-WAIT length, RST-in-TIME-WAIT behaviour). */
+	readonly preset: OsPreset;
+	/** True when the host may bind ports below 1024. */
+	readonly root: boolean;
+	/** True for a host with no TCP stack (never answers; see `Simulation.inject`). */
+	readonly scripted: boolean;
+	/** @internal TCP port table (ephemeral allocation, bind conflicts, TIME-WAIT tuples). */
+	readonly tcpPorts: PortTable;
+	/** @internal ISN stream for this host (RFC 9293 §3.4.1: ISN chosen per connection). */
+	readonly isnRng: Rng;
+	/** @internal */ readonly core: SimCore;
+	/** @internal every TCP socket created on this host (retained for inspection). */
+	readonly tcpSockets: TcpSocket[] = [];
+	/** @internal listeners by local port. */
+	readonly listeners = new Map<number, Tcb>();
+	/**
+	 * @internal Connection demultiplexing (Linux's established hash), indexed by local port: the
+	 * TCB itself while the port carries one connection (the usual case for an ephemeral port),
+	 * else a map by the port table's key for (remote ip, remote port). A dense 65,536-slot array,
+	 * made on the first connection: a `Map` under constant insert/delete churn rehashes its whole
+	 * table every few thousand operations. Use {@link Host.lookup}.
+	 */
+	private conns: (Tcb | Map<number, Tcb> | undefined)[] | null = null;
+	/** @internal local TCP ports from which this host injected scripted segments. */
+	readonly scriptedPorts = new Set<number>();
+	/** @internal counter for auto socket ids `<host>#<n>`. */
+	nextSocketNumber = 1;
+	/** @internal UDP sockets and port table (udp.ts), created on first use. */
+	udpState?: UdpHostState;
+	/** @internal ICMP echo identifiers and tools (icmp.ts), created on first use. */
+	icmpState?: IcmpHostState;
+
+	/**
+	 * @internal use `Simulation.addHost`.
+	 * @throws SimError for an invalid IP, an unknown OS preset or an invalid ephemeral range.
+	 */
+	constructor(net: Network, core: SimCore, opts: HostConfig) {
+		super(opts.name, net);
+		checkIp(opts.ip, 'ip');
+		this.ip = opts.ip;
+		this.os = opts.os ?? 'linux';
+		let preset: OsPreset;
+		try {
+			preset = getPreset(this.os);
+		} catch (e) {
+			throw new SimError((e as Error).message, 'os');
+		}
+		if (opts.ephemeral !== undefined) {
+			// `range=LOW-HIGH` / net.ipv4.ip_local_port_range: same preset, another ephemeral range.
+			const r = opts.ephemeral;
+			if (!Array.isArray(r) || r.length !== 2 || !Number.isInteger(r[0]) || !Number.isInteger(r[1]) || r[0] < 1 || r[1] > 65535 || r[0] > r[1]) {
+				throw new SimError(`Host ${opts.name}: ephemeral range must be [low, high] with integers 1 <= low <= high <= 65535 (got ${JSON.stringify(r)}).`, 'ephemeral');
+			}
+			preset = Object.freeze({ ...preset, ephemeral: [r[0], r[1]] as [number, number] });
+		}
+		this.preset = preset;
+		this.root = opts.root ?? false;
+		this.scripted = opts.scripted ?? false;
+		this.core = core;
+		this.isnRng = core.rng.fork(`isn:${opts.name}`);
+		if (opts.autoReuse !== undefined && this.os !== 'windows') {
+			// Set-NetTCPSetting -AutoReusePortRange…: Windows 8.1 / Server 2012 R2 (KB3149157) and later.
+			throw new SimError(`Host ${opts.name}: an auto-reuse port range is a Windows setting (os=windows), not ${this.os}.`, 'autoReuse');
+		}
+		this.tcpPorts = new PortTable({ ...presetPortOptions(this.preset, opts.autoReuse), rng: core.rng.fork(`ports:tcp:${opts.name}`) });
+	}
+
+	get ips(): readonly string[] {
+		return [this.ip];
+	}
+
+	// -----------------------------------------------------------------------------------------
+	// Sockets and tools
+
+	/**
+	 * Create a TCP socket on this host (socket(AF_INET, SOCK_STREAM)); it starts CLOSED.
+	 * @param id - unique socket id in the trace; default `"<host>#<n>"`.
+	 * @param opts - `autoRead` (default true): the application reads arriving data at once.
+	 * @throws SimError if the id is already used.
+	 */
+	tcp(id?: string, opts?: TcpSocketOptions): TcpSocket {
+		const sid = id ?? `${this.name}#${this.nextSocketNumber}`;
+		this.nextSocketNumber++;
+		const s = new TcpSocket(this, sid, opts);
+		s.byId = this.core.registerSocket(s, id === undefined);
+		s.hostIndex = this.tcpSockets.length;
+		this.tcpSockets.push(s);
+		return s;
+	}
+
+	/**
+	 * @internal Create the child socket of listener `l` for an arriving SYN (accept queue),
+	 * id `<listenerId>.<n>` with n counting that listener's children from 1.
+	 * @throws SimError if a socket the user created already has that id.
+	 */
+	tcpChild(l: Tcb): TcpSocket {
+		const n = ++l.childCount;
+		const s = new TcpSocket(this, `${l.id}.${n}`, { autoRead: l.autoRead });
+		s.listener = l;
+		s.childNumber = n;
+		this.core.registerChild(s);
+		s.hostIndex = this.tcpSockets.length;
+		this.tcpSockets.push(s);
+		return s;
+	}
+
+	/**
+	 * Create a UDP socket on this host (socket(AF_INET, SOCK_DGRAM)); it has no port until
+	 * `bind()`, `connect()` or the first `sendTo()` (see udp.ts).
+	 * @param id - unique socket id in the trace; default `"<host>#<n>"`.
+	 * @throws SimError if the id is already used.
+	 */
+	udp(id?: string): UdpSocket {
+		return createUdpSocket(this, id);
+	}
+
+	/**
+	 * ping: send `count` ICMP Echo Requests `intervalMs` apart, starting now (see icmp.ts).
+	 * @returns the tool's id (`<host>#ping<n>`) and its echo identifier.
+	 * @throws SimError for an invalid IP, count (1-10000) or interval (> 0 ms).
+	 */
+	ping(ip: string, opts?: PingOptions): PingInfo {
+		return startPing(this, ip, opts);
+	}
+
+	/**
+	 * traceroute (`style: 'unix'`, UDP probes to 33434+) or Windows tracert (`'windows'`, ICMP
+	 * echo probes), starting now; TTL 1, 2, … up to `maxHops` (30), `probes` (3) per hop.
+	 * @throws SimError for an invalid IP, style, maxHops (1-255), probes (1-10) or waitMs.
+	 */
+	traceroute(ip: string, opts?: TracerouteOptions): TracerouteInfo {
+		return startTraceroute(this, ip, opts);
+	}
+
+	/**
+	 * Local ports held by live sockets of `proto` (TCP: every socket not CLOSED, plus CLOSED
+	 * sockets that still hold an explicit bind), ascending, without duplicates.
+	 * Accepted sockets share their listener's port (Linux `__inet_inherit_port`).
+	 */
+	portsInUse(proto: Protocol = 'TCP'): number[] {
+		if (proto === 'UDP') return [...(this.udpState?.byPort.keys() ?? [])].sort((a, b) => a - b);
+		if (proto === 'ICMP') return [...(this.icmpState?.byId.keys() ?? [])].sort((a, b) => a - b);
+		if (proto !== 'TCP') return [];
+		const set = new Set<number>();
+		for (const s of this.tcpSockets) if (s.holdsPort()) set.add(s.localPort);
+		return [...set].sort((a, b) => a - b);
+	}
+
+	/** Snapshot of every TCP socket created on this host (see `Simulation.sockets`). */
+	sockets(): SocketSnapshot[] {
+		return this.tcpSockets.map((s) => s.snapshot());
+	}
+
+	/** @internal remove a closed socket from the inspection list and the simulation's id table. */
+	forget(t: Tcb): void {
+		const i = t.hostIndex;
+		if (i >= 0 && this.tcpSockets[i] === t) {
+			const last = this.tcpSockets.pop() as TcpSocket;
+			if (i < this.tcpSockets.length) {
+				this.tcpSockets[i] = last;
+				last.hostIndex = i;
+			}
+			t.hostIndex = -1;
+		}
+		if (t.byId) {
+			this.core.forgetSocket(t);
+			t.byId = false;
+		}
+	}
+
+	// -----------------------------------------------------------------------------------------
+	// Demultiplexing
+
+	/** @internal A packet addressed to this host arrived: hand it to its protocol. */
+	receive(pkt: Packet): void {
+		if (this.scripted) return;
+		if (pkt.proto === 'TCP') tcpInput(this, pkt);
+		else if (pkt.proto === 'UDP') udpInput(this, pkt);
+		else icmpInput(this, pkt);
+	}
+
+	/** @internal the connection (not a listener) with this 4-tuple; the local IP is the host's. */
+	lookup(localPort: number, remoteIp: string, remotePort: number): Tcb | undefined {
+		const c = this.conns;
+		if (c === null) return undefined;
+		const v = c[localPort];
+		if (v === undefined) return undefined;
+		if (v instanceof Map) return v.get(this.tcpPorts.destKey(remoteIp, remotePort));
+		return v.remotePort === remotePort && v.remoteIp === remoteIp ? v : undefined;
+	}
+
+	/** @internal enter a connection in the table {@link lookup} searches. */
+	addConn(t: Tcb): void {
+		const c = this.conns ?? (this.conns = new Array<Tcb | Map<number, Tcb> | undefined>(65536).fill(undefined));
+		const v = c[t.localPort];
+		if (v === undefined) {
+			c[t.localPort] = t;
+			return;
+		}
+		if (v === t) return;
+		let m: Map<number, Tcb>;
+		if (v instanceof Map) m = v;
+		else {
+			m = new Map([[this.tcpPorts.destKey(v.remoteIp, v.remotePort), v]]);
+			c[t.localPort] = m;
+		}
+		const k = this.tcpPorts.destKey(t.remoteIp, t.remotePort);
+		const prev = m.get(k);
+		if (prev !== undefined && prev !== t) {
+			throw new Error(`internal: 5-tuple collision on ${this.name} ${t.localPort} ${t.remoteIp}:${t.remotePort} (${prev.id} vs ${t.id})`);
+		}
+		m.set(k, t);
+	}
+
+	/** @internal remove a connection from the demultiplexing table. */
+	removeConn(t: Tcb): void {
+		const c = this.conns;
+		if (c === null) return;
+		const m = c[t.localPort];
+		if (m === undefined) return;
+		if (!(m instanceof Map)) {
+			if (m === t) c[t.localPort] = undefined;
+			return;
+		}
+		const k = this.tcpPorts.destKey(t.remoteIp, t.remotePort);
+		if (m.get(k) === t) {
+			m.delete(k);
+			if (m.size === 0) c[t.localPort] = undefined;
+		}
+	}
+
+	// -----------------------------------------------------------------------------------------
+	// Trace
+
+	/** @internal record a port allocation or release. */
+	portEvent(
+		action: 'allocate' | 'release',
+		port: number,
+		via: 'connect' | 'bind' | 'autobind' | 'send',
+		socket: string,
+		proto: Protocol = 'TCP'
+	): void {
+		const c = this.core;
+		if (!c.record) return;
+		c.events.push({ kind: 'port', t: c.queue.now, host: this.name, proto, action, port, via, socket });
+	}
+
+	/** @internal record a failed socket call (always recorded, even with record:false). */
+	errorEvent(socket: string, call: string, errno: SocketErrno, message: string): void {
+		const c = this.core;
+		// Windows hosts name errors as WinSock does (WSAENOBUFS, 10055): errno.ts.
+		const ev: ErrorEvent = { kind: 'error', t: c.queue.now, host: this.name, socket, call, errno, message };
+		if (this.preset.errnoNames === 'winsock') Object.assign(ev, errnoForHost('winsock', errno));
+		c.events.push(ev);
+	}
+
+	/** @internal record a socket call. */
+	callEvent(socket: string, call: string, detail: string): void {
+		const c = this.core;
+		if (!c.record) return;
+		c.events.push({ kind: 'call', t: c.queue.now, host: this.name, socket, call, detail });
+	}
+}

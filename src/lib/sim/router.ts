@@ -1,0 +1,110 @@
+/**
+ * Routers and their NAT/firewall configuration: a {@link Router} owns one IP per interface,
+ * forwards packets (the network decrements the TTL at each router, RFC 791) and has hook slots
+ * for NAT ({@link NatHook}, implemented by nat.ts) and a packet filter ({@link FirewallHook},
+ * firewall.ts). This module defines the slots and the configuration shapes that `sim.setNat` and
+ * `sim.setFirewall` accept; routing.ts calls the hooks as packets cross the router.
+ *
+ * @module
+ */
+
+import { SimError } from './errors';
+import { NetNode, type Network } from './node';
+import type { Protocol } from './trace';
+import { checkIp, type Packet } from './wire';
+
+/** Which way a packet crosses a router, relative to a NAT's or firewall's inside network. */
+export type Direction = 'in' | 'out';
+
+/**
+ * NAT hook slot on a router. Called for every packet the router forwards.
+ * Return the (possibly rewritten) packet to forward it, or `null` to drop it
+ * (recorded as `dropped: 'nat'`). Implementations may mutate and return `pkt`.
+ */
+export interface NatHook {
+	/**
+	 * @param pkt - the packet as it arrives at the router.
+	 * @param fromNode - name of the node it came from; `toNode` - next hop.
+	 * @param t - virtual time (ms) at which the packet reaches the router.
+	 */
+	translate(pkt: Packet, fromNode: string, toNode: string, t: number): Packet | null;
+	/**
+	 * Optional: a packet addressed to one of the router's own addresses (a NAT public address)
+	 * arrived from `fromNode` at `t`. Return the packet translated to an inside destination (the
+	 * network forwards it on, decrementing TTL and running the firewall after translation),
+	 * `null` to drop it (`dropped: 'nat'`), or `'local'` to deliver it to the router itself.
+	 */
+	inbound?(pkt: Packet, fromNode: string, t: number): Packet | null | 'local';
+}
+
+/** Firewall hook slot on a router. Return false to drop (recorded as `dropped: 'firewall'`). */
+export interface FirewallHook {
+	/**
+	 * Same arguments as {@link NatHook.translate}. At a router the packet passes through, runs
+	 * before {@link NatHook.translate}; for a packet addressed to a NAT public address, runs after
+	 * {@link NatHook.inbound} has translated it (so it always sees inside addresses).
+	 */
+	filter(pkt: Packet, fromNode: string, toNode: string, t: number): boolean;
+}
+
+/** NAT configuration as in the engine contract (`sim.setNat`). */
+export interface NatConfig {
+	publicIp: string;
+	mode: 'remap' | 'preserve';
+	/** Inclusive public port range, default [1024, 65535]. */
+	range?: [number, number];
+}
+
+/** A stateless firewall rule (`sim.setFirewall`). */
+export interface FirewallRule {
+	action: 'allow' | 'deny';
+	direction: Direction;
+	proto: Protocol | 'any';
+	/** Destination port or inclusive range. */
+	dport?: number | [number, number];
+	sport?: number | [number, number];
+}
+
+/** Firewall configuration as in the engine contract (`sim.setFirewall`). */
+export type FirewallConfig = { mode: 'stateful' } | { mode: 'stateless'; rules: FirewallRule[] };
+
+/**
+ * A router: owns one IP per interface, forwards packets (decrementing TTL) and has hook slots
+ * for NAT and a firewall. Packets addressed to a router's own IP are passed to
+ * {@link Router.onLocalPacket} (ICMP helper) and otherwise dropped silently.
+ */
+export class Router extends NetNode {
+	/** Interface addresses. */
+	readonly ipList: string[];
+	/** NAT hook slot (set by `sim.setNat`). */
+	nat?: NatHook;
+	/** Firewall hook slot (set by `sim.setFirewall`). */
+	firewall?: FirewallHook;
+	/**
+	 * Called when a packet's TTL reaches 0 here (ICMP Time Exceeded hook, RFC 792 type 11), with
+	 * the time it reached the router and the neighbour it came from (decides the ingress interface).
+	 */
+	onTtlExceeded?: (pkt: Packet, t: number, from?: NetNode) => void;
+	/** Called for packets addressed to one of the router's own IPs. */
+	onLocalPacket?: (pkt: Packet) => void;
+
+	/**
+	 * @internal use `Simulation.addRouter`.
+	 * @throws SimError without at least one valid IPv4 address.
+	 */
+	constructor(net: Network, name: string, ips: string[]) {
+		super(name, net);
+		if (!Array.isArray(ips) || ips.length === 0) {
+			throw new SimError(`Router ${name} needs at least one IP address.`, 'ips');
+		}
+		for (const ip of ips) checkIp(ip, 'ips');
+		this.ipList = ips.slice();
+	}
+	get ips(): readonly string[] {
+		return this.ipList;
+	}
+	/** @internal */
+	receive(pkt: Packet): void {
+		this.onLocalPacket?.(pkt);
+	}
+}

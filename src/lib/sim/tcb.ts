@@ -1,0 +1,306 @@
+/**
+ * The Transmission Control Block (RFC 9293 §3.3.1): everything the engine remembers about one
+ * TCP connection — the socket pair, the send and receive sequence variables under their RFC
+ * names (`snd.una`, `snd.nxt`, `snd.wnd`, `snd.wl1`, `snd.wl2`, `iss`, `rcv.nxt`, `rcv.wnd`,
+ * `irs`), the user's send buffer, the retransmission queue, the out-of-order segments, the RTT
+ * estimator and the timers — plus the BSD-socket facts the engine needs (which port the socket
+ * holds, its listener, whether the application has closed it).
+ *
+ * {@link Tcb} is a record: fields, no behaviour. The behaviour lives in modules split the way
+ * FreeBSD splits `sys/netinet` (whose `struct tcpcb` names its fields `snd_una`, `rcv_nxt`, …):
+ *
+ * | module | what | RFC 9293 | FreeBSD |
+ * |---|---|---|---|
+ * | tcp-socket.ts | `TcpSocket`: bind, listen, connect, send, read, close, abort | §3.10.1–3.10.5 | tcp_usrreq.c |
+ * | tcp-input.ts | SEGMENT ARRIVES | §3.10.7 | tcp_input.c |
+ * | tcp-output.ts | segmentize and send; ACK; RST without a TCB | §3.10.2, §3.10.4 | tcp_output.c |
+ * | tcp-timer.ts | retransmission timeout, RTO (RFC 6298), TIME-WAIT and FIN-WAIT-2 timeouts | §3.10.8 | tcp_timer.c |
+ * | tcp-state.ts | state changes, TIME-WAIT, deleting the TCB | §3.3.2 (Figure 5) | tcp_subr.c, tcp_timewait.c |
+ * | tcp-rtx-queue.ts | the retransmission queue | §3.10.8 | (tcp_sack.c's scoreboard) |
+ *
+ * Imports point one way: tcp-socket → tcp-input → tcp-timer → tcp-state → tcp-output → tcb →
+ * tcp-rtx-queue → wire (a module may use any module to its right). A TCB reaches its host through
+ * {@link TcpHost}, which `Host` (host.ts) implements; nothing here imports host.ts.
+ *
+ * Units: sequence numbers are unsigned 32-bit integers compared modulo 2^32 (`seqLt`, `seqLe` in
+ * wire.ts); times are ms of virtual time; sizes are bytes.
+ *
+ * @module
+ */
+
+import type { EventTarget } from './clock';
+import type { HostContext } from './node';
+import type { PortTable } from './ports';
+import type { Rng } from './prng';
+import type { TcpState } from './trace';
+import { RetransmissionQueue } from './tcp-rtx-queue';
+
+/**
+ * Fixed protocol parameters (times in ms of virtual time, sizes in bytes).
+ * Sources: RFC 6298 §2 (initial RTO 1 s, minimum 1 s, doubling §5.5); Linux `TCP_RTO_MAX`
+ * (120 s), `tcp_syn_retries` (6), `tcp_synack_retries` (5), `tcp_retries2` (15),
+ * `tcp_fin_timeout` (60 s); MSS 1460 = 1500-byte Ethernet MTU − 40.
+ */
+export const TCP_TUNING = Object.freeze({
+	mss: 1460,
+	rcvWnd: 65535,
+	initialRtoMs: 1000,
+	minRtoMs: 1000,
+	maxRtoMs: 120_000,
+	synRetries: 6,
+	synAckRetries: 5,
+	dataRetries: 15,
+	linuxFinTimeoutMs: 60_000,
+	ttl: 64
+});
+
+/** Send sequence variables (RFC 9293 §3.3.1, Figure 3). SND.UP is not modelled (no URG). */
+export interface SendSequence {
+	/** SND.UNA: oldest unacknowledged sequence number. */
+	una: number;
+	/** SND.NXT: next sequence number to be sent. */
+	nxt: number;
+	/** SND.WND: send window (bytes), as the peer last advertised it. */
+	wnd: number;
+	/** SND.WL1: segment sequence number used for the last window update. */
+	wl1: number;
+	/** SND.WL2: segment acknowledgement number used for the last window update. */
+	wl2: number;
+}
+
+/** Receive sequence variables (RFC 9293 §3.3.1, Figure 4). RCV.UP is not modelled. */
+export interface ReceiveSequence {
+	/** RCV.NXT: next sequence number expected on an incoming segment. */
+	nxt: number;
+	/** RCV.WND: receive window (bytes) we advertise. */
+	wnd: number;
+}
+
+/** A SEND call not yet fully segmentized (the user's send buffer). */
+export interface SendChunk {
+	/** Bytes of this call still to segmentize. */
+	len: number;
+	/** Payload text, shown on the call's first segment. */
+	text: string | undefined;
+	/** Its first segment has been sent. */
+	started: boolean;
+}
+
+/** A segment that arrived ahead of RCV.NXT, held until the gap fills (§3.10.7.4 seventh step). */
+export interface OutOfOrderSegment {
+	seq: number;
+	len: number;
+	/** It carried the peer's FIN. */
+	fin: boolean;
+}
+
+/** How a socket holds its local port (see `TcpSocket.bind`, `connect`, and accepted children). */
+export type PortHold = 'none' | 'bind' | 'autobind' | 'connect' | 'child';
+
+/**
+ * What TCP needs of the host it runs on, beyond {@link HostContext}: the host's TCP port table,
+ * its ISN generator, and its tables of listeners and connections (FreeBSD's `tcbinfo`, Linux's
+ * listening and established hashes). Implemented by `Host` (host.ts).
+ */
+export interface TcpHost extends HostContext {
+	/** TCP port table (ephemeral allocation, bind conflicts, TIME-WAIT tuples). */
+	readonly tcpPorts: PortTable;
+	/** ISN stream for this host (RFC 9293 §3.4.1: an ISN is chosen per connection). */
+	readonly isnRng: Rng;
+	/** Listening sockets by local port. */
+	readonly listeners: Map<number, Tcb>;
+	/** Local ports from which this host injected scripted segments (they never answer with RST). */
+	readonly scriptedPorts: ReadonlySet<number>;
+	/** Every TCP socket on the host, in creation order (CLOSED ones too, unless forgotten). */
+	readonly tcpSockets: readonly Tcb[];
+	/** The connection (not a listener) with this 4-tuple, if any; the local IP is the host's. */
+	lookup(localPort: number, remoteIp: string, remotePort: number): Tcb | undefined;
+	/** Enter a connection in the table {@link lookup} searches (its 4-tuple must be free). */
+	addConn(t: Tcb): void;
+	/** Remove a connection from that table. */
+	removeConn(t: Tcb): void;
+	/**
+	 * Create the child socket `<listenerId>.<n>` of listener `l` for an arriving SYN.
+	 * @throws SimError if a socket the user created already has that id.
+	 */
+	tcpChild(l: Tcb): Tcb;
+	/** Forget a CLOSED socket: drop it from `tcpSockets` and the simulation's id table. */
+	forget(t: Tcb): void;
+}
+
+/** Queue event kind of the retransmission timer (tcp-timer.ts). */
+export const TIMER_REXMT = 10;
+/** Queue event kind of the 2MSL timer: the TIME-WAIT wait, and the FIN-WAIT-2 timeout. */
+export const TIMER_2MSL = 11;
+
+/**
+ * The TCB of one connection. `TcpSocket` (tcp-socket.ts) extends it with the user calls, so one
+ * object is both the user's socket and its TCB, as in the kernels (Linux's `struct tcp_sock`
+ * begins with its `struct sock`).
+ *
+ * It is the event target of its own timers; `TcpSocket.onEvent` hands them to tcp-timer.ts.
+ */
+export abstract class Tcb implements EventTarget {
+	// ----- the socket pair (§3.3.1: "local and remote IP addresses and port numbers") and state
+
+	/** Socket id, unique in the trace. */
+	readonly id: string;
+	/** The host whose TCP this connection belongs to (its IP is the local address). */
+	readonly host: TcpHost;
+	/** Current state (§3.3.2). */
+	state: TcpState = 'CLOSED';
+	/** Local port (0 while unbound). */
+	localPort = 0;
+	/** Remote address ('0.0.0.0' while unconnected). */
+	remoteIp = '0.0.0.0';
+	/** Remote port (0 while unconnected). */
+	remotePort = 0;
+
+	// ----- send sequence variables
+
+	/** ISS: initial send sequence number. */
+	iss = 0;
+	/** SND.UNA, SND.NXT, SND.WND, SND.WL1, SND.WL2. */
+	readonly snd: SendSequence = { una: 0, nxt: 0, wnd: 0, wl1: 0, wl2: 0 };
+
+	// ----- receive sequence variables
+
+	/** IRS: initial receive sequence number. */
+	irs = 0;
+	/** RCV.NXT, RCV.WND. */
+	readonly rcv: ReceiveSequence = { nxt: 0, wnd: TCP_TUNING.rcvWnd };
+
+	// ----- queues (§3.3.1: "pointers to the user's send and receive buffers, … to the retransmit queue")
+
+	/** SEND calls not yet fully segmentized, oldest first. */
+	sendQueue: SendChunk[] = [];
+	/** Bytes accepted by send() and not yet segmentized (the sum over {@link sendQueue}). */
+	unsent = 0;
+	/** Segments sent and not yet acknowledged. */
+	readonly rtx = new RetransmissionQueue();
+	/** Segments received ahead of RCV.NXT, in sequence order (null while there are none). */
+	outOfOrder: OutOfOrderSegment[] | null = null;
+
+	// ----- closing
+
+	/** CLOSE issued: our FIN goes out once the send queue is empty. */
+	finPending = false;
+	/** Our FIN has been sent (it is the last octet before SND.NXT). */
+	finSent = false;
+	/** CLOSE arrived in SYN-RECEIVED with data queued; it waits for ESTABLISHED (§3.10.4). */
+	closeQueued = false;
+	/** The peer's FIN has arrived (read() at end of stream returns 0). */
+	peerFin = false;
+
+	// ----- retransmission (RFC 6298) and timers (tcp-timer.ts)
+
+	/** RTO: current retransmission timeout, ms. */
+	rto: number = TCP_TUNING.initialRtoMs;
+	/** SRTT: smoothed round-trip time, ms; -1 before the first sample. */
+	srtt = -1;
+	/** RTTVAR: round-trip time variation, ms. */
+	rttvar = 0;
+	/** Consecutive expiries of the retransmission timer (reset by an ACK that advances SND.UNA). */
+	retries = 0;
+	/** Retransmission timer: deadline in ms, or -1 when stopped. */
+	rexmtDeadline = -1;
+	/** Time of the queue event that will look at {@link rexmtDeadline}, or -1 (see tcp-timer.ts). */
+	rexmtQueuedAt = -1;
+	/** 2MSL timer (TIME-WAIT, FIN-WAIT-2 timeout): deadline in ms, or -1 when stopped. */
+	twoMslDeadline = -1;
+	/** Time of the queue event that will look at {@link twoMslDeadline}, or -1. */
+	twoMslQueuedAt = -1;
+
+	// ----- the application's side (BSD sockets)
+
+	/**
+	 * The application reads data as soon as it arrives (default). When false, received data waits
+	 * for `read()`, and close() with unread data sends RST (§3.6.1 SHLD-3, Linux `tcp_close`).
+	 */
+	readonly autoRead: boolean;
+	/** Bytes received in order and not yet read by the application. */
+	unread = 0;
+	/** Total payload bytes delivered in order by the peer. */
+	bytesReceived = 0;
+	/** Total payload bytes accepted by send(). */
+	bytesQueued = 0;
+	/** The application called close() or abort() (the socket is orphaned). */
+	appClosed = false;
+
+	// ----- the local port and the listener
+
+	/** How the local port is held: bind()/autobind (exclusive), connect(), or inherited. */
+	hold: PortHold = 'none';
+	/** The 4-tuple is registered in the host's port table. */
+	tupleRegistered = false;
+	/** A bind is held in the port table (bind/autobind, possibly plus a tuple). */
+	bindHeld = false;
+	/** SO_REUSEADDR was given to bind(). */
+	reuseAddr = false;
+	/** bind(0) with SO_REUSE_UNICASTPORT: the port is chosen at connect() (Windows). */
+	deferredBind = false;
+	/** The listener that created this socket (accepted and half-open children), else null. */
+	listener: Tcb | null = null;
+	/** How SYN-RECEIVED was reached (MUST-11), or null before any connection. */
+	origin: 'passive' | 'active' | null = null;
+	/** accept() has returned this child (it reached ESTABLISHED). */
+	accepted = false;
+	/** Listener: number of children created so far. */
+	childCount = 0;
+	/** Child: its number n in `<listenerId>.<n>`, else 0. */
+	childNumber = 0;
+	/** The simulation's id table holds this socket (user-chosen ids only). */
+	byId = false;
+	/** Index in `host.tcpSockets` (-1 once forgotten). */
+	hostIndex = -1;
+
+	constructor(host: TcpHost, id: string, autoRead: boolean) {
+		this.host = host;
+		this.id = id;
+		this.autoRead = autoRead;
+	}
+
+	/** Timer dispatch from the event queue (implemented by `TcpSocket`). */
+	abstract onEvent(kind: number, arg: unknown, time: number): void;
+}
+
+/**
+ * (Re)start the retransmission timer: it expires RTO ms from now (RFC 6298 §5.1, §5.3).
+ *
+ * Timers are lazy: at most one queue event per timer is pending, at the earliest deadline asked
+ * for. Moving the deadline later costs nothing now; the event, when it fires before the
+ * deadline, queues itself again for the deadline (`timerFired` in tcp-timer.ts).
+ */
+export function startRexmtTimer(t: Tcb): void {
+	const at = t.host.core.queue.now + t.rto;
+	t.rexmtDeadline = at;
+	if (t.rexmtQueuedAt < 0 || t.rexmtQueuedAt > at) {
+		t.rexmtQueuedAt = at;
+		t.host.core.queue.push(at, t, TIMER_REXMT, null);
+	}
+}
+
+/** Stop the retransmission timer (RFC 6298 §5.2: all outstanding data acknowledged). */
+export function stopRexmtTimer(t: Tcb): void {
+	t.rexmtDeadline = -1;
+}
+
+/** Start (or move) the 2MSL timer to expire `ms` from now; lazy, as {@link startRexmtTimer}. */
+export function start2MslTimer(t: Tcb, ms: number): void {
+	const at = t.host.core.queue.now + ms;
+	t.twoMslDeadline = at;
+	if (t.twoMslQueuedAt < 0 || t.twoMslQueuedAt > at) {
+		t.twoMslQueuedAt = at;
+		t.host.core.queue.push(at, t, TIMER_2MSL, null);
+	}
+}
+
+/** Stop the 2MSL timer. */
+export function stop2MslTimer(t: Tcb): void {
+	t.twoMslDeadline = -1;
+}
+
+/** Our FIN has been sent and acknowledged: SND.UNA has reached SND.NXT, whose last octet is the FIN. */
+export function finAcked(t: Tcb): boolean {
+	return t.finSent && t.snd.una === t.snd.nxt;
+}

@@ -1,0 +1,401 @@
+/**
+ * TCP sockets: the user calls of RFC 9293 §3.10.1–3.10.5 (OPEN, SEND, RECEIVE, CLOSE, ABORT) as
+ * BSD sockets spell them — bind(), listen(), connect(), send(), read(), close(), abort() (FreeBSD
+ * tcp_usrreq.c).
+ *
+ * A {@link TcpSocket} is the user's handle and its connection's TCB at once (it extends
+ * {@link Tcb}, tcb.ts). Listening sockets create a child socket per arriving SYN (the
+ * BSD-sockets model; the RFC's "LISTEN → SYN-RECEIVED" edge is recorded on the child), named
+ * `<listenerId>.<n>` in the order their SYNs arrived, which is accept order unless a handshake
+ * fails.
+ *
+ * Errors: calls never throw for network errors; they record an `ErrorEvent` (errno and message)
+ * and return `false`. They throw {@link SimError} only for invalid arguments (a port outside
+ * 0..65535, a malformed IP, a byte count that is not a positive integer).
+ *
+ * @module
+ */
+
+import { SimError } from './errors';
+import { output, sendSegment } from './tcp-output';
+import { closeListener, deleteTcb, setState, toClosed } from './tcp-state';
+import { timerFired } from './tcp-timer';
+import { startRexmtTimer, Tcb, TCP_TUNING, type TcpHost } from './tcb';
+import type { SocketAddress, SocketErrno, TcpState } from './trace';
+import { checkIp, checkPort, F_ACK, F_RST, F_SYN, seqAdd } from './wire';
+
+/** Options for `host.tcp(id, opts)`. */
+export interface TcpSocketOptions {
+	/**
+	 * When true (default) the application reads data as soon as it arrives, so a later close()
+	 * sends FIN. When false, received data waits for {@link TcpSocket.read}; close() with unread
+	 * data sends RST (RFC 9293 §3.6.1 SHLD-3, Linux `tcp_close` "data_was_unread").
+	 */
+	autoRead?: boolean;
+}
+
+/** Options for {@link TcpSocket.bind}. */
+export interface BindOptions {
+	/** SO_REUSEADDR: allows binding a port held only by TIME-WAIT connections (Linux). */
+	reuseAddr?: boolean;
+	/**
+	 * Windows SO_REUSE_UNICASTPORT, set before bind(0): the port is not chosen at bind() but at
+	 * connect(), "when the 4-tuple … for the connection is known" (KB3149157), so it can come from
+	 * the auto-reuse port range and be shared between destinations. Windows hosts only.
+	 */
+	reuseUnicastPort?: boolean;
+}
+
+/** A TCP socket's state as {@link TcpSocket.snapshot} and `Simulation.sockets()` report it; numbers are the SND/RCV variables of RFC 9293 §3.3.1. */
+export interface SocketSnapshot {
+	id: string;
+	host: string;
+	proto: 'TCP';
+	state: TcpState;
+	local: SocketAddress;
+	remote: SocketAddress;
+	/** RCV.NXT (unsigned 32-bit), once the socket has had a connection. */
+	rcvNxt?: number;
+	/** SND.NXT. */
+	sndNxt?: number;
+	/** SND.UNA. */
+	sndUna?: number;
+	/** ISS. */
+	iss?: number;
+	/** IRS. */
+	irs?: number;
+	/** Bytes received and not yet read by the application. */
+	unread: number;
+	/** For accepted/half-open children: the listener's id. */
+	listener?: string;
+}
+
+/**
+ * A TCP socket and its TCB. Create one with `host.tcp(id?)`; accepted connections appear as
+ * `<listenerId>.<n>` (`sim.socket('web.1')`).
+ *
+ * User calls never throw for network errors: they record an `ErrorEvent` and return `false`.
+ * They throw {@link SimError} only for invalid arguments (port outside 0..65535, bad IP, bad
+ * byte count).
+ */
+export class TcpSocket extends Tcb {
+	/** @internal use `host.tcp()`. */
+	constructor(host: TcpHost, id: string, opts?: TcpSocketOptions) {
+		super(host, id, opts?.autoRead ?? true);
+	}
+
+	// -----------------------------------------------------------------------------------------
+	// Inspection
+
+	/** Local socket address (host IP and local port). */
+	get local(): SocketAddress {
+		return { ip: this.host.ip, port: this.localPort };
+	}
+	/** Remote socket address (`0.0.0.0:0` for a listener or unconnected socket). */
+	get remote(): SocketAddress {
+		return this.state === 'LISTEN' ? { ip: '0.0.0.0', port: 0 } : { ip: this.remoteIp, port: this.remotePort };
+	}
+
+	/** @internal true while the socket holds a local port (for `host.portsInUse`). */
+	holdsPort(): boolean {
+		return this.hold !== 'none' && this.localPort !== 0;
+	}
+
+	/**
+	 * Plain-data snapshot. Sequence variables are included once the connection has an ISS
+	 * (states other than CLOSED/LISTEN, or a CLOSED socket that had a connection).
+	 */
+	snapshot(): SocketSnapshot {
+		const s: SocketSnapshot = {
+			id: this.id,
+			host: this.host.name,
+			proto: 'TCP',
+			state: this.state,
+			local: this.local,
+			remote: this.remote,
+			unread: this.unread
+		};
+		if (this.origin !== null) {
+			s.rcvNxt = this.rcv.nxt;
+			s.sndNxt = this.snd.nxt;
+			s.sndUna = this.snd.una;
+			s.iss = this.iss;
+			s.irs = this.irs;
+		}
+		if (this.listener) s.listener = this.listener.id;
+		return s;
+	}
+
+	/** @internal the event queue fires one of this TCB's timers (tcp-timer.ts). */
+	onEvent(kind: number, _arg: unknown, time: number): void {
+		timerFired(this, kind, time);
+	}
+
+	private fail(call: string, errno: SocketErrno, message: string): false {
+		this.host.errorEvent(this.id, call, errno, message);
+		return false;
+	}
+
+	// -----------------------------------------------------------------------------------------
+	// User calls
+
+	/**
+	 * bind(): take a local port. `port` 0 picks one (autobind, odd ports first on Linux).
+	 * Errors: EADDRINUSE (held by a socket, a connection, or TIME-WAIT without `reuseAddr`),
+	 * EACCES (port < 1024 on a host without `root`), EINVAL (socket already bound/in use).
+	 * @throws SimError if `port` is not an integer 0..65535.
+	 */
+	bind(port: number, opts: BindOptions = {}): boolean {
+		checkPort(port);
+		if (opts.reuseUnicastPort === true && this.host.preset.errnoNames !== 'winsock') {
+			throw new SimError(`bind(): SO_REUSE_UNICASTPORT is a Windows socket option; host ${this.host.name} runs ${this.host.os}.`, 'reuseUnicastPort');
+		}
+		this.host.callEvent(this.id, 'bind', `${this.host.ip}:${port}${opts.reuseAddr ? ' SO_REUSEADDR' : ''}${opts.reuseUnicastPort ? ' SO_REUSE_UNICASTPORT' : ''}`);
+		if (this.state !== 'CLOSED' || this.hold !== 'none' || this.appClosed || this.deferredBind) {
+			return this.fail('bind', 'EINVAL', `bind(${port}): socket ${this.id} is already bound or in use`);
+		}
+		this.reuseAddr = opts.reuseAddr === true;
+		if (port === 0 && opts.reuseUnicastPort === true) {
+			// "This option instructs the system to postpone port allocation until connection time"
+			// (KB3149157): connect() picks the port like a connect() without bind().
+			this.deferredBind = true;
+			return true;
+		}
+		return this.takePort(port, 'bind');
+	}
+
+	/** Hold `port` (0: any) in the host's port table, exclusively (bind or listen's autobind). */
+	private takePort(port: number, via: 'bind' | 'autobind'): boolean {
+		const r = this.host.tcpPorts.bind(port, { reuseAddr: this.reuseAddr, root: this.host.root });
+		if (!r.ok) return this.fail(via === 'autobind' ? 'listen' : 'bind', r.errno, r.message);
+		this.localPort = r.port;
+		this.hold = via;
+		this.bindHeld = true;
+		this.host.portEvent('allocate', r.port, via, this.id);
+		return true;
+	}
+
+	/**
+	 * listen(): passive OPEN (RFC 9293 §3.10.1) — CLOSED → LISTEN. With `port`, binds it first
+	 * (bind()+listen()); without a port on an unbound socket, autobinds an ephemeral port
+	 * (Linux `inet_csk_listen_start` → `inet_csk_get_port(sk, 0)`).
+	 * Errors: as {@link TcpSocket.bind}; EINVAL if the socket is not CLOSED.
+	 * @throws SimError if `port` is not an integer 0..65535.
+	 */
+	listen(port?: number): boolean {
+		if (port !== undefined) checkPort(port);
+		this.host.callEvent(this.id, 'listen', port !== undefined ? `${this.host.ip}:${port}` : '(autobind)');
+		if (this.state !== 'CLOSED' || this.appClosed) {
+			return this.fail('listen', 'EINVAL', `listen(): socket ${this.id} is ${this.state}, not CLOSED`);
+		}
+		if (this.hold === 'none') {
+			if (!this.takePort(port ?? 0, port === undefined || port === 0 ? 'autobind' : 'bind')) return false;
+		} else if (port !== undefined && port !== 0 && port !== this.localPort) {
+			return this.fail('listen', 'EINVAL', `listen(${port}): socket ${this.id} is already bound to port ${this.localPort}`);
+		}
+		this.host.listeners.set(this.localPort, this);
+		setState(this, 'LISTEN', 'OPEN(passive) / listen()');
+		return true;
+	}
+
+	/**
+	 * connect(): active OPEN (RFC 9293 §3.10.1) — picks an ephemeral port from the host's
+	 * port table (unless bound), selects a random ISS from the seeded PRNG, sends
+	 * `<SEQ=ISS><CTL=SYN>` and enters SYN-SENT.
+	 * Errors: EADDRNOTAVAIL (no usable port for this destination), EINVAL (socket not CLOSED,
+	 * or remote socket unspecified: IP 0.0.0.0 or port 0). Later asynchronous failures
+	 * (ECONNREFUSED on RST, ETIMEDOUT after SYN retransmissions) are recorded as ErrorEvents.
+	 * @throws SimError for an invalid IP or port.
+	 */
+	connect(ip: string, port: number): boolean {
+		checkIp(ip);
+		checkPort(port);
+		const h = this.host;
+		if (h.core.record) h.callEvent(this.id, 'connect', `${ip}:${port}`);
+		if (this.appClosed) return this.fail('connect', 'EINVAL', `connect(): socket ${this.id} was closed`);
+		if (this.state !== 'CLOSED') {
+			return this.fail(
+				'connect',
+				'EINVAL',
+				this.state === 'LISTEN'
+					? `connect(): socket ${this.id} is listening (RFC 9293 3.10.1 OPEN on LISTEN is not reachable through sockets)`
+					: `connect(): connection already exists (socket ${this.id} is ${this.state}; RFC 9293 3.10.1)`
+			);
+		}
+		if (ip === '0.0.0.0' || port === 0) {
+			return this.fail('connect', 'EINVAL', `connect(${ip}:${port}): remote socket unspecified (RFC 9293 3.10.1)`);
+		}
+		if (this.hold === 'bind' || this.hold === 'autobind') {
+			const r = h.tcpPorts.attachTuple(this.localPort, ip, port);
+			if (!r.ok) return this.fail('connect', r.errno, r.message);
+		} else {
+			const r = h.tcpPorts.connect(h.ip, ip, port);
+			if (!r.ok) return this.fail('connect', r.errno, r.message);
+			this.localPort = r.port;
+			this.hold = 'connect';
+			h.portEvent('allocate', r.port, 'connect', this.id);
+		}
+		this.tupleRegistered = true;
+		this.remoteIp = ip;
+		this.remotePort = port;
+		h.addConn(this);
+		this.origin = 'active';
+		this.iss = h.isnRng.u32();
+		this.snd.una = this.iss;
+		this.snd.nxt = seqAdd(this.iss, 1);
+		this.rto = TCP_TUNING.initialRtoMs;
+		this.retries = 0;
+		setState(this, 'SYN-SENT', 'OPEN(active) / connect(): snd SYN');
+		this.rtx.push(this.iss, 0, F_SYN, undefined, h.core.queue.now);
+		sendSegment(this, F_SYN, this.iss, 0, undefined, false);
+		startRexmtTimer(this);
+		return true;
+	}
+
+	/**
+	 * send(): SEND (RFC 9293 §3.10.2) `bytes` of application data, with an optional text preview.
+	 * Queued in SYN-SENT/SYN-RECEIVED until ESTABLISHED; segmentized into MSS-sized segments in
+	 * ESTABLISHED/CLOSE-WAIT. Errors: ENOTCONN (CLOSED or LISTEN: "connection does not exist"),
+	 * ENOTCONN "connection closing" after close() (Linux would say EPIPE).
+	 * @throws SimError unless `bytes` is a positive integer.
+	 */
+	send(bytes: number, text?: string): boolean {
+		if (!Number.isInteger(bytes) || bytes <= 0) {
+			throw new SimError(`send(): byte count must be a positive integer (got ${JSON.stringify(bytes)}).`, 'bytes');
+		}
+		if (this.host.core.record) this.host.callEvent(this.id, 'send', text !== undefined ? `${bytes} bytes "${text}"` : `${bytes} bytes`);
+		switch (this.state) {
+			case 'CLOSED':
+				return this.fail('send', 'ENOTCONN', 'send(): connection does not exist (RFC 9293 3.10.2)');
+			case 'LISTEN':
+				return this.fail('send', 'ENOTCONN', 'send(): socket is listening; remote socket unspecified (RFC 9293 3.10.2)');
+			case 'SYN-SENT':
+			case 'SYN-RECEIVED':
+			case 'ESTABLISHED':
+			case 'CLOSE-WAIT':
+				if (this.finPending || this.appClosed) break;
+				this.sendQueue.push({ len: bytes, text, started: false });
+				this.unsent += bytes;
+				this.bytesQueued += bytes;
+				if (this.state === 'ESTABLISHED' || this.state === 'CLOSE-WAIT') output(this);
+				return true;
+			default:
+				break;
+		}
+		return this.fail('send', 'ENOTCONN', `send(): connection closing (${this.state}; RFC 9293 3.10.2)`);
+	}
+
+	/**
+	 * read(): RECEIVE (RFC 9293 §3.10.3) — the application consumes every byte received so far.
+	 * Records a CallEvent with the count ("0 bytes (end of stream)" after the peer's FIN).
+	 * Errors: ENOTCONN in CLOSED (nothing ever received) and LISTEN.
+	 */
+	read(): boolean {
+		if (this.state === 'CLOSED' && this.unread === 0) {
+			this.host.callEvent(this.id, 'read', '');
+			return this.fail('read', 'ENOTCONN', 'read(): connection does not exist (RFC 9293 3.10.3)');
+		}
+		if (this.state === 'LISTEN') {
+			this.host.callEvent(this.id, 'read', '');
+			return this.fail('read', 'ENOTCONN', 'read(): socket is listening');
+		}
+		const n = this.unread;
+		this.unread = 0;
+		this.host.callEvent(this.id, 'read', n === 0 && this.peerFin ? '0 bytes (end of stream: peer sent FIN)' : `${n} bytes`);
+		return true;
+	}
+
+	/**
+	 * close(): CLOSE (RFC 9293 §3.10.4).
+	 * - LISTEN → CLOSED (half-open children in SYN-RECEIVED get RST, Linux `inet_csk_listen_stop`);
+	 * - SYN-SENT → CLOSED, nothing sent;
+	 * - SYN-RECEIVED → FIN-WAIT-1 (or queued until ESTABLISHED if data is pending);
+	 * - ESTABLISHED → FIN-WAIT-1, CLOSE-WAIT → LAST-ACK, FIN after queued data;
+	 * - with unread received data: `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>` and CLOSED
+	 *   (RFC 9293 §3.6.1 SHLD-3; Linux `tcp_close` → `tcp_send_active_reset`);
+	 * - CLOSED with a bind: releases it. Errors: ENOTCONN in CLOSED without a bind ("connection
+	 *   does not exist") and in FIN-WAIT-1/2, CLOSING, LAST-ACK, TIME-WAIT ("connection closing").
+	 */
+	close(): boolean {
+		this.host.callEvent(this.id, 'close', '');
+		const st = this.state;
+		if (st === 'CLOSED') {
+			this.appClosed = true;
+			if (this.bindHeld) {
+				deleteTcb(this);
+				return true;
+			}
+			return this.fail('close', 'ENOTCONN', 'close(): connection does not exist (RFC 9293 3.10.4)');
+		}
+		if (this.appClosed && st !== 'SYN-RECEIVED') {
+			return this.fail('close', 'ENOTCONN', `close(): connection closing (${st}; RFC 9293 3.10.4)`);
+		}
+		this.appClosed = true;
+		switch (st) {
+			case 'LISTEN':
+				closeListener(this, 'CLOSE / close(): delete TCB');
+				return true;
+			case 'SYN-SENT':
+				toClosed(this, 'CLOSE / close(): delete TCB, nothing sent');
+				return true;
+			case 'SYN-RECEIVED':
+				if (this.unsent > 0) {
+					this.closeQueued = true; // RFC 9293 3.10.4: queue until ESTABLISHED
+					return true;
+				}
+				this.finPending = true;
+				setState(this, 'FIN-WAIT-1', 'CLOSE / close(): snd FIN');
+				output(this);
+				return true;
+			case 'ESTABLISHED':
+			case 'CLOSE-WAIT':
+				if (this.unread > 0) {
+					// Linux close() with unread data: RST,ACK and CLOSED (no TIME-WAIT).
+					sendSegment(this, F_RST | F_ACK, this.snd.nxt, 0, undefined, false);
+					toClosed(this, 'CLOSE with unread data: snd RST (RFC 9293 3.6.1 SHLD-3)');
+					return true;
+				}
+				this.finPending = true;
+				setState(this, st === 'ESTABLISHED' ? 'FIN-WAIT-1' : 'LAST-ACK', 'CLOSE / close(): snd FIN');
+				output(this);
+				return true;
+			default:
+				return this.fail('close', 'ENOTCONN', `close(): connection closing (${st}; RFC 9293 3.10.4)`);
+		}
+	}
+
+	/**
+	 * abort(): ABORT (RFC 9293 §3.10.5; sockets: SO_LINGER 0 + close()). Sends
+	 * `<SEQ=SND.NXT><CTL=RST>` from SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2 and
+	 * CLOSE-WAIT; nothing from LISTEN, SYN-SENT, CLOSING, LAST-ACK, TIME-WAIT. Always ends CLOSED
+	 * and releases the port (no TIME-WAIT, as Linux and BSD do). Error: ENOTCONN in CLOSED without
+	 * a bind.
+	 */
+	abort(): boolean {
+		this.host.callEvent(this.id, 'abort', '');
+		const st = this.state;
+		this.appClosed = true;
+		switch (st) {
+			case 'CLOSED':
+				if (this.bindHeld) {
+					deleteTcb(this);
+					return true;
+				}
+				return this.fail('abort', 'ENOTCONN', 'abort(): connection does not exist (RFC 9293 3.10.5)');
+			case 'LISTEN':
+				closeListener(this, 'ABORT: delete TCB');
+				return true;
+			case 'SYN-RECEIVED':
+			case 'ESTABLISHED':
+			case 'FIN-WAIT-1':
+			case 'FIN-WAIT-2':
+			case 'CLOSE-WAIT':
+				sendSegment(this, F_RST, this.snd.nxt, 0, undefined, false);
+				toClosed(this, 'ABORT: snd RST');
+				return true;
+			default:
+				toClosed(this, 'ABORT: delete TCB');
+				return true;
+		}
+	}
+}

@@ -1,0 +1,145 @@
+/**
+ * State changes of a TCB (the edges of RFC 9293 Figure 5, each recorded as a `state` event) and
+ * the ends of a connection: entering TIME-WAIT, the FIN-WAIT-2 timeout, and deleting the TCB,
+ * which releases its port and its place in the host's tables (FreeBSD tcp_subr.c `tcp_close`,
+ * tcp_timewait.c `tcp_twstart`).
+ *
+ * @module
+ */
+
+import { sendSegment } from './tcp-output';
+import { start2MslTimer, stop2MslTimer, stopRexmtTimer, TCP_TUNING, type Tcb } from './tcb';
+import type { TcpState } from './trace';
+import { F_RST } from './wire';
+
+/**
+ * Record a state change (one edge of RFC 9293 Figure 5) as a `state` event with its cause, and
+ * make `to` the current state.
+ * @param from - the state the edge starts from (default: the current state).
+ */
+export function setState(t: Tcb, to: TcpState, cause: string, from: TcpState = t.state): void {
+	t.state = to;
+	const core = t.host.core;
+	if (!core.record) return;
+	core.events.push({
+		kind: 'state',
+		t: core.queue.now,
+		host: t.host.name,
+		socket: t.id,
+		local: { ip: t.host.ip, port: t.localPort },
+		remote: to === 'LISTEN' && from === 'CLOSED' ? { ip: '0.0.0.0', port: 0 } : { ip: t.remoteIp, port: t.remotePort },
+		from,
+		to,
+		cause
+	});
+}
+
+/** Enter CLOSED: "delete the TCB" — record the edge, then release everything (see {@link deleteTcb}). */
+export function toClosed(t: Tcb, cause: string, from: TcpState = t.state): void {
+	setState(t, 'CLOSED', cause, from);
+	deleteTcb(t);
+}
+
+/**
+ * A passive half-open child returns to LISTEN (RFC 9293 Fig. 5 note 1). The listener never left
+ * LISTEN (the BSD-sockets model), so the edge SYN-RECEIVED → `to` is recorded on the child, which
+ * is then discarded (it never reached accept()).
+ */
+export function toClosedAs(t: Tcb, to: TcpState, cause: string): void {
+	setState(t, to, cause);
+	deleteTcb(t);
+	t.state = 'CLOSED';
+	t.host.forget(t);
+}
+
+/**
+ * Release what a TCB holds: timers, queues, its entry among the listeners or connections, its
+ * 4-tuple and its bind in the port table (each release recorded as a `port` event). With
+ * `record: false` the socket is then forgotten altogether.
+ */
+export function deleteTcb(t: Tcb): void {
+	const h = t.host;
+	stopRexmtTimer(t);
+	stop2MslTimer(t);
+	t.rtx.clear();
+	if (t.sendQueue.length !== 0) t.sendQueue.length = 0;
+	t.unsent = 0;
+	t.outOfOrder = null;
+	t.finPending = false;
+	// Only bind()/autobind sockets can be listeners (connected and accepted sockets never are).
+	if ((t.hold === 'bind' || t.hold === 'autobind') && h.listeners.get(t.localPort) === t) {
+		h.listeners.delete(t.localPort);
+	}
+	if (t.remotePort !== 0) h.removeConn(t);
+	if (t.tupleRegistered) {
+		h.tcpPorts.releaseTuple(t.localPort, t.remoteIp, t.remotePort);
+		t.tupleRegistered = false;
+		if (t.hold === 'connect') h.portEvent('release', t.localPort, 'connect', t.id);
+	}
+	if (t.bindHeld) {
+		h.tcpPorts.releaseBind(t.localPort);
+		t.bindHeld = false;
+		h.portEvent('release', t.localPort, t.hold === 'autobind' ? 'autobind' : 'bind', t.id);
+	}
+	t.hold = 'none';
+	if (!h.core.record) h.forget(t);
+}
+
+/**
+ * Enter TIME-WAIT and start the 2×MSL wait (the preset's `timeWaitMs`). The 4-tuple stays held
+ * in the port table, marked TIME-WAIT, until the wait ends.
+ */
+export function enterTimeWait(t: Tcb, cause: string, from: TcpState = t.state): void {
+	setState(t, 'TIME-WAIT', cause, from);
+	stopRexmtTimer(t);
+	// TIME-WAIT comes only after our FIN, i.e. after close(): nothing is sent from here on.
+	t.rtx.clear();
+	if (t.tupleRegistered) t.host.tcpPorts.enterTimeWait(t.localPort, t.remoteIp, t.remotePort);
+	start2MslTimer(t, t.host.preset.timeWaitMs);
+}
+
+/** Restart the 2×MSL wait (a retransmitted FIN arrived in TIME-WAIT, RFC 9293 §3.10.7.4). */
+export function restartTimeWait(t: Tcb): void {
+	start2MslTimer(t, t.host.preset.timeWaitMs);
+}
+
+/**
+ * FIN-WAIT-1 → FIN-WAIT-2 (our FIN is acknowledged). On Linux an orphaned FIN-WAIT-2 socket (the
+ * application has closed it) lives at most `tcp_fin_timeout` (60 s).
+ */
+export function enterFinWait2(t: Tcb, cause: string): void {
+	setState(t, 'FIN-WAIT-2', cause);
+	if (t.appClosed && t.host.preset.id === 'linux') start2MslTimer(t, TCP_TUNING.linuxFinTimeoutMs);
+}
+
+/**
+ * The connection reached ESTABLISHED: a child counts as accepted (accept() returns it), and a
+ * CLOSE queued in SYN-RECEIVED goes ahead (FIN-WAIT-1; the caller's output sends the FIN).
+ */
+export function established(t: Tcb): void {
+	const l = t.listener;
+	if (l !== null && !t.accepted) {
+		t.accepted = true;
+		if (t.host.core.record) t.host.callEvent(l.id, 'accept', `${t.id} from ${t.remoteIp}:${t.remotePort}`);
+	}
+	if (t.closeQueued) {
+		t.closeQueued = false;
+		t.finPending = true;
+		setState(t, 'FIN-WAIT-1', 'queued CLOSE: snd FIN');
+	}
+}
+
+/**
+ * Close a listener: children still in SYN-RECEIVED (not yet accepted) get `<SEQ=SND.NXT><CTL=RST>`
+ * and are deleted (Linux `inet_csk_listen_stop`), then the listener's TCB is deleted.
+ */
+export function closeListener(l: Tcb, cause: string): void {
+	for (const c of l.host.tcpSockets) {
+		if (c.listener === l && !c.accepted && c.state === 'SYN-RECEIVED') {
+			sendSegment(c, F_RST, c.snd.nxt, 0, undefined, false);
+			toClosed(c, 'listener closed: snd RST');
+		}
+	}
+	l.host.listeners.delete(l.localPort);
+	toClosed(l, cause);
+}
