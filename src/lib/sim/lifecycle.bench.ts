@@ -1,7 +1,14 @@
 /**
- * Engine benchmarks (wall-clock; not run by the unit tests).
+ * Engine benchmarks (not run by the unit tests; `npm run bench` prints them, scripts/bench.ts).
  *
- * Run: `npx tsx -e "import('./src/lib/sim/lifecycle.bench.ts').then(m => { console.log(m.benchLifecycles(200000)); console.log(m.benchExhaustion()); })"`
+ * - {@link benchLifecycles}: full TCP lifecycles per second, by the wall clock and by CPU time;
+ * - {@link benchIdleMemory}: heap bytes per idle ESTABLISHED connection;
+ * - {@link benchExhaustion}: driving a Linux host to ephemeral-port exhaustion.
+ *
+ * Run one directly: `npx tsx -e "import('./src/lib/sim/lifecycle.bench.ts').then(m => console.log(m.benchLifecycles(200000)))"`
+ *
+ * The functions take the Node-only measurements (CPU time, garbage collection, heap size) as
+ * arguments, so this module has no Node import and the simulation core stays browser-safe.
  *
  * @module
  */
@@ -15,13 +22,6 @@ function wallMs(): number {
 	return globalThis.performance.now();
 }
 
-/**
- * Run `n` full TCP lifecycles on one Simulation (trace recording off): connect, 1 KB each way,
- * client closes, server closes, the client's TIME-WAIT (60 s, Linux) expires. Lifecycle i starts
- * at virtual time 3·i ms so that at most ~20,000 ports are in TIME-WAIT at once (< 28,232).
- * @returns lifecycles per wall-clock second, and the wall time.
- * @throws Error if any lifecycle did not finish cleanly (a correctness guard).
- */
 /**
  * Build the lifecycle workload on a fresh Simulation without running it: `n` full TCP
  * lifecycles (connect, 1 KB each way, client closes, server closes, the client's 60 s Linux
@@ -67,20 +67,42 @@ export function lifecycleWorkload(n: number, record: boolean): { sim: Simulation
 	return { sim, client, done: () => done };
 }
 
+/** Result of {@link benchLifecycles}. */
+export interface LifecycleBench {
+	/** Lifecycles per second of wall-clock time. */
+	lifecyclesPerSec: number;
+	/** Wall-clock time of the run, ms. */
+	ms: number;
+	/** Lifecycles per second of CPU time (every thread of the process), when `cpuMs` was given. */
+	lifecyclesPerCpuSec?: number;
+	/** CPU time of the run, ms, when `cpuMs` was given. */
+	cpuMs?: number;
+}
+
 /**
  * Time `n` lifecycles of {@link lifecycleWorkload} with trace recording off.
- * @returns lifecycles per wall-clock second, and the wall time.
+ * @param cpuMs - optional CPU clock in ms (Node: `process.cpuUsage()` user + system / 1000). CPU
+ *   time is steadier than wall time on a shared machine: time the process spends waiting for a
+ *   core does not count. It counts every thread of the process (garbage collector and compiler
+ *   threads included), so it can exceed the wall time.
  * @throws Error if any lifecycle did not finish cleanly (a correctness guard).
  */
-export function benchLifecycles(n: number): { lifecyclesPerSec: number; ms: number } {
+export function benchLifecycles(n: number, cpuMs?: () => number): LifecycleBench {
 	const { sim, client, done } = lifecycleWorkload(n, false);
+	const c0 = cpuMs?.() ?? 0;
 	const t0 = wallMs();
 	sim.run();
 	const ms = wallMs() - t0;
+	const cpu = (cpuMs?.() ?? 0) - c0;
 	if (done() !== n) throw new Error(`only ${done()}/${n} lifecycles completed`);
 	if (client.portsInUse().length !== 0) throw new Error('ports still in use after the run');
 	if (sim.trace().events.length !== 0) throw new Error(`unexpected errors: ${JSON.stringify(sim.trace().events[0])}`);
-	return { lifecyclesPerSec: Math.round((n / ms) * 1000), ms: Math.round(ms) };
+	const r: LifecycleBench = { lifecyclesPerSec: Math.round((n / ms) * 1000), ms: Math.round(ms) };
+	if (cpuMs !== undefined) {
+		r.cpuMs = Math.round(cpu);
+		r.lifecyclesPerCpuSec = Math.round((n / cpu) * 1000);
+	}
+	return r;
 }
 
 /**
@@ -109,4 +131,57 @@ export function benchExhaustion(): { connections: number; ms: number; errno: str
 	}
 	sim.run({ until: 100 });
 	return { connections, ms: Math.round(wallMs() - t0), errno };
+}
+
+/** Result of {@link benchIdleMemory}. */
+export interface IdleMemory {
+	/** Connections opened and left idle in ESTABLISHED. */
+	connections: number;
+	/** Heap bytes the connections added (after a full GC), both endpoints together. */
+	heapBytes: number;
+	/** heapBytes ÷ connections: one connection, i.e. its two sockets (client and accepted child). */
+	bytesPerConnection: number;
+}
+
+/**
+ * Heap cost of idle ESTABLISHED connections: `clients` Linux hosts each open `perClient`
+ * connections to one server's port 80 (25,000 per client fits Linux's 28,232-port range), trace
+ * recording off; after the handshakes, heap in use (after a full GC) minus the heap in use with
+ * the same topology and no connection, divided by the number of connections. Every connection
+ * has two sockets (the client's and the server's accepted child), both counted.
+ * @param gc - a function that runs a full garbage collection (Node: `--expose-gc`'s `gc`).
+ * @param heapUsed - current heap bytes in use (Node: `process.memoryUsage().heapUsed`).
+ * @throws Error if any connection did not reach ESTABLISHED.
+ */
+export function benchIdleMemory(gc: () => void, heapUsed: () => number, clients = 4, perClient = 25_000): IdleMemory {
+	const sim = new Simulation({ seed: 3, record: false });
+	const server = sim.addHost({ name: 'server', ip: '10.1.0.1', root: true });
+	const hosts: Host[] = [];
+	for (let i = 0; i < clients; i++) {
+		hosts.push(sim.addHost({ name: `c${i}`, ip: `10.0.0.${i + 1}` }));
+		sim.addLink(`c${i}`, 'server', { latencyMs: 1 });
+	}
+	server.tcp('web').listen(80);
+	// One warm-up connection per client, so per-host structures made on first use (port
+	// bitmaps, the demultiplexing table) are in the baseline and not charged to the connections.
+	const warm: TcpSocket[] = hosts.map((h) => h.tcp());
+	for (const s of warm) s.connect('10.1.0.1', 80);
+	sim.run({ until: 10 });
+	gc();
+	gc();
+	const before = heapUsed();
+	const socks: TcpSocket[] = [];
+	for (const h of hosts) for (let i = 0; i < perClient; i++) {
+		const s = h.tcp();
+		s.connect('10.1.0.1', 80);
+		socks.push(s);
+	}
+	sim.run({ until: 20 });
+	gc();
+	gc();
+	const after = heapUsed();
+	for (const s of socks) if (s.state !== 'ESTABLISHED') throw new Error(`connection ${s.id} is ${s.state}`);
+	const n = socks.length;
+	// (socks holds one 8-byte reference per connection; negligible and not subtracted)
+	return { connections: n, heapBytes: after - before, bytesPerConnection: Math.round((after - before) / n) };
 }
