@@ -54,26 +54,90 @@ export const TCP_TUNING = Object.freeze({
 	ttl: 64
 });
 
+// Where the TCB's numbers live. Sequence numbers are unsigned 32-bit values, and half of them
+// lie beyond V8's small integers (31/32-bit signed), as do the fractional SRTT and RTTVAR; an
+// object field holding such a number is a separate heap box. A TIME-WAIT TCB lives for a minute
+// of virtual time, so the lifecycle benchmark keeps ~20,000 of them alive, and every box costs
+// the garbage collector: the numbers (timer deadlines, in ms that may be fractional, too) sit
+// unboxed in one array of doubles per TCB instead, read and written through accessors with the
+// RFC's names (`t.snd.nxt`, `t.rcv.nxt`, `t.iss`, `t.srtt`).
+// Measured by `npm run bench` (docs/engine-api.md, "Benchmarks").
+const ISS = 0;
+const SND_UNA = 1;
+const SND_NXT = 2;
+const SND_WND = 3;
+const SND_WL1 = 4;
+const SND_WL2 = 5;
+const IRS = 6;
+const RCV_NXT = 7;
+const RCV_WND = 8;
+const RTO = 9;
+const SRTT = 10;
+const RTTVAR = 11;
+const REXMT_DEADLINE = 12;
+const REXMT_QUEUED_AT = 13;
+const TWO_MSL_DEADLINE = 14;
+const TWO_MSL_QUEUED_AT = 15;
+
 /** Send sequence variables (RFC 9293 §3.3.1, Figure 3). SND.UP is not modelled (no URG). */
-export interface SendSequence {
+export class SendSequence {
+	/** @param v - the TCB's number store (see the note above). */
+	constructor(private readonly v: number[]) {}
 	/** SND.UNA: oldest unacknowledged sequence number. */
-	una: number;
+	get una(): number {
+		return this.v[SND_UNA];
+	}
+	set una(x: number) {
+		this.v[SND_UNA] = x;
+	}
 	/** SND.NXT: next sequence number to be sent. */
-	nxt: number;
+	get nxt(): number {
+		return this.v[SND_NXT];
+	}
+	set nxt(x: number) {
+		this.v[SND_NXT] = x;
+	}
 	/** SND.WND: send window (bytes), as the peer last advertised it. */
-	wnd: number;
+	get wnd(): number {
+		return this.v[SND_WND];
+	}
+	set wnd(x: number) {
+		this.v[SND_WND] = x;
+	}
 	/** SND.WL1: segment sequence number used for the last window update. */
-	wl1: number;
+	get wl1(): number {
+		return this.v[SND_WL1];
+	}
+	set wl1(x: number) {
+		this.v[SND_WL1] = x;
+	}
 	/** SND.WL2: segment acknowledgement number used for the last window update. */
-	wl2: number;
+	get wl2(): number {
+		return this.v[SND_WL2];
+	}
+	set wl2(x: number) {
+		this.v[SND_WL2] = x;
+	}
 }
 
 /** Receive sequence variables (RFC 9293 §3.3.1, Figure 4). RCV.UP is not modelled. */
-export interface ReceiveSequence {
+export class ReceiveSequence {
+	/** @param v - the TCB's number store (see the note above). */
+	constructor(private readonly v: number[]) {}
 	/** RCV.NXT: next sequence number expected on an incoming segment. */
-	nxt: number;
+	get nxt(): number {
+		return this.v[RCV_NXT];
+	}
+	set nxt(x: number) {
+		this.v[RCV_NXT] = x;
+	}
 	/** RCV.WND: receive window (bytes) we advertise. */
-	wnd: number;
+	get wnd(): number {
+		return this.v[RCV_WND];
+	}
+	set wnd(x: number) {
+		this.v[RCV_WND] = x;
+	}
 }
 
 /** A SEND call not yet fully segmentized (the user's send buffer). */
@@ -84,6 +148,8 @@ export interface SendChunk {
 	text: string | undefined;
 	/** Its first segment has been sent. */
 	started: boolean;
+	/** The next SEND call, or null for the latest. */
+	next: SendChunk | null;
 }
 
 /** A segment that arrived ahead of RCV.NXT, held until the gap fills (§3.10.7.4 seventh step). */
@@ -128,6 +194,17 @@ export interface TcpHost extends HostContext {
 	forget(t: Tcb): void;
 }
 
+/** A TCB's number store, initialised: RCV.WND, the initial RTO, SRTT −1 (no sample yet), timers stopped (−1). */
+function newNumbers(): number[] {
+	// A fractional value first, so the array holds unboxed doubles from the start.
+	const v = [0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1];
+	v[ISS] = 0;
+	v[RCV_WND] = TCP_TUNING.rcvWnd;
+	v[RTO] = TCP_TUNING.initialRtoMs;
+	v[SRTT] = -1;
+	return v;
+}
+
 /** Queue event kind of the retransmission timer (tcp-timer.ts). */
 export const TIMER_REXMT = 10;
 /** Queue event kind of the 2MSL timer: the TIME-WAIT wait, and the FIN-WAIT-2 timeout. */
@@ -158,22 +235,36 @@ export abstract class Tcb implements EventTarget {
 
 	// ----- send sequence variables
 
+	/** The TCB's numbers, unboxed (see the note on `ISS`, `SND_UNA`, … above). */
+	private readonly v: number[] = newNumbers();
 	/** ISS: initial send sequence number. */
-	iss = 0;
+	get iss(): number {
+		return this.v[ISS];
+	}
+	set iss(x: number) {
+		this.v[ISS] = x;
+	}
 	/** SND.UNA, SND.NXT, SND.WND, SND.WL1, SND.WL2. */
-	readonly snd: SendSequence = { una: 0, nxt: 0, wnd: 0, wl1: 0, wl2: 0 };
+	readonly snd = new SendSequence(this.v);
 
 	// ----- receive sequence variables
 
 	/** IRS: initial receive sequence number. */
-	irs = 0;
+	get irs(): number {
+		return this.v[IRS];
+	}
+	set irs(x: number) {
+		this.v[IRS] = x;
+	}
 	/** RCV.NXT, RCV.WND. */
-	readonly rcv: ReceiveSequence = { nxt: 0, wnd: TCP_TUNING.rcvWnd };
+	readonly rcv = new ReceiveSequence(this.v);
 
 	// ----- queues (§3.3.1: "pointers to the user's send and receive buffers, … to the retransmit queue")
 
-	/** SEND calls not yet fully segmentized, oldest first. */
-	sendQueue: SendChunk[] = [];
+	/** SEND calls not yet fully segmentized: the oldest, linked to the later ones; null when none. */
+	sendQueue: SendChunk | null = null;
+	/** The latest SEND call on {@link sendQueue}, where the next one is appended. */
+	sendQueueTail: SendChunk | null = null;
 	/** Bytes accepted by send() and not yet segmentized (the sum over {@link sendQueue}). */
 	unsent = 0;
 	/** Segments sent and not yet acknowledged. */
@@ -195,21 +286,56 @@ export abstract class Tcb implements EventTarget {
 	// ----- retransmission (RFC 6298) and timers (tcp-timer.ts)
 
 	/** RTO: current retransmission timeout, ms. */
-	rto: number = TCP_TUNING.initialRtoMs;
+	get rto(): number {
+		return this.v[RTO];
+	}
+	set rto(x: number) {
+		this.v[RTO] = x;
+	}
 	/** SRTT: smoothed round-trip time, ms; -1 before the first sample. */
-	srtt = -1;
+	get srtt(): number {
+		return this.v[SRTT];
+	}
+	set srtt(x: number) {
+		this.v[SRTT] = x;
+	}
 	/** RTTVAR: round-trip time variation, ms. */
-	rttvar = 0;
+	get rttvar(): number {
+		return this.v[RTTVAR];
+	}
+	set rttvar(x: number) {
+		this.v[RTTVAR] = x;
+	}
 	/** Consecutive expiries of the retransmission timer (reset by an ACK that advances SND.UNA). */
 	retries = 0;
 	/** Retransmission timer: deadline in ms, or -1 when stopped. */
-	rexmtDeadline = -1;
+	get rexmtDeadline(): number {
+		return this.v[REXMT_DEADLINE];
+	}
+	set rexmtDeadline(x: number) {
+		this.v[REXMT_DEADLINE] = x;
+	}
 	/** Time of the queue event that will look at {@link rexmtDeadline}, or -1 (see tcp-timer.ts). */
-	rexmtQueuedAt = -1;
+	get rexmtQueuedAt(): number {
+		return this.v[REXMT_QUEUED_AT];
+	}
+	set rexmtQueuedAt(x: number) {
+		this.v[REXMT_QUEUED_AT] = x;
+	}
 	/** 2MSL timer (TIME-WAIT, FIN-WAIT-2 timeout): deadline in ms, or -1 when stopped. */
-	twoMslDeadline = -1;
+	get twoMslDeadline(): number {
+		return this.v[TWO_MSL_DEADLINE];
+	}
+	set twoMslDeadline(x: number) {
+		this.v[TWO_MSL_DEADLINE] = x;
+	}
 	/** Time of the queue event that will look at {@link twoMslDeadline}, or -1. */
-	twoMslQueuedAt = -1;
+	get twoMslQueuedAt(): number {
+		return this.v[TWO_MSL_QUEUED_AT];
+	}
+	set twoMslQueuedAt(x: number) {
+		this.v[TWO_MSL_QUEUED_AT] = x;
+	}
 
 	// ----- the application's side (BSD sockets)
 

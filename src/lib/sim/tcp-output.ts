@@ -16,8 +16,15 @@
  */
 
 import type { HostContext } from './node';
-import { startRexmtTimer, TCP_TUNING, type Tcb } from './tcb';
+import { startRexmtTimer, TCP_TUNING, type SendChunk, type Tcb } from './tcb';
 import { F_ACK, F_FIN, F_PSH, seqAdd, seqDiff, type TcpPacket } from './wire';
+
+/** Queue a SEND call's bytes behind the earlier ones (the user's send buffer, RFC 9293 §3.10.2). */
+export function appendSend(t: Tcb, chunk: SendChunk): void {
+	if (t.sendQueueTail === null) t.sendQueue = chunk;
+	else t.sendQueueTail.next = chunk;
+	t.sendQueueTail = chunk;
+}
 
 /**
  * Put one segment from `t` on the wire. The ACK field is RCV.NXT when the ACK bit is set, the
@@ -66,14 +73,17 @@ export function output(t: Tcb): boolean {
 	while (t.unsent > 0) {
 		const window = snd.wnd - seqDiff(snd.nxt, snd.una); // usable window: SND.UNA + SND.WND − SND.NXT
 		if (window <= 0) break;
-		const chunk = t.sendQueue[0];
+		const chunk = t.sendQueue!; // unsent > 0: a SEND call is waiting
 		let n = chunk.len < TCP_TUNING.mss ? chunk.len : TCP_TUNING.mss;
 		if (n > window) n = window;
 		const text = chunk.started ? undefined : chunk.text;
 		chunk.started = true;
 		chunk.len -= n;
 		const flags = chunk.len === 0 ? F_ACK | F_PSH : F_ACK;
-		if (chunk.len === 0) t.sendQueue.shift();
+		if (chunk.len === 0) {
+			t.sendQueue = chunk.next;
+			if (t.sendQueue === null) t.sendQueueTail = null;
+		}
 		t.unsent -= n;
 		const seq = snd.nxt;
 		t.rtx.push(seq, n, flags, text, now);

@@ -26,35 +26,51 @@ export interface RtxSegment {
 	sentAt: number;
 	/** It has been retransmitted (its ACK gives no RTT sample: Karn's rule). */
 	retransmitted: boolean;
+	/** The next segment in sequence order, or null for the newest. */
+	next: RtxSegment | null;
 }
 
-/** The segments of one connection awaiting acknowledgement, in sequence order. */
+/**
+ * The segments of one connection awaiting acknowledgement, in sequence order: a singly linked
+ * list, oldest first (the kernels keep the same queue as a list of buffers — BSD's socket
+ * buffer, Linux's `tcp_rtx_queue`). A list, not an array: the queue is emptied and refilled
+ * on nearly every ACK, and an emptied JavaScript array gives its backing store back, so the
+ * next push would allocate a new one (docs/engine-api.md, "Benchmarks").
+ */
 export class RetransmissionQueue {
-	private readonly segments: RtxSegment[] = [];
+	private first: RtxSegment | null = null;
+	private last: RtxSegment | null = null;
+	private count = 0;
 
 	/** Number of segments awaiting acknowledgement. */
 	get length(): number {
-		return this.segments.length;
+		return this.count;
 	}
 
 	/** True when nothing sent is unacknowledged. */
 	isEmpty(): boolean {
-		return this.segments.length === 0;
+		return this.first === null;
 	}
 
 	/** The oldest unacknowledged segment (the one a retransmission timeout resends), if any. */
 	head(): RtxSegment | undefined {
-		return this.segments[0];
+		return this.first ?? undefined;
 	}
 
 	/** Drop every segment (the TCB is being deleted or enters TIME-WAIT). */
 	clear(): void {
-		this.segments.length = 0;
+		this.first = null;
+		this.last = null;
+		this.count = 0;
 	}
 
 	/** Append a segment just sent at `sentAt` (ms). */
 	push(seq: number, len: number, flags: number, text: string | undefined, sentAt: number): void {
-		this.segments.push({ seq, len, flags, text, sentAt, retransmitted: false });
+		const s: RtxSegment = { seq, len, flags, text, sentAt, retransmitted: false, next: null };
+		if (this.last === null) this.first = s;
+		else this.last.next = s;
+		this.last = s;
+		this.count++;
 	}
 
 	/**
@@ -65,11 +81,9 @@ export class RetransmissionQueue {
 	 *   never retransmitted (RFC 6298 §3, Karn's rule) — or -1 when there is none.
 	 */
 	acknowledge(ack: number, now: number): number {
-		const q = this.segments;
-		let acked = 0;
 		let sample = -1;
-		while (acked < q.length) {
-			const s = q[acked];
+		let s = this.first;
+		while (s !== null) {
 			const end = seqAdd(s.seq, s.len + (s.flags & F_SYN ? 1 : 0) + (s.flags & F_FIN ? 1 : 0));
 			if (!seqLe(end, ack)) {
 				if (seqLt(s.seq, ack)) {
@@ -85,10 +99,11 @@ export class RetransmissionQueue {
 				break;
 			}
 			if (!s.retransmitted && sample < 0) sample = now - s.sentAt;
-			acked++;
+			s = s.next;
+			this.count--;
 		}
-		if (acked === q.length) q.length = 0;
-		else if (acked > 0) q.splice(0, acked);
+		this.first = s;
+		if (s === null) this.last = null;
 		return sample;
 	}
 }

@@ -17,7 +17,7 @@
  */
 
 import { SimError } from './errors';
-import { output, sendSegment } from './tcp-output';
+import { appendSend, output, sendSegment } from './tcp-output';
 import { closeListener, deleteTcb, setState, toClosed } from './tcp-state';
 import { timerFired } from './tcp-timer';
 import { startRexmtTimer, Tcb, TCP_TUNING, type TcpHost } from './tcb';
@@ -274,7 +274,7 @@ export class TcpSocket extends Tcb {
 			case 'ESTABLISHED':
 			case 'CLOSE-WAIT':
 				if (this.finPending || this.appClosed) break;
-				this.sendQueue.push({ len: bytes, text, started: false });
+				appendSend(this, { len: bytes, text, started: false, next: null });
 				this.unsent += bytes;
 				this.bytesQueued += bytes;
 				if (this.state === 'ESTABLISHED' || this.state === 'CLOSE-WAIT') output(this);

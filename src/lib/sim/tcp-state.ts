@@ -62,7 +62,8 @@ export function deleteTcb(t: Tcb): void {
 	stopRexmtTimer(t);
 	stop2MslTimer(t);
 	t.rtx.clear();
-	if (t.sendQueue.length !== 0) t.sendQueue.length = 0;
+	t.sendQueue = null;
+	t.sendQueueTail = null;
 	t.unsent = 0;
 	t.outOfOrder = null;
 	t.finPending = false;

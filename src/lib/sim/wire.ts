@@ -170,19 +170,36 @@ export function seqDiff(b: number, a: number): number {
 // ---------------------------------------------------------------------------------------------
 // Addresses
 
-/** Parse a dotted-quad IPv4 address. @returns the 32-bit value, or -1 when invalid. */
+/**
+ * Parse a dotted-quad IPv4 address: four decimal fields of 1–3 digits, each 0–255 (leading
+ * zeros allowed, read as decimal). Reads the characters in place, without building substrings:
+ * connect() checks its address on every call.
+ * @returns the 32-bit value, or -1 when invalid.
+ */
 export function parseIp(ip: string): number {
 	if (typeof ip !== 'string') return -1;
-	const parts = ip.split('.');
-	if (parts.length !== 4) return -1;
 	let v = 0;
-	for (const p of parts) {
-		if (!/^\d{1,3}$/.test(p)) return -1;
-		const n = Number(p);
-		if (n > 255) return -1;
-		v = v * 256 + n;
+	let field = 0;
+	let digits = 0;
+	let dots = 0;
+	for (let i = 0; i < ip.length; i++) {
+		const c = ip.charCodeAt(i);
+		if (c === 46 /* . */) {
+			if (digits === 0 || dots === 3) return -1;
+			v = v * 256 + field;
+			field = 0;
+			digits = 0;
+			dots++;
+		} else if (c >= 48 && c <= 57 && digits < 3) {
+			field = field * 10 + (c - 48);
+			digits++;
+			if (field > 255) return -1;
+		} else {
+			return -1;
+		}
 	}
-	return v;
+	if (dots !== 3 || digits === 0) return -1;
+	return v * 256 + field;
 }
 
 /** @throws SimError unless `ip` is a dotted-quad IPv4 address. */
