@@ -71,5 +71,5 @@ export type { Rng } from './prng';
 export { OS_PRESETS, OS_PRESET_IDS, getPreset, presetPortOptions } from './os';
 export { WINSOCK_ERRORS, winsockError, isWinsockErrno, errnoForHost } from './errno';
 export type { WinsockError } from './errno';
-export type { OsPreset, OsPresetId } from './os';
+export type { OsPreset, OsPresetId, RtoPolicy } from './os';
 export * from './trace';

@@ -22,6 +22,39 @@ export type OsPresetId =
 	| 'iana'
 	| 'nat';
 
+/**
+ * How a stack computes its retransmission timeout (RTO) from round-trip samples (ms).
+ *
+ * - `'rfc6298'`: RFC 6298 §2: SRTT and RTTVAR with gains 1/8 and 1/4, RTO = SRTT + max(G,
+ *   4·RTTVAR) with G = 1 ms (the simulator's clock granularity), then at least `minMs`.
+ * - `'linux'`: `tcp_rtt_estimator()` and `tcp_set_rto()` (net/ipv4/tcp_input.c): the variance term
+ *   (`rttvar_us`) never falls below `tcp_rto_min` and only decays once per round trip, so RTO =
+ *   SRTT + max(4·mdev, `minMs`); the first sample gives RTO = RTT + max(2·RTT, 200 ms).
+ * - `'bsd'`: FreeBSD and XNU `tcp_xmit_timer()`: RTO = max(`minMs`, SRTT + 4·RTTVAR) plus a slop
+ *   of `slopMs` (TCPT_RANGESET), and at least RTT + 2 ms.
+ *
+ * Every estimator doubles the RTO on each expiry (Karn's backoff, RFC 6298 §5.5), up to `maxMs`.
+ */
+export interface RtoPolicy {
+	estimator: 'rfc6298' | 'linux' | 'bsd';
+	/** RTO before any RTT sample: the first SYN's and SYN,ACK's timer (RFC 6298 §2.1). */
+	initialMs: number;
+	/**
+	 * The floor: `'rfc6298'` and `'bsd'` never go below it; `'linux'` keeps the variance term at
+	 * or above it (`tcp_rto_min`), so its RTO is at least SRTT + `minMs`.
+	 */
+	minMs: number;
+	/** Ceiling of the RTO and of its backoff (Linux `TCP_RTO_MAX`, BSD `TCPTV_REXMTMAX`). */
+	maxMs: number;
+	/**
+	 * `'bsd'`: added to every RTO computed from a sample (FreeBSD `net.inet.tcp.rexmit_slop`, XNU
+	 * `rexmt_slop`); else 0. (XNU adds it only from ESTABLISHED on, `TCP_ADD_REXMTSLOP`; its first
+	 * sample is taken after the handshake's state change, so only the initial RTO is without it,
+	 * as here.)
+	 */
+	slopMs: number;
+}
+
 /** Behaviour profile of a simulated TCP/IP stack. */
 export interface OsPreset {
 	/** Preset id (the key in {@link OS_PRESETS}). */
@@ -81,6 +114,8 @@ export interface OsPreset {
 	 * 1024): 0 means no privileged ports at all (Windows).
 	 */
 	unprivilegedPortStart: number;
+	/** The retransmission timeout: estimator, initial value, floor and ceiling ({@link RtoPolicy}). */
+	rto: RtoPolicy;
 	/** Caveats and conflicts in the sources, for tooltips and lesson side-notes. */
 	notes: string;
 	/** Where the values come from (source files, documentation pages). */
@@ -90,16 +125,16 @@ export interface OsPreset {
 /**
  * The built-in OS presets, keyed by id.
  *
- * | id | range | TIME-WAIT | RST in TW | algorithm | one port, several destinations | errors |
- * |---|---|---|---|---|---|---|
- * | linux | 32768–60999 | 60 s | close | linux (RFC 6056 Alg. 4) | yes | POSIX |
- * | freebsd | 10000–65535 | 60 s | ignore | random (Alg. 1) | yes | POSIX |
- * | macos | 49152–65535 | 30 s | close | random | no | POSIX |
- * | windows | 49152–65535 | 120 s | close | sequential | only a TIME-WAIT port, once none is free (Event 4227) | WinSock |
- * | windows-xp | 1025–5000 | 240 s | close | sequential | TIME-WAIT ports count as free | WinSock |
- * | rfc9293 | 49152–65535 | 240 s | close | random | yes | POSIX |
- * | iana | 49152–65535 | 240 s | close | random | yes | POSIX |
- * | nat | 1024–65535 | 120 s | close | random | yes | POSIX |
+ * | id | range | TIME-WAIT | RST in TW | algorithm | one port, several destinations | errors | RTO; initial; ceiling |
+ * |---|---|---|---|---|---|---|---|
+ * | linux | 32768–60999 | 60 s | close | linux (RFC 6056 Alg. 4) | yes | POSIX | SRTT + max(4·mdev, 200 ms); 1 s; ≤ 120 s |
+ * | freebsd | 10000–65535 | 60 s | ignore | random (Alg. 1) | yes | POSIX | max(30 ms, SRTT + 4·RTTVAR) + 200 ms; 1 s; ≤ 64 s |
+ * | macos | 49152–65535 | 30 s | close | random | no | POSIX | max(100 ms, SRTT + 4·RTTVAR) + 200 ms; 1 s; ≤ 64 s |
+ * | windows | 49152–65535 | 120 s | close | sequential | only a TIME-WAIT port, once none is free (Event 4227) | WinSock | RFC 6298, ≥ 300 ms (assumed); 1 s (assumed); ≤ 120 s (assumed) |
+ * | windows-xp | 1025–5000 | 240 s | close | sequential | TIME-WAIT ports count as free | WinSock | RFC 6298, ≥ 1 s (assumed); 3 s; ≤ 120 s (assumed) |
+ * | rfc9293 | 49152–65535 | 240 s | close | random | yes | POSIX | RFC 6298, ≥ 1 s; 1 s; ≤ 60 s |
+ * | iana | 49152–65535 | 240 s | close | random | yes | POSIX | RFC 6298, ≥ 1 s; 1 s; ≤ 60 s |
+ * | nat | 1024–65535 | 120 s | close | random | yes | POSIX | RFC 6298, ≥ 1 s; 1 s; ≤ 60 s |
  */
 export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deepFreeze({
 	linux: {
@@ -115,16 +150,19 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		errnoNames: 'posix',
 		udpConnReset: false,
 		unprivilegedPortStart: 1024,
+		rto: { estimator: 'linux', initialMs: 1000, minMs: 200, maxMs: 120_000, slopMs: 0 },
 		notes:
 			'TIME-WAIT is the compile-time constant TCP_TIMEWAIT_LEN = 60 s; Linux has no MSL sysctl, ' +
 			'so mslMs (30 s) is only timeWaitMs / 2 for display. Ports 61000–65535 are never chosen ' +
 			'automatically. connect() prefers ports with the parity of the range start (even), ' +
 			'bind(0)/listen() autobind prefers odd ports. A RST in TIME-WAIT kills the TIME-WAIT socket ' +
-			'(tcp_rfc1337 = 0 by default).',
+			'(tcp_rfc1337 = 0 by default).' +
+			' RTO: tcp_rtt_estimator()/tcp_set_rto() (net/ipv4/tcp_input.c): RTO = SRTT + max(4·mdev, tcp_rto_min = 200 ms), so ' +
+			'a 40 ms path retransmits after about 240 ms; initial RTO TCP_TIMEOUT_INIT = 1 s, backoff capped at TCP_RTO_MAX = 120 s.',
 		source:
 			'Documentation/networking/ip-sysctl.rst (ip_local_port_range, tcp_rfc1337); ' +
 			'include/net/tcp.h (TCP_TIMEWAIT_LEN); net/ipv4/inet_hashtables.c (__inet_hash_connect); ' +
-			'net/ipv4/inet_connection_sock.c (inet_csk_find_open_port); net/ipv4/tcp_minisocks.c',
+			'net/ipv4/inet_connection_sock.c (inet_csk_find_open_port); net/ipv4/tcp_minisocks.c; include/net/tcp.h (TCP_RTO_MIN, TCP_RTO_MAX, TCP_TIMEOUT_INIT); net/ipv4/tcp_input.c (tcp_rtt_estimator, tcp_set_rto); Documentation/networking/ip-sysctl.rst (tcp_rto_min_us = 200000, tcp_rto_max_ms = 120000)',
 	},
 	freebsd: {
 		id: 'freebsd',
@@ -139,13 +177,17 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		errnoNames: 'posix',
 		udpConnReset: false,
 		unprivilegedPortStart: 1024,
+		rto: { estimator: 'bsd', initialMs: 1000, minMs: 30, maxMs: 64_000, slopMs: 200 },
 		notes:
 			'Default range IPPORT_EPHEMERALFIRST..IPPORT_EPHEMERALLAST = 10000–65535 ' +
 			'(net.inet.ip.portrange.first/last); randomised selection (net.inet.ip.portrange.randomized=1). ' +
 			'MSL is TCPTV_MSL = 30 s (sysctl net.inet.tcp.msl = 30000), so TIME-WAIT = 2×MSL = 60 s. ' +
 			'RSTs in TIME-WAIT are ignored, as RFC 1337 recommends. connect() checks the whole 4-tuple ' +
-			'(in_pcb_lport_dest, FreeBSD 13 and later), so one port can serve several destinations.',
-		source: 'sys/netinet/in.h, sys/netinet/in_pcb.c (in_pcb_lport_dest), sys/netinet/tcp_timer.h (TCPTV_MSL)',
+			'(in_pcb_lport_dest, FreeBSD 13 and later), so one port can serve several destinations.' +
+			' RTO: tcp_xmit_timer() sets RTO = max(rexmit_min, SRTT + 4·RTTVAR) + rexmit_slop (TCPT_RANGESET), with ' +
+			'net.inet.tcp.rexmit_min = 30 ms (TCPTV_MIN), rexmit_slop = 200 ms (TCPTV_CPU_VAR), initial 1 s (TCPTV_RTOBASE), ' +
+			'at most TCPTV_REXMTMAX = 64 s.',
+		source: 'sys/netinet/in.h, sys/netinet/in_pcb.c (in_pcb_lport_dest), sys/netinet/tcp_timer.h (TCPTV_MSL), tcp_input.c (tcp_xmit_timer), tcp_subr.c (rexmit_min, rexmit_slop sysctls)',
 	},
 	macos: {
 		id: 'macos',
@@ -164,6 +206,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		// sockets always bind the wildcard address, so no port is privileged here; a bind to one
 		// address below 1024 would still need root (not expressible in the scenario format).
 		unprivilegedPortStart: 0,
+		rto: { estimator: 'bsd', initialMs: 1000, minMs: 100, maxMs: 64_000, slopMs: 200 },
 		notes:
 			'Since macOS 10.14 (Mojave) a program without root may bind a port below 1024 on the ' +
 			'wildcard address (in_pcbbind checks the privilege only for a specific local address); ' +
@@ -171,8 +214,11 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 			'XNU uses ipport_firstauto/lastauto = IPPORT_HIFIRSTAUTO..IPPORT_HILASTAUTO = 49152–65535 ' +
 			'(the IANA dynamic range). TCPTV_MSL is 15 s, so TIME-WAIT (2 × tcp_msl) is 30 s. ' +
 			'in_pcbbind picks an automatic port no other socket on the local address uses ' +
-			'(in_pcblookup_local), so ports are not shared between destinations.',
-		source: 'apple-oss-distributions/xnu bsd/netinet/in_pcb.c, bsd/netinet/tcp_timer.h',
+			'(in_pcblookup_local), so ports are not shared between destinations.' +
+			' RTO: as FreeBSD\'s, with net.inet.tcp.rtt_min = 100 ms as the floor (t_rttmin) and net.inet.tcp.rexmt_slop = ' +
+			'200 ms added to the RTO once ESTABLISHED (TCP_ADD_REXMTSLOP: the 1 s initial RTO has no slop); at most ' +
+			'TCPTV_REXMTMAX = 64 s. XNU\'s shorter floor on a local link is not modelled.',
+		source: 'apple-oss-distributions/xnu bsd/netinet/in_pcb.c, bsd/netinet/tcp_timer.h, tcp_subr.c (rtt_min, rexmt_slop sysctls), tcp_input.c (tcp_xmit_timer)',
 	},
 	windows: {
 		id: 'windows',
@@ -187,6 +233,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		errnoNames: 'winsock',
 		udpConnReset: true,
 		unprivilegedPortStart: 0,
+		rto: { estimator: 'rfc6298', initialMs: 1000, minMs: 300, maxMs: 120_000, slopMs: 0 },
 		notes:
 			'Range 49152–65535 since Windows Vista / Server 2008 (netsh int ipv4 show dynamicport tcp). ' +
 			'TIME-WAIT (TcpTimedWaitDelay) is modelled as 120 s, the default in the Windows Server 2003 ' +
@@ -211,7 +258,11 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 			'WSAECONNRESET (10054). Ports below 1024 are not privileged: the Winsock bind() reference ' +
 			'names no privilege check for them (its WSAEACCES cases are SO_BROADCAST and exclusive use), ' +
 			'and only the HTTP Server API reserves URLs on them (netsh http add urlacl), so any program ' +
-			'may bind port 80 (the root flag has no effect on Windows hosts).',
+			'may bind port 80 (the root flag has no effect on Windows hosts).' +
+			' RTO: Microsoft documents the estimator only as RFC 2988\'s (TCP_INITIAL_RTO_PARAMETERS), MinRtoMs as ' +
+			'"increments of 10, from 20 ms through 300 ms" and InitialRtoMs as 300–3000 ms (Set-NetTCPSetting), without ' +
+			'the defaults; the preset assumes the top of the MinRto range, 300 ms, and a 1 s initial RTO (RFC 6298). ' +
+			'The ceiling of the backoff is not documented (assumption: 120 s, as Linux).',
 		source:
 			'Microsoft Learn "Troubleshoot port exhaustion issues" ' +
 			'(https://learn.microsoft.com/en-us/troubleshoot/windows-client/networking/tcp-ip-port-exhaustion-troubleshooting); ' +
@@ -225,7 +276,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 			'Set-NetTCPSetting -AutoReusePortRangeStartPort/-AutoReusePortRangeNumberOfPorts; ' +
 			'KB3149157 "Reliability and scalability improvements in TCP/IP for Windows 8.1 and Windows Server 2012 R2"; ' +
 			'.NET Blog ".NET 6 Networking Improvements" (auto-reuse port range, WSAENOBUFS at ~16K connections); ' +
-			'TechNet cc938217 (Windows 2000 TcpTimedWaitDelay) and cc757512 (Windows Server 2003 TcpTimedWaitDelay)',
+			'TechNet cc938217 (Windows 2000 TcpTimedWaitDelay) and cc757512 (Windows Server 2003 TcpTimedWaitDelay); Set-NetTCPSetting / Get-NetTCPSetting (-MinRtoMs, -InitialRtoMs); TCP_INITIAL_RTO_PARAMETERS (mstcpip.h)',
 	},
 	'windows-xp': {
 		id: 'windows-xp',
@@ -240,6 +291,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		errnoNames: 'winsock',
 		udpConnReset: true,
 		unprivilegedPortStart: 0,
+		rto: { estimator: 'rfc6298', initialMs: 3000, minMs: 1000, maxMs: 120_000, slopMs: 0 },
 		notes:
 			'Before Vista, Windows used 1025–5000 (MaxUserPort default 5000) and handed ports out ' +
 			'sequentially, so only 3976 ephemeral ports existed. TIME-WAIT 240 s follows the Windows ' +
@@ -248,11 +300,13 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 			'considered an available port", so connect() may pick a port in TIME-WAIT towards the same ' +
 			'server and fail WSAEADDRINUSE (10048); Server 2003 SP1 added "smart TCP port allocation" ' +
 			'(the preset models the behaviour before it). Ports held by live connections or binds are ' +
-			'never shared; with none left, WSAENOBUFS (10055). Errors carry their WinSock names.',
+			'never shared; with none left, WSAENOBUFS (10055). Errors carry their WinSock names.' +
+			' RTO: TcpInitialRtt defaults to 3 s (Windows 2000/XP TCP/IP parameters); the minimum and the ceiling are ' +
+			'not documented (assumption: RFC 2988\'s 1 s floor, 120 s ceiling).',
 		source:
 			'Microsoft Learn "Troubleshoot port exhaustion issues" (1025 through 5000); TechNet cc938217, ' +
 			'cc757512 (TcpTimedWaitDelay); Microsoft "Windows Server 2003 TCP/IP Implementation Details" ' +
-			'(Smart TCP port allocation); Winsock reference ("Windows Sockets Error Codes"); KB263823',
+			'(Smart TCP port allocation); Winsock reference ("Windows Sockets Error Codes"); KB263823; Windows 2000/XP TCP/IP registry parameters (TcpInitialRtt)',
 	},
 	rfc9293: {
 		id: 'rfc9293',
@@ -267,11 +321,14 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		errnoNames: 'posix',
 		udpConnReset: false,
 		unprivilegedPortStart: 1024,
+		rto: { estimator: 'rfc6298', initialMs: 1000, minMs: 1000, maxMs: 60_000, slopMs: 0 },
 		notes:
 			'The specification itself: MSL is "taken to be 2 minutes", so TIME-WAIT lasts 2×MSL = 4 ' +
 			'minutes (MUST-13); a RST in TIME-WAIT enters CLOSED. Ports are drawn from the IANA dynamic ' +
-			'range with RFC 6056 Algorithm 1 (random start, then sequential scan).',
-		source: 'RFC 9293 §3.4.1, §3.6.1, §3.10.7.4; RFC 6335 §6 (dynamic range); RFC 6056 §3.3.1',
+			'range with RFC 6056 Algorithm 1 (random start, then sequential scan).' +
+			' RTO: RFC 6298 as written: initial 1 s (§2.1), never below 1 s (§2.4), G = 1 ms, backoff capped at ' +
+			'60 s, the smallest maximum §2.5 allows.',
+		source: 'RFC 9293 §3.4.1, §3.6.1, §3.10.7.4; RFC 6335 §6 (dynamic range); RFC 6056 §3.3.1; RFC 6298 §2, §5',
 	},
 	iana: {
 		id: 'iana',
@@ -286,6 +343,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		errnoNames: 'posix',
 		udpConnReset: false,
 		unprivilegedPortStart: 1024,
+		rto: { estimator: 'rfc6298', initialMs: 1000, minMs: 1000, maxMs: 60_000, slopMs: 0 },
 		notes:
 			'Only the range is defined by IANA (Dynamic and/or Private Ports, 49152–65535, RFC 6335); ' +
 			'timers follow RFC 9293 and selection RFC 6056 Algorithm 1. Note RFC 6056 §3.2 recommends ' +
@@ -305,6 +363,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		errnoNames: 'posix',
 		udpConnReset: false,
 		unprivilegedPortStart: 1024,
+		rto: { estimator: 'rfc6298', initialMs: 1000, minMs: 1000, maxMs: 60_000, slopMs: 0 },
 		notes:
 			'Port range a NAT gateway uses for its public-side mappings (everything above the ' +
 			'well-known ports, as RFC 6056 §3.2 recommends). 120 s mirrors the Linux conntrack ' +

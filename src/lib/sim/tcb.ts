@@ -37,16 +37,17 @@ import { RetransmissionQueue } from './tcp-rtx-queue';
 
 /**
  * Fixed protocol parameters (times in ms of virtual time, sizes in bytes).
- * Sources: RFC 6298 §2 (initial RTO 1 s, minimum 1 s, doubling §5.5); Linux `TCP_RTO_MAX`
- * (120 s), `tcp_syn_retries` (6), `tcp_synack_retries` (5), `tcp_retries2` (15),
+ * Sources: Linux `tcp_syn_retries` (6), `tcp_synack_retries` (5), `tcp_retries2` (15),
  * `tcp_fin_timeout` (60 s); MSS 1460 = 1500-byte Ethernet MTU − 40.
+ * The RTO values here are RFC 6298's (initial 1 s, minimum 1 s) with Linux's 120 s ceiling; the
+ * engine uses each host's `preset.rto` instead (os.ts), and keeps these for existing callers.
  */
 export const TCP_TUNING = Object.freeze({
-	mss: 1460,
-	rcvWnd: 65535,
 	initialRtoMs: 1000,
 	minRtoMs: 1000,
 	maxRtoMs: 120_000,
+	mss: 1460,
+	rcvWnd: 65535,
 	synRetries: 6,
 	synAckRetries: 5,
 	dataRetries: 15,
@@ -78,6 +79,9 @@ const REXMT_DEADLINE = 12;
 const REXMT_QUEUED_AT = 13;
 const TWO_MSL_DEADLINE = 14;
 const TWO_MSL_QUEUED_AT = 15;
+const MDEV = 16;
+const MDEV_MAX = 17;
+const RTT_SEQ = 18;
 
 /** Send sequence variables (RFC 9293 §3.3.1, Figure 3). SND.UP is not modelled (no URG). */
 export class SendSequence {
@@ -195,12 +199,12 @@ export interface TcpHost extends HostContext {
 }
 
 /** A TCB's number store, initialised: RCV.WND, the initial RTO, SRTT −1 (no sample yet), timers stopped (−1). */
-function newNumbers(): number[] {
+function newNumbers(initialRtoMs: number): number[] {
 	// A fractional value first, so the array holds unboxed doubles from the start.
-	const v = [0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1];
+	const v = [0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, 0, 0, 0];
 	v[ISS] = 0;
 	v[RCV_WND] = TCP_TUNING.rcvWnd;
-	v[RTO] = TCP_TUNING.initialRtoMs;
+	v[RTO] = initialRtoMs;
 	v[SRTT] = -1;
 	return v;
 }
@@ -236,7 +240,7 @@ export abstract class Tcb implements EventTarget {
 	// ----- send sequence variables
 
 	/** The TCB's numbers, unboxed (see the note on `ISS`, `SND_UNA`, … above). */
-	private readonly v: number[] = newNumbers();
+	private readonly v: number[];
 	/** ISS: initial send sequence number. */
 	get iss(): number {
 		return this.v[ISS];
@@ -245,7 +249,7 @@ export abstract class Tcb implements EventTarget {
 		this.v[ISS] = x;
 	}
 	/** SND.UNA, SND.NXT, SND.WND, SND.WL1, SND.WL2. */
-	readonly snd = new SendSequence(this.v);
+	readonly snd: SendSequence;
 
 	// ----- receive sequence variables
 
@@ -257,7 +261,7 @@ export abstract class Tcb implements EventTarget {
 		this.v[IRS] = x;
 	}
 	/** RCV.NXT, RCV.WND. */
-	readonly rcv = new ReceiveSequence(this.v);
+	readonly rcv: ReceiveSequence;
 
 	// ----- queues (§3.3.1: "pointers to the user's send and receive buffers, … to the retransmit queue")
 
@@ -299,12 +303,33 @@ export abstract class Tcb implements EventTarget {
 	set srtt(x: number) {
 		this.v[SRTT] = x;
 	}
-	/** RTTVAR: round-trip time variation, ms. */
+	/** RTTVAR: round-trip time variation, ms (Linux: `rttvar_us`, the variance term itself, ≥ tcp_rto_min). */
 	get rttvar(): number {
 		return this.v[RTTVAR];
 	}
 	set rttvar(x: number) {
 		this.v[RTTVAR] = x;
+	}
+	/** Linux `mdev_us`: 4 × the mean deviation, ms (the `'linux'` estimator only). */
+	get mdev(): number {
+		return this.v[MDEV];
+	}
+	set mdev(x: number) {
+		this.v[MDEV] = x;
+	}
+	/** Linux `mdev_max_us`: the largest `mdev` in the current round trip, at least tcp_rto_min, ms. */
+	get mdevMax(): number {
+		return this.v[MDEV_MAX];
+	}
+	set mdevMax(x: number) {
+		this.v[MDEV_MAX] = x;
+	}
+	/** Linux `rtt_seq`: SND.NXT when the round trip being measured began (RTTVAR decays once per round trip). */
+	get rttSeq(): number {
+		return this.v[RTT_SEQ];
+	}
+	set rttSeq(x: number) {
+		this.v[RTT_SEQ] = x;
 	}
 	/** Consecutive expiries of the retransmission timer (reset by an ACK that advances SND.UNA). */
 	retries = 0;
@@ -381,6 +406,9 @@ export abstract class Tcb implements EventTarget {
 	hostIndex = -1;
 
 	constructor(host: TcpHost, id: string, autoRead: boolean) {
+		this.v = newNumbers(host.preset.rto.initialMs);
+		this.snd = new SendSequence(this.v);
+		this.rcv = new ReceiveSequence(this.v);
 		this.host = host;
 		this.id = id;
 		this.autoRead = autoRead;

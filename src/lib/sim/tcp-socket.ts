@@ -243,7 +243,7 @@ export class TcpSocket extends Tcb {
 		this.iss = h.isnRng.u32();
 		this.snd.una = this.iss;
 		this.snd.nxt = seqAdd(this.iss, 1);
-		this.rto = TCP_TUNING.initialRtoMs;
+		this.rto = h.preset.rto.initialMs;
 		this.retries = 0;
 		setState(this, 'SYN-SENT', 'OPEN(active) / connect(): snd SYN');
 		this.rtx.push(this.iss, 0, F_SYN, undefined, h.core.queue.now);

@@ -3,19 +3,24 @@
  *
  * A TCB has two timers, each a deadline in the TCB (tcb.ts starts and stops them):
  * - the **retransmission timer** (RFC 9293 §3.10.8, RFC 6298 §5): on expiry the oldest
- *   unacknowledged segment is resent, the RTO doubles (at most `maxRtoMs`), and after too many
- *   expiries in a row the connection is given up (ETIMEDOUT);
+ *   unacknowledged segment is resent, the RTO doubles (at most the preset's `rto.maxMs`), and
+ *   after too many expiries in a row the connection is given up (ETIMEDOUT);
  * - the **2MSL timer** (FreeBSD `tt_2msl`): the TIME-WAIT wait (the preset's `timeWaitMs`), and
  *   on Linux the FIN-WAIT-2 timeout of an orphaned socket (`tcp_fin_timeout`).
  *
- * The RTO follows RFC 6298 §2 (K = 4, G = 1 ms) and Karn's rule (§3: no sample from a
- * retransmitted segment), clamped to [`minRtoMs`, `maxRtoMs`] of {@link TCP_TUNING}.
- * Sources for the limits: RFC 6298 §2.4 (1 s minimum), Linux `TCP_RTO_MAX` (120 s),
- * `tcp_syn_retries` (6), `tcp_synack_retries` (5), `tcp_retries2` (15). No RST is sent on giving up.
+ * The RTO follows the host's OS preset (`preset.rto`, os.ts), with Karn's rule everywhere (RFC
+ * 6298 §3: no sample from a retransmitted segment):
+ * - `'rfc6298'` (rfc9293, Windows): RFC 6298 §2.2–2.4, G = 1 ms, at least `minMs`;
+ * - `'linux'`: `tcp_rtt_estimator()` and `tcp_set_rto()` (net/ipv4/tcp_input.c), with
+ *   `tcp_rto_min` (200 ms) as the floor of the variance term, not of the RTO;
+ * - `'bsd'` (FreeBSD, macOS): `tcp_xmit_timer()` and `TCPT_RANGESET` (sys/netinet/tcp_input.c,
+ *   tcp_timer.h), which add `rexmit_slop` (200 ms).
+ * Retry limits are Linux's for every preset: `tcp_syn_retries` (6), `tcp_synack_retries` (5),
+ * `tcp_retries2` (15). No RST is sent on giving up.
  *
- * Where later timers belong: per-OS RTO floors and delayed ACKs, keepalive, the persist timer
- * and RACK-TLP's probe timeout are further timers of the same kind (a deadline in the TCB,
- * started in tcb.ts, handled in {@link timerFired}).
+ * Where later timers belong: delayed ACKs, keepalive, the persist timer and RACK-TLP's probe
+ * timeout are further timers of the same kind (a deadline in the TCB, started in tcb.ts, handled
+ * in {@link timerFired}).
  *
  * @module
  */
@@ -23,12 +28,40 @@
 import { sendSegment } from './tcp-output';
 import { toClosed } from './tcp-state';
 import { startRexmtTimer, TCP_TUNING, TIMER_2MSL, TIMER_REXMT, type Tcb } from './tcb';
+import { seqLt } from './wire';
 
 /**
- * Update SRTT, RTTVAR and RTO with a round-trip sample of `r` ms (RFC 6298 §2.2–2.3, K = 4,
- * G = 1 ms), then clamp the RTO to [minRtoMs, maxRtoMs] (§2.4, Linux `TCP_RTO_MAX`).
+ * Take a round-trip sample of `r` ms (from a segment sent once, Karn's rule) and update SRTT,
+ * RTTVAR and the RTO with the estimator of the host's OS preset (see the module note).
  */
 export function rttSample(t: Tcb, r: number): void {
+	const p = t.host.preset.rto;
+	if (p.estimator === 'linux') linuxRttEstimator(t, r, p.minMs);
+	else rfc6298Estimator(t, r);
+	let rto: number;
+	if (p.estimator === 'linux') {
+		// tcp_set_rto(): __tcp_set_rto() = (srtt_us >> 3) + rttvar_us, then tcp_bound_rto().
+		rto = t.srtt + t.rttvar;
+	} else if (p.estimator === 'bsd') {
+		// tcp_xmit_timer(): TCPT_RANGESET(t_rxtcur, TCP_REXMTVAL(tp), max(t_rttmin, rtt + 2),
+		// TCPTV_REXMTMAX) with TCP_REXMTVAL = max(t_rttmin, SRTT + 4·RTTVAR) and the slop added
+		// first. (The handshake's sample is taken after the change to ESTABLISHED, so XNU's
+		// TCP_ADD_REXMTSLOP adds the slop to it too.)
+		rto = Math.max(p.minMs, t.srtt + 4 * t.rttvar) + p.slopMs;
+		const floor = Math.max(p.minMs, r + 2);
+		if (rto < floor) rto = floor;
+	} else {
+		// RFC 6298 §2.3: RTO = SRTT + max(G, K·RTTVAR), K = 4, G = 1 ms; §2.4: at least minMs.
+		rto = t.srtt + Math.max(1, 4 * t.rttvar);
+		if (rto < p.minMs) rto = p.minMs;
+	}
+	// RFC 6298 §2.5: a maximum, at least 60 s (Linux TCP_RTO_MAX 120 s, BSD TCPTV_REXMTMAX 64 s).
+	if (rto > p.maxMs) rto = p.maxMs;
+	t.rto = rto;
+}
+
+/** RFC 6298 §2.2–2.3: SRTT and RTTVAR with α = 1/8, β = 1/4; the first sample sets RTTVAR = R/2. */
+function rfc6298Estimator(t: Tcb, r: number): void {
 	if (t.srtt < 0) {
 		t.srtt = r;
 		t.rttvar = r / 2;
@@ -36,10 +69,45 @@ export function rttSample(t: Tcb, r: number): void {
 		t.rttvar = 0.75 * t.rttvar + 0.25 * Math.abs(t.srtt - r);
 		t.srtt = 0.875 * t.srtt + 0.125 * r;
 	}
-	let rto = t.srtt + Math.max(1, 4 * t.rttvar);
-	if (rto < TCP_TUNING.minRtoMs) rto = TCP_TUNING.minRtoMs;
-	if (rto > TCP_TUNING.maxRtoMs) rto = TCP_TUNING.maxRtoMs;
-	t.rto = rto;
+}
+
+/**
+ * Linux `tcp_rtt_estimator()` (net/ipv4/tcp_input.c), in ms instead of scaled microseconds.
+ * `mdev` is 4 × the mean deviation (Linux keeps `mdev_us` scaled so); `rttvar` is the variance
+ * term of the RTO itself: it follows the largest `mdev` of each round trip (`mdev_max_us`), never
+ * falls below tcp_rto_min, and decays by a quarter of its excess once per round trip (when
+ * SND.UNA passes `rtt_seq`). A sample below SRTT moves `mdev` with an eighth of the usual gain
+ * (the "Eifel-like" damping of the kernel comment), so a faster ACK does not inflate the RTO.
+ * The first sample gives SRTT = R, mdev = 2R, rttvar = max(2R, tcp_rto_min): RTO = R + max(2R, 200 ms).
+ */
+function linuxRttEstimator(t: Tcb, r: number, rtoMin: number): void {
+	if (t.srtt >= 0) {
+		let m = r - t.srtt; // error in the estimate
+		t.srtt += m / 8; // srtt = 7/8 srtt + 1/8 new
+		if (m < 0) {
+			m = -m - t.mdev / 4;
+			if (m > 0) m /= 8;
+		} else {
+			m -= t.mdev / 4;
+		}
+		t.mdev += m; // mdev = 3/4 mdev + 1/4 new
+		if (t.mdev > t.mdevMax) {
+			t.mdevMax = t.mdev;
+			if (t.mdevMax > t.rttvar) t.rttvar = t.mdevMax;
+		}
+		if (seqLt(t.rttSeq, t.snd.una)) {
+			// a round trip has passed: let rttvar decay towards this round trip's largest mdev
+			if (t.mdevMax < t.rttvar) t.rttvar -= (t.rttvar - t.mdevMax) / 4;
+			t.rttSeq = t.snd.nxt;
+			t.mdevMax = rtoMin;
+		}
+	} else {
+		t.srtt = r;
+		t.mdev = 2 * r; // "make sure rto = 3*rtt"
+		t.rttvar = Math.max(t.mdev, rtoMin);
+		t.mdevMax = t.rttvar;
+		t.rttSeq = t.snd.nxt;
+	}
 }
 
 /**
@@ -89,7 +157,7 @@ function retransmissionTimeout(t: Tcb): void {
 		giveUp(t, max);
 		return;
 	}
-	t.rto = Math.min(t.rto * 2, TCP_TUNING.maxRtoMs);
+	t.rto = Math.min(t.rto * 2, t.host.preset.rto.maxMs); // RFC 6298 §5.5, Linux tcp_retransmit_timer()
 	seg.retransmitted = true;
 	seg.sentAt = t.host.core.queue.now;
 	sendSegment(t, seg.flags, seg.seq, seg.len, seg.text, true);
