@@ -358,3 +358,119 @@ export class PortChurn {
 		return this.#tick;
 	}
 }
+
+/* ------------------------------------------------------------------------------------------ */
+/* Focus plus context: the port map view's two strips.                                       */
+
+/** A span of ports `[low, high]` (inclusive). */
+export interface PortSpan {
+	low: number;
+	high: number;
+}
+
+/**
+ * The detail strip's ports for a host whose range is `range`: the range itself plus a margin,
+ * so the range's outline shows against its neighbours (2 ports each side for a range of up to
+ * 64 ports, about 2 % of the range beyond that), clipped to 0…65535.
+ */
+export function focusSpan(range: PortSpan): PortSpan {
+	const size = range.high - range.low + 1;
+	const pad = size <= 64 ? 2 : Math.max(1, Math.round(size * 0.02));
+	return { low: Math.max(0, range.low - pad), high: Math.min(PORT_COUNT - 1, range.high + pad) };
+}
+
+/** Ports in use per state in a span of a code array. */
+export interface UseCounts {
+	connected: number;
+	timeWait: number;
+	bound: number;
+	freed: number;
+}
+
+/** One mark on a strip: a run of ports with at least one in use, and where to draw it. */
+export interface StripMark {
+	/** First and last port the mark stands for. */
+	low: number;
+	high: number;
+	/** First and last port in use within it. */
+	firstUsed: number;
+	lastUsed: number;
+	/** Left and right edge, px from the strip's left; at least `minWidth` wide. */
+	x0: number;
+	x1: number;
+	counts: UseCounts;
+	/** One port, drawn as its own cell (the strip has room for every port). */
+	cell: boolean;
+}
+
+/**
+ * Where to draw the ports in use of `span` on a strip `width` px wide, so that every port in
+ * use gets a visible mark. When each port gets at least `minWidth` px, each port in use is its
+ * own cell; otherwise ports are grouped into bins at least `minWidth` px wide and every bin
+ * holding a port in use becomes one mark (its counts say what it holds).
+ *
+ * Marks are ordered left to right and never overlap. Work is O(span).
+ *
+ * @param codes - 65,536 {@link PortCode} bytes.
+ * @param minWidth - narrowest mark in px (default 3).
+ */
+export function stripMarks(codes: Uint8Array, span: PortSpan, width: number, minWidth = 3): StripMark[] {
+	const ports = span.high - span.low + 1;
+	if (ports <= 0 || width <= 0) return [];
+	const px = width / ports;
+	const per = px >= minWidth ? 1 : Math.ceil(minWidth / px);
+	const out: StripMark[] = [];
+	for (let b = span.low; b <= span.high; b += per) {
+		const end = Math.min(span.high, b + per - 1);
+		let connected = 0;
+		let timeWait = 0;
+		let bound = 0;
+		let freed = 0;
+		let firstUsed = -1;
+		let lastUsed = -1;
+		for (let p = b; p <= end; p++) {
+			const v = codes[p];
+			if (v !== PortCode.Free) {
+				if (firstUsed < 0) firstUsed = p;
+				lastUsed = p;
+			}
+			if (v === PortCode.Connected) connected++;
+			else if (v === PortCode.TimeWait) timeWait++;
+			else if (v === PortCode.Bound) bound++;
+			else if (v === PortCode.Freed) freed++;
+		}
+		if (connected + timeWait + bound + freed === 0) continue;
+		const x0 = (b - span.low) * px;
+		const x1 = Math.min(width, Math.max(x0 + minWidth, (end + 1 - span.low) * px));
+		out.push({ low: b, high: end, firstUsed, lastUsed, x0: Math.max(0, Math.min(x0, width - minWidth)), x1, counts: { connected, timeWait, bound, freed }, cell: per === 1 });
+	}
+	return out;
+}
+
+/** The state a mark is drawn in when it has room for one colour: the most telling one it holds. */
+export function markState(c: UseCounts): PortUse {
+	if (c.connected) return 'connected';
+	if (c.timeWait) return 'time-wait';
+	if (c.bound) return 'bound';
+	return 'freed';
+}
+
+/**
+ * Place labels of the given widths centred on `x` in at most `rows` rows without overlap
+ * (greedy, left to right: each label takes the first row where it clears the previous label by
+ * `gap` px), kept inside `[0, width]`. Labels that fit no row get `row: -1` (not drawn; the text
+ * alternative and the list still name them).
+ */
+export function placeLabels(items: { x: number; w: number }[], width: number, rows = 2, gap = 4): { x: number; row: number }[] {
+	const ends = new Array<number>(rows).fill(-Infinity);
+	return items.map(({ x, w }) => {
+		const cx = Math.max(w / 2, Math.min(width - w / 2, x));
+		for (let r = 0; r < rows; r++) {
+			if (cx - w / 2 >= ends[r] + gap) {
+				ends[r] = cx + w / 2;
+				return { x: cx, row: r };
+			}
+		}
+		return { x: cx, row: -1 };
+	});
+}
