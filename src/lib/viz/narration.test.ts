@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '$lib/sim/scenario';
 import type { CallEvent, Trace, TraceEvent } from '$lib/sim/trace';
-import { Narrator, hopLine, narrateTrace } from './narration';
+import { Narrator, arrivalLine, hopLine, narrateTrace } from './narration';
 
 const CONTENT = fileURLToPath(new URL('../../../content', import.meta.url));
 
@@ -42,10 +42,18 @@ describe('the narration of every content scenario', () => {
 		const sockets = new Set<string>();
 		for (const e of trace.events) if ('socket' in e && typeof e.socket === 'string') sockets.add(e.socket);
 		const lines = narrateTrace(trace);
-		expect(lines.length).toBe(trace.events.filter((e) => e.kind !== 'port').length);
-		for (const { event: e, text } of lines) {
-			expect(text, text).toMatch(/^\d[\d.,]* (ms|s|min)( \d+ s)?: \S.*\.$/);
+		expect(lines.filter((l) => l.event).length).toBe(trace.events.filter((e) => e.kind !== 'port').length);
+		expect(lines.filter((l) => l.arrival).length).toBe(trace.events.filter((e) => 'arrivedAt' in e && e.arrivedAt !== null).length);
+		// In time order, each arrival before the events of its moment.
+		for (let i = 1; i < lines.length; i++) expect(lines[i].t).toBeGreaterThanOrEqual(lines[i - 1].t);
+		for (const { event: e, text, arrival } of lines) {
 			for (const [what, re] of DEFECTS) expect(text, `${what}: ${text}`).not.toMatch(re);
+			if (arrival) {
+				expect(text, text).toMatch(/^\d[\d.,]* (ms|s|min)( \d+ s)?: the [\w, ()-]+ from \S+ arrives at \S+ \([\d.:]+\)\.$/);
+				continue;
+			}
+			if (!e) throw new Error('a line without an event or an arrival');
+			expect(text, text).toMatch(/^\d[\d.,]* (ms|s|min)( \d+ s)?: \S.*\.$/);
 			// A socket name always appears.
 			if (e.kind === 'call' || e.kind === 'error' || e.kind === 'state') expect(text, text).toContain(e.socket);
 			if (e.kind === 'segment' || e.kind === 'datagram' || e.kind === 'icmp') {
@@ -131,6 +139,30 @@ describe('Narrator', () => {
 		expect(lines[0]).toBe('0 ms: web80 on devbox: bind(80) fails with EACCES: ports below 1024 need root.');
 		expect(lines[1]).toBe('1 ms: c1 on client: connect() fails with ECONNREFUSED: connection refused.');
 		expect(lines[2]).toBe('2 ms: router r1 sends RST seq=0 from 10.0.0.1:80 to 10.0.0.2:5000 (no socket holds 10.0.0.1:80). A firewall on the way drops it.');
+	});
+
+	it('says when a packet arrives, where it was delivered (after NAT)', () => {
+		const seg = {
+			kind: 'segment' as const,
+			t: 10,
+			id: 3,
+			proto: 'TCP' as const,
+			from: 'phone',
+			to: 'server',
+			arrivedAt: 30,
+			src: { ip: '192.168.1.10', port: 51234 },
+			dst: { ip: '203.0.113.5', port: 443 },
+			translated: { src: { ip: '198.51.100.7', port: 8339 }, dst: { ip: '203.0.113.5', port: 443 } },
+			flags: ['SYN' as const],
+			seq: 1,
+			ack: 0,
+			len: 0,
+			wnd: 65535
+		};
+		expect(arrivalLine(seg)).toBe('30 ms: the SYN from phone arrives at server (203.0.113.5:443).');
+		const lines = narrateTrace(traceOf(seg, call({ t: 30, detail: '0 bytes (end of stream: peer sent FIN)' })));
+		expect(lines.map((l) => l.t)).toEqual([10, 30, 30]);
+		expect(lines[1].arrival).toBe(seg);
 	});
 
 	it('shortens automatic socket ids that already name their host', () => {

@@ -52,6 +52,30 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString
 /** `1 s`, `250 ms` from a number of milliseconds. */
 const duration = (ms: number) => (ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
 
+/** One sentence of the narration: about an event, or about a packet arriving (`arrival`). */
+export interface NarrationLine {
+	/** ms of virtual time the sentence is about. */
+	t: number;
+	text: string;
+	/** The event it narrates; null for an arrival. */
+	event: TraceEvent | null;
+	/** The packet that arrives, for an arrival. */
+	arrival?: PacketEvent;
+}
+
+/** What a packet is called in an arrival sentence ("the SYN,ACK", "the UDP datagram"). */
+function packetName(p: PacketEvent): string {
+	if (p.kind === 'segment') return `the ${formatFlags(p.flags)}${p.len ? ` with ${plural(p.len, 'byte')} of data` : ''}`;
+	if (p.kind === 'datagram') return `the UDP datagram`;
+	return `the ICMP ${icmpName(p.type, p.code)}`;
+}
+
+/** The sentence for a packet reaching its destination (at `arrivedAt`). */
+export function arrivalLine(p: PacketEvent): string {
+	const at = p.kind === 'icmp' ? (p.translated?.dst.ip ?? p.dstIp) : formatAddress(p.translated?.dst ?? p.dst);
+	return `${formatTime(p.arrivedAt ?? p.t)}: ${packetName(p)} from ${p.from} arrives at ${p.to ?? 'its destination'} (${at}).`;
+}
+
 /**
  * Narrates the events of one trace in order. Build one per trace and call {@link line} for its
  * events in trace order (the socket lookup follows the trace; {@link lines} does this for you).
@@ -67,13 +91,29 @@ export class Narrator {
 		this.#trace = trace;
 	}
 
-	/** Every narrated event of the trace with its sentence, in trace order (PortEvents are not narrated). */
-	lines(): { event: TraceEvent; text: string }[] {
-		const out: { event: TraceEvent; text: string }[] = [];
+	/**
+	 * The whole narration in time order: every event's sentence (PortEvents are not narrated)
+	 * and, for each packet that arrives, an arrival sentence at its arrival time, before the
+	 * events of that moment (which the arrival causes).
+	 */
+	lines(): NarrationLine[] {
+		const events: NarrationLine[] = [];
+		const arrivals: NarrationLine[] = [];
 		for (const e of this.#trace.events) {
 			const text = this.line(e);
-			if (text !== null) out.push({ event: e, text });
+			if (text !== null) events.push({ t: e.t, text, event: e });
+			if ((e.kind === 'segment' || e.kind === 'datagram' || e.kind === 'icmp') && e.arrivedAt !== null) {
+				arrivals.push({ t: e.arrivedAt, text: arrivalLine(e), event: null, arrival: e });
+			}
 		}
+		arrivals.sort((a, b) => a.t - b.t || a.arrival!.id - b.arrival!.id);
+		const out: NarrationLine[] = [];
+		let i = 0;
+		for (const l of events) {
+			while (i < arrivals.length && arrivals[i].t <= l.t) out.push(arrivals[i++]);
+			out.push(l);
+		}
+		while (i < arrivals.length) out.push(arrivals[i++]);
 		return out;
 	}
 
@@ -301,6 +341,6 @@ export function hopLine(detail: string): string {
 }
 
 /** The narration of a whole trace (see {@link Narrator.lines}). */
-export function narrateTrace(trace: Trace): { event: TraceEvent; text: string }[] {
+export function narrateTrace(trace: Trace): NarrationLine[] {
 	return new Narrator(trace).lines();
 }
