@@ -387,10 +387,55 @@ function opaqueBackground(el: Element): string {
 	return '#ffffff';
 }
 
+/**
+ * Markers painted with `context-stroke` (the ladder's arrowheads take their line's colour) are
+ * SVG 2, which slide tools do not draw: give each colour its own copy of the marker, painted
+ * in that colour, and point each line at the copy for its stroke. `clone` must be a deep clone
+ * of `original` (same element order).
+ */
+function resolveContextPaint(original: SVGSVGElement, clone: SVGSVGElement): void {
+	const markers = new Map<string, Element>();
+	for (const m of Array.from(clone.querySelectorAll('marker[id]'))) {
+		if (m.querySelector('[fill="context-stroke"], [stroke="context-stroke"], [fill="context-fill"]')) markers.set(m.id, m);
+	}
+	if (markers.size === 0) return;
+	const orig = Array.from(original.querySelectorAll('*'));
+	const copy = Array.from(clone.querySelectorAll('*'));
+	const made = new Map<string, string>();
+	orig.forEach((o, i) => {
+		const c = copy[i];
+		for (const attr of ['marker-end', 'marker-start', 'marker-mid']) {
+			const id = /^url\(#(.+)\)$/.exec(c?.getAttribute(attr) ?? '')?.[1];
+			const marker = id ? markers.get(id) : undefined;
+			if (!id || !marker) continue;
+			const cs = getComputedStyle(o);
+			const colour = cs.stroke && cs.stroke !== 'none' ? cs.stroke : cs.fill;
+			const key = `${id}|${colour}`;
+			let newId = made.get(key);
+			if (!newId) {
+				newId = `${id}-x${made.size}`;
+				const m = marker.cloneNode(true) as Element;
+				m.setAttribute('id', newId);
+				for (const el of [m, ...Array.from(m.querySelectorAll('*'))]) {
+					for (const a of ['fill', 'stroke']) if (/^context-(stroke|fill)$/.test(el.getAttribute(a) ?? '')) el.setAttribute(a, colour);
+					const st = el.getAttribute('style');
+					if (st) el.setAttribute('style', st.replace(/context-(stroke|fill)/g, colour));
+				}
+				marker.parentNode?.appendChild(m);
+				made.set(key, newId);
+			}
+			c.setAttribute(attr, `url(#${newId})`);
+		}
+	});
+	// The originals are no longer used by anything.
+	for (const [id, m] of markers) if (!clone.querySelector(`[marker-end="url(#${id})"], [marker-start="url(#${id})"], [marker-mid="url(#${id})"]`)) m.remove();
+}
+
 /** The serialised children of a clone of `svg`, styles inlined and stray arrowheads dropped. */
 function svgBody(svg: SVGSVGElement): { body: string; viewBox: string; preserveAspectRatio: string | null } {
 	const clone = svg.cloneNode(true) as SVGSVGElement;
 	inlineStyles(svg, clone, (el) => getComputedStyle(el as unknown as Element));
+	resolveContextPaint(svg, clone);
 	for (const line of Array.from(clone.querySelectorAll('line'))) if (isStrayArrow(line)) line.remove();
 	const rect = svg.getBoundingClientRect();
 	const vb = svg.viewBox.baseVal;
