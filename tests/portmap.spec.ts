@@ -33,6 +33,25 @@ test.describe('the port map', () => {
 		await expect(figure.getByText('connected 1')).toHaveCount(1);
 	});
 
+	test('shows a port reused while in TIME-WAIT as both connected and TIME-WAIT (Windows figure)', async ({ page }) => {
+		await page.goto('/lessons/port-exhaustion');
+		const figure = page.locator('figure.sim').nth(1);
+		const map = figure.locator('.port-map svg');
+		const last = Number(await figure.getByLabel('Position in the timeline').getAttribute('max'));
+		await seek(figure, last);
+		// netstat lists 50000–50003 twice: TIME_WAIT to 203.0.113.5, ESTABLISHED to 198.51.100.7.
+		await expect(figure.locator('table.ss[data-host="client"] td.state', { hasText: 'TIME_WAIT' })).toHaveCount(4);
+		await expect(map.locator('text.legend')).toContainText(['connected 4', 'TIME-WAIT 4']);
+		// Each of the four cells is split: a connected half above a TIME-WAIT half.
+		const halves = await map.locator('rect.mark.st-connected, rect.mark.st-time-wait').evaluateAll((els) =>
+			els.map((el) => ({ tw: el.classList.contains('st-time-wait'), r: el.getBoundingClientRect() })).filter((h) => h.r.height >= 12 && h.r.width >= 20)
+		);
+		const cells = new Map<number, { tw: boolean; top: number }[]>();
+		for (const h of halves) cells.set(Math.round(h.r.left), [...(cells.get(Math.round(h.r.left)) ?? []), { tw: h.tw, top: h.r.top }]);
+		const split = [...cells.values()].filter((c) => c.length === 2 && c.find((h) => !h.tw)!.top < c.find((h) => h.tw)!.top);
+		expect(split).toHaveLength(4);
+	});
+
 	test('gives a visible mark to each port even in a 28,232-port range', async ({ page }) => {
 		await page.goto('/lessons/ephemeral-ports');
 		const figure = page.locator('figure.sim').first();

@@ -93,7 +93,16 @@ describe('codes and bins', () => {
 			{ port: 1.5, state: 'connected' }
 		]);
 		expect(codes[80]).toBe(PortCode.Bound);
-		expect(countCodes(codes)).toEqual({ connected: 1, timeWait: 1, bound: 1, freed: 0 });
+		expect(countCodes(codes)).toEqual({ connected: 1, timeWait: 1, bound: 1, freed: 0, shared: 0 });
+	});
+
+	it('counts a shared port (connected and TIME-WAIT) in both states, once as a port', () => {
+		const codes = codesFrom([{ port: 40000, state: 'connected' }]);
+		codes[40001] = PortCode.Shared;
+		expect(countCodes(codes)).toEqual({ connected: 2, timeWait: 1, bound: 0, freed: 0, shared: 1 });
+		expect(binCodes(codes, 1)[0]).toMatchObject({ connected: 2, timeWait: 1 });
+		const [m] = stripMarks(codes, { low: 40001, high: 40001 }, 100);
+		expect(m.counts).toEqual({ connected: 1, timeWait: 1, bound: 0, freed: 0 });
 	});
 
 	it('bins counts so that they add up', () => {
@@ -205,6 +214,21 @@ describe('PortTimeline on a real simulation', () => {
 		expect(client.codesAt(tw.t + 1)[p]).toBe(PortCode.TimeWait);
 		expect(client.codesAt(tw.t + 60_001)[p]).toBe(PortCode.Free);
 		expect(countCodes(client.codesAt(tw.t + 60_001)).connected).toBe(0);
+	});
+});
+
+describe('PortTimeline on a port shared by a live connection and a TIME-WAIT one', () => {
+	it('marks the Windows figure\'s reused ports as both, matching its netstat rows', async () => {
+		const { readFileSync } = await import('node:fs');
+		const { runScenario } = await import('$lib/sim/scenario');
+		const src = readFileSync(new URL('../../../content/lessons/02-tcp/04-port-exhaustion/tiny-range-windows.scn', import.meta.url), 'utf8');
+		const r = runScenario(src);
+		if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
+		const trace = r.trace;
+		const codes = new PortTimeline(trace, 'client').codesAt(trace.end);
+		// netstat at the end: 50000–50003 each in TIME_WAIT (to api) and ESTABLISHED (to other).
+		for (let p = 50000; p <= 50003; p++) expect(codes[p], String(p)).toBe(PortCode.Shared);
+		expect(countCodes(codes)).toEqual({ connected: 4, timeWait: 4, bound: 0, freed: 0, shared: 4 });
 	});
 });
 

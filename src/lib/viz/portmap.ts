@@ -85,7 +85,13 @@ export const PortCode = {
 	TimeWait: 2,
 	Bound: 3,
 	/** Released recently (drawn briefly so the eye sees it go). */
-	Freed: 4
+	Freed: 4,
+	/**
+	 * Connected and in TIME-WAIT at once: a live connection shares the port with a TIME-WAIT
+	 * socket towards another peer (Linux and FreeBSD share a port per 4-tuple; Windows reuses a
+	 * TIME-WAIT port when its pool runs out). Counted as both.
+	 */
+	Shared: 5
 } as const;
 /** One of the {@link PortCode} values. */
 export type PortCode = (typeof PortCode)[keyof typeof PortCode];
@@ -107,11 +113,14 @@ export function codesFrom(ports: Iterable<{ port: number; state: PortUse }>, int
 	return into;
 }
 
-/** Counts of each code in a code array. */
-export function countCodes(codes: Uint8Array): { connected: number; timeWait: number; bound: number; freed: number } {
-	const c = [0, 0, 0, 0, 0];
+/**
+ * Ports per state in a code array. A {@link PortCode.Shared} port counts as connected and as
+ * TIME-WAIT (`shared` says how many ports are both), so the counts match the socket listing.
+ */
+export function countCodes(codes: Uint8Array): { connected: number; timeWait: number; bound: number; freed: number; shared: number } {
+	const c = [0, 0, 0, 0, 0, 0];
 	for (let i = 0; i < codes.length; i++) c[codes[i]]++;
-	return { connected: c[1], timeWait: c[2], bound: c[3], freed: c[4] };
+	return { connected: c[1] + c[5], timeWait: c[2] + c[5], bound: c[3], freed: c[4], shared: c[5] };
 }
 
 /**
@@ -133,6 +142,10 @@ export function binCodes(codes: Uint8Array, bins: number): { low: number; high: 
 			if (v === PortCode.Connected) connected++;
 			else if (v === PortCode.TimeWait) timeWait++;
 			else if (v === PortCode.Bound) bound++;
+			else if (v === PortCode.Shared) {
+				connected++;
+				timeWait++;
+			}
 		}
 		out.push({ low, high, connected, timeWait, bound });
 	}
@@ -146,12 +159,13 @@ export function binCodes(codes: Uint8Array, bins: number): { low: number; high: 
  * through bind(), and its TCP sockets by state (StateEvents: listening, live =
  * SYN-SENT … LAST-ACK, TIME-WAIT). A port is
  * 1. `bound` if a socket on it is in LISTEN;
- * 2. else `connected` if a socket on it is live;
- * 3. else `time-wait` if a socket on it is in TIME-WAIT (even when it was bound
+ * 2. else {@link PortCode.Shared} if a socket on it is live and another is in TIME-WAIT;
+ * 3. else `connected` if a socket on it is live;
+ * 4. else `time-wait` if a socket on it is in TIME-WAIT (even when it was bound
  *    explicitly: the TIME-WAIT socket keeps the port);
- * 4. else `bound` / `connected` if it is still held by bind() / an allocation
+ * 5. else `bound` / `connected` if it is still held by bind() / an allocation
  *    (e.g. UDP sockets, which have no states);
- * 5. else `freed` if released within `freedWindowMs`, else free.
+ * 6. else `freed` if released within `freedWindowMs`, else free.
  *
  * Queries moving forward apply only the new events; moving back restarts from the
  * nearest checkpoint (every 4,096 events), so scrubbing a 100,000-event trace stays fast.
@@ -260,7 +274,7 @@ export class PortTimeline {
 		for (let p = 0; p < PORT_COUNT; p++) {
 			const held = bound[p] === 1 || refs[p] > 0;
 			if (held && listen[p] > 0) into[p] = PortCode.Bound;
-			else if (held && live[p] > 0) into[p] = PortCode.Connected;
+			else if (held && live[p] > 0) into[p] = tw[p] > 0 ? PortCode.Shared : PortCode.Connected;
 			else if (held && tw[p] > 0) into[p] = PortCode.TimeWait;
 			else if (bound[p]) into[p] = PortCode.Bound;
 			else if (refs[p] > 0) into[p] = PortCode.Connected;
@@ -349,7 +363,9 @@ export class PortChurn {
 	codes(into = new Uint8Array(PORT_COUNT)): Uint8Array {
 		const live = this.#liveOn;
 		const tw = this.#twOn;
-		for (let p = 0; p < PORT_COUNT; p++) into[p] = live[p] > 0 ? PortCode.Connected : tw[p] > 0 ? PortCode.TimeWait : PortCode.Free;
+		for (let p = 0; p < PORT_COUNT; p++) {
+			into[p] = live[p] > 0 ? (tw[p] > 0 ? PortCode.Shared : PortCode.Connected) : tw[p] > 0 ? PortCode.TimeWait : PortCode.Free;
+		}
 		return into;
 	}
 
@@ -379,7 +395,7 @@ export function focusSpan(range: PortSpan): PortSpan {
 	return { low: Math.max(0, range.low - pad), high: Math.min(PORT_COUNT - 1, range.high + pad) };
 }
 
-/** Ports in use per state in a span of a code array. */
+/** Ports in use per state in a span of a code array (a {@link PortCode.Shared} port counts as connected and as TIME-WAIT). */
 export interface UseCounts {
 	connected: number;
 	timeWait: number;
@@ -438,6 +454,10 @@ export function stripMarks(codes: Uint8Array, span: PortSpan, width: number, min
 			else if (v === PortCode.TimeWait) timeWait++;
 			else if (v === PortCode.Bound) bound++;
 			else if (v === PortCode.Freed) freed++;
+			else if (v === PortCode.Shared) {
+				connected++;
+				timeWait++;
+			}
 		}
 		if (connected + timeWait + bound + freed === 0) continue;
 		const x0 = (b - span.low) * px;
