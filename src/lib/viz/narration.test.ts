@@ -56,6 +56,8 @@ describe('the narration of every content scenario', () => {
 			expect(text, text).toMatch(/^\d[\d.,]* (ms|s|min)( \d+ s)?: \S.*\.$/);
 			// A socket name always appears.
 			if (e.kind === 'call' || e.kind === 'error' || e.kind === 'state') expect(text, text).toContain(e.socket);
+			// Windows hosts: the WinSock name with its number, as Microsoft documents them.
+			if (e.kind === 'error' && e.code !== undefined) expect(text, text).toContain(`${e.errno} (${e.code})`);
 			if (e.kind === 'segment' || e.kind === 'datagram' || e.kind === 'icmp') {
 				const named = [...sockets].some((s) => text.includes(`${s} on ${e.from}`) || (s.startsWith(`${e.from}#`) && text.includes(s)));
 				const noSocket = /^\S+ \S+: (the kernel of \S+ |router \S+ )|\(no socket holds \S+\)|\(a raw packet, not sent by a (TCP|UDP) socket\)/.test(text);
