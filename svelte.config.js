@@ -24,7 +24,8 @@ const config = {
 		runes: ({ filename }) => (filename.endsWith('.md') ? undefined : true)
 	},
 	kit: {
-		adapter: adapter({ fallback: undefined, strict: true }),
+		// 404.html: static hosts serve it for unknown paths, and it renders src/routes/+error.svelte.
+		adapter: adapter({ fallback: '404.html', strict: true }),
 		alias: { $content: 'content' },
 		prerender: { handleHttpError: 'fail', handleMissingId: 'fail', entries: ['*'] },
 		// Content-Security-Policy (issue 12 item 6). Prerendered pages get it as a <meta> tag, and

@@ -66,8 +66,9 @@ test.describe('the scenario playground', () => {
 		await expectText(page, /10ms +client connect server:80 as=c1/);
 
 		await stepForm.getByLabel('Action').selectOption('send');
-		await expect(stepForm.getByLabel('Socket', { exact: true })).toHaveValue('web');
-		await stepForm.getByLabel('Socket', { exact: true }).selectOption('c1');
+		// "Send data" never defaults to the listening socket (web), and does not offer it.
+		await expect(stepForm.getByLabel('Socket', { exact: true })).toHaveValue('c1');
+		await expect(stepForm.getByLabel('Socket', { exact: true }).locator('option', { hasText: /^web$/ })).toHaveCount(0);
 		await stepForm.getByLabel('Text').fill('GET /');
 		await stepForm.getByRole('button', { name: 'Add step' }).click();
 		await expectText(page, /\+50ms +c1 send 100 "GET \/"/);

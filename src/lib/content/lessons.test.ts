@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildLessonIndex, ContentError, extractToc } from './lessons';
+import { buildLessonIndex, checkFigureViews, ContentError, extractToc } from './lessons';
 
 const parts = {
 	'/content/lessons/01-basics/part.yaml': 'title: Basics\n',
@@ -75,5 +75,29 @@ describe('extractToc with underscores', () => {
 	it('keeps underscores inside code spans and words, drops emphasis markers', () => {
 		const toc = extractToc('## Tuning `tcp_tw_reuse`\n\n## An _emphasised_ word and **bold**\n');
 		expect(toc.map((t) => t.id)).toEqual(['tuning-tcp_tw_reuse', 'an-emphasised-word-and-bold']);
+	});
+});
+
+describe('checkFigureViews', () => {
+	const file = 'content/lessons/01-basics/01-why-ports/index.md';
+	it('accepts known views, spacing and quotes, and expressions it cannot check', () => {
+		const ok = `---\ntitle: A\n---\n<SimPlayer scenario={s} views="ladder, sockets,header" caption="a -> b > c" />\n<SimPlayer scenario={s} views='ports' />\n<SimPlayer scenario={s} views={list} />\n`;
+		expect(() => checkFigureViews(file, ok)).not.toThrow();
+	});
+	it('fails on an unknown or repeated view, naming the file and line', () => {
+		const bad = `---\ntitle: A\n---\n\nText.\n\n<SimPlayer\n  scenario={s}\n  caption="x > y"\n  views="ladder,sockets,porst" />\n`;
+		expect(() => checkFigureViews(file, bad)).toThrowError(ContentError);
+		expect(() => checkFigureViews(file, bad)).toThrowError(/why-ports\/index\.md: line 10: <SimPlayer views="ladder,sockets,porst">: unknown view "porst" \(the views are ladder, sockets, header, state, ports, topology, nat, terminal\)/);
+		expect(() => checkFigureViews(file, '<SimPlayer views="ladder,ladder" />')).toThrowError(/listed twice/);
+		expect(() => checkFigureViews(file, '<SimPlayer views="" />')).toThrowError(/no view listed/);
+	});
+	it('ignores examples inside code fences', () => {
+		expect(() => checkFigureViews(file, '```svelte\n<SimPlayer views="nope" />\n```\n')).not.toThrow();
+	});
+	it('makes the lesson index fail for a lesson with a bad view', () => {
+		const text = lesson('A') + '\n<SimPlayer scenario={s} views="ladder,graph" />\n';
+		expect(() => buildLessonIndex({ '/content/lessons/01-basics/01-a/index.md': text }, parts)).toThrowError(
+			/01-a\/index\.md: line 10: .*unknown view "graph"/
+		);
 	});
 });

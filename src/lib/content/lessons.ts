@@ -10,6 +10,7 @@
  */
 import GithubSlugger from 'github-slugger';
 import { parse as parseYaml } from 'yaml';
+import { parseViews, ViewListError } from '$lib/viz/view-names';
 
 /** A heading of a lesson, for the table of contents and deep links. */
 export interface TocEntry {
@@ -121,13 +122,69 @@ function validateMeta(file: string, data: Record<string, unknown>) {
 	return { title: title.trim(), description: description.trim(), minutes, objectives: objectives as string[] };
 }
 
+/** Blank out fenced code blocks (keeping line breaks), so examples in them are not checked. */
+function maskFences(text: string): string {
+	let fenced = false;
+	return text
+		.split('\n')
+		.map((line) => {
+			const fence = /^\s*(```|~~~)/.test(line);
+			if (fence) fenced = !fenced;
+			return fenced || fence ? ' '.repeat(line.length) : line;
+		})
+		.join('\n');
+}
+
+/** The text of a component tag from its `<` to its closing `>`, skipping `>` inside quotes and `{…}`. */
+function tagAt(text: string, start: number): string {
+	let quote = '';
+	let depth = 0;
+	for (let i = start + 1; i < text.length; i++) {
+		const ch = text[i];
+		if (quote) {
+			if (ch === quote) quote = '';
+		} else if (ch === '"' || ch === "'") quote = ch;
+		else if (ch === '{') depth++;
+		else if (ch === '}') depth = Math.max(0, depth - 1);
+		else if (ch === '>' && depth === 0) return text.slice(start, i + 1);
+	}
+	return text.slice(start);
+}
+
+/**
+ * Check the `views="…"` list of every `<SimPlayer>` in a lesson (outside code fences) against
+ * the one list of view names (src/lib/viz/view-names.ts). A list given as an expression
+ * (`views={…}`) is not checked here; SimPlayer reports it at run time.
+ *
+ * @param text the whole file, so line numbers match the file.
+ * @throws ContentError naming the file and line for an unknown or repeated view name.
+ */
+export function checkFigureViews(file: string, text: string): void {
+	const masked = maskFences(text);
+	const open = /<SimPlayer\b/g;
+	for (let m = open.exec(masked); m; m = open.exec(masked)) {
+		const tag = tagAt(masked, m.index);
+		const attr = /\sviews\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(tag);
+		if (!attr) continue;
+		const list = attr[1] ?? attr[2];
+		const line = masked.slice(0, m.index + attr.index + 1).split('\n').length;
+		try {
+			parseViews(list);
+		} catch (e) {
+			if (e instanceof ViewListError) throw new ContentError(file, `line ${line}: <SimPlayer views="${list}">: ${e.message}`);
+			throw e;
+		}
+	}
+}
+
 /**
  * Build the ordered lesson list.
  *
  * @param lessons raw Markdown of every `content/lessons/NN-part/NN-slug/index.md`, keyed by path
  * @param parts raw YAML of every `content/lessons/NN-part/part.yaml`, keyed by path
  * @throws ContentError naming the file: bad folder name, missing or invalid frontmatter,
- *   missing part.yaml, duplicate slug or prefix.
+ *   missing part.yaml, duplicate slug or prefix, a figure naming a view that does not exist
+ *   ({@link checkFigureViews}).
  */
 export function buildLessonIndex(lessons: Record<string, string>, parts: Record<string, string>): LessonMeta[] {
 	const partTitles = new Map<string, string>();
@@ -163,6 +220,7 @@ export function buildLessonIndex(lessons: Record<string, string>, parts: Record<
 		seen.set(slug, file);
 		const { data, body } = splitFrontmatter(file, text);
 		const meta = validateMeta(file, data);
+		checkFigureViews(file, text);
 		rows.push({
 			order: [Number(part[1]), Number(lesson[1])],
 			meta: { slug, ...meta, part: { slug: part[2], title: partTitle }, file, toc: extractToc(body) }

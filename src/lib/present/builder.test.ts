@@ -97,6 +97,7 @@ describe('building a whole scenario with the controls', () => {
 		const names = namesOf(r.scenario, r.trace);
 		expect(names.hosts.map((h) => h.name)).toEqual(['client', 'server']);
 		expect(names.sockets).toEqual(['web', 'c1', 'web.1']);
+		expect(names.listeners).toEqual(['web']);
 		expect(namesOf(r.scenario).sockets).toEqual(['web', 'c1', 'web.1']);
 	});
 });
@@ -119,5 +120,17 @@ describe('the form follows the grammar table', () => {
 
 	it('classifies every header keyword of the table as a header line', () => {
 		for (const kw of ['seed', 'host', 'router', 'nat', 'forward', 'firewall', 'rule', 'link']) expect(classifyLine(`${kw} x`)).toBe('header');
+	});
+});
+
+describe('sockets the step form offers', () => {
+	it('marks listening sockets, so "send" never defaults to one; a bound socket that connects can send', () => {
+		const r = runScenario(
+			'host client 192.168.1.10\nhost server 203.0.113.5 root\nlink client server\n0ms server bind 80 as=s\n+0ms s listen\n+0ms client bind 40000 as=b\n+0ms b connect 203.0.113.5:80\n+10ms client connect 203.0.113.5:80 as=c2\nrun until=1s\n'
+		);
+		if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
+		const names = namesOf(r.scenario, r.trace);
+		expect(names.sockets).toEqual(['s', 'b', 'c2', 's.1', 's.2']);
+		expect(names.listeners).toEqual(['s']);
 	});
 });

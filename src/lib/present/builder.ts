@@ -95,6 +95,8 @@ export interface ScenarioNames {
 	routers: string[];
 	/** TCP sockets that `send`, `close` and `abort` can name, in order of appearance. */
 	sockets: string[];
+	/** The listening sockets among `sockets`: they can be closed but carry no data, so `send` must not pick them. */
+	listeners?: string[];
 }
 
 /**
@@ -108,11 +110,15 @@ export function namesOf(scenario: Scenario, trace?: Trace): ScenarioNames {
 		if (s && !sockets.includes(s)) sockets.push(s);
 	};
 	const listeners: string[] = [];
+	/** Sockets that listen (`HOST listen`, or `SOCKET listen` after a bind). */
+	const listening: string[] = [];
 	for (const st of scenario.steps) {
 		const a = st.action;
 		if (a.kind === 'tcp-listen' || a.kind === 'tcp-connect' || a.kind === 'tcp-bind') add(a.as);
 		if (a.kind === 'tcp-listen' && a.as) listeners.push(a.as);
 		if (a.kind === 'tcp-bind' && a.as) listeners.push(a.as);
+		if (a.kind === 'tcp-listen' && a.as) listening.push(a.as);
+		if (a.kind === 'socket-listen') listening.push(a.socket);
 	}
 	if (trace) {
 		for (const e of trace.events) {
@@ -124,7 +130,8 @@ export function namesOf(scenario: Scenario, trace?: Trace): ScenarioNames {
 	return {
 		hosts: scenario.hosts.map((h) => ({ name: h.name, ip: h.ip })),
 		routers: scenario.routers.map((r) => r.name),
-		sockets
+		sockets,
+		listeners: sockets.filter((s) => listening.includes(s))
 	};
 }
 

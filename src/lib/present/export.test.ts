@@ -1,5 +1,18 @@
 import { describe, it, expect } from 'vitest';
-import { resolveCssVars, styleDeclarations, inlineStyles, exportFileName, type ElementLike, type StyleSource } from './export';
+import {
+	resolveCssVars,
+	styleDeclarations,
+	inlineStyles,
+	exportFileName,
+	unionBox,
+	wrapText,
+	isStrayArrow,
+	composeFigure,
+	headerHeight,
+	xmlEscape,
+	type ElementLike,
+	type StyleSource
+} from './export';
 
 const vars: Record<string, string> = {
 	'--fg': '#16202c',
@@ -118,5 +131,64 @@ describe('exportFileName', () => {
 		expect(exportFileName('Café ∅ <script>', 0, 'png')).toBe('portlab-cafe-script-step-1.png');
 		expect(exportFileName('', 2, 'png')).toBe('portlab-diagram-step-3.png');
 		expect(exportFileName('x'.repeat(100), 0, 'svg').length).toBeLessThan(80);
+	});
+});
+
+describe('composing an exported figure', () => {
+	it('unites boxes, ignoring empty ones', () => {
+		expect(
+			unionBox([
+				{ x: 10, y: 20, width: 30, height: 5 },
+				{ x: 0, y: 0, width: 0, height: 0 },
+				{ x: 35, y: 10, width: 10, height: 40 }
+			])
+		).toEqual({ x: 10, y: 10, width: 35, height: 40 });
+		expect(unionBox([])).toBeNull();
+	});
+
+	it('wraps a caption at spaces to the width, keeping long words whole', () => {
+		const measure = (s: string) => s.length * 10;
+		expect(wrapText('one two three four', 90, measure)).toEqual(['one two', 'three', 'four']);
+		expect(wrapText('  supercalifragilistic  x ', 50, measure)).toEqual(['supercalifragilistic', 'x']);
+		expect(wrapText('', 50, measure)).toEqual([]);
+	});
+
+	it('finds arrows of zero length (their arrowhead would float on the now line)', () => {
+		const el = (a: Record<string, string>) => ({ getAttribute: (n: string) => a[n] ?? null });
+		expect(isStrayArrow(el({ x1: '10', y1: '50', x2: '10', y2: '50', 'marker-end': 'url(#a)' }))).toBe(true);
+		expect(isStrayArrow(el({ x1: '10', y1: '50', x2: '300', y2: '90', 'marker-end': 'url(#a)' }))).toBe(false);
+		expect(isStrayArrow(el({ x1: '10', y1: '50', x2: '10', y2: '50' }))).toBe(false);
+	});
+
+	it('writes the title, the step and every part, canvas layers included, below the header', () => {
+		const layout = {
+			width: 300,
+			height: 100,
+			title: ['Two tabs & one <server>'],
+			step: 'Step 5 of 37 · 210 ms',
+			background: 'rgb(255, 255, 255)',
+			fg: '#16202c',
+			muted: '#5a6878',
+			font: '"Noto Sans", sans-serif',
+			titleSize: 18,
+			stepSize: 14,
+			pad: 16,
+			minWidth: 480
+		};
+		const file = composeFigure(layout, [
+			{ kind: 'svg', x: 0, y: 0, width: 300, height: 60, viewBox: '0 0 600 120', body: '<line x1="0" y1="0" x2="5" y2="5"/>' },
+			{ kind: 'image', x: 10, y: 60, width: 256, height: 40, href: 'data:image/png;base64,AAAA', pixelated: true }
+		]);
+		expect(file.width).toBe(480);
+		expect(file.height).toBe(Math.ceil(headerHeight(layout) + 100 + 16));
+		expect(file.text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+		expect(file.text).toContain('>Two tabs &amp; one &lt;server&gt;</text>');
+		expect(file.text).toContain('>Step 5 of 37 · 210 ms</text>');
+		expect(file.text).toContain('font-family="&quot;Noto Sans&quot;, sans-serif"');
+		// The narrow drawing is centred: (480 - 300) / 2.
+		expect(file.text).toContain(`<g transform="translate(90.00 ${headerHeight(layout).toFixed(2)})">`);
+		expect(file.text).toContain('<svg x="0.00" y="0.00" width="300.00" height="60.00" viewBox="0 0 600 120"><line x1="0" y1="0" x2="5" y2="5"/></svg>');
+		expect(file.text).toContain('<image x="10.00" y="60.00" width="256.00" height="40.00" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,AAAA"');
+		expect(xmlEscape('a"b')).toBe('a&quot;b');
 	});
 });

@@ -12,13 +12,14 @@
  */
 import { mount, unmount, flushSync } from 'svelte';
 import type { Player } from '$lib/viz/player.svelte';
+import type { ViewName } from '$lib/viz/views';
 import Presenter from './Presenter.svelte';
 
 /** What to present. */
 export interface PresentationOptions {
 	player: Player;
 	/** The figure's views, in order (`ladder`, `sockets`, `header`, …). */
-	views: string[];
+	views: ViewName[];
 	caption?: string;
 	/** Start with predict-then-reveal on. */
 	predict?: boolean;

@@ -269,7 +269,7 @@ export class Simulation implements SimCore, EventTarget {
 		}
 		const h = new Host(this.network, this, opts);
 		this.network.addNode(h);
-		this.hostInfos.push({ name: h.name, ip: h.ip, os: h.os, role: 'host' });
+		this.hostInfos.push({ name: h.name, ip: h.ip, os: h.os, role: 'host', ephemeral: [h.preset.ephemeral[0], h.preset.ephemeral[1]] });
 		return h;
 	}
 
@@ -315,7 +315,10 @@ export class Simulation implements SimCore, EventTarget {
 		if (owner === undefined) this.network.byIp.set(nat.publicIp, r);
 		r.nat = nat;
 		const info = this.hostInfos.find((h) => h.name === router);
-		if (info) info.role = 'nat';
+		if (info) {
+			info.role = 'nat';
+			info.ephemeral = [nat.range[0], nat.range[1]];
+		}
 		return nat;
 	}
 
@@ -366,7 +369,7 @@ export class Simulation implements SimCore, EventTarget {
 
 	/** Every host and router, in the order added (trace header form). */
 	hosts(): HostInfo[] {
-		return this.hostInfos.map((h) => ({ ...h }));
+		return this.hostInfos.map((h) => (h.ephemeral ? { ...h, ephemeral: [h.ephemeral[0], h.ephemeral[1]] } : { ...h }));
 	}
 
 	/**

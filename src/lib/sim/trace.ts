@@ -251,6 +251,13 @@ export interface HostInfo {
 	/** OS preset id, e.g. "linux". */
 	os: string;
 	role: 'host' | 'router' | 'nat';
+	/**
+	 * Inclusive port range `[low, high]` the node picks its own ports from: a host's ephemeral
+	 * range (its OS preset's, or the scenario's `range=`), a NAT router's public port range.
+	 * Absent for plain routers. Optional: traces written before it was added lack it (use the
+	 * OS preset's range then).
+	 */
+	ephemeral?: [number, number];
 }
 
 /** The whole record of one run. */

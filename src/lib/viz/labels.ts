@@ -1,10 +1,9 @@
 /**
- * Text for packets and events, shared by the ladder, the header inspector and the
- * narration, so every view names a thing the same way.
+ * Text for packets, shared by the ladder, the topology and the presenter, so every view names a
+ * packet the same way. (The narration's sentences are in narration.ts.)
  */
-import type { PacketEvent, TraceEvent } from '$lib/sim/trace';
-import { formatAddress, formatFlags } from '$lib/sim/trace';
-import { formatTime } from './timeline';
+import type { PacketEvent } from '$lib/sim/trace';
+import { formatFlags } from '$lib/sim/trace';
 import { icmpName } from '$lib/sim/icmp-names';
 
 /** The name of an ICMP type/code pair (RFC 792), from the one table in sim/icmp-names.ts. */
@@ -44,30 +43,4 @@ export function packetLabel(p: PacketEvent, isn: Map<string, number> | null = nu
 /** Colour of the i-th host column (client, server, then neutrals). */
 export function hostColor(i: number): string {
 	return i === 0 ? 'var(--client)' : i === 1 ? 'var(--server)' : 'var(--muted)';
-}
-
-/** One sentence describing an event, for the live narration and text alternatives. */
-export function describeEvent(e: TraceEvent): string {
-	const at = formatTime(e.t);
-	switch (e.kind) {
-		case 'segment':
-		case 'datagram':
-		case 'icmp': {
-			const src = e.kind === 'icmp' ? e.srcIp : formatAddress(e.src);
-			const dst = e.kind === 'icmp' ? e.dstIp : formatAddress(e.dst);
-			const fate = e.arrivedAt === null ? ` It is ${e.dropped ?? 'lost'} on the way.` : '';
-			return `${at}: ${e.from} sends ${packetLabel(e)} from ${src} to ${dst}.${fate}`;
-		}
-		case 'state':
-			return `${at}: ${e.host} socket ${e.socket} moves from ${e.from} to ${e.to} (${e.cause}).`;
-		case 'port':
-			return `${at}: ${e.host} ${e.action === 'allocate' ? 'takes' : 'releases'} ${e.proto} port ${e.port} (${e.via}).`;
-		case 'error':
-			// Windows hosts: WinSock name and number, e.g. "WSAENOBUFS (10055)".
-			return `${at}: ${e.call} on ${e.host} fails with ${e.errno}${e.code !== undefined ? ` (${e.code})` : ''}: ${e.message}.`;
-		case 'call':
-			return `${at}: ${e.host} calls ${e.call}(${e.detail}).`;
-		case 'nat':
-			return `${at}: NAT ${e.host} ${e.action === 'create' ? 'maps' : 'forgets'} ${formatAddress(e.inside)} ↔ ${formatAddress(e.outside)}.`;
-	}
 }

@@ -12,7 +12,11 @@ import {
 	countCodes,
 	ephemeralRange,
 	ianaRangeOf,
-	rangeOutline
+	rangeOutline,
+	focusSpan,
+	stripMarks,
+	markState,
+	placeLabels
 } from './portmap';
 import type { PortEvent, StateEvent, Trace } from '$lib/sim/trace';
 
@@ -89,7 +93,16 @@ describe('codes and bins', () => {
 			{ port: 1.5, state: 'connected' }
 		]);
 		expect(codes[80]).toBe(PortCode.Bound);
-		expect(countCodes(codes)).toEqual({ connected: 1, timeWait: 1, bound: 1, freed: 0 });
+		expect(countCodes(codes)).toEqual({ connected: 1, timeWait: 1, bound: 1, freed: 0, shared: 0 });
+	});
+
+	it('counts a shared port (connected and TIME-WAIT) in both states, once as a port', () => {
+		const codes = codesFrom([{ port: 40000, state: 'connected' }]);
+		codes[40001] = PortCode.Shared;
+		expect(countCodes(codes)).toEqual({ connected: 2, timeWait: 1, bound: 0, freed: 0, shared: 1 });
+		expect(binCodes(codes, 1)[0]).toMatchObject({ connected: 2, timeWait: 1 });
+		const [m] = stripMarks(codes, { low: 40001, high: 40001 }, 100);
+		expect(m.counts).toEqual({ connected: 1, timeWait: 1, bound: 0, freed: 0 });
 	});
 
 	it('bins counts so that they add up', () => {
@@ -201,5 +214,92 @@ describe('PortTimeline on a real simulation', () => {
 		expect(client.codesAt(tw.t + 1)[p]).toBe(PortCode.TimeWait);
 		expect(client.codesAt(tw.t + 60_001)[p]).toBe(PortCode.Free);
 		expect(countCodes(client.codesAt(tw.t + 60_001)).connected).toBe(0);
+	});
+});
+
+describe('PortTimeline on a port shared by a live connection and a TIME-WAIT one', () => {
+	it('marks the Windows figure\'s reused ports as both, matching its netstat rows', async () => {
+		const { readFileSync } = await import('node:fs');
+		const { runScenario } = await import('$lib/sim/scenario');
+		const src = readFileSync(new URL('../../../content/lessons/02-tcp/04-port-exhaustion/tiny-range-windows.scn', import.meta.url), 'utf8');
+		const r = runScenario(src);
+		if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
+		const trace = r.trace;
+		const codes = new PortTimeline(trace, 'client').codesAt(trace.end);
+		// netstat at the end: 50000–50003 each in TIME_WAIT (to api) and ESTABLISHED (to other).
+		for (let p = 50000; p <= 50003; p++) expect(codes[p], String(p)).toBe(PortCode.Shared);
+		expect(countCodes(codes)).toEqual({ connected: 4, timeWait: 4, bound: 0, freed: 0, shared: 4 });
+	});
+});
+
+describe('focus plus context strips', () => {
+	const codes = (pairs: [number, number][]) => {
+		const c = new Uint8Array(PORT_COUNT);
+		for (const [p, v] of pairs) c[p] = v;
+		return c;
+	};
+
+	it('pads the focus span around the host range and clips it to the port space', () => {
+		expect(focusSpan({ low: 40000, high: 40003 })).toEqual({ low: 39998, high: 40005 });
+		expect(focusSpan({ low: 32768, high: 60999 })).toEqual({ low: 32203, high: 61564 });
+		expect(focusSpan({ low: 1, high: 65535 })).toEqual({ low: 0, high: 65535 });
+	});
+
+	it('gives every port its own cell when there is room, with exact states', () => {
+		const c = codes([
+			[40000, PortCode.TimeWait],
+			[40001, PortCode.Connected],
+			[40002, PortCode.TimeWait],
+			[40003, PortCode.TimeWait]
+		]);
+		const marks = stripMarks(c, { low: 39998, high: 40005 }, 400);
+		expect(marks.map((m) => [m.low, m.x0, m.x1, markState(m.counts), m.cell])).toEqual([
+			[40000, 100, 150, 'time-wait', true],
+			[40001, 150, 200, 'connected', true],
+			[40002, 200, 250, 'time-wait', true],
+			[40003, 250, 300, 'time-wait', true]
+		]);
+	});
+
+	it('marks every port in use, however wide the span, without overlaps', () => {
+		const used: [number, number][] = [
+			[0, PortCode.Bound],
+			[443, PortCode.Bound],
+			[40000, PortCode.Connected],
+			[40001, PortCode.TimeWait],
+			[65535, PortCode.Freed]
+		];
+		const marks = stripMarks(codes(used), { low: 0, high: 65535 }, 700, 3);
+		for (const [p] of used) expect(marks.some((m) => m.low <= p && p <= m.high)).toBe(true);
+		for (const m of marks) {
+			expect(m.x1 - m.x0).toBeGreaterThanOrEqual(3 - 1e-9);
+			expect(m.x0).toBeGreaterThanOrEqual(0);
+			expect(m.x1).toBeLessThanOrEqual(700);
+			expect(m.cell).toBe(false);
+		}
+		for (let i = 1; i < marks.length; i++) expect(marks[i].x0).toBeGreaterThanOrEqual(marks[i - 1].x1 - 1e-9);
+		const both = marks.find((m) => m.low <= 40000 && 40001 <= m.high)!;
+		expect(both.counts).toEqual({ connected: 1, timeWait: 1, bound: 0, freed: 0 });
+		expect([both.firstUsed, both.lastUsed]).toEqual([40000, 40001]);
+		expect(markState(both.counts)).toBe('connected');
+		expect(stripMarks(codes([]), { low: 0, high: 65535 }, 700)).toEqual([]);
+	});
+
+	it('places labels in rows without overlap and drops what does not fit', () => {
+		const placed = placeLabels(
+			[
+				{ x: 10, w: 30 },
+				{ x: 20, w: 30 },
+				{ x: 30, w: 30 },
+				{ x: 200, w: 30 }
+			],
+			210
+		);
+		expect(placed).toEqual([
+			{ x: 15, row: 0 },
+			{ x: 20, row: 1 },
+			{ x: 30, row: -1 },
+			{ x: 195, row: 0 }
+		]);
 	});
 });

@@ -85,7 +85,13 @@ export const PortCode = {
 	TimeWait: 2,
 	Bound: 3,
 	/** Released recently (drawn briefly so the eye sees it go). */
-	Freed: 4
+	Freed: 4,
+	/**
+	 * Connected and in TIME-WAIT at once: a live connection shares the port with a TIME-WAIT
+	 * socket towards another peer (Linux and FreeBSD share a port per 4-tuple; Windows reuses a
+	 * TIME-WAIT port when its pool runs out). Counted as both.
+	 */
+	Shared: 5
 } as const;
 /** One of the {@link PortCode} values. */
 export type PortCode = (typeof PortCode)[keyof typeof PortCode];
@@ -107,11 +113,14 @@ export function codesFrom(ports: Iterable<{ port: number; state: PortUse }>, int
 	return into;
 }
 
-/** Counts of each code in a code array. */
-export function countCodes(codes: Uint8Array): { connected: number; timeWait: number; bound: number; freed: number } {
-	const c = [0, 0, 0, 0, 0];
+/**
+ * Ports per state in a code array. A {@link PortCode.Shared} port counts as connected and as
+ * TIME-WAIT (`shared` says how many ports are both), so the counts match the socket listing.
+ */
+export function countCodes(codes: Uint8Array): { connected: number; timeWait: number; bound: number; freed: number; shared: number } {
+	const c = [0, 0, 0, 0, 0, 0];
 	for (let i = 0; i < codes.length; i++) c[codes[i]]++;
-	return { connected: c[1], timeWait: c[2], bound: c[3], freed: c[4] };
+	return { connected: c[1] + c[5], timeWait: c[2] + c[5], bound: c[3], freed: c[4], shared: c[5] };
 }
 
 /**
@@ -133,6 +142,10 @@ export function binCodes(codes: Uint8Array, bins: number): { low: number; high: 
 			if (v === PortCode.Connected) connected++;
 			else if (v === PortCode.TimeWait) timeWait++;
 			else if (v === PortCode.Bound) bound++;
+			else if (v === PortCode.Shared) {
+				connected++;
+				timeWait++;
+			}
 		}
 		out.push({ low, high, connected, timeWait, bound });
 	}
@@ -146,12 +159,13 @@ export function binCodes(codes: Uint8Array, bins: number): { low: number; high: 
  * through bind(), and its TCP sockets by state (StateEvents: listening, live =
  * SYN-SENT … LAST-ACK, TIME-WAIT). A port is
  * 1. `bound` if a socket on it is in LISTEN;
- * 2. else `connected` if a socket on it is live;
- * 3. else `time-wait` if a socket on it is in TIME-WAIT (even when it was bound
+ * 2. else {@link PortCode.Shared} if a socket on it is live and another is in TIME-WAIT;
+ * 3. else `connected` if a socket on it is live;
+ * 4. else `time-wait` if a socket on it is in TIME-WAIT (even when it was bound
  *    explicitly: the TIME-WAIT socket keeps the port);
- * 4. else `bound` / `connected` if it is still held by bind() / an allocation
+ * 5. else `bound` / `connected` if it is still held by bind() / an allocation
  *    (e.g. UDP sockets, which have no states);
- * 5. else `freed` if released within `freedWindowMs`, else free.
+ * 6. else `freed` if released within `freedWindowMs`, else free.
  *
  * Queries moving forward apply only the new events; moving back restarts from the
  * nearest checkpoint (every 4,096 events), so scrubbing a 100,000-event trace stays fast.
@@ -260,7 +274,7 @@ export class PortTimeline {
 		for (let p = 0; p < PORT_COUNT; p++) {
 			const held = bound[p] === 1 || refs[p] > 0;
 			if (held && listen[p] > 0) into[p] = PortCode.Bound;
-			else if (held && live[p] > 0) into[p] = PortCode.Connected;
+			else if (held && live[p] > 0) into[p] = tw[p] > 0 ? PortCode.Shared : PortCode.Connected;
 			else if (held && tw[p] > 0) into[p] = PortCode.TimeWait;
 			else if (bound[p]) into[p] = PortCode.Bound;
 			else if (refs[p] > 0) into[p] = PortCode.Connected;
@@ -349,7 +363,9 @@ export class PortChurn {
 	codes(into = new Uint8Array(PORT_COUNT)): Uint8Array {
 		const live = this.#liveOn;
 		const tw = this.#twOn;
-		for (let p = 0; p < PORT_COUNT; p++) into[p] = live[p] > 0 ? PortCode.Connected : tw[p] > 0 ? PortCode.TimeWait : PortCode.Free;
+		for (let p = 0; p < PORT_COUNT; p++) {
+			into[p] = live[p] > 0 ? (tw[p] > 0 ? PortCode.Shared : PortCode.Connected) : tw[p] > 0 ? PortCode.TimeWait : PortCode.Free;
+		}
 		return into;
 	}
 
@@ -357,4 +373,124 @@ export class PortChurn {
 	get ticks(): number {
 		return this.#tick;
 	}
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Focus plus context: the port map view's two strips.                                       */
+
+/** A span of ports `[low, high]` (inclusive). */
+export interface PortSpan {
+	low: number;
+	high: number;
+}
+
+/**
+ * The detail strip's ports for a host whose range is `range`: the range itself plus a margin,
+ * so the range's outline shows against its neighbours (2 ports each side for a range of up to
+ * 64 ports, about 2 % of the range beyond that), clipped to 0…65535.
+ */
+export function focusSpan(range: PortSpan): PortSpan {
+	const size = range.high - range.low + 1;
+	const pad = size <= 64 ? 2 : Math.max(1, Math.round(size * 0.02));
+	return { low: Math.max(0, range.low - pad), high: Math.min(PORT_COUNT - 1, range.high + pad) };
+}
+
+/** Ports in use per state in a span of a code array (a {@link PortCode.Shared} port counts as connected and as TIME-WAIT). */
+export interface UseCounts {
+	connected: number;
+	timeWait: number;
+	bound: number;
+	freed: number;
+}
+
+/** One mark on a strip: a run of ports with at least one in use, and where to draw it. */
+export interface StripMark {
+	/** First and last port the mark stands for. */
+	low: number;
+	high: number;
+	/** First and last port in use within it. */
+	firstUsed: number;
+	lastUsed: number;
+	/** Left and right edge, px from the strip's left; at least `minWidth` wide. */
+	x0: number;
+	x1: number;
+	counts: UseCounts;
+	/** One port, drawn as its own cell (the strip has room for every port). */
+	cell: boolean;
+}
+
+/**
+ * Where to draw the ports in use of `span` on a strip `width` px wide, so that every port in
+ * use gets a visible mark. When each port gets at least `minWidth` px, each port in use is its
+ * own cell; otherwise ports are grouped into bins at least `minWidth` px wide and every bin
+ * holding a port in use becomes one mark (its counts say what it holds).
+ *
+ * Marks are ordered left to right and never overlap. Work is O(span).
+ *
+ * @param codes - 65,536 {@link PortCode} bytes.
+ * @param minWidth - narrowest mark in px (default 3).
+ */
+export function stripMarks(codes: Uint8Array, span: PortSpan, width: number, minWidth = 3): StripMark[] {
+	const ports = span.high - span.low + 1;
+	if (ports <= 0 || width <= 0) return [];
+	const px = width / ports;
+	const per = px >= minWidth ? 1 : Math.ceil(minWidth / px);
+	const out: StripMark[] = [];
+	for (let b = span.low; b <= span.high; b += per) {
+		const end = Math.min(span.high, b + per - 1);
+		let connected = 0;
+		let timeWait = 0;
+		let bound = 0;
+		let freed = 0;
+		let firstUsed = -1;
+		let lastUsed = -1;
+		for (let p = b; p <= end; p++) {
+			const v = codes[p];
+			if (v !== PortCode.Free) {
+				if (firstUsed < 0) firstUsed = p;
+				lastUsed = p;
+			}
+			if (v === PortCode.Connected) connected++;
+			else if (v === PortCode.TimeWait) timeWait++;
+			else if (v === PortCode.Bound) bound++;
+			else if (v === PortCode.Freed) freed++;
+			else if (v === PortCode.Shared) {
+				connected++;
+				timeWait++;
+			}
+		}
+		if (connected + timeWait + bound + freed === 0) continue;
+		const x0 = (b - span.low) * px;
+		const x1 = Math.min(width, Math.max(x0 + minWidth, (end + 1 - span.low) * px));
+		out.push({ low: b, high: end, firstUsed, lastUsed, x0: Math.max(0, Math.min(x0, width - minWidth)), x1, counts: { connected, timeWait, bound, freed }, cell: per === 1 });
+	}
+	return out;
+}
+
+/** The state a mark is drawn in when it has room for one colour: the most telling one it holds. */
+export function markState(c: UseCounts): PortUse {
+	if (c.connected) return 'connected';
+	if (c.timeWait) return 'time-wait';
+	if (c.bound) return 'bound';
+	return 'freed';
+}
+
+/**
+ * Place labels of the given widths centred on `x` in at most `rows` rows without overlap
+ * (greedy, left to right: each label takes the first row where it clears the previous label by
+ * `gap` px), kept inside `[0, width]`. Labels that fit no row get `row: -1` (not drawn; the text
+ * alternative and the list still name them).
+ */
+export function placeLabels(items: { x: number; w: number }[], width: number, rows = 2, gap = 4): { x: number; row: number }[] {
+	const ends = new Array<number>(rows).fill(-Infinity);
+	return items.map(({ x, w }) => {
+		const cx = Math.max(w / 2, Math.min(width - w / 2, x));
+		for (let r = 0; r < rows; r++) {
+			if (cx - w / 2 >= ends[r] + gap) {
+				ends[r] = cx + w / 2;
+				return { x: cx, row: r };
+			}
+		}
+		return { x: cx, row: -1 };
+	});
 }

@@ -1,15 +1,20 @@
 /**
- * Registry of the optional views a {@link SimPlayer} can show besides the ladder,
- * socket tables and header inspector. Each view is a component taking `{ player }`,
- * loaded on demand so a lesson page downloads only the views its figures use.
+ * Loading the views of a SimPlayer figure. The always-loaded views (`ladder`, `sockets`,
+ * `header`) are part of SimView; the others are components taking `{ player }`, loaded on
+ * demand so a lesson page downloads only the views its figures use. The names themselves are
+ * in view-names.ts (re-exported here).
  */
 import type { Component } from 'svelte';
 import type { Player } from './player.svelte';
+import type { ViewName } from './view-names';
+
+export * from './view-names';
 
 type ViewComponent = Component<{ player: Player }>;
 type Loader = () => Promise<{ default: ViewComponent }>;
 
-const loaders: Record<string, Loader> = {
+/** The views loaded on demand (the others are always part of SimView). */
+const loaders: Partial<Record<ViewName, Loader>> = {
 	state: () => import('./StateDiagram.svelte') as Promise<{ default: ViewComponent }>,
 	ports: () => import('./PortMap.svelte') as Promise<{ default: ViewComponent }>,
 	topology: () => import('./Topology.svelte') as Promise<{ default: ViewComponent }>,
@@ -17,19 +22,10 @@ const loaders: Record<string, Loader> = {
 	terminal: () => import('./Terminal.svelte') as Promise<{ default: ViewComponent }>
 };
 
-/** Human names of the optional views (for labels and messages). */
-export const VIEW_NAMES: Record<string, string> = {
-	state: 'state diagram',
-	ports: 'port map',
-	topology: 'network topology',
-	nat: 'NAT translation table',
-	terminal: 'terminal output'
-};
+const cache = new Map<ViewName, Promise<ViewComponent>>();
 
-const cache = new Map<string, Promise<ViewComponent>>();
-
-/** Load an optional view by name; `null` for an unknown name. */
-export function loadView(name: string): Promise<ViewComponent> | null {
+/** Load an on-demand view; `null` for a view that is always loaded. */
+export function loadView(name: ViewName): Promise<ViewComponent> | null {
 	const load = loaders[name];
 	if (!load) return null;
 	let p = cache.get(name);
