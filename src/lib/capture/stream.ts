@@ -1,0 +1,63 @@
+/**
+ * Feeding a capture file to a {@link CaptureReader} from a web `ReadableStream` (a browser
+ * `File.stream()`, or Node's `Readable.toWeb`), with progress, cancellation and transparent
+ * gzip decompression (`.pcap.gz`, `.pcapng.gz`, as tshark reads them).
+ *
+ * @module
+ */
+import type { CaptureReader } from './reader';
+
+/** True when the first bytes are a gzip member header (RFC 1952 §2.3.1: ID1 0x1f, ID2 0x8b). */
+export function isGzip(head: Uint8Array): boolean {
+	return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/** Options of {@link pump}. */
+export interface PumpOptions {
+	/** The file is gzip-compressed (see {@link isGzip}): decompress while reading. */
+	gzip?: boolean;
+	/** Called after each chunk with the bytes of the file read so far (compressed bytes for gzip). */
+	onProgress?: (fileBytes: number) => void;
+	/** Stops reading when it returns true (checked between chunks). */
+	cancelled?: () => boolean;
+}
+
+/**
+ * Push a whole stream through the reader, then end it. Stops early once the reader stops
+ * (damage, not a capture) or `cancelled()` says so. Resolves to the bytes of the file read.
+ * A stream error (an unreadable file, broken gzip data) becomes a reader warning, not a throw.
+ */
+export async function pump(source: ReadableStream<Uint8Array>, reader: CaptureReader, opts: PumpOptions = {}): Promise<{ bytes: number; cancelled: boolean; streamError: string | null }> {
+	let bytes = 0;
+	let stream = source.pipeThrough(
+		new TransformStream<Uint8Array, Uint8Array>({
+			transform(chunk, ctl) {
+				bytes += chunk.length;
+				ctl.enqueue(chunk);
+			}
+		})
+	);
+	if (opts.gzip) stream = stream.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
+	const r = stream.getReader();
+	let cancelled = false;
+	let streamError: string | null = null;
+	try {
+		for (;;) {
+			if (opts.cancelled?.()) {
+				cancelled = true;
+				break;
+			}
+			const { done, value } = await r.read();
+			if (done) break;
+			const more = reader.push(value);
+			opts.onProgress?.(bytes);
+			if (!more) break;
+		}
+	} catch (e) {
+		streamError = e instanceof Error ? e.message : String(e);
+	} finally {
+		r.cancel().catch(() => {});
+	}
+	if (!cancelled) reader.end();
+	return { bytes, cancelled, streamError };
+}
