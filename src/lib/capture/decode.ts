@@ -11,6 +11,7 @@
  *
  * @module
  */
+import ipaddr from 'ipaddr.js';
 import { linkPayload, newLinkResult, NET_IPV4, NET_IPV6, type LinkResult } from './link';
 
 /** IP protocol numbers (IANA "Assigned Internet Protocol Numbers"). */
@@ -441,35 +442,15 @@ function quote(d: Uint8Array, o: number, v6: boolean): Quoted | null {
 }
 
 /**
- * An IPv6 address as text in the recommended form of RFC 5952 §4: lowercase hex, leading zeros
- * dropped, the longest run of two or more zero groups (the first, on a tie) written `::`;
- * IPv4-mapped addresses in mixed notation (§5), e.g. `::ffff:192.0.2.1`.
+ * An IPv6 address as text in the recommended form of RFC 5952 §4 (ipaddr.js's
+ * `toRFC5952String`: lowercase hex, leading zeros dropped, the longest run of zero groups as
+ * `::`), IPv4-mapped addresses in the mixed notation of §5, e.g. `::ffff:192.0.2.1`.
  */
 export function ipv6Text(d: Uint8Array, o: number): string {
-	const g = new Array<number>(8);
-	for (let i = 0; i < 8; i++) g[i] = (d[o + 2 * i] << 8) | d[o + 2 * i + 1];
-	if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
-		return `::ffff:${d[o + 12]}.${d[o + 13]}.${d[o + 14]}.${d[o + 15]}`;
-	}
-	let bestStart = -1;
-	let bestLen = 0;
-	for (let i = 0; i < 8; ) {
-		if (g[i] !== 0) {
-			i++;
-			continue;
-		}
-		let j = i;
-		while (j < 8 && g[j] === 0) j++;
-		if (j - i > bestLen) {
-			bestStart = i;
-			bestLen = j - i;
-		}
-		i = j;
-	}
-	if (bestLen < 2) return g.map((x) => x.toString(16)).join(':');
-	const head = g.slice(0, bestStart).map((x) => x.toString(16)).join(':');
-	const tail = g.slice(bestStart + bestLen).map((x) => x.toString(16)).join(':');
-	return `${head}::${tail}`;
+	let mapped = d[o + 10] === 0xff && d[o + 11] === 0xff;
+	for (let i = 0; i < 10 && mapped; i++) if (d[o + i] !== 0) mapped = false;
+	if (mapped) return `::ffff:${d[o + 12]}.${d[o + 13]}.${d[o + 14]}.${d[o + 15]}`;
+	return (ipaddr.fromByteArray(Array.from(d.subarray(o, o + 16))) as ipaddr.IPv6).toRFC5952String();
 }
 
 /** The TCP control bits of a flags byte as names, in the trace's order (SYN, FIN, RST, PSH, ACK) then URG, ECE, CWR. */

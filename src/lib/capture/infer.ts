@@ -105,6 +105,8 @@ export interface SegmentVerdict {
 	outOfOrder: boolean;
 	/** The window in bytes, scaled when the scale is known (the raw field otherwise). */
 	windowBytes: number;
+	/** A zero-window probe. */
+	probe?: boolean;
 }
 
 /** Receives what {@link TcpInference} infers, in segment order. */
@@ -149,6 +151,13 @@ interface Endpoint {
 	finAcked: boolean;
 	/** The peer's FIN has been processed by this end. */
 	peerFinDone: boolean;
+	/**
+	 * The peer's FIN as the capture saw it, waiting for this end's next segment to show whether
+	 * it had arrived (its ACK covers the FIN) or not yet (the FINs crossed: a simultaneous close).
+	 */
+	pendingPeerFin: { frame: number; t: number } | null;
+	/** The latest SYN this end sent (frame and time), for the peer's SYN-RECEIVED. */
+	lastSyn: { frame: number; t: number } | null;
 	/** Last ACK this end sent (its RCV.NXT) and the window it advertised with it (bytes). */
 	lastAck: number | null;
 	lastWnd: number;
@@ -186,6 +195,8 @@ function endpoint(): Endpoint {
 		finSeq: null,
 		finAcked: false,
 		peerFinDone: false,
+		pendingPeerFin: null,
+		lastSyn: null,
 		lastAck: null,
 		lastWnd: 0,
 		wsOption: -1,
@@ -242,6 +253,8 @@ export class TcpInference {
 	readonly #sink: InferenceSink;
 	#halfOpenReported = false;
 	#lastT = 0;
+	/** Sender of the previous segment (a RST answering it may come from a host with no connection). */
+	#prevSide: Side | null = null;
 
 	/**
 	 * @param names - how messages name endpoints A and B, e.g. `['10.0.0.1:43210', '10.0.0.2:80']`.
@@ -275,7 +288,7 @@ export class TcpInference {
 		return this.#names[side];
 	}
 
-	#move(side: Side, s: SegmentInput, to: TcpState, cause: string, from?: TcpState) {
+	#move(side: Side, s: { frame: number; t: number }, to: TcpState, cause: string, from?: TcpState) {
 		const ep = this.#ep[side];
 		const f = from ?? ep.state ?? 'CLOSED';
 		ep.state = to;
@@ -302,6 +315,8 @@ export class TcpInference {
 	segment(s: SegmentInput): SegmentVerdict {
 		this.count++;
 		this.#lastT = s.t;
+		const prevSide = this.#prevSide;
+		this.#prevSide = s.side;
 		const X = s.side;
 		const Y: Side = X === 0 ? 1 : 0;
 		const x = this.#ep[X];
@@ -326,6 +341,13 @@ export class TcpInference {
 				'The capture starts in the middle of this connection: its handshake was not captured, so both ends are shown as ESTABLISHED from here, and the window scale (agreed in the SYNs) is unknown, so windows are not checked.'
 			);
 		}
+		// Did X have Y's FIN when it sent this? Its ACK says (RFC 9293 §3.10.7.4, eighth step).
+		if (x.pendingPeerFin) {
+			const at = x.pendingPeerFin;
+			x.pendingPeerFin = null;
+			if (ackf && y.finSeq !== null && geq(s.ack, add(y.finSeq, 1))) this.#peerFin(X, at, false);
+			else if (x.state === 'FIN-WAIT-1' && x.finAcked) this.#move(X, at, 'FIN-WAIT-2', 'rcv ACK of FIN');
+		}
 		x.seen = true;
 		x.lastFrame = s.frame;
 		x.lastIndex = this.count - 1;
@@ -342,7 +364,7 @@ export class TcpInference {
 		if (verdict.retransmission) x.unansweredRetrans++;
 
 		if (rst) {
-			this.#rst(X, s);
+			this.#rst(X, s, prevSide === Y);
 			return verdict;
 		}
 
@@ -387,7 +409,7 @@ export class TcpInference {
 				);
 			} else if (s.window > 0) x.zeroWindow = false;
 		}
-		if (s.len > 0 && !syn) this.#windowCheck(X, s);
+		if (s.len > 0 && !syn && !verdict.probe) this.#windowCheck(X, s);
 		if (ackf) {
 			x.lastAck = s.ack;
 			x.lastWnd = verdict.windowBytes;
@@ -420,6 +442,20 @@ export class TcpInference {
 			return;
 		}
 		if (geq(s.seq, x.sndNxt)) {
+			// A zero-window probe: one byte into a closed window; it does not advance SND.NXT, since
+			// the receiver drops it until the window opens (RFC 9293 §3.8.6.1).
+			if (s.len === 1 && !syn && !(s.flags & TH_FIN) && y.lastAck !== null && y.lastWnd === 0 && s.seq === y.lastAck) {
+				verdict.probe = true;
+				this.#anomaly(
+					'zero-window-probe',
+					'info',
+					s,
+					X,
+					`A zero-window probe: ${this.#name(X)} sends one byte into ${this.#name(X === 0 ? 1 : 0)}'s closed window to learn when it opens again (RFC 9293 §3.8.6.1).`
+				);
+				remember();
+				return;
+			}
 			if (gt(s.seq, x.sndNxt)) {
 				const missing = (s.seq - x.sndNxt) >>> 0;
 				if (x.holes.length < MAX_HOLES) x.holes.push([x.sndNxt, s.seq]);
@@ -428,7 +464,7 @@ export class TcpInference {
 					'warning',
 					s,
 					X,
-					`${missing} bytes that ${this.#name(X)} sent before this segment are missing from the capture: they were lost before the capture point or the capture dropped them (Wireshark: "previous segment not captured").`
+					`${missing} bytes that ${this.#name(X)} sent before this segment are missing here: lost before the capture point, dropped by the capture, or still to come out of order (Wireshark: "previous segment not captured").`
 				);
 			}
 			x.sndNxt = end;
@@ -465,7 +501,8 @@ export class TcpInference {
 			return;
 		}
 		verdict.retransmission = true;
-		const original = [...x.recent].reverse().find((r) => lt(r.seq, end) && gt(r.end, s.seq));
+		let original: Sent | undefined;
+		for (const r of x.recent) if (lt(r.seq, end) && gt(r.end, s.seq) && (!original || r.frame < original.frame)) original = r;
 		const since = original ? ` (first sent in frame ${original.frame}, ${ms(s.t - original.t)} earlier)` : '';
 		const acked = y.lastAck !== null && leq(end, y.lastAck);
 		const what = syn ? (s.flags & TH_ACK ? 'its SYN,ACK' : 'its SYN') : s.flags & TH_FIN && s.len === 0 ? 'its FIN' : `${s.len} bytes`;
@@ -509,6 +546,7 @@ export class TcpInference {
 			x.synT = s.t;
 			x.synIndex = this.count - 1;
 		}
+		x.lastSyn = { frame: s.frame, t: s.t };
 		if (x.state === null || x.state === 'CLOSED' || x.state === 'TIME-WAIT') {
 			x.iss = s.seq;
 			this.#move(X, s, 'SYN-SENT', 'OPEN / connect(): snd SYN', x.state ?? 'CLOSED');
@@ -543,7 +581,8 @@ export class TcpInference {
 		if (x.state === null || x.state === 'LISTEN' || x.state === 'CLOSED') {
 			x.iss = s.seq;
 			const cause = y.synFrame === null ? 'rcv SYN: snd SYN,ACK (the SYN was not captured)' : 'rcv SYN: snd SYN,ACK';
-			this.#move(X, s, 'SYN-RECEIVED', cause, 'LISTEN');
+			// X took the SYN in when it arrived: the change belongs at the SYN (its SYN,ACK shows it).
+			this.#move(X, y.lastSyn && x.state !== 'CLOSED' ? y.lastSyn : s, 'SYN-RECEIVED', cause, 'LISTEN');
 		} else if (x.state === 'SYN-SENT') {
 			x.iss ??= s.seq;
 			this.#move(X, s, 'SYN-RECEIVED', 'rcv SYN: snd SYN,ACK (simultaneous open)');
@@ -629,15 +668,7 @@ export class TcpInference {
 		const right = add(left, y.lastWnd);
 		const end = add(s.seq, s.len);
 		if (y.lastWnd === 0) {
-			if (s.seq === left && s.len === 1) {
-				this.#anomaly(
-					'zero-window-probe',
-					'info',
-					s,
-					X,
-					`A zero-window probe: ${this.#name(X)} sends one byte into ${this.#name(Y)}'s closed window to learn when it opens again (RFC 9293 §3.8.6.1).`
-				);
-			} else if (geq(s.seq, left)) {
+			if (geq(s.seq, left)) {
 				this.#anomaly(
 					'out-of-window',
 					'warning',
@@ -676,14 +707,16 @@ export class TcpInference {
 			if (x.state === 'ESTABLISHED' || x.state === 'SYN-RECEIVED') this.#move(X, s, 'FIN-WAIT-1', 'CLOSE / close(): snd FIN');
 			else if (x.state === 'CLOSE-WAIT') this.#move(X, s, 'LAST-ACK', 'CLOSE / close(): snd FIN');
 		}
-		// Y takes in the FIN when everything before it has arrived (no gap in X's data).
-		if (!y.peerFinDone && x.holes.length === 0 && finSeq === x.finSeq) this.#peerFin(Y, s, false);
+		// Y takes in the FIN when everything before it has arrived (no gap in X's data); whether it
+		// had, Y's next segment tells (its ACK), so the change is placed at the FIN once known.
+		if (!y.peerFinDone && x.holes.length === 0 && finSeq === x.finSeq) y.pendingPeerFin = { frame: s.frame, t: s.t };
 	}
 
-	/** Endpoint `R` processes its peer's FIN (RFC 9293 §3.10.7.4, eighth step). */
-	#peerFin(R: Side, s: SegmentInput, late: boolean) {
+	/** Endpoint `R` processes its peer's FIN (RFC 9293 §3.10.7.4, eighth step), at the FIN's frame and time. */
+	#peerFin(R: Side, s: { frame: number; t: number }, late: boolean) {
 		const r = this.#ep[R];
-		const note = late ? ' (FIN seen acknowledged)' : '';
+		r.pendingPeerFin = null;
+		const note = late ? ' (the FIN is acknowledged only now)' : '';
 		r.peerFinDone = true;
 		switch (r.state) {
 			case 'ESTABLISHED':
@@ -703,7 +736,7 @@ export class TcpInference {
 	}
 
 	/** X sends a RST: who sent it and why, and what it does to Y (RFC 9293 §3.10.7). */
-	#rst(X: Side, s: SegmentInput) {
+	#rst(X: Side, s: SegmentInput, answersPeer: boolean) {
 		const Y: Side = X === 0 ? 1 : 0;
 		const x = this.#ep[X];
 		const y = this.#ep[Y];
@@ -749,11 +782,17 @@ export class TcpInference {
 				}
 			}
 			const matches = x.sndNxt === null || s.seq === x.sndNxt || (x.finSeq !== null && s.seq === add(x.finSeq, 1));
-			if (x.state === 'CLOSED' || x.state === 'TIME-WAIT' || !matches) {
+			// A host with no connection answers a segment carrying an ACK with <SEQ=SEG.ACK><CTL=RST>,
+			// ACK bit off (RFC 9293 §3.10.7.1); an abort from a live connection comes from SND.NXT, and
+			// Linux sets ACK on it (tcp_send_active_reset).
+			const noConnection = !(s.flags & TH_ACK) && answersPeer && y.lastAck !== null && s.seq === y.lastAck;
+			if (x.state === 'CLOSED' || x.state === 'TIME-WAIT' || !matches || noConnection) {
 				const why =
 					x.state === 'CLOSED' || x.state === 'TIME-WAIT'
 						? `${nx} had already closed this connection`
-						: `its sequence number (${s.seq}) is not where ${nx}'s data had got to (${x.sndNxt}), so it comes from a host with no connection for this 4-tuple: ${nx} restarted or forgot it`;
+						: noConnection
+							? `${nx} answers with a RST whose sequence number is the ACK it was sent and whose ACK bit is off: the reply of a host with no connection for this 4-tuple (RFC 9293 §3.10.7.1), so ${nx} restarted or dropped the connection without telling ${ny}`
+							: `its sequence number (${s.seq}) is not where ${nx}'s data had got to (${x.sndNxt}), so it comes from a host with no connection for this 4-tuple: ${nx} restarted or forgot it`;
 				this.#anomaly(
 					'half-open',
 					'warning',
@@ -763,7 +802,7 @@ export class TcpInference {
 				);
 				this.#halfOpenReported = true;
 			}
-			const aborted = x.state !== null && x.state !== 'CLOSED' && x.state !== 'TIME-WAIT';
+			const aborted = x.state !== null && x.state !== 'CLOSED' && x.state !== 'TIME-WAIT' && !noConnection;
 			this.#anomaly(
 				'rst',
 				'error',
@@ -774,6 +813,7 @@ export class TcpInference {
 					: `${nx} sends RST: it has no connection for this 4-tuple. ${ny} drops the connection, and its next call fails with ECONNRESET.`
 			);
 			if (aborted) this.#move(X, s, 'CLOSED', 'ABORT: snd RST');
+			else if (noConnection && x.state !== null && x.state !== 'CLOSED') this.#move(X, s, 'CLOSED', 'no connection for this 4-tuple: snd RST (its earlier state was only inferred)');
 			else x.state = 'CLOSED';
 			if (y.state === 'SYN-RECEIVED') this.#move(Y, s, 'LISTEN', 'rcv RST: back to LISTEN (passive open)');
 			else if (y.state === 'TIME-WAIT') this.#move(Y, s, 'CLOSED', 'rcv RST in TIME-WAIT: delete TCB (RFC 1337 hazard)');
@@ -795,6 +835,11 @@ export class TcpInference {
 	 * and who closed first (and so holds TIME-WAIT).
 	 */
 	finish(): void {
+		// A FIN the other end never answered before the capture ended: taken as received.
+		for (const R of [0, 1] as const) {
+			const p = this.#ep[R].pendingPeerFin;
+			if (p) this.#peerFin(R, p, false);
+		}
 		for (const X of [0, 1] as const) {
 			const Y: Side = X === 0 ? 1 : 0;
 			const x = this.#ep[X];
@@ -829,7 +874,7 @@ export class TcpInference {
 			const ny = this.#name(Y);
 			let msg: string;
 			if (sx === 'TIME-WAIT' && sy === 'TIME-WAIT') {
-				msg = `Simultaneous close: both ends sent FIN before receiving the other's, so both pass through CLOSING and both hold TIME-WAIT for 2×MSL (RFC 9293 Figure 13).`;
+				msg = `Simultaneous close: both ends sent FIN before receiving the other's (each FIN's ACK field does not cover the other FIN), so both end in TIME-WAIT for 2×MSL (RFC 9293 Figure 13).`;
 			} else if (sx === 'TIME-WAIT' || (sx === 'FIN-WAIT-2' && this.#ep[X].peerFinDone)) {
 				msg = `${nx} closed first (active close, its FIN in frame ${this.firstFinFrame}), so ${nx} holds TIME-WAIT for 2×MSL (60 s on Linux, 120 s on Windows) and keeps its port for that long; ${ny} closed passively (CLOSE-WAIT, LAST-ACK) and is done at once${sy === 'CLOSED' ? '' : ` (the capture ends with it in ${sy ?? 'an unknown state'})`}.`;
 			} else if (sx === 'CLOSED' && this.#ep[X].rstFrame !== null) {

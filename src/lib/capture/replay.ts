@@ -221,15 +221,18 @@ export function conversationReplay(c: ConversationSummary, packets: readonly Cap
 	const indexOfSeg: number[] = [];
 	const sockets: [string, string] = [`${names[0]}:${c.a.port}`, `${names[1]}:${c.b.port}`];
 	let inference: TcpInference | null = null;
-	let current: [InferredState | null, InferredState | null] = [null, null];
 	/** Index (in `own`) of the packet being replayed. */
 	let cur = 0;
-	const stateBefore: Array<[InferredState | null, InferredState | null]> = [];
+	const frameIndex = new Map<number, number>();
+	own.forEach((p, i) => {
+		if (!p.related) frameIndex.set(p.frame, i);
+	});
 	if (tcp) {
 		inference = new TcpInference([`${names[0]} (${endpointText(c.a)})`, `${names[1]} (${endpointText(c.b)})`], {
 			state: (e) => {
-				states.push({ t: e.t, index: cur, e });
-				current = e.side === 0 ? [e, current[1]] : [current[0], e];
+				// A change the capture revealed later (a FIN's receipt, shown by the receiver's ACK) is
+				// placed at the packet it happened at.
+				states.push({ t: e.t, index: frameIndex.get(e.frame) ?? cur, e });
 			},
 			anomaly: (a) => {
 				const i = indexOfSeg[a.index] ?? 0;
@@ -240,7 +243,6 @@ export function conversationReplay(c: ConversationSummary, packets: readonly Cap
 	for (let i = 0; i < own.length; i++) {
 		const p = own[i];
 		cur = i;
-		stateBefore.push(current);
 		if (tcp && !p.related && inference) {
 			indexOfSeg[segIndex++] = i;
 			const v = inference.segment({ side: p.dir, t: p.t, frame: p.frame, seq: p.seq, ack: p.ack, flags: p.flags, window: p.win, len: p.len, wscale: p.wscale });
@@ -250,11 +252,13 @@ export function conversationReplay(c: ConversationSummary, packets: readonly Cap
 	}
 	inference?.finish();
 	anomalies.sort((x, y) => x.index - y.index || x.frame - y.frame);
+	states.sort((x, y) => x.index - y.index);
 
 	// Events of the window.
 	const tRel = (t: number) => Math.round((t - offset) * 1e6) / 1e6;
 	if (tcp && start > 0) {
-		const before = stateBefore[start] ?? [null, null];
+		const before: [InferredState | null, InferredState | null] = [null, null];
+		for (const st of states) if (st.index < start) before[st.e.side] = st.e;
 		for (const side of [0, 1] as const) {
 			const e = before[side];
 			if (e && e.to !== 'CLOSED') {
