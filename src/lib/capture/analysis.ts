@@ -96,8 +96,11 @@ export interface AnalysisOptions {
 	storeBudget?: number;
 	/** Anomalies kept per conversation; more are counted (default 200). */
 	maxAnomalies?: number;
-	/** Keep only this conversation's packets (a rescan), with no budget but `perConversationLimit`. */
-	only?: { id: number; fromFrame: number; toFrame: number } | null;
+	/**
+	 * A second pass for one conversation (a rescan): only frames `fromFrame`–`toFrame` are decoded,
+	 * and only the packets of the conversation with this key are kept (up to `perConversationLimit`).
+	 */
+	only?: { key: string; fromFrame: number; toFrame: number } | null;
 	/** Largest number of packets kept for one conversation in a rescan (default 200 000). */
 	perConversationLimit?: number;
 	/** Called for every decoded TCP/UDP/ICMP packet in capture order (the replay CLI). */
@@ -412,6 +415,7 @@ export class CaptureAnalysis {
 	readonly #streams: Record<ConvProto, number> = { TCP: 0, UDP: 0, ICMP: 0, ICMPv6: 0 };
 	readonly #d: Decoded = newDecoded();
 	#lastT = 0;
+	#lastFrame = 0;
 	#finished = false;
 
 	constructor(opts: AnalysisOptions = {}) {
@@ -457,6 +461,7 @@ export class CaptureAnalysis {
 	packet(rec: PacketRecord): void {
 		const st = this.stats;
 		const only = this.#opts.only;
+		this.#lastFrame = rec.frame;
 		if (only && (rec.frame < only.fromFrame || rec.frame > only.toFrame)) {
 			if (this.startSec === null && rec.hasTime) this.#time(rec);
 			return;
@@ -565,7 +570,7 @@ export class CaptureAnalysis {
 
 	#keep(c: Conversation, rec: PacketRecord, t: number, d: Decoded, bits: number): number {
 		const only = this.#opts.only;
-		if (only && only.id !== c.id) return -1;
+		if (only && only.key !== c.key) return -1;
 		const row = this.store.add(c.id, rec.frame, t, d, rec.data, rec.origLen, bits);
 		if (row >= 0) c.kept++;
 		return row;
@@ -738,8 +743,20 @@ export class CaptureAnalysis {
 	}
 
 	/** Options for a second pass that keeps only conversation `c` (when it was not fully stored). */
-	static rescanFor(c: Pick<Conversation, 'id' | 'firstFrame' | 'lastRelatedFrame'>): AnalysisOptions {
-		return { only: { id: c.id, fromFrame: c.firstFrame, toFrame: c.lastRelatedFrame } };
+	static rescanFor(c: Pick<Conversation, 'key' | 'firstFrame' | 'lastRelatedFrame'>): AnalysisOptions {
+		return { only: { key: c.key, fromFrame: c.firstFrame, toFrame: c.lastRelatedFrame } };
+	}
+
+	/** In a rescan: true once the reader is past the last frame wanted (stop reading). */
+	get pastRange(): boolean {
+		const only = this.#opts.only;
+		return !!only && this.#lastFrame > only.toFrame;
+	}
+
+	/** The conversation a rescan was for (null before its first packet). */
+	rescanned(): Conversation | null {
+		const only = this.#opts.only;
+		return only ? (this.conversations.find((c) => c.key === only.key) ?? null) : null;
 	}
 }
 

@@ -341,13 +341,16 @@ export class TcpInference {
 				'The capture starts in the middle of this connection: its handshake was not captured, so both ends are shown as ESTABLISHED from here, and the window scale (agreed in the SYNs) is unknown, so windows are not checked.'
 			);
 		}
-		// Did X have Y's FIN when it sent this? Its ACK says (RFC 9293 §3.10.7.4, eighth step).
+		// Did X have Y's FIN when it sent this? Its ACK says (RFC 9293 §3.10.7.4, eighth step). If
+		// not, the FIN reaches X after this segment left (the FINs crossed): it stays pending.
 		if (x.pendingPeerFin) {
 			const at = x.pendingPeerFin;
-			x.pendingPeerFin = null;
 			if (ackf && y.finSeq !== null && geq(s.ack, add(y.finSeq, 1))) this.#peerFin(X, at, false);
-			else if (x.state === 'FIN-WAIT-1' && x.finAcked) this.#move(X, at, 'FIN-WAIT-2', 'rcv ACK of FIN');
+			else x.pendingPeerFin = { frame: s.frame, t: s.t };
 		}
+		// Segments from X reach Y in the order X sent them: a FIN of X still pending at Y arrived
+		// before this later segment does.
+		if (y.pendingPeerFin && x.finSeq !== null && !(fin && x.finSeq === add(s.seq, s.len))) this.#peerFin(Y, s, false);
 		x.seen = true;
 		x.lastFrame = s.frame;
 		x.lastIndex = this.count - 1;
@@ -494,13 +497,18 @@ export class TcpInference {
 				'warning',
 				s,
 				X,
-				`Out of order: these bytes of ${this.#name(X)} come after data that follows them. Either the network reordered them, or this is the resend of a segment lost before the capture point. The receiver keeps the later data and ACKs only up to the gap until it is filled (RFC 9293 §3.10.7.4).`
+				`These bytes of ${this.#name(X)} come after data that follows them. Either the network reordered them, or this is the resend of a segment lost before the capture point. The receiver keeps the later data and ACKs only up to the gap until it is filled (RFC 9293 §3.10.7.4).`
 			);
 			if (gt(end, x.sndNxt)) x.sndNxt = end;
 			remember();
 			return;
 		}
 		verdict.retransmission = true;
+		if (syn && !(s.flags & TH_ACK) && x.state === 'ESTABLISHED' && x.iss === s.seq) {
+			// A SYN,ACK was seen but did not reach X: explained in #syn.
+			remember();
+			return;
+		}
 		let original: Sent | undefined;
 		for (const r of x.recent) if (lt(r.seq, end) && gt(r.end, s.seq) && (!original || r.frame < original.frame)) original = r;
 		const since = original ? ` (first sent in frame ${original.frame}, ${ms(s.t - original.t)} earlier)` : '';
@@ -512,7 +520,7 @@ export class TcpInference {
 				'warning',
 				s,
 				X,
-				`Spurious retransmission: ${this.#name(X)} resends ${what}${since}, but ${this.#name(X === 0 ? 1 : 0)} had already acknowledged them. The retransmission timer fired too early, or the ACK was slow.`
+				`${this.#name(X)} resends ${what}${since}, but ${this.#name(X === 0 ? 1 : 0)} had already acknowledged them. The retransmission timer fired too early, or the ACK was slow.`
 			);
 		} else if (y.dupAcks >= 2 && y.dupAckValue === s.seq) {
 			this.#anomaly(
@@ -520,7 +528,7 @@ export class TcpInference {
 				'warning',
 				s,
 				X,
-				`Fast retransmission: ${this.#name(X)} resends ${what}${since} after ${y.dupAcks} duplicate ACKs, without waiting for its retransmission timer (RFC 5681 §3.2). A segment was lost.`
+				`${this.#name(X)} resends ${what}${since} after ${y.dupAcks} duplicate ACKs, without waiting for its retransmission timer (RFC 5681 §3.2). A segment was lost.`
 			);
 		} else {
 			this.#anomaly(
@@ -528,7 +536,7 @@ export class TcpInference {
 				'warning',
 				s,
 				X,
-				`Retransmission: ${this.#name(X)} sends ${what} again${since}. No acknowledgement came back in time, so its retransmission timer fired (RFC 6298): the earlier copy or its ACK was lost.`
+				`${this.#name(X)} sends ${what} again${since}. No acknowledgement came back in time, so its retransmission timer fired (RFC 6298): the earlier copy or its ACK was lost.`
 			);
 		}
 		if (gt(end, x.sndNxt)) x.sndNxt = end;
@@ -552,6 +560,17 @@ export class TcpInference {
 			this.#move(X, s, 'SYN-SENT', 'OPEN / connect(): snd SYN', x.state ?? 'CLOSED');
 		} else if (x.state === 'SYN-SENT' || x.state === 'SYN-RECEIVED') {
 			// A retransmitted SYN: classified in #sequence.
+		} else if (x.state === 'ESTABLISHED' && x.iss === s.seq && x.finSeq === null) {
+			// The same SYN again after a SYN,ACK was seen: that SYN,ACK never reached X (lost or
+			// filtered between the capture point and X), so X was still in SYN-SENT.
+			this.#anomaly(
+				'retransmission',
+				'warning',
+				s,
+				X,
+				`${this.#name(X)} sends its SYN again although the capture saw ${this.#name(Y)}'s SYN,ACK: the SYN,ACK never reached ${this.#name(X)} (lost, or dropped by a firewall between the capture point and ${this.#name(X)}), so ${this.#name(X)} is still in SYN-SENT and its connect() keeps waiting.`
+			);
+			this.#move(X, s, 'SYN-SENT', 'snd SYN again: the SYN,ACK did not reach it (correction)');
 		} else if (SYNCHRONIZED.has(x.state)) {
 			this.#anomaly(
 				'half-open',
@@ -685,7 +704,7 @@ export class TcpInference {
 				'warning',
 				s,
 				X,
-				`Outside the window: ${this.#name(X)}'s bytes ${s.seq}–${end} go past the right edge of the window ${this.#name(Y)} offered (ACK ${left} + window ${y.lastWnd} = ${right}). ${this.#name(Y)} keeps only what fits and ACKs (RFC 9293 §3.10.7.4).`
+				`${this.#name(X)}'s bytes ${s.seq}–${end} go past the right edge of the window ${this.#name(Y)} offered (ACK ${left} + window ${y.lastWnd} = ${right}). ${this.#name(Y)} keeps only what fits and ACKs (RFC 9293 §3.10.7.4).`
 			);
 		}
 	}
@@ -755,7 +774,7 @@ export class TcpInference {
 				'error',
 				s,
 				X,
-				`Connection refused: ${nx} answers ${ny}'s SYN with RST because nothing listens on port ${port} there (RFC 9293 §3.10.7.1). ${ny}'s connect() fails with ECONNREFUSED. (A firewall that rejects instead of dropping sends the same RST.)`
+				`${nx} answers ${ny}'s SYN with RST: the connection is refused because nothing listens on port ${port} there (RFC 9293 §3.10.7.1). ${ny}'s connect() fails with ECONNREFUSED. (A firewall that rejects instead of dropping sends the same RST.)`
 			);
 			this.#move(Y, s, 'CLOSED', 'rcv RST: connection refused (ECONNREFUSED)');
 			return;
@@ -798,7 +817,7 @@ export class TcpInference {
 					'warning',
 					s,
 					X,
-					`Half-open connection: ${ny} still holds the connection (${y.state}), but ${why}. The RST tells ${ny}, whose next call fails with ECONNRESET (RFC 9293 §3.5.1).`
+					`${ny} still holds the connection (${y.state}), but ${why}. The RST tells ${ny}, whose next call fails with ECONNRESET (RFC 9293 §3.5.1).`
 				);
 				this.#halfOpenReported = true;
 			}
@@ -816,7 +835,7 @@ export class TcpInference {
 			else if (noConnection && x.state !== null && x.state !== 'CLOSED') this.#move(X, s, 'CLOSED', 'no connection for this 4-tuple: snd RST (its earlier state was only inferred)');
 			else x.state = 'CLOSED';
 			if (y.state === 'SYN-RECEIVED') this.#move(Y, s, 'LISTEN', 'rcv RST: back to LISTEN (passive open)');
-			else if (y.state === 'TIME-WAIT') this.#move(Y, s, 'CLOSED', 'rcv RST in TIME-WAIT: delete TCB (RFC 1337 hazard)');
+			else if (y.state === 'TIME-WAIT') this.#move(Y, s, 'CLOSED', 'rcv RST in TIME-WAIT: delete TCB (Linux, Windows; FreeBSD ignores it, RFC 1337)');
 			else this.#move(Y, s, 'CLOSED', 'rcv RST: connection reset (ECONNRESET)');
 			return;
 		}

@@ -402,6 +402,13 @@ export interface IdbOptions {
 
 const enc = new TextEncoder();
 
+/** A 64-bit count as its upper and lower 32 bits. */
+function split64(units: number | bigint): [number, number] {
+	if (typeof units === 'bigint') return [Number((units >> 32n) & 0xffffffffn), Number(units & 0xffffffffn)];
+	const hi = Math.floor(units / 4294967296);
+	return [hi, units - hi * 4294967296];
+}
+
 /**
  * A pcapng file, block by block (draft-ietf-opsawg-pcapng §3.1 block structure; §3.5 options).
  * Each section starts with {@link shb}, which may switch the byte order for the blocks after it.
@@ -503,10 +510,12 @@ export class PcapngWriter {
 		return this;
 	}
 
-	/** Enhanced Packet Block (§4.3); `units` is the timestamp in the interface's units (if_tsresol). */
-	epb(iface: number, units: number, data: Uint8Array, origLen = data.length, opts: { comment?: string } = {}): this {
-		const hi = Math.floor(units / 4294967296);
-		const lo = units - hi * 4294967296;
+	/**
+	 * Enhanced Packet Block (§4.3); `units` is the timestamp in the interface's units (if_tsresol),
+	 * a bigint when it passes 2^53 (nanoseconds since 1970 do).
+	 */
+	epb(iface: number, units: number | bigint, data: Uint8Array, origLen = data.length, opts: { comment?: string } = {}): this {
+		const [hi, lo] = split64(units);
 		this.#block(6, (w) => {
 			w.u32(iface);
 			w.u32(hi);
@@ -533,9 +542,8 @@ export class PcapngWriter {
 	}
 
 	/** The obsolete Packet Block (Appendix A). */
-	pb(iface: number, units: number, data: Uint8Array): this {
-		const hi = Math.floor(units / 4294967296);
-		const lo = units - hi * 4294967296;
+	pb(iface: number, units: number | bigint, data: Uint8Array): this {
+		const [hi, lo] = split64(units);
 		this.#block(2, (w) => {
 			w.u16(iface);
 			w.u16(0xffff);
