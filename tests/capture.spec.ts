@@ -8,6 +8,7 @@ const fixtures = join(import.meta.dirname, '../src/lib/capture/fixtures');
 
 test.describe('opening a capture', () => {
 	test('open a capture, pick a conversation and play it to the end', async ({ page }) => {
+		test.slow(); // Reads a file in a worker, plays a figure, opens the playground: three pages' worth.
 		await page.goto('/');
 		await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Capture' }).click();
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Open a capture');
@@ -49,7 +50,7 @@ test.describe('opening a capture', () => {
 
 		// Open in playground: the scenario replays the segments.
 		await replay.getByTestId('open-playground').click();
-		await expect(page).toHaveURL(/\/playground#v=1/);
+		await expect(page).toHaveURL(/\/playground#v=1/, { timeout: 30_000 });
 		await expect(page.locator('figure.sim').first()).toBeVisible();
 		// The editor is a textarea or CodeMirror: read whichever holds the text.
 		await expect
@@ -60,6 +61,7 @@ test.describe('opening a capture', () => {
 	});
 
 	test('anomalies are explained and Show moves the playhead to the packet', async ({ page }) => {
+		test.slow();
 		await page.goto('/capture');
 		await page.getByRole('button', { name: 'TCP anomalies' }).click();
 		await expect(page.getByTestId('conversations').locator('tbody tr')).toHaveCount(9);

@@ -29,7 +29,7 @@ import {
 	TH_SYN,
 	type Decoded
 } from './decode';
-import { TcpInference, type Anomaly, type AnomalyKind, type InferredState, type SegmentVerdict, type Side } from './infer';
+import { TcpInference, type Anomaly, type AnomalyKind, type InferredState, type SegmentInput, type SegmentVerdict, type Side } from './infer';
 import { SUPPORTED_LINK_TYPES, linkTypeName } from './link';
 import type { CaptureInterface, PacketRecord } from './reader';
 
@@ -180,17 +180,11 @@ export interface Conversation {
 	duplicates: number;
 	/** Index of the next segment in the inference (segments fed so far). */
 	segIndex: number;
-	/** Last packet per direction, to spot the same packet captured on two interfaces. */
-	lastSig: [Sig | null, Sig | null];
-}
-
-interface Sig {
-	iface: number;
-	t: number;
-	a: number;
-	b: number;
-	c: number;
-	d: number;
+	/**
+	 * Last packet per direction, to spot the same packet captured on two interfaces: six numbers
+	 * per direction (interface + 1, time, then four fields of the packet); 0 = none yet.
+	 */
+	lastSig: Float64Array;
 }
 
 const SEVERITY_RANK = { '': 0, info: 1, warning: 2, error: 3 } as const;
@@ -414,6 +408,7 @@ export class CaptureAnalysis {
 	readonly #byKey = new Map<string, Conversation>();
 	readonly #streams: Record<ConvProto, number> = { TCP: 0, UDP: 0, ICMP: 0, ICMPv6: 0 };
 	readonly #d: Decoded = newDecoded();
+	readonly #seg: SegmentInput = { side: 0, t: 0, frame: 0, seq: 0, ack: 0, flags: 0, window: 0, len: 0, wscale: -1 };
 	#lastT = 0;
 	#lastFrame = 0;
 	#finished = false;
@@ -537,7 +532,7 @@ export class CaptureAnalysis {
 			related: 0,
 			duplicates: 0,
 			segIndex: 0,
-			lastSig: [null, null]
+			lastSig: new Float64Array(12)
 		};
 		this.conversations.push(c);
 		this.#byKey.set(key, c);
@@ -561,11 +556,20 @@ export class CaptureAnalysis {
 
 	/** The same packet seen again on another interface within 5 ms (dumpcap -i a -i b). */
 	#duplicate(c: Conversation, dir: Side, rec: PacketRecord, t: number, a: number, b: number, cc: number, dd: number): boolean {
-		const prev = c.lastSig[dir];
-		const dup = prev !== null && prev.iface !== rec.iface.index && Math.abs(t - prev.t) < 5 && prev.a === a && prev.b === b && prev.c === cc && prev.d === dd;
-		if (!dup) c.lastSig[dir] = { iface: rec.iface.index, t, a, b, c: cc, d: dd };
-		else c.duplicates++;
-		return dup;
+		const sig = c.lastSig;
+		const o = dir * 6;
+		const same = sig[o] !== 0 && sig[o] !== rec.iface.index + 1 && Math.abs(t - sig[o + 1]) < 5 && sig[o + 2] === a && sig[o + 3] === b && sig[o + 4] === cc && sig[o + 5] === dd;
+		if (same) {
+			c.duplicates++;
+			return true;
+		}
+		sig[o] = rec.iface.index + 1;
+		sig[o + 1] = t;
+		sig[o + 2] = a;
+		sig[o + 3] = b;
+		sig[o + 4] = cc;
+		sig[o + 5] = dd;
+		return false;
 	}
 
 	#keep(c: Conversation, rec: PacketRecord, t: number, d: Decoded, bits: number): number {
@@ -577,26 +581,21 @@ export class CaptureAnalysis {
 	}
 
 	#tcp(rec: PacketRecord, d: Decoded, t: number) {
-		const k1 = `T${d.src}|${d.sport}|${d.dst}|${d.dport}`;
-		let c = this.#byKey.get(k1);
+		// One key for both directions: the lower endpoint first.
+		const srcFirst = d.src < d.dst || (d.src === d.dst && d.sport <= d.dport);
+		const key = srcFirst ? `T${d.src}|${d.sport}|${d.dst}|${d.dport}` : `T${d.dst}|${d.dport}|${d.src}|${d.sport}`;
+		let c = this.#byKey.get(key);
 		let dir: Side = 0;
-		if (c) {
-			dir = c.key === k1 ? 0 : 1;
-		} else {
-			const k2 = `T${d.dst}|${d.dport}|${d.src}|${d.sport}`;
-			c = this.#byKey.get(k2);
-			if (c) dir = 1;
-		}
+		if (c) dir = c.a.port === d.sport && c.a.ip === d.src ? 0 : 1;
 		// A SYN reopening a 4-tuple whose connection is over on both ends starts a new stream.
 		if (c && c.inference && d.flags & TH_SYN && !(d.flags & TH_ACK)) {
-			const seg = { side: dir, t, frame: rec.frame, seq: d.seq, ack: d.ack, flags: d.flags, window: d.window, len: d.payloadLen, wscale: d.wscale };
-			if (c.inference.isOverFor(seg)) {
+			if (c.inference.isOverFor(this.#segment(dir, t, rec.frame, d))) {
 				this.#byKey.delete(c.key);
 				c = undefined;
 			}
 		}
 		if (!c) {
-			const made = this.#newConv('TCP', `T${d.src}|${d.sport}|${d.dst}|${d.dport}`, { ip: d.src, port: d.sport }, { ip: d.dst, port: d.dport }, t, rec.frame);
+			const made = this.#newConv('TCP', key, { ip: d.src, port: d.sport }, { ip: d.dst, port: d.dport }, t, rec.frame);
 			if (!made) return;
 			c = made;
 			dir = 0;
@@ -611,7 +610,7 @@ export class CaptureAnalysis {
 		let verdict: SegmentVerdict | null = null;
 		if (!dup) {
 			c.segIndex++;
-			verdict = c.inference!.segment({ side: dir, t, frame: rec.frame, seq: d.seq, ack: d.ack, flags: d.flags, window: d.window, len: d.payloadLen, wscale: d.wscale });
+			verdict = c.inference!.segment(this.#segment(dir, t, rec.frame, d));
 		}
 		const bits = dir | (dup ? 4 : 0) | (verdict?.retransmission ? 8 : 0);
 		this.#keep(c, rec, t, d, bits);
@@ -619,16 +618,13 @@ export class CaptureAnalysis {
 	}
 
 	#flow(rec: PacketRecord, d: Decoded, t: number, proto: 'UDP') {
-		const k1 = `U${d.src}|${d.sport}|${d.dst}|${d.dport}`;
-		let c = this.#byKey.get(k1);
+		const srcFirst = d.src < d.dst || (d.src === d.dst && d.sport <= d.dport);
+		const key = srcFirst ? `U${d.src}|${d.sport}|${d.dst}|${d.dport}` : `U${d.dst}|${d.dport}|${d.src}|${d.sport}`;
+		let c = this.#byKey.get(key);
 		let dir: Side = 0;
-		if (c) dir = c.key === k1 ? 0 : 1;
-		else {
-			c = this.#byKey.get(`U${d.dst}|${d.dport}|${d.src}|${d.sport}`);
-			if (c) dir = 1;
-		}
+		if (c) dir = c.a.port === d.sport && c.a.ip === d.src ? 0 : 1;
 		if (!c) {
-			const made = this.#newConv(proto, k1, { ip: d.src, port: d.sport }, { ip: d.dst, port: d.dport }, t, rec.frame);
+			const made = this.#newConv(proto, key, { ip: d.src, port: d.sport }, { ip: d.dst, port: d.dport }, t, rec.frame);
 			if (!made) return;
 			c = made;
 		}
@@ -667,7 +663,8 @@ export class CaptureAnalysis {
 		const q = d.quoted;
 		if (q && !dup && (q.proto === IPPROTO_UDP || q.proto === IPPROTO_TCP)) {
 			const letter = q.proto === IPPROTO_UDP ? 'U' : 'T';
-			const f = this.#byKey.get(`${letter}${q.src}|${q.sport}|${q.dst}|${q.dport}`) ?? this.#byKey.get(`${letter}${q.dst}|${q.dport}|${q.src}|${q.sport}`);
+			const srcFirst = q.src < q.dst || (q.src === q.dst && q.sport <= q.dport);
+			const f = this.#byKey.get(srcFirst ? `${letter}${q.src}|${q.sport}|${q.dst}|${q.dport}` : `${letter}${q.dst}|${q.dport}|${q.src}|${q.sport}`);
 			if (f) {
 				f.related++;
 				f.lastRelatedFrame = rec.frame;
@@ -708,6 +705,21 @@ export class CaptureAnalysis {
 			quoted: icmp ? quotedOf(d) : null,
 			preview: d.payloadCaptured > 0 ? textPreview(rec.data, d.payloadOffset, d.payloadCaptured) : ''
 		};
+	}
+
+	/** The inference's input for a decoded segment (one object, reused: the inference keeps no reference). */
+	#segment(side: Side, t: number, frame: number, d: Decoded): SegmentInput {
+		const s = this.#seg;
+		s.side = side;
+		s.t = t;
+		s.frame = frame;
+		s.seq = d.seq;
+		s.ack = d.ack;
+		s.flags = d.flags;
+		s.window = d.window;
+		s.len = d.payloadLen;
+		s.wscale = d.wscale;
+		return s;
 	}
 
 	#anomaly(c: Conversation, a: Anomaly) {

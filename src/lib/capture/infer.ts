@@ -127,14 +127,7 @@ const SYNCHRONIZED: ReadonlySet<TcpState> = new Set(['ESTABLISHED', 'FIN-WAIT-1'
 /** Gaps kept per direction (data after them was seen, they were not). */
 const MAX_HOLES = 64;
 /** Recent segments kept per direction to name the original of a retransmission. */
-const RECENT = 64;
-
-interface Sent {
-	seq: number;
-	end: number;
-	frame: number;
-	t: number;
-}
+const RECENT = 16;
 
 /** What is known of one endpoint: an RFC 9293 TCB as far as the capture reveals it. */
 interface Endpoint {
@@ -170,8 +163,13 @@ interface Endpoint {
 	synAckFrame: number | null;
 	/** Ranges of this end's sequence space never seen (data after them was). */
 	holes: Array<[number, number]>;
-	recent: Sent[];
+	/**
+	 * Ring of the last {@link RECENT} segments sent (seq, end, frame, t for each), allocated on
+	 * first use; `recentCount` of them are filled, the next goes at `recentHead`.
+	 */
+	recent: Float64Array | null;
 	recentHead: number;
+	recentCount: number;
 	zeroWindow: boolean;
 	/** Duplicate ACKs in a row from this end (same ack, no data) and the ack they repeat. */
 	dupAcks: number;
@@ -206,8 +204,9 @@ function endpoint(): Endpoint {
 		synCount: 0,
 		synAckFrame: null,
 		holes: [],
-		recent: [],
+		recent: null,
 		recentHead: 0,
+		recentCount: 0,
 		zeroWindow: false,
 		dupAcks: 0,
 		dupAckValue: null,
@@ -255,6 +254,8 @@ export class TcpInference {
 	#lastT = 0;
 	/** Sender of the previous segment (a RST answering it may come from a host with no connection). */
 	#prevSide: Side | null = null;
+	/** Returned by {@link segment}, reused: read it before the next call. */
+	readonly #verdict: SegmentVerdict = { retransmission: false, outOfOrder: false, windowBytes: 0, probe: false };
 
 	/**
 	 * @param names - how messages name endpoints A and B, e.g. `['10.0.0.1:43210', '10.0.0.2:80']`.
@@ -309,8 +310,9 @@ export class TcpInference {
 	}
 
 	/**
-	 * Process the next captured segment.
-	 * @returns how the segment was classified (for labels and the ladder).
+	 * Process the next captured segment. The segment object is not kept (it may be reused).
+	 * @returns how the segment was classified (for labels and the ladder); the same object is
+	 *   reused by the next call.
 	 */
 	segment(s: SegmentInput): SegmentVerdict {
 		this.count++;
@@ -326,7 +328,11 @@ export class TcpInference {
 		const rst = (s.flags & TH_RST) !== 0;
 		const ackf = (s.flags & TH_ACK) !== 0;
 		const segLen = s.len + (syn ? 1 : 0) + (fin ? 1 : 0);
-		const verdict: SegmentVerdict = { retransmission: false, outOfOrder: false, windowBytes: s.window };
+		const verdict = this.#verdict;
+		verdict.retransmission = false;
+		verdict.outOfOrder = false;
+		verdict.windowBytes = s.window;
+		verdict.probe = false;
 
 		// A conversation whose first segment is not a SYN started before the capture did.
 		if (this.count === 1 && !syn && !rst) {
@@ -425,23 +431,27 @@ export class TcpInference {
 		return verdict;
 	}
 
+	/** Keep a sent segment in the endpoint's ring of recent segments. */
+	#remember(x: Endpoint, seq: number, end: number, frame: number, t: number) {
+		const r = (x.recent ??= new Float64Array(RECENT * 4));
+		const o = x.recentHead * 4;
+		r[o] = seq;
+		r[o + 1] = end;
+		r[o + 2] = frame;
+		r[o + 3] = t;
+		x.recentHead = (x.recentHead + 1) % RECENT;
+		if (x.recentCount < RECENT) x.recentCount++;
+	}
+
 	/** Classify a segment in its sender's sequence space (Wireshark's tcp.analysis flags, RFC 9293 terms). */
 	#sequence(X: Side, s: SegmentInput, segLen: number, verdict: SegmentVerdict) {
 		const x = this.#ep[X];
 		const y = this.#ep[X === 0 ? 1 : 0];
 		const end = add(s.seq, segLen);
 		const syn = (s.flags & TH_SYN) !== 0;
-		const remember = () => {
-			const r = { seq: s.seq, end, frame: s.frame, t: s.t };
-			if (x.recent.length < RECENT) x.recent.push(r);
-			else {
-				x.recent[x.recentHead] = r;
-				x.recentHead = (x.recentHead + 1) % RECENT;
-			}
-		};
 		if (x.sndNxt === null || (syn && x.iss === null)) {
 			x.sndNxt = end;
-			remember();
+			this.#remember(x, s.seq, end, s.frame, s.t);
 			return;
 		}
 		if (geq(s.seq, x.sndNxt)) {
@@ -456,7 +466,7 @@ export class TcpInference {
 					X,
 					`A zero-window probe: ${this.#name(X)} sends one byte into ${this.#name(X === 0 ? 1 : 0)}'s closed window to learn when it opens again (RFC 9293 §3.8.6.1).`
 				);
-				remember();
+				this.#remember(x, s.seq, end, s.frame, s.t);
 				return;
 			}
 			if (gt(s.seq, x.sndNxt)) {
@@ -471,7 +481,7 @@ export class TcpInference {
 				);
 			}
 			x.sndNxt = end;
-			remember();
+			this.#remember(x, s.seq, end, s.frame, s.t);
 			return;
 		}
 		// Below SND.NXT: old data again.
@@ -500,17 +510,21 @@ export class TcpInference {
 				`These bytes of ${this.#name(X)} come after data that follows them. Either the network reordered them, or this is the resend of a segment lost before the capture point. The receiver keeps the later data and ACKs only up to the gap until it is filled (RFC 9293 §3.10.7.4).`
 			);
 			if (gt(end, x.sndNxt)) x.sndNxt = end;
-			remember();
+			this.#remember(x, s.seq, end, s.frame, s.t);
 			return;
 		}
 		verdict.retransmission = true;
 		if (syn && !(s.flags & TH_ACK) && x.state === 'ESTABLISHED' && x.iss === s.seq) {
 			// A SYN,ACK was seen but did not reach X: explained in #syn.
-			remember();
+			this.#remember(x, s.seq, end, s.frame, s.t);
 			return;
 		}
-		let original: Sent | undefined;
-		for (const r of x.recent) if (lt(r.seq, end) && gt(r.end, s.seq) && (!original || r.frame < original.frame)) original = r;
+		let original: { frame: number; t: number } | undefined;
+		for (let i = 0; i < x.recentCount && x.recent; i++) {
+			const o = i * 4;
+			const [rs, re, rf, rt] = [x.recent[o], x.recent[o + 1], x.recent[o + 2], x.recent[o + 3]];
+			if (lt(rs, end) && gt(re, s.seq) && (!original || rf < original.frame)) original = { frame: rf, t: rt };
+		}
 		const since = original ? ` (first sent in frame ${original.frame}, ${ms(s.t - original.t)} earlier)` : '';
 		const acked = y.lastAck !== null && leq(end, y.lastAck);
 		const what = syn ? (s.flags & TH_ACK ? 'its SYN,ACK' : 'its SYN') : s.flags & TH_FIN && s.len === 0 ? 'its FIN' : `${s.len} bytes`;
@@ -540,7 +554,7 @@ export class TcpInference {
 			);
 		}
 		if (gt(end, x.sndNxt)) x.sndNxt = end;
-		remember();
+		this.#remember(x, s.seq, end, s.frame, s.t);
 	}
 
 	/** A SYN (no ACK) from X: an active open, or a new SYN on a connection Y still has. */

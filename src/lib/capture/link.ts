@@ -161,14 +161,18 @@ export function linkPayload(linkType: number, d: Uint8Array, out: LinkResult): N
 				tags++;
 			}
 			out.offset = off + 2;
-			return netOrReason(ethertypeNet(type), out, type <= 1500 ? 'an IEEE 802.3 frame with an LLC header, not IP' : `EtherType 0x${hex4(type)}, not IP`);
+			const net = ethertypeNet(type);
+			if (net === NET_NONE) out.reason = type <= 1500 ? 'an IEEE 802.3 frame with an LLC header, not IP' : `EtherType 0x${hex4(type)}, not IP`;
+			return net;
 		}
 		case LINKTYPE_LINUX_SLL: {
 			// Packet type (2), ARPHRD type (2), link-layer address length (2), address (8), protocol (2).
 			if (n < 16) return short(out, 'Linux cooked (SLL) header');
 			const proto = (d[14] << 8) | d[15];
 			out.offset = 16;
-			return netOrReason(ethertypeNet(proto), out, `protocol 0x${hex4(proto)}, not IP`);
+			const net = ethertypeNet(proto);
+			if (net === NET_NONE) out.reason = `protocol 0x${hex4(proto)}, not IP`;
+			return net;
 		}
 		case LINKTYPE_LINUX_SLL2: {
 			// Protocol (2), reserved (2), interface index (4), ARPHRD type (2), packet type (1),
@@ -176,7 +180,9 @@ export function linkPayload(linkType: number, d: Uint8Array, out: LinkResult): N
 			if (n < 20) return short(out, 'Linux cooked (SLL2) header');
 			const proto = (d[0] << 8) | d[1];
 			out.offset = 20;
-			return netOrReason(ethertypeNet(proto), out, `protocol 0x${hex4(proto)}, not IP`);
+			const net = ethertypeNet(proto);
+			if (net === NET_NONE) out.reason = `protocol 0x${hex4(proto)}, not IP`;
+			return net;
 		}
 		case LINKTYPE_NULL:
 		case LINKTYPE_LOOP: {
@@ -192,14 +198,19 @@ export function linkPayload(linkType: number, d: Uint8Array, out: LinkResult): N
 				family = le <= 0xffff ? le : be;
 			}
 			out.offset = 4;
-			return netOrReason(bsdFamilyNet(family), out, `address family ${family}, not IP`);
+			const net = bsdFamilyNet(family);
+			if (net === NET_NONE) out.reason = `address family ${family}, not IP`;
+			return net;
 		}
 		case LINKTYPE_RAW:
 		case LINKTYPE_DLT_RAW_12:
 		case LINKTYPE_DLT_RAW_14: {
 			if (n < 1) return short(out, 'IP header');
 			const v = d[0] >> 4;
-			return netOrReason(v === 4 ? NET_IPV4 : v === 6 ? NET_IPV6 : NET_NONE, out, `IP version ${v}`);
+			if (v === 4) return NET_IPV4;
+			if (v === 6) return NET_IPV6;
+			out.reason = `IP version ${v}, not 4 or 6`;
+			return NET_NONE;
 		}
 		case LINKTYPE_IPV4:
 			return NET_IPV4;
@@ -214,11 +225,6 @@ export function linkPayload(linkType: number, d: Uint8Array, out: LinkResult): N
 function short(out: LinkResult, what: string): NetProto {
 	out.reason = `captured bytes end inside the ${what}`;
 	return NET_NONE;
-}
-
-function netOrReason(net: NetProto, out: LinkResult, reason: string): NetProto {
-	if (net === NET_NONE) out.reason = reason;
-	return net;
 }
 
 function hex4(n: number): string {

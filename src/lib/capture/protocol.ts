@@ -5,6 +5,7 @@
  */
 import type { CaptureStats, ConversationSummary } from './analysis';
 import type { CaptureScenario } from './scenario';
+import type { ConvTab } from './columns';
 import type { ConversationReplay } from './replay';
 
 /** Page → worker. */
@@ -13,6 +14,8 @@ export type ToWorker =
 	| { type: 'open'; file: Blob; name: string }
 	/** Build the replay of one conversation (window: which window of packets to show). */
 	| { type: 'replay'; id: number; window: number }
+	/** A page of the conversation list, sorted (answered by `rows` with the same `seq`). */
+	| { type: 'rows'; seq: number; tab: ConvTab; sort: string; dir: 1 | -1; limit: number }
 	/** Stop a second pass over the file (a long conversation's replay); the file stays loaded. */
 	| { type: 'cancel' };
 
@@ -48,8 +51,8 @@ export interface CaptureResult {
 	moreWarnings: number;
 	/** The file is damaged: reading stopped early (the first warning says where). */
 	damaged: boolean;
-	/** Conversations, in order of first packet. */
-	conversations: ConversationSummary[];
+	/** Conversations per tab of the list (the rows themselves are asked for page by page). */
+	counts: Record<ConvTab, number>;
 	/** Conversations beyond the tracking limit (their packets are counted in stats.untracked). */
 	maxConversations: number;
 	timeWentBack: boolean;
@@ -59,7 +62,8 @@ export interface CaptureResult {
 export type FromWorker =
 	| { type: 'progress'; phase: 'read' | 'rescan'; bytes: number; total: number; packets: number }
 	| { type: 'opened'; result: CaptureResult }
-	| { type: 'replay'; id: number; replay: ConversationReplay; scenario: CaptureScenario | null; kept: number; limited: boolean }
+	| { type: 'rows'; seq: number; rows: ConversationSummary[]; total: number }
+	| { type: 'replay'; id: number; summary: ConversationSummary; replay: ConversationReplay; scenario: CaptureScenario | null; kept: number; limited: boolean }
 	/** A replay's second pass was cancelled. */
 	| { type: 'cancelled' }
 	/** The file could not be read at all (not a capture, unsupported link type): one sentence. */

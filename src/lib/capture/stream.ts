@@ -61,3 +61,29 @@ export async function pump(source: ReadableStream<Uint8Array>, reader: CaptureRe
 	if (!cancelled) reader.end();
 	return { bytes, cancelled, streamError };
 }
+
+/** Bytes read from a file at a time by {@link pumpBlob}. */
+export const BLOB_CHUNK = 1 << 20;
+
+/**
+ * Push a (browser) `Blob` or `File` through the reader with `Blob.slice`, one chunk at a time, then
+ * end it: only one chunk of the file is in memory at once. Stops early like {@link pump}.
+ */
+export async function pumpBlob(blob: Blob, reader: CaptureReader, opts: Omit<PumpOptions, 'gzip'> = {}): Promise<{ bytes: number; cancelled: boolean; streamError: string | null }> {
+	let bytes = 0;
+	try {
+		for (let off = 0; off < blob.size; off += BLOB_CHUNK) {
+			if (opts.cancelled?.()) return { bytes, cancelled: true, streamError: null };
+			const chunk = new Uint8Array(await blob.slice(off, off + BLOB_CHUNK).arrayBuffer());
+			bytes += chunk.length;
+			const more = reader.push(chunk);
+			opts.onProgress?.(bytes);
+			if (!more) break;
+		}
+	} catch (e) {
+		reader.end();
+		return { bytes, cancelled: false, streamError: e instanceof Error ? e.message : String(e) };
+	}
+	reader.end();
+	return { bytes, cancelled: false, streamError: null };
+}

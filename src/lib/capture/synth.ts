@@ -14,9 +14,17 @@ import ipaddr from 'ipaddr.js';
 import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP } from './decode';
 import { LINKTYPE_ETHERNET, LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_LOOP, LINKTYPE_NULL, LINKTYPE_RAW } from './link';
 
+const parsed = new Map<string, Uint8Array>();
+
 /** An address as bytes (4 for IPv4, 16 for IPv6), via ipaddr.js. @throws Error for text that is not an address. */
 export function addressBytes(text: string): Uint8Array {
-	return new Uint8Array(ipaddr.parse(text).toByteArray());
+	let b = parsed.get(text);
+	if (!b) {
+		b = new Uint8Array(ipaddr.parse(text).toByteArray());
+		if (parsed.size > 50_000) parsed.clear();
+		parsed.set(text, b);
+	}
+	return b;
 }
 
 /** RFC 1071 sum of `len` bytes at `off`, added to `sum` (not yet folded or complemented). */

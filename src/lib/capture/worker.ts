@@ -9,10 +9,11 @@
  * budget, and at most {@link MAX_CONVERSATIONS} conversations.
  */
 import { CaptureReader } from './reader';
-import { CaptureAnalysis, summaryOf, type Conversation } from './analysis';
+import { CaptureAnalysis, summaryOf, type Conversation, type ConversationSummary } from './analysis';
+import { pageOf, tabOf, type ConvTab } from './columns';
 import { conversationReplay } from './replay';
 import { conversationScenario } from './scenario';
-import { isGzip, pump } from './stream';
+import { isGzip, pump, pumpBlob } from './stream';
 import { SUPPORTED_LINK_TYPES, linkTypeName } from './link';
 import type { CaptureResult, FromWorker, ToWorker } from './protocol';
 
@@ -27,6 +28,7 @@ let file: Blob | null = null;
 let fileName = '';
 let gzip = false;
 let analysis: CaptureAnalysis | null = null;
+let summaries: ConversationSummary[] = [];
 let cancelRequested = false;
 
 function progress(phase: 'read' | 'rescan', total: number) {
@@ -45,13 +47,16 @@ async function open(blob: Blob, name: string) {
 	analysis = null;
 	cache = null;
 	gzip = isGzip(new Uint8Array(await blob.slice(0, 2).arrayBuffer()));
-	const an = new CaptureAnalysis({ maxConversations: MAX_CONVERSATIONS, storeBudget: STORE_BUDGET });
+	summaries = [];
+	// Anomalies are counted here and explained when a conversation is replayed: no messages kept.
+	const an = new CaptureAnalysis({ maxConversations: MAX_CONVERSATIONS, storeBudget: STORE_BUDGET, maxAnomalies: 0 });
 	const reader = new CaptureReader(
 		(rec) => an.packet(rec),
 		(iface) => an.iface(iface)
 	);
 	const report = progress('read', blob.size);
-	const r = await pump(blob.stream(), reader, { gzip, onProgress: (b) => report(b, reader.packets) });
+	const onProgress = (b: number) => report(b, reader.packets);
+	const r = gzip ? await pump(blob.stream(), reader, { gzip, onProgress }) : await pumpBlob(blob, reader, { onProgress });
 	an.finish();
 	if (reader.error) {
 		post({ type: 'error', message: reader.error });
@@ -67,6 +72,9 @@ async function open(blob: Blob, name: string) {
 		return;
 	}
 	analysis = an;
+	summaries = an.summaries();
+	const counts: Record<ConvTab, number> = { TCP: 0, UDP: 0, ICMP: 0 };
+	for (const c of summaries) counts[tabOf(c.proto)]++;
 	const warnings: string[] = [];
 	if (r.streamError) warnings.push(`The file could not be read to the end: ${r.streamError}`);
 	for (const w of reader.warnings) warnings.push(`${w.record !== null ? `Record ${w.record}: ` : ''}${w.message}`);
@@ -96,7 +104,7 @@ async function open(blob: Blob, name: string) {
 		warnings,
 		moreWarnings: reader.droppedWarnings + an.droppedWarnings,
 		damaged: reader.damaged,
-		conversations: an.summaries(),
+		counts,
 		maxConversations: MAX_CONVERSATIONS,
 		timeWentBack: an.timeWentBack
 	};
@@ -123,7 +131,8 @@ async function readPackets(c: Conversation) {
 		(iface) => second.iface(iface)
 	);
 	const report = progress('rescan', file!.size);
-	await pump(file!.stream(), reader, { gzip, onProgress: (b) => report(b, reader.packets), cancelled: () => cancelRequested || second.pastRange });
+	const opts = { onProgress: (b: number) => report(b, reader.packets), cancelled: () => cancelRequested || second.pastRange };
+	await (gzip ? pump(file!.stream(), reader, { gzip, ...opts }) : pumpBlob(file!, reader, opts));
 	if (cancelRequested) return null;
 	const found = second.rescanned();
 	const packets = found ? second.packetsOf(found) : [];
@@ -147,13 +156,18 @@ async function replay(id: number, window: number) {
 	const summary = summaryOf(c);
 	const rep = conversationReplay(summary, packets, window);
 	const scenario = conversationScenario(summary, packets, rep.names, fileName);
-	post({ type: 'replay', id, replay: rep, scenario, kept: packets.length, limited });
+	post({ type: 'replay', id, summary, replay: rep, scenario, kept: packets.length, limited });
 }
 
 self.onmessage = (e: MessageEvent<ToWorker>) => {
 	const m = e.data;
 	if (m.type === 'cancel') {
 		cancelRequested = true;
+		return;
+	}
+	if (m.type === 'rows') {
+		const { rows, total } = pageOf(summaries, m.tab, m.sort, m.dir, 0, m.limit);
+		post({ type: 'rows', seq: m.seq, rows, total });
 		return;
 	}
 	const run = m.type === 'open' ? open(m.file, m.name) : replay(m.id, m.window);
