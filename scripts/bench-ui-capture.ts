@@ -20,7 +20,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateCapture } from './capture-gen';
 
-const PORT = 4198;
+// BENCH_PORT (or E2E_PORT) when several people share the machine.
+const PORT = Number(process.env.BENCH_PORT ?? process.env.E2E_PORT ?? 4198);
 const base = `http://localhost:${PORT}`;
 const GB = 1_000_000_000;
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CaptureReader, MAX_PACKET, splitTimestamp, type PacketRecord } from './reader';
+import { CaptureReader, MAX_INTERFACES, MAX_PACKET, splitTimestamp, type PacketRecord } from './reader';
 import { frame, ipPacket, pcapFile, PcapngWriter } from './synth';
 import { LINKTYPE_ETHERNET, LINKTYPE_RAW } from './link';
 import { TH_SYN } from './decode';
@@ -117,6 +117,18 @@ describe('pcapng (draft-ietf-opsawg-pcapng §3, §4)', () => {
 		const { recs, r } = read(w.result());
 		expect(recs.map((x) => x.frame)).toEqual([2]);
 		expect(r.warnings[0]).toMatchObject({ record: 1, message: expect.stringMatching(/interface 3/) });
+	});
+
+	it('a flood of Interface Description Blocks stops at MAX_INTERFACES, keeping the packets before; long names are cut', () => {
+		const w = new PcapngWriter().shb().idb(LINKTYPE_ETHERNET, { name: 'x'.repeat(5000) }).epb(0, 0, syn(0));
+		for (let i = 1; i < MAX_INTERFACES + 5; i++) w.idb(LINKTYPE_ETHERNET);
+		w.epb(0, 0, syn(1));
+		const { recs, r } = read(w.result(), 65536);
+		expect(recs.map((x) => x.frame)).toEqual([1]);
+		expect(r.info!.interfaces).toHaveLength(MAX_INTERFACES);
+		expect(r.info!.interfaces[0].name).toHaveLength(256);
+		expect(r.damaged).toBe(true);
+		expect(r.warnings.at(-1)).toMatchObject({ record: 2, message: expect.stringMatching(/interface number 10001.*damaged or hostile/) });
 	});
 
 	it('bad block lengths stop reading with the record number: not a multiple of 4, below 12, trailer mismatch', () => {

@@ -33,6 +33,14 @@ export const MAX_PACKET = 262_144;
 export const MAX_BLOCK = 16 * 1024 * 1024;
 /** Warnings kept; later ones are only counted ({@link CaptureReader.droppedWarnings}). */
 export const MAX_WARNINGS = 100;
+/**
+ * Interfaces described in one file, all sections together. pcapng allows 2^32 per section
+ * (§4.2: the Interface ID is 32 bits), but a capture with more than this many Interface
+ * Description Blocks is hostile or damaged, and each one costs memory: reading stops there.
+ */
+export const MAX_INTERFACES = 10_000;
+/** Characters kept of an interface's `if_name` / `if_description` option (up to 65,535 bytes each). */
+const MAX_NAME = 256;
 
 const PCAP_MAGIC_US = 0xa1b2c3d4;
 const PCAP_MAGIC_NS = 0xa1b23c4d;
@@ -481,6 +489,13 @@ export class CaptureReader {
 		}
 		const le = this.#le;
 		const info = this.info!;
+		if (info.interfaces.length >= MAX_INTERFACES) {
+			this.#damage(
+				`interface description block at byte ${at} would be the file's interface number ${MAX_INTERFACES + 1}; no real capture describes that many, so the file is damaged or hostile here`,
+				at
+			);
+			return false;
+		}
 		const iface: CaptureInterface = {
 			index: info.interfaces.length,
 			section: this.#sectionNo,
@@ -505,8 +520,8 @@ export class CaptureReader {
 				this.#warn(`interface ${iface.index}: option ${code} runs past the end of its block; the remaining options are ignored`, this.#offset + o);
 				break;
 			}
-			if (code === 2) iface.name = utf8.decode(buf.subarray(v, v + olen));
-			else if (code === 3) iface.description = utf8.decode(buf.subarray(v, v + olen));
+			if (code === 2) iface.name = utf8.decode(buf.subarray(v, v + olen)).slice(0, MAX_NAME);
+			else if (code === 3) iface.description = utf8.decode(buf.subarray(v, v + olen)).slice(0, MAX_NAME);
 			else if (code === 9 && olen >= 1) {
 				// if_tsresol: MSB clear = negative power of 10, set = negative power of 2.
 				const r = buf[v];
