@@ -128,6 +128,24 @@ describe('npm run replay', () => {
 		expect(r.code).toBe(1);
 		expect(r.err.trim().split('\n')).toHaveLength(1);
 		expect(r.err).toMatch(/unsupported link type IEEE 802\.11 Wi-Fi \(105\)/);
+		// Nothing on stdout: no half JSON document for a program reading it.
+		const j = await run(wifi, '--json');
+		expect(j.code).toBe(1);
+		expect(j.out).toBe('');
+	});
+
+	it('a capture larger than one read chunk: the log starts with its header and the JSON parses whole', async () => {
+		const big = join(tmp, 'big.pcap');
+		const one = (n: number) => frame({ type: 'raw' }, ipPacket({ src: '10.0.0.1', dst: '10.0.0.2', l4: { proto: 'udp', sport: 40000 + (n % 7), dport: 53, payload: new Uint8Array(1000) } }));
+		writeFileSync(big, pcapFile(Array.from({ length: 3000 }, (_, n) => ({ sec: 1 + n, nsec: 0, data: one(n) })), { linkType: 101 }));
+		const text = await run(big);
+		expect(text.code).toBe(0);
+		expect(text.out).toMatch(/^# capture .*big\.pcap: pcap 2\.4/);
+		expect(text.out.match(/^# capture /gm)).toHaveLength(1);
+		expect(text.out).toMatch(/# 3000 packets \(0 TCP, 3000 UDP/);
+		const j = await run(big, '--json');
+		const trace = JSON.parse(j.out) as Trace;
+		expect(trace.events.filter((e) => e.kind === 'datagram')).toHaveLength(3000);
 	});
 
 	it('usage errors exit 2', async () => {

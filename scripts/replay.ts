@@ -108,21 +108,33 @@ export async function main(argv: string[], io: Io): Promise<number> {
 			}
 		}
 	);
+	// Nothing is written before the reader has seen a capture with a usable link type, so a file
+	// that fails prints no half JSON document; the readable log's header comes first even when
+	// packets are written while the file is still being read.
+	let started = false;
+	let headerInterfaces = 0;
 	const flush = async () => {
 		if (buffered.length === 0) return;
+		if (!started) {
+			started = true;
+			if (json) buffered.unshift('{"seed":0,"events":[\n');
+			else {
+				headerInterfaces = reader.info?.interfaces.length ?? 0;
+				buffered.unshift(header(file, reader.info!, analysis));
+			}
+		}
 		const text = buffered.join('');
 		buffered = [];
 		const ok = await io.out(text);
 		if (ok === false && io.drain) await io.drain();
 	};
 
-	if (json) buffered.push('{"seed":0,"events":[\n');
 	const source = Readable.toWeb(createReadStream(file, { highWaterMark: 1 << 20 })) as unknown as ReadableStream<Uint8Array>;
 	// Flush the output between chunks (each chunk's packets are written before the next is read).
 	const throughFlush = source.pipeThrough(
 		new TransformStream<Uint8Array, Uint8Array>({
 			async transform(chunk, ctl) {
-				await flush();
+				if (!reader.error && !unsupportedOnly) await flush();
 				ctl.enqueue(chunk);
 			}
 		})
@@ -171,15 +183,22 @@ export async function main(argv: string[], io: Io): Promise<number> {
 		};
 		buffered.push(`\n],"hosts":${JSON.stringify(builder.hosts)},"end":${Math.round(analysis.stats.duration * 1e6) / 1e6},"capture":${JSON.stringify(capture)}}\n`);
 	} else {
-		buffered.unshift(header(file, info, analysis));
+		if (started && headerInterfaces !== info.interfaces.length) {
+			// pcapng may describe interfaces after the header was written.
+			buffered.push(`# ${info.interfaces.length} interfaces in all: ${interfaceList(info)}\n`);
+		}
 		buffered.push(footer(summaries, analysis));
 	}
 	await flush();
 	return 0;
 }
 
+function interfaceList(info: NonNullable<CaptureReader['info']>): string {
+	return info.interfaces.map((i) => `${linkTypeName(i.linkType)}${i.name ? ` "${i.name}"` : ''}`).join(', ');
+}
+
 function header(file: string, info: NonNullable<CaptureReader['info']>, an: CaptureAnalysis): string {
-	const ifaces = info.interfaces.map((i) => `${linkTypeName(i.linkType)}${i.name ? ` "${i.name}"` : ''}`).join(', ');
+	const ifaces = interfaceList(info);
 	const start = an.startSec === null ? '' : ` first packet ${new Date(an.startSec * 1000 + an.startNsec / 1e6).toISOString()}`;
 	return `# capture ${file}: ${info.format} ${info.version}, ${info.byteOrder}, ${info.resolution === 'per interface' ? 'timestamps per interface' : info.resolution}; ${info.interfaces.length} interface${info.interfaces.length === 1 ? '' : 's'}: ${ifaces};${start}\n# times are ms since the first packet; each packet is shown as the sender's host (its address)\n`;
 }
