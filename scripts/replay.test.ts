@@ -93,6 +93,22 @@ describe('npm run replay', () => {
 		expect(out).toMatch(/12 packets \(12 TCP/);
 	});
 
+	it('damaged gzip: a cut-off member keeps the packets before the cut (exit 0); garbage after the gzip magic is one line (exit 1)', async () => {
+		const whole = gzipSync(readFileSync(join(fixtures, 'tcp-anomalies.pcap')));
+		const cut = join(tmp, 'cut.pcap.gz');
+		writeFileSync(cut, whole.subarray(0, 900));
+		const r = await run(cut);
+		expect(r.code).toBe(0);
+		expect(r.err).toMatch(/record \d+: the file starts like gzip but its compressed data is damaged \(.+\): the file could not be read past here/);
+		expect(r.err).toMatch(/kept the \d+ packets before the damage/);
+		const bad = join(tmp, 'bad.pcap.gz');
+		writeFileSync(bad, Buffer.concat([Buffer.from([0x1f, 0x8b, 0x63]), Buffer.alloc(64, 0x55)]));
+		const b = await run(bad);
+		expect(b.code).toBe(1);
+		expect(b.err.trim().split('\n')).toHaveLength(1);
+		expect(b.err).toMatch(/The file starts like gzip but its compressed data is damaged/);
+	});
+
 	it('a damaged file keeps the packets before the damage and warns on stderr with the record number (exit 0)', async () => {
 		const cut = await run(join(fixtures, 'damaged-truncated.pcap'));
 		expect(cut.code).toBe(0);

@@ -139,7 +139,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
 			}
 		})
 	);
-	const result = await pump(throughFlush, reader, { gzip: isGzip(head), cancelled: () => unsupportedOnly !== null });
+	await pump(throughFlush, reader, { gzip: isGzip(head), cancelled: () => unsupportedOnly !== null });
 	analysis.finish();
 
 	if (reader.error) {
@@ -158,7 +158,6 @@ export async function main(argv: string[], io: Io): Promise<number> {
 	}
 
 	// Warnings: damage to the file, then packets that could not be decoded.
-	if (result.streamError) io.err(`replay: ${file}: the file could not be read to the end: ${result.streamError}\n`);
 	for (const w of reader.warnings) io.err(`replay: ${file}: ${w.record !== null ? `record ${w.record}: ` : ''}${w.message}\n`);
 	if (reader.droppedWarnings) io.err(`replay: ${file}: … and ${reader.droppedWarnings} more warnings\n`);
 	if (reader.damaged) io.err(`replay: ${file}: kept the ${reader.packets} packets before the damage\n`);

@@ -189,6 +189,31 @@ describe('streaming', () => {
 		);
 	});
 
+	it('a caller that reuses one buffer for every chunk (a BYOB read) gets the same records (property)', () => {
+		const files = [
+			pcapFile(packets, { linkType: LINKTYPE_ETHERNET, nano: true, bigEndian: true }),
+			new PcapngWriter(false).shb().idb(LINKTYPE_ETHERNET, { tsresol: 9 }).epb(0, 12345, syn(0)).spb(syn(1)).epb(0, 99999, syn(2)).result()
+		];
+		fc.assert(
+			fc.property(fc.integer({ min: 0, max: 1 }), fc.integer({ min: 1, max: 200 }), (which, chunk) => {
+				const bytes = files[which];
+				const whole = read(bytes).recs;
+				const recs: number[][] = [];
+				const r = new CaptureReader((rec) => recs.push([rec.frame, rec.sec, rec.nsec, ...rec.data]));
+				const shared = new Uint8Array(chunk);
+				for (let i = 0; i < bytes.length; i += chunk) {
+					const n = Math.min(chunk, bytes.length - i);
+					shared.set(bytes.subarray(i, i + n));
+					r.push(shared.subarray(0, n));
+					shared.fill(0xee); // The caller writes the next chunk over this one.
+				}
+				r.end();
+				expect(r.warnings).toEqual([]);
+				expect(recs).toEqual(whole.map((x) => [x.frame, x.sec, x.nsec, ...x.data]));
+			})
+		);
+	});
+
 	it('splitTimestamp divides 64-bit unit counts exactly (long division past 2^53)', () => {
 		const out = { sec: 0, nsec: 0 };
 		// 2^63 - 1 nanoseconds = 9223372036.854775807 s.

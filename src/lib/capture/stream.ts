@@ -25,7 +25,9 @@ export interface PumpOptions {
 /**
  * Push a whole stream through the reader, then end it. Stops early once the reader stops
  * (damage, not a capture) or `cancelled()` says so. Resolves to the bytes of the file read.
- * A stream error (an unreadable file, broken gzip data) becomes a reader warning, not a throw.
+ * A stream error (an unreadable file, broken gzip data) goes to {@link CaptureReader.abort} (the
+ * reader's error before the capture header, damage with a warning after it), never a throw;
+ * `streamError` keeps its text.
  */
 export async function pump(source: ReadableStream<Uint8Array>, reader: CaptureReader, opts: PumpOptions = {}): Promise<{ bytes: number; cancelled: boolean; streamError: string | null }> {
 	let bytes = 0;
@@ -55,6 +57,7 @@ export async function pump(source: ReadableStream<Uint8Array>, reader: CaptureRe
 		}
 	} catch (e) {
 		streamError = e instanceof Error ? e.message : String(e);
+		reader.abort(opts.gzip ? `the file starts like gzip but its compressed data is damaged (${streamError})` : `reading the file failed (${streamError})`);
 	} finally {
 		r.cancel().catch(() => {});
 	}
@@ -66,23 +69,49 @@ export async function pump(source: ReadableStream<Uint8Array>, reader: CaptureRe
 export const BLOB_CHUNK = 1 << 20;
 
 /**
- * Push a (browser) `Blob` or `File` through the reader with `Blob.slice`, one chunk at a time, then
- * end it: only one chunk of the file is in memory at once. Stops early like {@link pump}.
+ * Push a (browser) `Blob` or `File` through the reader one chunk at a time, then end it: only one
+ * chunk of the file is in memory at once. Where the browser offers a BYOB reader on
+ * `Blob.stream()` (Chromium does) one {@link BLOB_CHUNK} buffer is read into again and again, so
+ * reading a gigabyte leaves no garbage behind; elsewhere `Blob.slice` reads each chunk. Stops
+ * early like {@link pump}; a read error goes to {@link CaptureReader.abort}.
  */
 export async function pumpBlob(blob: Blob, reader: CaptureReader, opts: Omit<PumpOptions, 'gzip'> = {}): Promise<{ bytes: number; cancelled: boolean; streamError: string | null }> {
 	let bytes = 0;
+	let byob: ReadableStreamBYOBReader | null = null;
 	try {
-		for (let off = 0; off < blob.size; off += BLOB_CHUNK) {
-			if (opts.cancelled?.()) return { bytes, cancelled: true, streamError: null };
-			const chunk = new Uint8Array(await blob.slice(off, off + BLOB_CHUNK).arrayBuffer());
-			bytes += chunk.length;
-			const more = reader.push(chunk);
-			opts.onProgress?.(bytes);
-			if (!more) break;
+		byob = blob.stream().getReader({ mode: 'byob' });
+	} catch {
+		byob = null; // Not a byte stream here: slice instead.
+	}
+	try {
+		if (byob) {
+			let buffer = new ArrayBuffer(BLOB_CHUNK);
+			for (;;) {
+				if (opts.cancelled?.()) return { bytes, cancelled: true, streamError: null };
+				const { done, value } = await byob.read(new Uint8Array(buffer, 0, BLOB_CHUNK));
+				if (done || !value) break;
+				bytes += value.length;
+				const more = reader.push(value);
+				opts.onProgress?.(bytes);
+				buffer = value.buffer as ArrayBuffer; // The same memory, handed back by the read.
+				if (!more) break;
+			}
+		} else {
+			for (let off = 0; off < blob.size; off += BLOB_CHUNK) {
+				if (opts.cancelled?.()) return { bytes, cancelled: true, streamError: null };
+				const chunk = new Uint8Array(await blob.slice(off, off + BLOB_CHUNK).arrayBuffer());
+				bytes += chunk.length;
+				const more = reader.push(chunk);
+				opts.onProgress?.(bytes);
+				if (!more) break;
+			}
 		}
 	} catch (e) {
-		reader.end();
-		return { bytes, cancelled: false, streamError: e instanceof Error ? e.message : String(e) };
+		const streamError = e instanceof Error ? e.message : String(e);
+		reader.abort(`reading the file failed (${streamError})`);
+		return { bytes, cancelled: false, streamError };
+	} finally {
+		byob?.cancel().catch(() => {});
 	}
 	reader.end();
 	return { bytes, cancelled: false, streamError: null };

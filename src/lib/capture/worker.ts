@@ -56,7 +56,7 @@ async function open(blob: Blob, name: string) {
 	);
 	const report = progress('read', blob.size);
 	const onProgress = (b: number) => report(b, reader.packets);
-	const r = gzip ? await pump(blob.stream(), reader, { gzip, onProgress }) : await pumpBlob(blob, reader, { onProgress });
+	await (gzip ? pump(blob.stream(), reader, { gzip, onProgress }) : pumpBlob(blob, reader, { onProgress }));
 	an.finish();
 	if (reader.error) {
 		post({ type: 'error', message: reader.error });
@@ -76,7 +76,6 @@ async function open(blob: Blob, name: string) {
 	const counts: Record<ConvTab, number> = { TCP: 0, UDP: 0, ICMP: 0 };
 	for (const c of summaries) counts[tabOf(c.proto)]++;
 	const warnings: string[] = [];
-	if (r.streamError) warnings.push(`The file could not be read to the end: ${r.streamError}`);
 	for (const w of reader.warnings) warnings.push(`${w.record !== null ? `Record ${w.record}: ` : ''}${w.message}`);
 	for (const w of an.warnings) warnings.push(`Record ${w.record}: ${w.message}`);
 	for (const [, u] of an.unsupported) if (u.packets) warnings.push(`${u.packets} packets on an interface with unsupported ${u.name} were skipped.`);
