@@ -34,9 +34,14 @@ if (!existsSync('build/capture.html') && !existsSync('build/capture/index.html')
 
 const dir = mkdtempSync(join(tmpdir(), 'portlab-bench-ui-'));
 const file = join(dir, 'bench-1gb.pcap');
-const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
+// Its own process group, so cleanup ends vite too (killing npx alone left vite serving a stale build).
+const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
 const cleanup = () => {
-	server.kill();
+	try {
+		process.kill(-server.pid!);
+	} catch {
+		/* already gone */
+	}
 	rmSync(dir, { recursive: true, force: true });
 };
 process.on('exit', cleanup);
