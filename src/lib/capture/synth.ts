@@ -214,24 +214,6 @@ export type LinkSpec =
 	| { type: 'loop'; family6?: number }
 	| { type: 'raw' };
 
-/** The LinkType a {@link LinkSpec} is written under (draft-ietf-opsawg-pcaplinktype). */
-export function linkTypeOf(l: LinkSpec, raw: 'raw' | 'ipv4' | 'ipv6' = 'raw'): number {
-	switch (l.type) {
-		case 'ethernet':
-			return LINKTYPE_ETHERNET;
-		case 'sll':
-			return LINKTYPE_LINUX_SLL;
-		case 'sll2':
-			return LINKTYPE_LINUX_SLL2;
-		case 'null':
-			return LINKTYPE_NULL;
-		case 'loop':
-			return LINKTYPE_LOOP;
-		case 'raw':
-			return raw === 'ipv4' ? LINKTYPE_IPV4 : raw === 'ipv6' ? LINKTYPE_IPV6 : LINKTYPE_RAW;
-	}
-}
-
 /** Put a link-layer header in front of an IP packet. */
 export function frame(link: LinkSpec, ip: Uint8Array): Uint8Array {
 	const v6 = ip[0] >> 4 === 6;
