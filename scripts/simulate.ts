@@ -1,7 +1,7 @@
 /**
  * Run a scenario file and print its trace.
  *
- *   npx tsx scripts/simulate.ts FILE [--json] [--seed N] [--until TIME] [--check]
+ *   npx tsx scripts/simulate.ts FILE [--json] [--seed N] [--until TIME] [--check] [--pcap OUT]
  *
  * Output: the readable log (one line per event, src/lib/sim/format.ts), or with `--json` the
  * Trace as JSON (`{ seed, hosts, events, end }`, docs/trace-schema.md). `--check` only parses.
@@ -10,17 +10,19 @@
  * stderr as `FILE:LINE: expectation failed: ...` and the exit status is 1 (the trace is still
  * printed); when all hold, stderr says how many.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { failedExpectations, formatScenarioError, parseScenario, runScenario } from '../src/lib/sim/scenario/index';
 import { formatTrace } from '../src/lib/sim/format';
+import { tracePcapng } from '../src/lib/capture/export';
 
-const USAGE = `usage: npm run simulate -- FILE [--json] [--seed N] [--until TIME] [--check]
+const USAGE = `usage: npm run simulate -- FILE [--json] [--seed N] [--until TIME] [--check] [--pcap OUT]
 
   FILE          scenario file (docs/scenario-format.md), e.g. content/scenarios/handshake.scn
   --json        print the trace as JSON (docs/trace-schema.md) instead of the readable log
   --seed N      PRNG seed 0-4294967295 (overrides the file's "seed" line)
   --until TIME  stop at this virtual time: 130s, 2min, 500ms or plain ms (overrides "run until=")
   --check       only parse and check the file; print "FILE: ok" or the errors
+  --pcap OUT    also write the run as a pcapng capture to OUT (open it in Wireshark or tshark)
 `;
 
 function usage(message: string): never {
@@ -40,6 +42,7 @@ function main(argv: string[]): void {
 	let check = false;
 	let seed: number | undefined;
 	let until: number | undefined;
+	let pcap: string | null = null;
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		if (a === '--json') json = true;
@@ -56,6 +59,10 @@ function main(argv: string[]): void {
 			const t = v === undefined ? null : parseTime(v);
 			if (t === null) usage(`--until needs a time like 130s, 2min or 500ms, got ${JSON.stringify(v ?? '')}`);
 			until = t;
+		} else if (a === '--pcap' || a.startsWith('--pcap=')) {
+			const v = a.includes('=') ? a.slice(7) : argv[++i];
+			if (!v) usage('--pcap needs an output file name');
+			pcap = v;
 		} else if (a.startsWith('-')) usage(`unknown option ${a}`);
 		else if (file === null) file = a;
 		else usage(`only one FILE, got ${JSON.stringify(file)} and ${JSON.stringify(a)}`);
@@ -84,6 +91,14 @@ function main(argv: string[]): void {
 	if (!r.ok) {
 		for (const e of r.errors) process.stderr.write(formatScenarioError(e, file) + '\n');
 		process.exit(1);
+	}
+	if (pcap !== null) {
+		try {
+			writeFileSync(pcap, tracePcapng(r.trace));
+		} catch (e) {
+			process.stderr.write(`${pcap}: cannot write the capture: ${(e as Error).message}\n`);
+			process.exit(1);
+		}
 	}
 	process.stdout.write(json ? JSON.stringify(r.trace, null, 2) + '\n' : formatTrace(r.trace));
 	const failed = failedExpectations(r);

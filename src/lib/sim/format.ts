@@ -68,8 +68,52 @@ function datagram(e: DatagramEvent): string {
 /** RFC 792 names of the ICMP types and codes, as the log writes them (icmp-names.ts). */
 export { icmpLogName as icmpName };
 
+/**
+ * RFC 4443 (and RFC 4861 for neighbour discovery) names of ICMPv6 types and codes, for traces
+ * replayed from captures, whose ICMPv6 events carry `icmpv6: true`.
+ */
+export function icmpv6Name(type: number, code: number): string {
+	switch (type) {
+		case 1: {
+			const names: Record<number, string> = {
+				0: 'no route to destination',
+				1: 'communication administratively prohibited',
+				2: 'beyond scope of source address',
+				3: 'address unreachable',
+				4: 'port unreachable',
+				5: 'source address failed policy',
+				6: 'reject route to destination'
+			};
+			return names[code] ?? `destination unreachable code ${code}`;
+		}
+		case 2:
+			return 'packet too big';
+		case 3:
+			return code === 0 ? 'hop limit exceeded in transit' : 'fragment reassembly time exceeded';
+		case 4:
+			return 'parameter problem';
+		case 128:
+			return 'echo request';
+		case 129:
+			return 'echo reply';
+		case 133:
+			return 'router solicitation';
+		case 134:
+			return 'router advertisement';
+		case 135:
+			return 'neighbor solicitation';
+		case 136:
+			return 'neighbor advertisement';
+		case 137:
+			return 'redirect';
+		default:
+			return `type ${type} code ${code}`;
+	}
+}
+
 function icmp(e: IcmpEvent): string {
-	let s = `${e.srcIp} > ${e.dstIp}  ICMP ${icmpLogName(e.type, e.code)}`;
+	const v6 = (e as IcmpEvent & { icmpv6?: boolean }).icmpv6 === true;
+	let s = `${e.srcIp} > ${e.dstIp}  ${v6 ? `ICMPv6 ${icmpv6Name(e.type, e.code)}` : `ICMP ${icmpLogName(e.type, e.code)}`}`;
 	if (e.identifier !== undefined) s += ` id=${e.identifier}`;
 	if (e.sequence !== undefined) s += ` seq=${e.sequence}`;
 	s += ` ttl=${e.ttl}`;

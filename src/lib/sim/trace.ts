@@ -283,9 +283,13 @@ export interface TraceLink {
 	loss?: number;
 }
 
-/** Format a socket address as `ss` does: `10.0.0.1:80`, `0.0.0.0:*` for port 0 peer. */
+/**
+ * Format a socket address as `ss` does: `10.0.0.1:80`, `0.0.0.0:*` for port 0 peer; an IPv6
+ * address (traces replayed from captures) in brackets, `[::1]:80`, as `ss` and RFC 5952 §6 write it.
+ */
 export function formatAddress(a: SocketAddress): string {
-	return `${a.ip}:${a.port === 0 ? '*' : a.port}`;
+	const ip = a.ip.includes(':') ? `[${a.ip}]` : a.ip;
+	return `${ip}:${a.port === 0 ? '*' : a.port}`;
 }
 
 /** Format flags as tcpdump-like text, e.g. "SYN,ACK". */

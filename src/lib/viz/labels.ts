@@ -4,10 +4,26 @@
  */
 import type { PacketEvent } from '$lib/sim/trace';
 import { formatFlags } from '$lib/sim/trace';
-import { icmpName } from '$lib/sim/icmp-names';
+import { icmpv6Name } from '$lib/sim/format';
+import { icmpName as icmpV4Name } from '$lib/sim/icmp-names';
 
-/** The name of an ICMP type/code pair (RFC 792), from the one table in sim/icmp-names.ts. */
-export { icmpName };
+/**
+ * The name of an ICMP type/code pair (RFC 792, from the one table in sim/icmp-names.ts); with
+ * `v6`, of an ICMPv6 one (RFC 4443), as traces replayed from captures mark ICMPv6 messages
+ * (`icmpv6: true`).
+ */
+export function icmpName(type: number, code: number, v6 = false): string {
+	if (v6) {
+		const n = icmpv6Name(type, code);
+		return n.charAt(0).toUpperCase() + n.slice(1);
+	}
+	return icmpV4Name(type, code);
+}
+
+/** Is this ICMP event an ICMPv6 message (a capture's)? */
+export function isIcmpv6(p: { kind: string }): boolean {
+	return (p as { icmpv6?: boolean }).icmpv6 === true;
+}
 
 /** Unsigned 32-bit difference a - b (sequence-number space, RFC 9293 §3.4). */
 function seqDiff(a: number, b: number): number {
@@ -35,9 +51,11 @@ export function packetLabel(p: PacketEvent, isn: Map<string, number> | null = nu
 		return parts.join(' ');
 	}
 	if (p.kind === 'datagram') return `UDP ${p.src.port} → ${p.dst.port} len=${p.len}`;
-	const name = icmpName(p.type, p.code);
-	if (p.type === 0 || p.type === 8) return `ICMP ${name} id=${p.identifier ?? 0} seq=${p.sequence ?? 0}`;
-	return `ICMP ${name}`;
+	const v6 = isIcmpv6(p);
+	const name = icmpName(p.type, p.code, v6);
+	const proto = v6 ? 'ICMPv6' : 'ICMP';
+	if (p.identifier !== undefined) return `${proto} ${name} id=${p.identifier} seq=${p.sequence ?? 0}`;
+	return `${proto} ${name}`;
 }
 
 /** Colour of the i-th host column (client, server, then neutrals). */

@@ -1,0 +1,160 @@
+/**
+ * Any simulation as a capture: a {@link Trace} written as pcapng (draft-ietf-opsawg-pcapng)
+ * that Wireshark and tshark open, so a lesson's run can be explored with the tools of the trade.
+ *
+ * - One Interface Description Block per host or router (LinkType Ethernet, `if_name` the host's
+ *   name, `if_tsresol` nanoseconds); each packet is recorded once, on its sender's interface, at
+ *   the virtual time it was sent (the trace records packets as they leave the sender), so the
+ *   file holds exactly the trace's packets, lost ones included.
+ * - Timestamps are the virtual time: 0 ms is 1970-01-01 00:00:00 UTC.
+ * - Synthesised Ethernet (locally administered MACs 02:00:00:00:HH:HH, one per host) and IPv4
+ *   headers (IPv6 when the trace's addresses are IPv6, as in traces replayed from captures),
+ *   TCP/UDP/ICMP headers from the trace's fields, with correct checksums. TCP segments carry no
+ *   options (the trace has none) and the don't-fragment bit, as Linux sets it; their window is
+ *   the trace's `wnd` (at most 65535). Payload bytes start with the trace's text preview, if
+ *   any, and are padded with spaces to the segment's length.
+ * - ICMP errors quote the offending packet's IP header and first 8 bytes (RFC 792), rebuilt from
+ *   the event's `quoted` addresses.
+ *
+ * @module
+ */
+import type { DatagramEvent, IcmpEvent, SegmentEvent, Trace } from '../sim/trace';
+import { TH_ACK, TH_CWR, TH_ECE, TH_FIN, TH_PSH, TH_RST, TH_SYN, TH_URG } from './decode';
+import { LINKTYPE_ETHERNET } from './link';
+import { frame, ipPacket, PcapngWriter, type IpSpec } from './synth';
+
+const enc = new TextEncoder();
+const FLAG_BITS: Record<string, number> = { SYN: TH_SYN, FIN: TH_FIN, RST: TH_RST, PSH: TH_PSH, ACK: TH_ACK, URG: TH_URG, ECE: TH_ECE, CWR: TH_CWR };
+
+/** The MAC address of the i-th host: locally administered, unicast (02:00:00:00:HH:LL). */
+export function hostMac(i: number): Uint8Array {
+	return new Uint8Array([0x02, 0, 0, 0, ((i + 1) >> 8) & 0xff, (i + 1) & 0xff]);
+}
+
+/**
+ * `len` payload bytes. TCP: the text preview (UTF-8) first, then spaces, so Wireshark shows a
+ * request line such as `GET / HTTP/1.1`. UDP: zeros, because UDP services' dissectors parse a
+ * single datagram strictly (a text preview on port 53 would be a malformed DNS message); the
+ * preview is then in the packet's comment.
+ */
+function payloadBytes(len: number, preview: string | undefined, text: boolean): Uint8Array {
+	const b = new Uint8Array(len);
+	if (!text) return b;
+	b.fill(0x20);
+	if (preview) b.set(enc.encode(preview).subarray(0, len));
+	return b;
+}
+
+/**
+ * Write a trace as a pcapng file.
+ * @returns the file's bytes.
+ * @throws Error when an address in the trace is not an IP address.
+ */
+export function tracePcapng(trace: Trace): Uint8Array {
+	const w = new PcapngWriter(true);
+	w.shb({ userappl: `PortLab simulation (seed ${trace.seed})` });
+	const index = new Map<string, number>();
+	trace.hosts.forEach((h, i) => {
+		index.set(h.name, i);
+		const v4 = !h.ip.includes(':');
+		w.idb(LINKTYPE_ETHERNET, {
+			name: h.name,
+			description: `${h.role} ${h.ip}${h.os && h.os !== 'router' ? ` (${h.os})` : ''}`,
+			tsresol: 9,
+			mac: hostMac(i),
+			...(v4 ? { ipv4: [[h.ip, '255.255.255.255'] as [string, string]] } : {})
+		});
+	});
+	// An interface for packets from a sender the host list does not name (not expected).
+	let spare = -1;
+	const ipId = new Map<string, number>();
+	const nextId = (host: string) => {
+		const v = ((ipId.get(host) ?? 0) + 1) & 0xffff;
+		ipId.set(host, v);
+		return v;
+	};
+	for (const e of trace.events) {
+		if (e.kind !== 'segment' && e.kind !== 'datagram' && e.kind !== 'icmp') continue;
+		let iface = index.get(e.from);
+		if (iface === undefined) {
+			if (spare < 0) {
+				spare = trace.hosts.length;
+				w.idb(LINKTYPE_ETHERNET, { name: 'other', tsresol: 9 });
+			}
+			iface = spare;
+		}
+		const toIndex = e.to !== null ? index.get(e.to) : undefined;
+		const ip = ipPacket(ipSpec(e, nextId(e.from)));
+		const bytes = frame({ type: 'ethernet', src: hostMac(iface), dst: toIndex !== undefined ? hostMac(toIndex) : new Uint8Array([0x02, 0, 0, 0, 0xff, 0xff]) }, ip);
+		const comment = e.kind === 'datagram' && e.payload ? `payload: ${e.payload}` : e.arrivedAt === null ? `${e.dropped ?? 'lost'}: never arrived` : undefined;
+		w.epb(iface, Math.round(e.t * 1e6), bytes, bytes.length, comment ? { comment } : {});
+	}
+	return w.result();
+}
+
+function ipSpec(e: SegmentEvent | DatagramEvent | IcmpEvent, id: number): IpSpec {
+	if (e.kind === 'segment') {
+		const wire = (e as SegmentEvent & { flagsOnWire?: string[] }).flagsOnWire ?? e.flags;
+		const flags = wire.reduce((f, n) => f | (FLAG_BITS[n] ?? 0), 0);
+		return {
+			src: e.src.ip,
+			dst: e.dst.ip,
+			ttl: 64,
+			id,
+			df: true,
+			l4: { proto: 'tcp', sport: e.src.port, dport: e.dst.port, seq: e.seq >>> 0, ack: e.ack >>> 0, flags, window: Math.min(65535, Math.max(0, e.wnd)), payload: payloadBytes(e.len, e.payload, true) }
+		};
+	}
+	if (e.kind === 'datagram') {
+		return { src: e.src.ip, dst: e.dst.ip, ttl: e.ttl, id, l4: { proto: 'udp', sport: e.src.port, dport: e.dst.port, payload: payloadBytes(e.len, e.payload, false) } };
+	}
+	const v6 = e.srcIp.includes(':') || (e as IcmpEvent & { icmpv6?: boolean }).icmpv6 === true;
+	const rest = new Uint8Array(4);
+	let payload: Uint8Array | undefined;
+	if (e.identifier !== undefined) {
+		rest[0] = e.identifier >> 8;
+		rest[1] = e.identifier;
+		rest[2] = (e.sequence ?? 0) >> 8;
+		rest[3] = e.sequence ?? 0;
+	} else if (e.quoted) {
+		payload = quotedBytes(e.quoted);
+	}
+	return { src: e.srcIp, dst: e.dstIp, ttl: e.ttl, id, l4: { proto: v6 ? 'icmpv6' : 'icmp', type: e.type, code: e.code, rest, payload } };
+}
+
+/** The offending packet's IP header and first 8 bytes, as an ICMP error carries them (RFC 792, RFC 4443 §3). */
+function quotedBytes(q: NonNullable<IcmpEvent['quoted']>): Uint8Array {
+	const first8 = new Uint8Array(8);
+	let l4: IpSpec['l4'];
+	if (q.proto === 'UDP') {
+		l4 = { proto: 'raw', number: 17, payload: first8 };
+		first8[0] = q.src.port >> 8;
+		first8[1] = q.src.port;
+		first8[2] = q.dst.port >> 8;
+		first8[3] = q.dst.port;
+		first8[5] = 8; // the quoted datagram's length is not in the trace: its header alone.
+	} else if (q.proto === 'TCP') {
+		l4 = { proto: 'raw', number: 6, payload: first8 };
+		first8[0] = q.src.port >> 8;
+		first8[1] = q.src.port;
+		first8[2] = q.dst.port >> 8;
+		first8[3] = q.dst.port;
+	} else {
+		const v6 = q.src.ip.includes(':');
+		first8[0] = v6 ? 128 : 8;
+		first8[4] = (q.identifier ?? 0) >> 8;
+		first8[5] = q.identifier ?? 0;
+		first8[6] = (q.sequence ?? 0) >> 8;
+		first8[7] = q.sequence ?? 0;
+		let s = 0;
+		for (let i = 0; i < 8; i += 2) s += (first8[i] << 8) | first8[i + 1];
+		while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
+		const c = ~s & 0xffff;
+		if (!v6) {
+			first8[2] = c >> 8;
+			first8[3] = c;
+		}
+		l4 = { proto: 'raw', number: v6 ? 58 : 1, payload: first8 };
+	}
+	return ipPacket({ src: q.src.ip, dst: q.dst.ip, ttl: 1, l4 });
+}
