@@ -58,7 +58,7 @@ async function paste(page: Page, text: string) {
 const finding = (page: Page, kind: string) => page.locator(`li.finding[data-kind="${kind}"]`);
 
 test.describe('explain a socket listing', () => {
-	test('a Windows netstat -ano paste: rows, a CLOSE-WAIT leak with its lesson, sorting and a replay', async ({ page }) => {
+	test('a Windows netstat -ano paste: rows, a CLOSE-WAIT leak, keyboard sorting, grouping and marked rows', async ({ page }) => {
 		await page.goto('/');
 		await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Explain a listing' }).click();
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Explain a socket listing');
@@ -99,6 +99,14 @@ test.describe('explain a socket listing', () => {
 		// "Mark these rows" highlights the finding's rows.
 		await leak.getByRole('button', { name: 'Mark these 5 rows' }).click();
 		await expect(table.locator('tr.marked')).toHaveCount(5);
+	});
+
+	test('a Windows CLOSE-WAIT row opens as a simulation that ends in CLOSE-WAIT, and its finding links to the lesson', async ({ page }) => {
+		await page.goto('/explain');
+		await listing(page).fill(WINDOWS);
+		await page.getByRole('button', { name: 'Explain', exact: true }).click();
+		const leak = finding(page, 'close-wait-leak');
+		await expect(leak).toBeVisible();
 
 		// Open a CLOSE-WAIT row as a simulation and play it to the end: the socket ends in CLOSE-WAIT.
 		await page.getByRole('button', { name: 'Replay line 8 as a simulation' }).click();
@@ -106,8 +114,9 @@ test.describe('explain a socket listing', () => {
 		const figure = page.locator('section.sim figure.sim');
 		await expect(figure).toBeVisible();
 		await expect(figure).toContainText('the program never calls close()');
-		const forward = figure.getByRole('button', { name: 'Step forward' });
-		while (await forward.isEnabled()) await forward.click();
+		// To the end of the timeline (as a person drags the slider to its end).
+		const slider = figure.getByLabel('Position in the timeline');
+		await slider.fill(String(await slider.getAttribute('max')));
 		// The socket table of a Windows host speaks netstat, with the row's own addresses and ports.
 		await expect(figure.locator('.term-table').first()).toContainText(/10\.1\.2\.3:49811.*10\.1\.2\.50:443.*CLOSE_WAIT/);
 
