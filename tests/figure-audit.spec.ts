@@ -9,7 +9,33 @@
  */
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { LESSONS, problems, report } from './figure-audit';
+import { LESSONS, problems, report, type StepReport } from './figure-audit';
+
+/**
+ * The audit's figures for one test, printed as one `AUDIT` line (grep the Playwright output):
+ * steps checked, problems and overlaps found, the tallest figure and the tallest "one screen"
+ * part (controls to the tables under the ladder), the smallest side-panel font.
+ */
+class Tally {
+	steps = 0;
+	problems = 0;
+	overlaps = 0;
+	tallest = 0;
+	screen = 0;
+	minSide = Infinity;
+	add(r: StepReport, found: string[]) {
+		this.steps++;
+		this.problems += found.length;
+		this.overlaps += found.filter((f) => f.includes(' overlaps ')).length;
+		this.tallest = Math.max(this.tallest, r.figureH);
+		if (r.screenH !== null) this.screen = Math.max(this.screen, r.screenH);
+		if (r.minSideFontPx !== null) this.minSide = Math.min(this.minSide, r.minSideFontPx);
+	}
+	print(what: string) {
+		const side = Number.isFinite(this.minSide) ? ` smallest-side-font=${this.minSide.toFixed(1)}px` : '';
+		console.log(`AUDIT ${what}: steps=${this.steps} problems=${this.problems} overlaps=${this.overlaps} tallest-figure=${Math.round(this.tallest)}px one-screen=${Math.round(this.screen)}px${side}`);
+	}
+}
 
 const SIZES = {
 	phone: { width: 390, height: 844 },
@@ -33,7 +59,7 @@ for (const slug of LESSONS) {
 			await open(page, slug);
 			const figures = page.locator('figure.sim');
 			const found: string[] = [];
-			let steps = 0;
+			const tally = new Tally();
 			for (let f = 0; f < (await figures.count()); f++) {
 				const fig = figures.nth(f);
 				await fig.scrollIntoViewIfNeeded();
@@ -42,17 +68,23 @@ for (const slug of LESSONS) {
 				if (size === 'laptop' && (await box.count()) && !(await box.isChecked())) await box.check();
 				const last = Number(await fig.locator('input[type=range]').getAttribute('max'));
 				for (let s = 0; s <= last; s++) {
-					found.push(...problems(await report(fig, { step: s, label: `figure ${f + 1}` }), 'page'));
-					steps++;
+					const r = await report(fig, { step: s, label: `figure ${f + 1}` });
+					const here = problems(r, 'page');
+					// One screen per figure on the laptop: controls, the ladder's box and the tables under it.
+					if (size === 'laptop' && r.screenH !== null && r.screenH > SIZES.laptop.height)
+						here.push(`${r.step}: controls, ladder and tables take ${Math.round(r.screenH)} px (> ${SIZES.laptop.height} px window)`);
+					tally.add(r, here);
+					found.push(...here);
 				}
 			}
-			expect(steps).toBeGreaterThan(0);
+			tally.print(`${slug} ${size}`);
+			expect(tally.steps).toBeGreaterThan(0);
 			expect(found).toEqual([]);
 		});
 	}
 
 	test(`figure audit: ${slug} in presentation mode at 1920×1080`, async ({ page }) => {
-		test.setTimeout(300_000);
+		test.setTimeout(600_000);
 		await page.setViewportSize(SIZES.present);
 		// The presentation fills the window as a fixed overlay (what it does wherever full screen is
 		// refused): the audit measures the same layout without the browser's full-screen transitions.
@@ -62,6 +94,7 @@ for (const slug of LESSONS) {
 		await open(page, slug);
 		const figures = page.locator('figure.sim');
 		const found: string[] = [];
+		const tally = new Tally();
 		for (let f = 0; f < (await figures.count()); f++) {
 			const fig = figures.nth(f);
 			await fig.scrollIntoViewIfNeeded();
@@ -74,12 +107,16 @@ for (const slug of LESSONS) {
 			const dialog = page.getByTestId('presentation');
 			await expect(dialog).toBeVisible({ timeout: 30_000 });
 			for (let s = 0; s <= last; s++) {
-				found.push(...problems(await report(dialog, { forward: s > 0, label: `figure ${f + 1} presented` }), 'present'));
+				const r = await report(dialog, { forward: s > 0, label: `figure ${f + 1} presented` });
+				const here = problems(r, 'present');
+				tally.add(r, here);
+				found.push(...here);
 			}
 			await expect(dialog.locator('.where')).toContainText(`Step ${last + 1}/${last + 1}`);
 			await page.keyboard.press('Escape');
 			await expect(dialog).toHaveCount(0);
 		}
+		tally.print(`${slug} present`);
 		expect(found).toEqual([]);
 	});
 }

@@ -14,25 +14,21 @@
  * - In presentation mode: labels ≥ 20 CSS px, pills ≥ 18 px, every text in the side panel
  *   ≥ 20 px, the title not clipped, and Predict offered only on figures with a ladder.
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Locator } from '@playwright/test';
 import { polygonOverlap, type Point } from '../src/lib/viz/collide';
 
-/** Lessons in course order (tests/lessons.spec.ts checks the home page lists exactly these). */
-export const LESSONS = [
-	'why-ports',
-	'port-ranges',
-	'ports-and-sockets',
-	'ephemeral-ports',
-	'tcp-handshake',
-	'reliable-delivery',
-	'closing-connections',
-	'port-exhaustion',
-	'udp',
-	'icmp',
-	'nat',
-	'firewalls',
-	'ports-in-practice'
-];
+/**
+ * Lessons in course order, read from content/lessons (part and lesson folders are numbered
+ * `NN-slug`), so a new lesson is audited without editing this list.
+ */
+export const LESSONS: string[] = (() => {
+	const root = fileURLToPath(new URL('../content/lessons', import.meta.url));
+	const dirs = (d: string) => readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory() && /^\d+-/.test(e.name)).map((e) => e.name).sort();
+	return dirs(root).flatMap((part) => dirs(join(root, part)).map((l) => l.replace(/^\d+-/, '')));
+})();
 
 /** What one step looks like, as the browser reports it. */
 export interface StepReport {
@@ -46,6 +42,17 @@ export interface StepReport {
 	titleClipped: boolean;
 	predictOffered: boolean | null;
 	hasLadder: boolean;
+	/** Height of the whole figure (or presentation), CSS px. */
+	figureH: number;
+	/**
+	 * A ladder figure on a lesson page: from the top of its controls to the bottom of the tables
+	 * under the ladder (or of the ladder), CSS px; what must fit one screen. Null otherwise.
+	 */
+	screenH: number | null;
+	/** Is the "now" line inside the ladder's visible box (the ladder follows playback)? Null without a ladder. */
+	nowInView: boolean | null;
+	/** The smallest font size in the presentation's side panel, CSS px (null without one). */
+	minSideFontPx: number | null;
 }
 
 /** Overlap allowed between two boxes, px (anti-aliasing and rounding). */
@@ -78,6 +85,7 @@ export function problems(r: StepReport, mode: 'page' | 'present'): string[] {
 		if (r.predictOffered !== null && r.predictOffered !== r.hasLadder) out.push(`${r.step}: Predict ${r.predictOffered ? 'offered on a figure without a ladder' : 'missing on a figure with a ladder'}`);
 	}
 	for (const c of r.cutCells) out.push(`${r.step}: table cell cut off: ${c}`);
+	if (r.nowInView === false) out.push(`${r.step}: the ladder does not show the current step (the "now" line is scrolled out of its box)`);
 	return out;
 }
 
@@ -192,7 +200,35 @@ export async function report(root: Locator, opts: { step?: number; forward?: boo
 			const bar = el.querySelector('.bar');
 			const predictOffered = bar ? [...bar.querySelectorAll('button')].some((b) => b.textContent?.includes('Predict')) : null;
 			const hasLadder = !!el.querySelector('.ladder svg');
-			return { step, items, labels, pillFontPx, relative, cutCells, smallSideText: smallSideText.slice(0, 5), titleClipped, predictOffered, hasLadder };
+
+			// One screen per figure, and the ladder following playback.
+			const figureH = el.getBoundingClientRect().height;
+			let screenH: number | null = null;
+			const head = el.querySelector('.body > .head');
+			const ladderBox = el.querySelector<HTMLElement>('.ladder');
+			if (head && ladderBox) {
+				const bottom = (el.querySelector('.views > .tables') ?? ladderBox).getBoundingClientRect().bottom;
+				screenH = bottom - head.getBoundingClientRect().top;
+			}
+			let nowInView: boolean | null = null;
+			const now = ladderBox?.querySelector('line.now');
+			if (ladderBox && now) {
+				const box = ladderBox.getBoundingClientRect();
+				const y = now.getBoundingClientRect().top;
+				nowInView = y >= box.top - 1 && y <= box.bottom + 1;
+			}
+			let minSideFontPx: number | null = null;
+			if (side) {
+				for (const e of side.querySelectorAll<HTMLElement>('*')) {
+					if (![...e.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim())) continue;
+					if (e.closest('.sr-only, [hidden]')) continue;
+					const r = e.getBoundingClientRect();
+					if (r.width === 0 || r.height === 0) continue;
+					const px = parseFloat(getComputedStyle(e).fontSize) * (e instanceof SVGElement ? scale(e as unknown as SVGGraphicsElement) : 1);
+					minSideFontPx = minSideFontPx === null ? px : Math.min(minSideFontPx, px);
+				}
+			}
+			return { step, items, labels, pillFontPx, relative, cutCells, smallSideText: smallSideText.slice(0, 5), titleClipped, predictOffered, hasLadder, figureH, screenH, nowInView, minSideFontPx };
 		},
 		{ step: opts.step, forward: opts.forward ?? false, label: opts.label }
 	);
