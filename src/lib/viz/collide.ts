@@ -97,8 +97,3 @@ export function segmentBox(x0: number, y0: number, x1: number, y1: number, thick
 	const len = Math.hypot(x1 - x0, y1 - y0);
 	return { cx: (x0 + x1) / 2, cy: (y0 + y1) / 2, w: len, h: thick, deg: (Math.atan2(y1 - y0, x1 - x0) * 180) / Math.PI };
 }
-
-/** Does box `b` lie inside the rectangle [x0, x1] × [y0, y1]? */
-export function inside(b: Box, x0: number, y0: number, x1: number, y1: number): boolean {
-	return corners(b).every(([x, y]) => x >= x0 && x <= x1 && y >= y0 && y <= y1);
-}
