@@ -85,14 +85,67 @@ test.describe('presentation mode', () => {
 		// The SYN arrives and the server answers at the same moment: the next prompt names it.
 		for (let i = 0; i < 10 && !(await prompt.isVisible()); i++) await page.keyboard.press('ArrowRight');
 		await expect(prompt).toContainText('What does server send next?');
-		await expect(dialog.locator('g.pkt[data-predict-hidden]')).not.toHaveCount(0);
+		// The ladder does not draw the packet it asks about (it reads the Player's concealed set).
+		const drawn = await dialog.locator('.ladder g.pkt').count();
 		await page.keyboard.press('ArrowRight');
 		await expect(dialog.getByTestId('predict-reveal')).toContainText('SYN,ACK');
-		await expect(dialog.locator('g.pkt[data-predict-hidden]')).toHaveCount(0);
+		// The answer names the ports, as the ladder does.
+		await expect(dialog.getByTestId('predict-reveal')).toContainText(/80 → \d+ {2}SYN,ACK/);
+		await expect(dialog.locator('.ladder g.pkt')).toHaveCount(drawn + 1);
 
 		await page.keyboard.press('Escape');
 		if (await dialog.isVisible()) await page.keyboard.press('Escape');
 		await expect(dialog).toHaveCount(0);
+	});
+
+	test('after a mouse click on Predict, Space, → and PageDown still step', async ({ page }) => {
+		await page.goto('/lessons/tcp-handshake');
+		await page.waitForLoadState('networkidle');
+		await page.locator('figure.sim').first().getByRole('button', { name: 'Present' }).click();
+		const dialog = page.getByRole('dialog', { name: /Presentation/ });
+		const predict = dialog.getByRole('button', { name: 'Predict' });
+		await predict.click();
+		await expect(predict).toHaveAttribute('aria-pressed', 'true');
+		await expect(predict).not.toBeFocused();
+		await predict.click();
+		await expect(predict).toHaveAttribute('aria-pressed', 'false');
+		await page.keyboard.press('Space');
+		await expect(where(page)).toContainText('Step 2/');
+		await page.keyboard.press('ArrowRight');
+		await expect(where(page)).toContainText('Step 3/');
+		await page.keyboard.press('PageDown');
+		await expect(where(page)).toContainText('Step 4/');
+		await expect(predict).toHaveAttribute('aria-pressed', 'false');
+		await dialog.getByRole('button', { name: 'Exit' }).click();
+		await expect(dialog).toHaveCount(0);
+	});
+
+	test('Predict is offered only on figures with a ladder', async ({ page }) => {
+		await page.goto('/lessons/port-exhaustion');
+		await page.waitForLoadState('networkidle');
+		await page.locator('figure.sim').first().getByRole('button', { name: 'Present' }).click();
+		const dialog = page.getByRole('dialog', { name: /Presentation/ });
+		await expect(dialog.getByRole('button', { name: 'Restart' })).toBeVisible();
+		await expect(dialog.getByRole('button', { name: 'Predict' })).toHaveCount(0);
+		await dialog.getByRole('button', { name: 'Exit' }).click();
+		await expect(dialog).toHaveCount(0);
+	});
+
+	test('the theme menu offers Projector, and the ladder grows with it', async ({ page }) => {
+		await page.goto('/lessons/tcp-handshake');
+		await page.waitForLoadState('networkidle');
+		const fig = page.locator('figure.sim').first();
+		await fig.getByRole('button', { name: 'Step forward' }).click();
+		await fig.getByRole('button', { name: 'Step forward' }).click();
+		const size = () => fig.locator('g.pkt text.label').first().evaluate((t) => parseFloat(getComputedStyle(t).fontSize));
+		const before = await size();
+		await page.getByLabel('Colour theme').selectOption('projector');
+		await expect(page.locator('html')).toHaveAttribute('data-theme', 'projector');
+		await expect.poll(size).toBeGreaterThanOrEqual(20);
+		expect(before).toBeLessThan(20);
+		await page.reload();
+		await expect(page.locator('html')).toHaveAttribute('data-theme', 'projector');
+		await expect(page.getByLabel('Colour theme')).toHaveValue('projector');
 	});
 
 	test('restores the theme the reader chose', async ({ page }) => {

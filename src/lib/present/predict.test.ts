@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { runScenario } from '$lib/sim/scenario';
 import { momentsOf } from '$lib/viz/timeline';
-import { forward, back, restart, follow, setEnabled, question, sendMoments, packetsSentAt, type PredictModel, type PredictState } from './predict';
+import { forward, back, restart, follow, setEnabled, question, sendMoments, packetsSentAt, offered, sendsAfter, type PredictModel, type PredictState } from './predict';
 
 const handshake = `seed 42
 host client 192.168.1.10 os=linux
@@ -123,5 +123,20 @@ describe('question', () => {
 		expect(question([p('server'), p('server')])).toBe('What does server send next?');
 		expect(question([p('client'), p('server')])).toBe('What do client and server send next?');
 		expect(question([p('a'), p('b'), p('r1')])).toBe('What do a, b and r1 send next?');
+	});
+});
+
+describe('where Predict is offered', () => {
+	it('only on figures with a ladder and packets to ask about', () => {
+		const { m } = model(true);
+		expect(offered(['ladder', 'sockets'], m.sends)).toBe(true);
+		expect(offered(['ports', 'sockets', 'terminal'], m.sends)).toBe(false);
+		expect(offered(['ladder'], m.sends.map(() => false))).toBe(false);
+	});
+	it('only while a later step still sends something', () => {
+		const { m } = model(true);
+		const lastSend = m.sends.lastIndexOf(true);
+		expect(sendsAfter(m.sends, lastSend - 1)).toBe(true);
+		expect(sendsAfter(m.sends, lastSend)).toBe(false);
 	});
 });

@@ -92,3 +92,18 @@ export function question(packets: readonly PacketEvent[]): string {
 	const list = `${senders.slice(0, -1).join(', ')} and ${senders[senders.length - 1]}`;
 	return `What do ${list} send next?`;
 }
+
+/**
+ * Is predict-then-reveal offered for a figure? Only where it hides something: the figure has a
+ * ladder (whose arrows and labels it hides; a port map or socket table alone has nothing to
+ * hide) and at least one moment at which a packet is sent.
+ */
+export function offered(views: readonly string[], sends: readonly boolean[]): boolean {
+	return views.includes('ladder') && sends.some(Boolean);
+}
+
+/** Is anything sent after step `step` (so switching prediction on would still ask a question)? */
+export function sendsAfter(sends: readonly boolean[], step: number): boolean {
+	for (let i = step + 1; i < sends.length; i++) if (sends[i]) return true;
+	return false;
+}

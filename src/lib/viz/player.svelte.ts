@@ -20,22 +20,48 @@ function prefersReducedMotion(): boolean {
 	return typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches === true;
 }
 
+/** Options of a {@link Player}. */
+export interface PlayerOptions {
+	/**
+	 * Start with sequence numbers relative to each connection's ISNs (true), absolute (false), or
+	 * let each ladder choose what fits (undefined). A lesson whose prose quotes relative values
+	 * sets it so the figure shows the same numbers.
+	 */
+	relative?: boolean;
+}
+
 export class Player {
 	readonly trace: Trace;
 	/** Moment times (ms of virtual time), ascending. */
 	readonly moments: number[];
+	/** Does the trace contain TCP segments (so sequence numbers mean something)? */
+	readonly hasTcp: boolean;
 	/** The step the playhead is at or heading to (integer, 0 … last). */
 	step = $state(0);
 	playing = $state(false);
 	speed = $state<number>(1);
+	/**
+	 * Relative (true) or absolute (false) sequence numbers, as the reader or the figure chose; null
+	 * until then (each view picks what fits). Shared, so the lesson figure and its presentation
+	 * show the same numbers.
+	 */
+	relative = $state<boolean | null>(null);
+	/**
+	 * Packets (by trace `id`) that views must not show yet: presentation mode's predict-then-reveal
+	 * hides what is about to be sent until the presenter reveals it. Views read this; nothing
+	 * reaches into another view's DOM.
+	 */
+	concealed = $state<ReadonlySet<number>>(new Set());
 	readonly #pos: Tween<number>;
 	#timer: ReturnType<typeof setTimeout> | null = null;
 	/** Bumped by every play()/pause() so a superseded play loop stops. */
 	#generation = 0;
 
-	constructor(trace: Trace, startStep = 0) {
+	constructor(trace: Trace, startStep = 0, options: PlayerOptions = {}) {
 		this.trace = trace;
 		this.moments = momentsOf(trace);
+		this.hasTcp = trace.events.some((e) => e.kind === 'segment');
+		if (options.relative !== undefined && this.hasTcp) this.relative = options.relative;
 		const s = Math.max(0, Math.min(this.last, Math.floor(startStep)));
 		this.step = s;
 		this.#pos = new Tween(s, { duration: 0, easing: linear });
@@ -116,6 +142,15 @@ export class Player {
 			}
 		}
 		if (live()) this.playing = false;
+	}
+
+	/** Hide these packets from every view until {@link reveal} (predict-then-reveal). */
+	conceal(ids: Iterable<number>) {
+		this.concealed = new Set(ids);
+	}
+	/** Show every packet again. */
+	reveal() {
+		if (this.concealed.size) this.concealed = new Set();
 	}
 
 	destroy() {

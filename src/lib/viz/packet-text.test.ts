@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { PacketEvent } from '$lib/sim/trace';
+import { packetText, oneLine, twoLines, threeLines, packetLine } from './packet-text';
+import { relativeNumbers } from './seqspace';
+import { packetsOf } from './lifelines';
+import { lessonTraces } from './test-traces';
+
+const lessons = lessonTraces();
+const first = (file: string, pred: (p: PacketEvent) => boolean) => packetsOf(lessons.get(file)!).find(pred)!;
+
+describe('packet labels', () => {
+	it('start with the ports: 51234 → 80  SYN seq=0', () => {
+		const t = lessons.get('handshake.scn')!;
+		const syn = packetsOf(t)[0];
+		const rel = relativeNumbers(t).numbers.get(syn.id)!;
+		expect(packetLine(syn, { relative: rel })).toBe(`${(syn as { src: { port: number } }).src.port} → 80  SYN seq=0`);
+		expect(packetLine(syn)).toMatch(/^\d+ → 80 {2}SYN seq=\d{5,}$/);
+	});
+
+	it('split into ports, then the rest, or three lines where even that is too wide', () => {
+		const t = lessons.get('handshake.scn')!;
+		const data = packetsOf(t).find((p) => p.kind === 'segment' && p.len === 100)!;
+		const text = packetText(data, { relative: relativeNumbers(t).numbers.get(data.id) });
+		expect(twoLines(text)).toEqual([expect.stringMatching(/^\d+ → 80$/), 'PSH,ACK seq=1 ack=1 len=100']);
+		expect(threeLines(text)).toEqual([expect.stringMatching(/^\d+ → 80$/), 'PSH,ACK seq=1', 'ack=1 len=100']);
+		expect(oneLine(text)).toBe(`${twoLines(text)[0]}  PSH,ACK seq=1 ack=1 len=100`);
+	});
+
+	it('show the ports a NAT delivered when it rewrote one', () => {
+		const reply = first('two-devices.scn', (p) => p.kind === 'segment' && p.flags.join() === 'SYN,ACK' && p.translated?.dst.ip === '192.168.1.11');
+		const text = packetText(reply);
+		expect(text.ports).toBe(`443 → ${(reply as { dst: { port: number } }).dst.port}`);
+		expect(text.nat).toBe('NAT: 443 → 51234');
+		expect(twoLines(text)[0]).toBe(`${text.ports} (NAT: 443 → 51234)`);
+		expect(threeLines(text)).toEqual([text.ports, 'NAT: 443 → 51234', twoLines(text)[1]]);
+	});
+
+	it('UDP shows ports, length and a traceroute TTL; ICMP its name and what it is about', () => {
+		const probe = first('traceroute-unix.scn', (p) => p.kind === 'datagram');
+		expect(packetLine(probe)).toMatch(/^\d+ → 33434 {2}UDP len=32 ttl=1$/);
+		const te = first('traceroute-unix.scn', (p) => p.kind === 'icmp');
+		expect(packetLine(te)).toMatch(/^ICMP Time Exceeded {2}type 11 for \d+ → 33434$/);
+		expect(packetLine(te, { short: true })).toBe('ICMP Time Exceeded');
+		const echo = first('ping.scn', (p) => p.kind === 'icmp');
+		expect(twoLines(packetText(echo))).toEqual(['ICMP Echo Request', 'id=1 seq=1']);
+		const syslog = first('syslog.scn', (p) => p.kind === 'datagram');
+		expect(packetLine(syslog)).toMatch(/^\d+ → 514 {2}UDP len=60$/);
+	});
+
+	it('phones say "(resent)" but keep the ports', () => {
+		const rtx = first('lost-segment.scn', (p) => p.kind === 'segment' && p.retransmission === true);
+		expect(packetLine(rtx)).toContain('(retransmission)');
+		const short = packetLine(rtx, { short: true });
+		expect(short).toContain('(resent)');
+		expect(short).toMatch(/^\d+ → 80 /);
+	});
+});
