@@ -102,7 +102,8 @@ test.describe('the scenario playground', () => {
 		const figure2 = figureOf(fresh.page);
 		await expect(figure2.locator('.where')).toContainText('Step 7/');
 		await expectText(fresh.page, text);
-		await expect(figure2.locator('.narration .now')).toHaveText(narration);
+		// innerText on both sides: the moment's sentences are separate lines (block spans).
+		await expect.poll(() => figure2.locator('.narration .now').innerText()).toBe(narration);
 		await expect(figure2.locator('.ladder .host-name')).toHaveText(['client', 'server']);
 		await expect(fresh.page.getByTestId('link-error')).toHaveCount(0);
 		expect(fresh.errors).toEqual([]);
