@@ -205,15 +205,20 @@ export class EventQueue {
 	}
 
 	/**
-	 * Dispatch events in order while the earliest is at or before `until` (ms). Same as
-	 * `while (size > 0 && peekTime() <= until) step()`, finding the minimum once per event.
+	 * Dispatch events in order while the earliest is at or before `until` (ms), at most `limit`
+	 * of them. Same as `while (n < limit && size > 0 && peekTime() <= until) step()`, finding the
+	 * minimum once per event.
+	 * @returns the number of events dispatched.
 	 */
-	runUntil(until: number): void {
-		while (this.count > 0) {
+	runUntil(until: number, limit = Infinity): number {
+		let n = 0;
+		while (this.count > 0 && n < limit) {
 			const w = this.minLane();
-			if (this.minTime > until) return;
+			if (this.minTime > until) return n;
 			this.dispatch(this.take(w));
+			n++;
 		}
+		return n;
 	}
 
 	/** Remove the head of active lane `w` (or the heap top when `w < 0`). */

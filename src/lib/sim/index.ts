@@ -38,7 +38,7 @@
  * @module
  */
 
-export { Simulation } from './simulation';
+export { Simulation, DEFAULT_MAX_EVENTS, DEFAULT_MAX_WALL_MS, DEFAULT_MAX_EVENTS_AT_ONE_TIME } from './simulation';
 export type {
 	SimulationOptions,
 	HostOptions,
@@ -64,7 +64,8 @@ export { Nat, CONNTRACK_TIMEOUTS } from './nat';
 export type { NatOptions, PortForward } from './nat';
 export { Firewall, ruleMatches } from './firewall';
 export type { FirewallOptions } from './firewall';
-export { SimError } from './errors';
+export { SimError, WorkBudgetError } from './errors';
+export type { BudgetReason } from './errors';
 export { EventQueue } from './clock';
 export { createRng } from './prng';
 export type { Rng } from './prng';

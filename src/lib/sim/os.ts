@@ -116,11 +116,44 @@ export interface OsPreset {
 	unprivilegedPortStart: number;
 	/** The retransmission timeout: estimator, initial value, floor and ceiling ({@link RtoPolicy}). */
 	rto: RtoPolicy;
+	/**
+	 * Rate limit of the ACKs a connection sends in reply to invalid segments (out-of-window
+	 * SEG.SEQ, an ACK of data never sent, challenge ACKs to RSTs and SYNs), which stops ACK loops
+	 * ("ACK storms", RFC 5961 §7). See {@link InvalidAckLimit}.
+	 */
+	invalidAck: InvalidAckLimit;
 	/** Caveats and conflicts in the sources, for tooltips and lesson side-notes. */
 	notes: string;
 	/** Where the values come from (source files, documentation pages). */
 	source: string;
 }
+
+/**
+ * How a stack throttles the ACKs it sends in reply to invalid segments, per connection: at most
+ * `count` such ACKs in any `intervalMs` window (the window opens with the first ACK sent after
+ * the previous one closed). Further ones are not sent.
+ */
+export interface InvalidAckLimit {
+	/** Window length, ms. */
+	intervalMs: number;
+	/** Most ACKs per window. */
+	count: number;
+	/**
+	 * Out-of-window segments carrying data (and no SYN) are always answered, as Linux
+	 * `tcp_oow_rate_limited()` does ("Data packets without SYNs are not likely part of an ACK loop").
+	 */
+	exemptData: boolean;
+	/**
+	 * What a segment whose SEG.ACK acknowledges data never sent (SEG.ACK > SND.NXT) gets in a
+	 * synchronized state: `'ack'` = an ACK, then the segment is dropped (RFC 9293 §3.10.7.4,
+	 * throttled as above); `'drop'` = dropped silently (Linux `tcp_ack()`: "If the ack includes data
+	 * we haven't sent yet, discard this segment").
+	 */
+	ackOfUnsent: 'ack' | 'drop';
+}
+
+/** RFC 5961 §7 throttle assumed where the OS documents none (10 ACKs per 5 s per connection). */
+const RFC5961_ASSUMED: InvalidAckLimit = { intervalMs: 5000, count: 10, exemptData: false, ackOfUnsent: 'ack' };
 
 /**
  * The built-in OS presets, keyed by id.
@@ -151,6 +184,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		udpConnReset: false,
 		unprivilegedPortStart: 1024,
 		rto: { estimator: 'linux', initialMs: 1000, minMs: 200, maxMs: 120_000, slopMs: 0 },
+		invalidAck: { intervalMs: 500, count: 1, exemptData: true, ackOfUnsent: 'drop' },
 		notes:
 			'TIME-WAIT is the compile-time constant TCP_TIMEWAIT_LEN = 60 s; Linux has no MSL sysctl, ' +
 			'so mslMs (30 s) is only timeWaitMs / 2 for display. Ports 61000–65535 are never chosen ' +
@@ -158,11 +192,13 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 			'bind(0)/listen() autobind prefers odd ports. A RST in TIME-WAIT kills the TIME-WAIT socket ' +
 			'(tcp_rfc1337 = 0 by default).' +
 			' RTO: tcp_rtt_estimator()/tcp_set_rto() (net/ipv4/tcp_input.c): RTO = SRTT + max(4·mdev, tcp_rto_min = 200 ms), so ' +
-			'a 40 ms path retransmits after about 240 ms; initial RTO TCP_TIMEOUT_INIT = 1 s, backoff capped at TCP_RTO_MAX = 120 s.',
+			'a 40 ms path retransmits after about 240 ms; initial RTO TCP_TIMEOUT_INIT = 1 s, backoff capped at TCP_RTO_MAX = 120 s.' +
+			' Invalid segments: an ACK in reply to an out-of-window pure ACK or SYN, or a challenge ACK, is sent at most once per tcp_invalid_ratelimit = 500 ms per socket (tcp_oow_rate_limited(), tp->last_oow_ack_time); out-of-window data is always answered; an ACK of data never sent is dropped without reply (tcp_ack()). The host-wide tcp_challenge_ack_limit defaults to INT_MAX (unlimited) since Linux 6.0, so only the per-socket limit is modelled.',
 		source:
 			'Documentation/networking/ip-sysctl.rst (ip_local_port_range, tcp_rfc1337); ' +
 			'include/net/tcp.h (TCP_TIMEWAIT_LEN); net/ipv4/inet_hashtables.c (__inet_hash_connect); ' +
-			'net/ipv4/inet_connection_sock.c (inet_csk_find_open_port); net/ipv4/tcp_minisocks.c; include/net/tcp.h (TCP_RTO_MIN, TCP_RTO_MAX, TCP_TIMEOUT_INIT); net/ipv4/tcp_input.c (tcp_rtt_estimator, tcp_set_rto); Documentation/networking/ip-sysctl.rst (tcp_rto_min_us = 200000, tcp_rto_max_ms = 120000)',
+			'net/ipv4/inet_connection_sock.c (inet_csk_find_open_port); net/ipv4/tcp_minisocks.c; include/net/tcp.h (TCP_RTO_MIN, TCP_RTO_MAX, TCP_TIMEOUT_INIT); net/ipv4/tcp_input.c (tcp_rtt_estimator, tcp_set_rto); Documentation/networking/ip-sysctl.rst (tcp_rto_min_us = 200000, tcp_rto_max_ms = 120000)' +
+			'; Documentation/networking/ip-sysctl.rst (tcp_invalid_ratelimit, tcp_challenge_ack_limit); net/ipv4/tcp_input.c (tcp_oow_rate_limited, tcp_send_challenge_ack, tcp_ack)',
 	},
 	freebsd: {
 		id: 'freebsd',
@@ -178,6 +214,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		udpConnReset: false,
 		unprivilegedPortStart: 1024,
 		rto: { estimator: 'bsd', initialMs: 1000, minMs: 30, maxMs: 64_000, slopMs: 200 },
+		invalidAck: { intervalMs: 1000, count: 5, exemptData: false, ackOfUnsent: 'ack' },
 		notes:
 			'Default range IPPORT_EPHEMERALFIRST..IPPORT_EPHEMERALLAST = 10000–65535 ' +
 			'(net.inet.ip.portrange.first/last); randomised selection (net.inet.ip.portrange.randomized=1). ' +
@@ -186,8 +223,10 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 			'(in_pcb_lport_dest, FreeBSD 13 and later), so one port can serve several destinations.' +
 			' RTO: tcp_xmit_timer() sets RTO = max(rexmit_min, SRTT + 4·RTTVAR) + rexmit_slop (TCPT_RANGESET), with ' +
 			'net.inet.tcp.rexmit_min = 30 ms (TCPTV_MIN), rexmit_slop = 200 ms (TCPTV_CPU_VAR), initial 1 s (TCPTV_RTOBASE), ' +
-			'at most TCPTV_REXMTMAX = 64 s.',
-		source: 'sys/netinet/in.h, sys/netinet/in_pcb.c (in_pcb_lport_dest), sys/netinet/tcp_timer.h (TCPTV_MSL), tcp_input.c (tcp_xmit_timer), tcp_subr.c (rexmit_min, rexmit_slop sysctls)',
+			'at most TCPTV_REXMTMAX = 64 s.' +
+			' Invalid segments: ACKs in reply to out-of-window segments and challenge ACKs are limited to net.inet.tcp.ack_war_cnt = 5 per net.inet.tcp.ack_war_timewindow = 1000 ms per connection (tcp(4), FreeBSD 14); the engine applies the same limit to the ACK for an ACK of unsent data (dropafterack).',
+		source: 'sys/netinet/in.h, sys/netinet/in_pcb.c (in_pcb_lport_dest), sys/netinet/tcp_timer.h (TCPTV_MSL), tcp_input.c (tcp_xmit_timer), tcp_subr.c (rexmit_min, rexmit_slop sysctls)' +
+			'; tcp(4) (ack_war_timewindow, ack_war_cnt); sys/netinet/tcp_subr.c (tcp_send_challenge_ack)',
 	},
 	macos: {
 		id: 'macos',
@@ -207,6 +246,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		// address below 1024 would still need root (not expressible in the scenario format).
 		unprivilegedPortStart: 0,
 		rto: { estimator: 'bsd', initialMs: 1000, minMs: 100, maxMs: 64_000, slopMs: 200 },
+		invalidAck: { intervalMs: 1000, count: 10, exemptData: false, ackOfUnsent: 'ack' },
 		notes:
 			'Since macOS 10.14 (Mojave) a program without root may bind a port below 1024 on the ' +
 			'wildcard address (in_pcbbind checks the privilege only for a specific local address); ' +
@@ -217,8 +257,10 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 			'(in_pcblookup_local), so ports are not shared between destinations.' +
 			' RTO: as FreeBSD\'s, with net.inet.tcp.rtt_min = 100 ms as the floor (t_rttmin) and net.inet.tcp.rexmt_slop = ' +
 			'200 ms added to the RTO once ESTABLISHED (TCP_ADD_REXMTSLOP: the 1 s initial RTO has no slop); at most ' +
-			'TCPTV_REXMTMAX = 64 s. XNU\'s shorter floor on a local link is not modelled.',
-		source: 'apple-oss-distributions/xnu bsd/netinet/in_pcb.c, bsd/netinet/tcp_timer.h, tcp_subr.c (rtt_min, rexmt_slop sysctls), tcp_input.c (tcp_xmit_timer)',
+			'TCPTV_REXMTMAX = 64 s. XNU\'s shorter floor on a local link is not modelled.' +
+			' Invalid segments: at most net.inet.tcp.challengeack_limit = 10 challenge ACKs per connection per second (XNU tcp_is_ack_ratelimited()); the engine applies the same limit to dup ACKs for out-of-window segments (assumption: the source shows it only for challenge ACKs).',
+		source: 'apple-oss-distributions/xnu bsd/netinet/in_pcb.c, bsd/netinet/tcp_timer.h, tcp_subr.c (rtt_min, rexmt_slop sysctls), tcp_input.c (tcp_xmit_timer)' +
+			'; xnu bsd/netinet/tcp_input.c (challengeack_limit, tcp_is_ack_ratelimited)',
 	},
 	windows: {
 		id: 'windows',
@@ -234,6 +276,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		udpConnReset: true,
 		unprivilegedPortStart: 0,
 		rto: { estimator: 'rfc6298', initialMs: 1000, minMs: 300, maxMs: 120_000, slopMs: 0 },
+		invalidAck: RFC5961_ASSUMED,
 		notes:
 			'Range 49152–65535 since Windows Vista / Server 2008 (netsh int ipv4 show dynamicport tcp). ' +
 			'TIME-WAIT (TcpTimedWaitDelay) is modelled as 120 s, the default in the Windows Server 2003 ' +
@@ -262,7 +305,8 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 			' RTO: Microsoft documents the estimator only as RFC 2988\'s (TCP_INITIAL_RTO_PARAMETERS), MinRtoMs as ' +
 			'"increments of 10, from 20 ms through 300 ms" and InitialRtoMs as 300–3000 ms (Set-NetTCPSetting), without ' +
 			'the defaults; the preset assumes the top of the MinRto range, 300 ms, and a 1 s initial RTO (RFC 6298). ' +
-			'The ceiling of the backoff is not documented (assumption: 120 s, as Linux).',
+			'The ceiling of the backoff is not documented (assumption: 120 s, as Linux).' +
+			' Invalid segments: no documented limit for ACKs to out-of-window segments; assumed RFC 5961 §7 ACK throttling, 10 ACKs per 5 s per connection (the RFC asks for a configurable limit and fixes no number).',
 		source:
 			'Microsoft Learn "Troubleshoot port exhaustion issues" ' +
 			'(https://learn.microsoft.com/en-us/troubleshoot/windows-client/networking/tcp-ip-port-exhaustion-troubleshooting); ' +
@@ -276,7 +320,8 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 			'Set-NetTCPSetting -AutoReusePortRangeStartPort/-AutoReusePortRangeNumberOfPorts; ' +
 			'KB3149157 "Reliability and scalability improvements in TCP/IP for Windows 8.1 and Windows Server 2012 R2"; ' +
 			'.NET Blog ".NET 6 Networking Improvements" (auto-reuse port range, WSAENOBUFS at ~16K connections); ' +
-			'TechNet cc938217 (Windows 2000 TcpTimedWaitDelay) and cc757512 (Windows Server 2003 TcpTimedWaitDelay); Set-NetTCPSetting / Get-NetTCPSetting (-MinRtoMs, -InitialRtoMs); TCP_INITIAL_RTO_PARAMETERS (mstcpip.h)',
+			'TechNet cc938217 (Windows 2000 TcpTimedWaitDelay) and cc757512 (Windows Server 2003 TcpTimedWaitDelay); Set-NetTCPSetting / Get-NetTCPSetting (-MinRtoMs, -InitialRtoMs); TCP_INITIAL_RTO_PARAMETERS (mstcpip.h)' +
+			'; RFC 5961 §7 (ACK throttling, assumed)',
 	},
 	'windows-xp': {
 		id: 'windows-xp',
@@ -292,6 +337,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		udpConnReset: true,
 		unprivilegedPortStart: 0,
 		rto: { estimator: 'rfc6298', initialMs: 3000, minMs: 1000, maxMs: 120_000, slopMs: 0 },
+		invalidAck: RFC5961_ASSUMED,
 		notes:
 			'Before Vista, Windows used 1025–5000 (MaxUserPort default 5000) and handed ports out ' +
 			'sequentially, so only 3976 ephemeral ports existed. TIME-WAIT 240 s follows the Windows ' +
@@ -302,7 +348,8 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 			'(the preset models the behaviour before it). Ports held by live connections or binds are ' +
 			'never shared; with none left, WSAENOBUFS (10055). Errors carry their WinSock names.' +
 			' RTO: TcpInitialRtt defaults to 3 s (Windows 2000/XP TCP/IP parameters); the minimum and the ceiling are ' +
-			'not documented (assumption: RFC 2988\'s 1 s floor, 120 s ceiling).',
+			'not documented (assumption: RFC 2988\'s 1 s floor, 120 s ceiling).' +
+			' Invalid segments: no documented limit for ACKs to out-of-window segments; assumed RFC 5961 §7 ACK throttling, 10 ACKs per 5 s per connection (the RFC asks for a configurable limit and fixes no number).',
 		source:
 			'Microsoft Learn "Troubleshoot port exhaustion issues" (1025 through 5000); TechNet cc938217, ' +
 			'cc757512 (TcpTimedWaitDelay); Microsoft "Windows Server 2003 TCP/IP Implementation Details" ' +
@@ -322,13 +369,16 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		udpConnReset: false,
 		unprivilegedPortStart: 1024,
 		rto: { estimator: 'rfc6298', initialMs: 1000, minMs: 1000, maxMs: 60_000, slopMs: 0 },
+		invalidAck: RFC5961_ASSUMED,
 		notes:
 			'The specification itself: MSL is "taken to be 2 minutes", so TIME-WAIT lasts 2×MSL = 4 ' +
 			'minutes (MUST-13); a RST in TIME-WAIT enters CLOSED. Ports are drawn from the IANA dynamic ' +
 			'range with RFC 6056 Algorithm 1 (random start, then sequential scan).' +
 			' RTO: RFC 6298 as written: initial 1 s (§2.1), never below 1 s (§2.4), G = 1 ms, backoff capped at ' +
-			'60 s, the smallest maximum §2.5 allows.',
-		source: 'RFC 9293 §3.4.1, §3.6.1, §3.10.7.4; RFC 6335 §6 (dynamic range); RFC 6056 §3.3.1; RFC 6298 §2, §5',
+			'60 s, the smallest maximum §2.5 allows.' +
+			' Invalid segments: RFC 9293 answers every unacceptable segment with an ACK; RFC 5961 §7 asks for a configurable ACK throttle without fixing a number (assumed: 10 ACKs per 5 s per connection).',
+		source: 'RFC 9293 §3.4.1, §3.6.1, §3.10.7.4; RFC 6335 §6 (dynamic range); RFC 6056 §3.3.1; RFC 6298 §2, §5' +
+			'; RFC 5961 §7 (ACK throttling, assumed)',
 	},
 	iana: {
 		id: 'iana',
@@ -344,11 +394,14 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		udpConnReset: false,
 		unprivilegedPortStart: 1024,
 		rto: { estimator: 'rfc6298', initialMs: 1000, minMs: 1000, maxMs: 60_000, slopMs: 0 },
+		invalidAck: RFC5961_ASSUMED,
 		notes:
 			'Only the range is defined by IANA (Dynamic and/or Private Ports, 49152–65535, RFC 6335); ' +
 			'timers follow RFC 9293 and selection RFC 6056 Algorithm 1. Note RFC 6056 §3.2 recommends ' +
-			'using the whole 1024–65535 range instead.',
-		source: 'RFC 6335 §6; RFC 9293 §3.4.1; RFC 6056 §3.2, §3.3.1',
+			'using the whole 1024–65535 range instead.' +
+			' Invalid segments: no documented limit for ACKs to out-of-window segments; assumed RFC 5961 §7 ACK throttling, 10 ACKs per 5 s per connection (the RFC asks for a configurable limit and fixes no number).',
+		source: 'RFC 6335 §6; RFC 9293 §3.4.1; RFC 6056 §3.2, §3.3.1' +
+			'; RFC 5961 §7 (ACK throttling, assumed)',
 	},
 	nat: {
 		id: 'nat',
@@ -364,11 +417,13 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		udpConnReset: false,
 		unprivilegedPortStart: 1024,
 		rto: { estimator: 'rfc6298', initialMs: 1000, minMs: 1000, maxMs: 60_000, slopMs: 0 },
+		invalidAck: RFC5961_ASSUMED,
 		notes:
 			'Port range a NAT gateway uses for its public-side mappings (everything above the ' +
 			'well-known ports, as RFC 6056 §3.2 recommends). 120 s mirrors the Linux conntrack ' +
-			'nf_conntrack_tcp_timeout_time_wait default; it is a mapping lifetime, not a host TIME-WAIT.',
-		source: 'RFC 6056 §3.2; RFC 4787 (NAT behaviour); Linux nf_conntrack_proto_tcp.c timeouts',
+			'nf_conntrack_tcp_timeout_time_wait default; it is a mapping lifetime, not a host TIME-WAIT.' +
+			' Invalid segments: no documented limit for ACKs to out-of-window segments; assumed RFC 5961 §7 ACK throttling, 10 ACKs per 5 s per connection (the RFC asks for a configurable limit and fixes no number).',
+		source: 'RFC 6056 §3.2; RFC 4787 (NAT behaviour); Linux nf_conntrack_proto_tcp.c timeouts; RFC 5961 §7 (ACK throttling, assumed)',
 	},
 } satisfies Record<OsPresetId, OsPreset>);
 

@@ -11,7 +11,7 @@
 
 import { EventQueue, type EventTarget } from './clock';
 import type { NamedSocket, SimCore } from './core';
-import { SimError } from './errors';
+import { SimError, WorkBudgetError } from './errors';
 import { Firewall, type FirewallOptions } from './firewall';
 import { Host } from './host';
 import type { NetNode } from './node';
@@ -87,7 +87,43 @@ export interface LinkOptions {
 export interface RunOptions {
 	/** Stop after processing every event at or before this virtual time (ms); default: until the queue is empty. */
 	until?: number;
+	/**
+	 * Work budget: most events this `run()` call may process before it stops with a
+	 * {@link WorkBudgetError}; default {@link DEFAULT_MAX_EVENTS}. `Infinity` turns it off.
+	 */
+	maxEvents?: number;
+	/**
+	 * Work budget in real time: most ms of wall-clock time this call may take; default
+	 * {@link DEFAULT_MAX_WALL_MS}. `Infinity` turns it off. Real time is read only to decide
+	 * whether to stop, never recorded: a run that stays within its budget gives the same trace
+	 * everywhere. (A run stopped by this limit may stop at a different event on a faster machine.)
+	 */
+	maxWallMs?: number;
+	/**
+	 * Most events processed in a row without the virtual clock moving (counted in chunks of
+	 * {@link BUDGET_CHUNK}); more means the scenario is stuck (e.g. an exchange over 0 ms links),
+	 * reported as a {@link WorkBudgetError} with reason `'stuck-time'`. Default
+	 * {@link DEFAULT_MAX_EVENTS_AT_ONE_TIME}.
+	 */
+	maxEventsAtOneTime?: number;
 }
+
+/**
+ * Default {@link RunOptions.maxEvents}: far above any lesson (the largest lesson scenario
+ * processes well under 10,000 events; the property tests check it), low enough that a run
+ * that hits it ends in a few seconds.
+ */
+export const DEFAULT_MAX_EVENTS = 2_000_000;
+/** Default {@link RunOptions.maxWallMs}: 10 s of real time. */
+export const DEFAULT_MAX_WALL_MS = 10_000;
+/** Default {@link RunOptions.maxEventsAtOneTime}. */
+export const DEFAULT_MAX_EVENTS_AT_ONE_TIME = 100_000;
+/** Events processed between two budget checks (wall clock, stuck clock). */
+const BUDGET_CHUNK = 1024;
+
+/** Real time in ms, for the wall-clock budget only (never recorded in a trace). */
+const wallNow: () => number =
+	typeof performance !== 'undefined' && typeof performance.now === 'function' ? () => performance.now() : () => Date.now();
 
 /** Argument of {@link Simulation.dropNext}. */
 export interface DropSpec {
@@ -124,6 +160,13 @@ export interface InjectSpec {
 export type { SocketSnapshot };
 
 const EV_USER = 1;
+
+/** A budget option: `undefined` gives the default; otherwise a number > 0 (`Infinity` allowed). */
+function budgetOption(v: number | undefined, dflt: number, name: string): number {
+	if (v === undefined) return dflt;
+	if (typeof v !== 'number' || Number.isNaN(v) || v <= 0) throw new SimError(`run(${name}): must be a number > 0 (got ${String(v)}).`, name);
+	return v;
+}
 
 /** Shape of generated socket ids, `<host>#<n>`. */
 const GENERATED_FORM = /#[0-9]+$/;
@@ -445,16 +488,39 @@ export class Simulation implements SimCore, EventTarget {
 	/**
 	 * Process events in time order until the queue is empty or the next event is after
 	 * `until`; then the clock stands at `until` (if given). May be called again to continue.
+	 *
+	 * Work budget: the call stops with a {@link WorkBudgetError} (carrying the trace so far)
+	 * after `maxEvents` events, after `maxWallMs` ms of real time, or when `maxEventsAtOneTime`
+	 * events in a row happen without the virtual clock moving. The clock then stands at the last
+	 * processed event; the remaining events stay queued.
 	 * @returns the trace so far.
-	 * @throws SimError if `until` is before `now`; rethrows SimErrors raised by `at()` callbacks.
+	 * @throws WorkBudgetError when the budget is exceeded; SimError if `until` is before `now` or
+	 *   a budget option is not a number > 0; rethrows SimErrors raised by `at()` callbacks.
 	 */
 	run(opts: RunOptions = {}): Trace {
 		const until = opts.until ?? Infinity;
 		if (typeof until !== 'number' || Number.isNaN(until) || until < this.queue.now) {
 			throw new SimError(`run(until): ${String(until)} is before now (${this.queue.now} ms).`, 'until');
 		}
+		const maxEvents = budgetOption(opts.maxEvents, DEFAULT_MAX_EVENTS, 'maxEvents');
+		const maxWallMs = budgetOption(opts.maxWallMs, DEFAULT_MAX_WALL_MS, 'maxWallMs');
+		const maxSame = budgetOption(opts.maxEventsAtOneTime, DEFAULT_MAX_EVENTS_AT_ONE_TIME, 'maxEventsAtOneTime');
 		const q = this.queue;
-		q.runUntil(until);
+		const start = wallNow();
+		let done = 0;
+		// Events processed since the clock last moved (approximate to one chunk: enough to tell a
+		// stuck clock from a busy instant).
+		let same = 0;
+		while (q.size > 0 && q.peekTime() <= until) {
+			const t0 = q.now;
+			const n = q.runUntil(until, Math.min(BUDGET_CHUNK, maxEvents - done));
+			done += n;
+			same = q.now === t0 ? same + n : 0;
+			if (q.size === 0 || q.peekTime() > until) break;
+			if (same >= maxSame) throw new WorkBudgetError('stuck-time', done, q.now, this.trace(), same);
+			if (done >= maxEvents) throw new WorkBudgetError('events', done, q.now, this.trace());
+			if (wallNow() - start > maxWallMs) throw new WorkBudgetError('wall-clock', done, q.now, this.trace(), 0, maxWallMs);
+		}
 		if (until !== Infinity) q.advanceTo(until);
 		return this.trace();
 	}

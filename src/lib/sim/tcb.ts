@@ -333,6 +333,13 @@ export abstract class Tcb implements EventTarget {
 	}
 	/** Consecutive expiries of the retransmission timer (reset by an ACK that advances SND.UNA). */
 	retries = 0;
+	/**
+	 * ACK throttle for replies to invalid segments (`preset.invalidAck`; Linux
+	 * `tp->last_oow_ack_time`): when the current window opened (ms, -Infinity before the first
+	 * such ACK) and how many such ACKs were sent in it.
+	 */
+	invalidAckWindowStart = -Infinity;
+	invalidAcksInWindow = 0;
 	/** Retransmission timer: deadline in ms, or -1 when stopped. */
 	get rexmtDeadline(): number {
 		return this.v[REXMT_DEADLINE];

@@ -18,6 +18,13 @@
  * - TIME-WAIT + SYN with SEG.SEQ > RCV.NXT and a listener on the port: the TIME-WAIT TCB is
  *   closed and the listener takes the SYN with ISS = SND.NXT + 65537 (RFC 9293 §3.6.1 MAY-2,
  *   RFC 6191; Linux TCP_TW_SYN `tw_snd_nxt + 65535 + 2`).
+ * - ACK-loop protection (RFC 5961 §7 "ACK throttling"): the ACK sent in reply to an
+ *   unacceptable segment, to an ACK of data never sent, or as a challenge ACK is throttled per
+ *   connection by the OS preset's `invalidAck` limit (Linux `tcp_invalid_ratelimit` = 500 ms,
+ *   net/ipv4/tcp_input.c `tcp_oow_rate_limited()`; FreeBSD `ack_war_cnt`/`ack_war_timewindow`;
+ *   macOS `challengeack_limit`; an assumed RFC 5961 limit elsewhere). Without it, one forged
+ *   in-window data segment makes the two ends ACK each other forever (the "ACK storm").
+ *   Linux drops an ACK of unsent data without replying (`tcp_ack()`).
  *
  * Naming: `seg` is the arriving segment (its fields are SEG.SEQ, SEG.ACK, SEG.LEN, SEG.WND);
  * `t` is the TCB, with `t.snd.una` for SND.UNA, `t.rcv.nxt` for RCV.NXT and so on.
@@ -148,6 +155,29 @@ function synSentInput(t: Tcb, seg: TcpPacket): void {
 	startRexmtTimer(t);
 }
 
+/**
+ * Send the ACK owed to an invalid segment (unacceptable SEG.SEQ, ACK of unsent data, or a
+ * challenge ACK to a RST or SYN), unless the connection's throttle says no (see the module doc
+ * and `OsPreset.invalidAck`): at most `count` per `intervalMs` window. Linux exempts
+ * out-of-window data without SYN (`tcp_oow_rate_limited()`: "Data packets without SYNs are not
+ * likely part of an ACK loop").
+ */
+function invalidSegmentAck(t: Tcb, seg: TcpPacket): void {
+	const lim = t.host.preset.invalidAck;
+	if (lim.exemptData && segLen(seg) > 0 && !(seg.flags & F_SYN)) {
+		sendAck(t);
+		return;
+	}
+	const now = t.host.core.queue.now;
+	if (now - t.invalidAckWindowStart >= lim.intervalMs) {
+		t.invalidAckWindowStart = now;
+		t.invalidAcksInWindow = 0;
+	}
+	if (t.invalidAcksInWindow >= lim.count) return; // throttled: no ACK
+	t.invalidAcksInWindow++;
+	sendAck(t);
+}
+
 /** SND.WND ← SEG.WND, SND.WL1 ← SEG.SEQ, SND.WL2 ← SEG.ACK (§3.10.7.3–4). */
 function updateWindow(t: Tcb, seg: TcpPacket, seq: number = seg.seq): void {
 	t.snd.wnd = seg.wnd;
@@ -260,7 +290,7 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 			dupAck = true;
 		} else {
 			if (f & F_RST) return;
-			sendAck(t);
+			invalidSegmentAck(t, seg);
 			return;
 		}
 	}
@@ -268,7 +298,7 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 	// second: check the RST bit (RFC 5961 §3)
 	if (f & F_RST) {
 		if (seq === t.rcv.nxt) resetArrived(t);
-		else sendAck(t); // challenge ACK
+		else invalidSegmentAck(t, seg); // challenge ACK
 		return;
 	}
 
@@ -280,7 +310,7 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 			toClosedAs(t, 'LISTEN', 'rcv SYN (passive OPEN: return to LISTEN, half-open connection discarded)');
 			return;
 		}
-		sendAck(t); // challenge ACK
+		invalidSegmentAck(t, seg); // challenge ACK
 		return;
 	}
 
@@ -318,8 +348,8 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 		case 'CLOSING':
 		case 'LAST-ACK':
 			if (seqLt(t.snd.nxt, ack)) {
-				// ACKs something not yet sent
-				sendAck(t);
+				// ACKs something not yet sent: RFC 9293 sends an ACK (throttled); Linux drops it silently
+				if (t.host.preset.invalidAck.ackOfUnsent === 'ack') invalidSegmentAck(t, seg);
 				return;
 			}
 			if (seqLt(t.snd.una, ack)) ackArrived(t, ack);

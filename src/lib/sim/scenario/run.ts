@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { Simulation, SimError, TcpSocket, UdpSocket } from '../index';
+import { Simulation, SimError, TcpSocket, UdpSocket, WorkBudgetError } from '../index';
 import { isSeed } from '../seed';
 import type { Trace } from '../trace';
 import { type Action, FAMILIES, type Scenario, type Step, runnerOf } from './grammar';
@@ -27,6 +27,10 @@ export interface RunScenarioOptions {
 	seed?: number;
 	/** End of the run, ms of virtual time; overrides the file's `run until=`. */
 	until?: number;
+	/** Work budget: most engine events (default: the engine's `DEFAULT_MAX_EVENTS`, 2,000,000). */
+	maxEvents?: number;
+	/** Work budget: most ms of real time for the run (default: the engine's `DEFAULT_MAX_WALL_MS`, 10 s). */
+	maxWallMs?: number;
 }
 
 /** The outcome of one `expect` line. */
@@ -44,11 +48,13 @@ export interface ExpectationResult {
 /**
  * Result of {@link runScenario}: the trace and the outcome of every `expect` line, or every
  * error found (parse or run). A run whose expectations fail is still `ok`: the trace exists and
- * the figure shows it; `expectations` says which lines did not hold.
+ * the figure shows it; `expectations` says which lines did not hold. A run stopped by the work
+ * budget is not `ok`: its error says `stopped after N events at t = T ms: …`, and `partial`
+ * holds the trace recorded up to the stop (for inspection; figures show the error instead).
  */
 export type RunScenarioResult =
 	| { ok: true; trace: Trace; scenario: Scenario; expectations: ExpectationResult[] }
-	| { ok: false; errors: ScenarioError[] };
+	| { ok: false; errors: ScenarioError[]; partial?: Trace };
 
 /** The failed expectations of a run, as line-numbered errors (`expected ... : ...`). */
 export function failedExpectations(r: { expectations: ExpectationResult[] }): ScenarioError[] {
@@ -116,6 +122,10 @@ function optionErrors(opts: RunScenarioOptions): ScenarioError[] {
 	}
 	if (opts.until !== undefined && !(Number.isFinite(opts.until) && opts.until >= 0)) {
 		errors.push({ line: 1, message: `until option must be a number of ms >= 0, got ${String(opts.until)}` });
+	}
+	for (const k of ['maxEvents', 'maxWallMs'] as const) {
+		const v = opts[k];
+		if (v !== undefined && !(typeof v === 'number' && v > 0)) errors.push({ line: 1, message: `${k} option must be a number > 0, got ${String(v)}` });
 	}
 	return errors;
 }
@@ -198,14 +208,16 @@ export function runParsedScenario(scenario: Scenario, opts: RunScenarioOptions =
 	const checks = schedule(new ScenarioRuntime(sim), scenario.steps, guard);
 	const until = opts.until ?? scenario.run?.until ?? undefined;
 	let trace: Trace | null = null;
+	let partial: Trace | undefined;
 	try {
-		trace = until === undefined ? sim.run() : sim.run({ until });
+		trace = sim.run({ ...(until === undefined ? {} : { until }), maxEvents: opts.maxEvents, maxWallMs: opts.maxWallMs });
 	} catch (e) {
+		if (e instanceof WorkBudgetError) partial = e.trace;
 		errors.push({ line: scenario.run?.line ?? scenario.steps.at(-1)?.line ?? 1, message: describe(e) });
 	}
 	if (errors.length || trace === null) {
 		errors.sort((x, y) => x.line - y.line);
-		return { ok: false, errors };
+		return partial === undefined ? { ok: false, errors } : { ok: false, errors, partial };
 	}
 	const expectations = check(sim, scenario, trace, checks, until ?? null);
 	return { ok: true, trace, scenario, expectations };
