@@ -25,6 +25,7 @@ import { isGzip, pump } from '../src/lib/capture/stream';
 import { SUPPORTED_LINK_TYPES, linkTypeName } from '../src/lib/capture/link';
 import type { InferredState } from '../src/lib/capture/infer';
 import { formatEvent } from '../src/lib/sim/format';
+import { runMain } from '../src/lib/cli/node';
 import type { TraceEvent } from '../src/lib/sim/trace';
 
 const USAGE = `usage: npm run replay -- FILE [--json]
@@ -219,20 +220,11 @@ function footer(convs: Array<ConversationSummary & { anomalyList: import('../src
 // Run as a script (not when imported by tests).
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
 	const stdout = process.stdout;
-	stdout.on('error', (e: NodeJS.ErrnoException) => {
-		if (e.code === 'EPIPE') process.exit(0);
-	});
-	main(process.argv.slice(2), {
-		out: (t) => stdout.write(t),
-		err: (t) => process.stderr.write(t),
-		drain: () => new Promise((r) => stdout.once('drain', r))
-	}).then(
-		(code) => {
-			process.exitCode = code;
-		},
-		(e: unknown) => {
-			process.stderr.write(`replay: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-			process.exitCode = 1;
-		}
+	runMain('replay', () =>
+		main(process.argv.slice(2), {
+			out: (t) => stdout.write(t),
+			err: (t) => process.stderr.write(t),
+			drain: () => new Promise((r) => stdout.once('drain', r))
+		})
 	);
 }

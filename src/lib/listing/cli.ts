@@ -9,7 +9,8 @@
  * @module
  */
 import { explainListing, formatEndpoint, serviceResolverFrom, type ListingResult, type ServiceResolver } from './index';
-import { DEFAULT_LIMITS, stripBom } from './parse';
+import { DEFAULT_LIMITS } from './parse';
+import { escapeControls, oneLine, stripBom } from '../cli/text';
 
 export const USAGE = `usage: npm run explain -- FILE [--json]
 
@@ -28,13 +29,6 @@ export interface CliIo {
 	services?: () => Promise<ServiceResolver | undefined>;
 }
 
-/** Make text safe for a terminal: control characters (ESC and the rest) become `\xNN`. */
-export function escapeControls(s: string): string {
-	// eslint-disable-next-line no-control-regex
-	return s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
-const oneLine = (s: string) => escapeControls(s.replace(/\r?\n/g, ' '));
 
 function pad(s: string, n: number) {
 	return s.length >= n ? s : s + ' '.repeat(n - s.length);

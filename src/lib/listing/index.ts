@@ -13,7 +13,8 @@ import { parseListing } from './parse';
 import type { ListingLimits, ListingResult } from './types';
 
 export type * from './types';
-export { DEFAULT_LIMITS, parseListing, stripBom } from './parse';
+export { DEFAULT_LIMITS, parseListing } from './parse';
+export { stripBom } from '../cli/text';
 export { findingsFor, presetFor } from './findings';
 export { scenarioForRow, type RowScenario } from './scenario';
 export { formatEndpoint, type ServiceResolver } from './address';

@@ -11,6 +11,7 @@
 import type { ServiceResolver } from './address';
 import { bsdTruncation, markTruncated, READERS, type FormatReader, type HeaderInfo, type ReadContext } from './formats';
 import { SS_FILTER_STATES } from './states';
+import { stripBom } from '../cli/text';
 import type { ListingFormat, ListingLimits, ListingOs, ListingRow, SkippedLine, SsSummary } from './types';
 
 export const DEFAULT_LIMITS: ListingLimits = { maxChars: 4 * 1024 * 1024, maxLines: 100_000, maxLineLength: 4096 };
@@ -38,10 +39,6 @@ function bytes(n: number): string {
 	return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
 }
 
-/** Strip one leading UTF-8 byte-order mark. */
-export function stripBom(text: string): string {
-	return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
 
 /** The command line of a pasted prompt, e.g. `ss -tan state time-wait`, or null. */
 export function commandOf(line: string): string | null {

@@ -9,8 +9,8 @@
  * @module
  */
 import { type LineErrors, type Token, show, subToken } from './lexer';
-import type { ScenarioError, ScenarioHeader } from './types';
-import { type Args, keyValue, parseIp, parsePortText, parseUint } from './values';
+import { MAX_HOSTS, MAX_TOTAL_SEND_BYTES, type ScenarioError, type ScenarioHeader } from './types';
+import { type Args, keyValue, parseIp, parsePortText, parseUint, portHint } from './values';
 
 /** What a named socket is, as far as the parser can tell: it decides which verbs apply. */
 export type SocketKind = 'tcp-bound' | 'tcp-listener' | 'tcp-active' | 'tcp-accepted' | 'udp';
@@ -54,6 +54,10 @@ export class ParseContext {
 	lastTime = 0;
 	/** Line of the last timed statement. */
 	lastTimedLine = 0;
+	/** Bytes sent so far by the scenario's payloads ({@link ParseContext.countSent}). */
+	private sentBytes = 0;
+	/** Hosts and routers declared so far (with placeholders for lines with a bad address). */
+	private nodeCount = 0;
 
 	/** @param reserved - words that cannot be names (every keyword of the grammar table). */
 	constructor(readonly reserved: ReadonlySet<string>) {}
@@ -86,7 +90,25 @@ export class ParseContext {
 			err.at(nameTok, `name "${name}" is already used by the ${prev.kind} on line ${prev.line}`);
 			return null;
 		}
+		if (++this.nodeCount > MAX_HOSTS) {
+			err.at(nameTok, `too many hosts and routers: ${kind} "${name}" is number ${this.nodeCount}; a scenario may declare at most ${MAX_HOSTS}`);
+			return null;
+		}
 		return name;
+	}
+
+	/**
+	 * Add a payload's `len` bytes to the scenario's total; after {@link MAX_TOTAL_SEND_BYTES} an
+	 * error at `tok` (once: the first line that passes the limit) and false.
+	 */
+	countSent(tok: Token, len: number, err: LineErrors): boolean {
+		const before = this.sentBytes;
+		this.sentBytes += len;
+		if (this.sentBytes <= MAX_TOTAL_SEND_BYTES) return true;
+		if (before <= MAX_TOTAL_SEND_BYTES) {
+			err.at(tok, `this payload brings the bytes sent by the scenario to ${this.sentBytes}; a scenario may send at most ${MAX_TOTAL_SEND_BYTES} bytes in all`);
+		}
+		return false;
 	}
 
 	/** Record that `ip` belongs to `name`; false (after an error) if another node has it. */
@@ -207,7 +229,7 @@ export class ParseContext {
 		const ip = this.address(hostPart, tok, err, after);
 		const port = parsePortText(portPart);
 		if (port === null || port === 0) {
-			err.at(tok, `expected a port number 1-65535 after "${hostPart}:", got ${JSON.stringify(portPart)}`);
+			err.at(tok, `expected a port number 1-65535 after "${hostPart}:", got ${JSON.stringify(portPart)}${portHint(portPart)}`);
 			return null;
 		}
 		return ip === null ? null : { ip, port };
@@ -226,6 +248,7 @@ export class ParseContext {
 				err.at(a, `payload is ${len} bytes; at most ${max}`);
 				return null;
 			}
+			if (!this.countSent(a, len, err)) return null;
 			return { len, text: a.text, rest: b ? [b, ...rest] : [] };
 		}
 		const len = parseUint(a.text, max);
@@ -233,6 +256,7 @@ export class ParseContext {
 			err.at(a, `expected a byte count 0-${max} after "${after}", got ${show(a)}`);
 			return null;
 		}
+		if (!this.countSent(a, len, err)) return null;
 		if (b && b.quoted) return { len, text: b.text, rest };
 		return { len, text: null, rest: b ? [b, ...rest] : [] };
 	}

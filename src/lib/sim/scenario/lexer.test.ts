@@ -3,8 +3,8 @@
  * IPv4 addresses, flags, key=value arguments), with the columns their errors point at.
  */
 import { describe, expect, it } from 'vitest';
-import { LineErrors, tokenize, type Token } from './lexer';
-import { ipv4Problem, parseFlags, parseRange, parseRangeText, parseTimeText, splitArgs } from './values';
+import { LineErrors, show, tokenize, type Token } from './lexer';
+import { ipv4Problem, parseFlags, parsePortText, parseRange, parseRangeText, parseTimeText, splitArgs } from './values';
 import type { ScenarioError } from './types';
 
 function lex(src: string): { tokens: Token[] | null; errors: ScenarioError[] } {
@@ -101,5 +101,16 @@ describe('value parsers', () => {
 			{ line: 5, column: 22, message: '"as=" given twice' },
 			{ line: 5, column: 27, message: 'unknown key "colour=" for listen; allowed: as=' }
 		]);
+	});
+
+	it('shows a token on one terminal-safe line: control characters as \\xNN, quotes and backslashes escaped', () => {
+		expect(show(tok('a\x1b[31mb\x07'))).toBe('"a\\x1b[31mb\\x07"');
+		expect(show(tok('say"hi\\'))).toBe('"say\\"hi\\\\"');
+		expect(show(tok('\x9bx'))).toBe('"\\x9bx"');
+	});
+
+	it('reads ports without leading zeros', () => {
+		expect(['0', '80', '65535', '080', '00', '65536', '1e3', ''].map(parsePortText)).toEqual([0, 80, 65535, null, null, null, null, null]);
+		expect(parseRangeText('01-80', false)).toBeNull();
 	});
 });

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { escapeControls } from '../../cli/text';
 import type { ScenarioError } from './types';
 
 /** One word of a line. */
@@ -99,10 +100,14 @@ export function tokenize(src: string, err: LineErrors): Token[] | null {
 	return tokens;
 }
 
-/** Show a token in an error message: its raw text, quoted, cut at 40 characters. */
+/**
+ * Show a token in an error message: its raw text, quoted, cut at 40 characters; `"` and `\`
+ * are escaped with a backslash, control characters as `\xNN` (ESC -> `\x1b`), so a message
+ * is one line that is safe to print on a terminal.
+ */
 export function show(tok: Token): string {
 	const s = tok.raw.length > 40 ? tok.raw.slice(0, 37) + '...' : tok.raw;
-	return JSON.stringify(s);
+	return `"${escapeControls(s.replace(/[\\"]/g, (c) => '\\' + c))}"`;
 }
 
 /** A token for part of another one (e.g. `public=IP`'s address), keeping its column. */

@@ -59,6 +59,12 @@ describe('runScenario: options, sequence references and robustness', () => {
 		expect(bad.ok).toBe(false);
 	});
 
+	it('holds the until option to the one-day limit (issue 12: --until 99999999999999)', () => {
+		const far = runScenario(HEAD, { until: 99_999_999_999_999 });
+		expect(far).toEqual({ ok: false, errors: [{ line: 1, message: 'until option must be a number of ms 0-86400000 (one day of virtual time), got 99999999999999' }] });
+		expect(runScenario(HEAD, { until: 86_400_000 }).ok).toBe(true);
+	});
+
 	it('resolves SOCKET.field sequence numbers when the inject line runs', () => {
 		const r = runScenario(
 			HEAD.replace('10ms client connect server:80 as=c1', '10ms client bind 40000 as=c1\n+0ms c1 connect server:80') +

@@ -19,7 +19,7 @@ import type { Trace } from '../trace';
 import { type Action, FAMILIES, type Scenario, type Step, runnerOf } from './grammar';
 import { parseScenario } from './parse';
 import type { CheckRuntime, Runtime } from './statements/spec';
-import { DEFAULT_SEED, type ScenarioError, type SeqRef } from './types';
+import { DEFAULT_SEED, MAX_TIME_MS, type ScenarioError, type SeqRef } from './types';
 
 /** Options for {@link runScenario}. */
 export interface RunScenarioOptions {
@@ -120,8 +120,8 @@ function optionErrors(opts: RunScenarioOptions): ScenarioError[] {
 	if (opts.seed !== undefined && !isSeed(opts.seed)) {
 		errors.push({ line: 1, message: `seed option must be an integer 0-4294967295, got ${String(opts.seed)}` });
 	}
-	if (opts.until !== undefined && !(Number.isFinite(opts.until) && opts.until >= 0)) {
-		errors.push({ line: 1, message: `until option must be a number of ms >= 0, got ${String(opts.until)}` });
+	if (opts.until !== undefined && !(Number.isFinite(opts.until) && opts.until >= 0 && opts.until <= MAX_TIME_MS)) {
+		errors.push({ line: 1, message: `until option must be a number of ms 0-${MAX_TIME_MS} (one day of virtual time), got ${String(opts.until)}` });
 	}
 	for (const k of ['maxEvents', 'maxWallMs'] as const) {
 		const v = opts[k];

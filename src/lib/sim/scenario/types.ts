@@ -151,6 +151,17 @@ export const DEFAULT_LATENCY_MS = 10;
 export const DEFAULT_SEED = 1;
 /** Largest byte count for one TCP `send` (1 MB). */
 export const MAX_SEND_BYTES = 1_000_000;
+/**
+ * Most bytes a whole scenario may send: the sum of every `send`, `udp send`, `reply` and
+ * `inject` payload (10 MB). The content scenarios send a few kilobytes; this bounds the work a
+ * pasted or shared scenario asks for (issue 12: 2,000 lines of `send 1000000` exhaust memory).
+ */
+export const MAX_TOTAL_SEND_BYTES = 10_000_000;
+/**
+ * Most hosts and routers together in one scenario (each costs the engine its port tables and
+ * routes; the content scenarios have at most a handful).
+ */
+export const MAX_HOSTS = 256;
 /** Largest UDP payload over IPv4: 65535 - 20 (IP) - 8 (UDP). */
 export const MAX_UDP_BYTES = 65_507;
 

@@ -22,16 +22,25 @@ export function parseUint(text: string, max: number): number | null {
 	return v <= max ? v : null;
 }
 
-/** A port number 0-65535 written in decimal, or null. */
+/**
+ * A port number 0-65535 written in decimal, or null. Leading zeros are refused (`080`), as in
+ * addresses: some tools read them as octal.
+ */
 export function parsePortText(text: string): number | null {
-	return parseUint(text, 65535);
+	return text.length > 1 && text[0] === '0' ? null : parseUint(text, 65535);
+}
+
+/** A hint for a port written with leading zeros: ` (no leading zeros: write 80)`, else ''. */
+export function portHint(text: string): string {
+	const m = /^0+(\d+)$/.exec(text);
+	return m ? ` (no leading zeros: write ${Number(m[1])})` : '';
 }
 
 /** A port token (`80`); `min` is 1 where port 0 makes no sense. */
 export function parsePort(tok: Token, context: string, err: LineErrors, min = 0): number | null {
 	const v = tok.quoted ? null : parsePortText(tok.text);
 	if (v === null || v < min) {
-		err.at(tok, `expected a port number ${min}-65535 ${context}, got ${show(tok)}`);
+		err.at(tok, `expected a port number ${min}-65535 ${context}, got ${show(tok)}${tok.quoted ? '' : portHint(tok.text)}`);
 		return null;
 	}
 	return v;
@@ -56,7 +65,8 @@ export function parseRange(tok: Token, prefix: string, err: LineErrors, min: num
 	const shape = single ? 'a port or a range LOW-HIGH' : 'a port range LOW-HIGH';
 	const where = prefix ? ` after "${prefix}"` : '';
 	if (r === null || r[0] < min) {
-		err.at(tok, `expected ${shape} with ports ${min}-65535${where}, got ${JSON.stringify(text)}`);
+		const zeros = tok.quoted ? '' : text.split(/-|\.\./).map(portHint).find(Boolean) ?? '';
+		err.at(tok, `expected ${shape} with ports ${min}-65535${where}, got ${JSON.stringify(text)}${zeros}`);
 		return null;
 	}
 	if (r[0] > r[1]) {

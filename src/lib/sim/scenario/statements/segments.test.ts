@@ -44,4 +44,11 @@ describe('drop and inject: forms and errors', () => {
 		expect(e[2].message).toContain('needs two different nodes');
 		expect(e[3].message).toContain('unknown host or router "nowhere"');
 	});
+
+	it('counts injected payloads in the bytes a scenario sends', () => {
+		const many = Array.from({ length: 153 }, () => '+1ms inject client->server 40000>80 P. seq=1 ack=1 len=65535\n').join('');
+		const e = errs(BASE + many);
+		expect(where(e)).toEqual([[158, 52]]);
+		expect(e[0].message).toContain('a scenario may send at most 10000000 bytes in all');
+	});
 });

@@ -9,7 +9,7 @@ import type { SocketAddress, TcpFlag } from '../../trace';
 import type { ParseContext } from '../context';
 import { type LineErrors, type Token, show, subToken } from '../lexer';
 import type { SeqRef } from '../types';
-import { keyValue, parseFlags, parseIntKey, parsePortText, splitArgs, tooMany } from '../values';
+import { keyValue, parseFlags, parseIntKey, parsePortText, portHint, splitArgs, tooMany } from '../values';
 import type { Family, TimedSpec } from './spec';
 
 /** What the fault and injection statements do. */
@@ -96,7 +96,7 @@ function injectEnds(ctx: ParseContext, tok: Token, from: string, to: string, err
 		const portText = i >= 0 ? text.slice(i + 1) : text;
 		const port = parsePortText(portText);
 		if (port === null) {
-			err.at(tok, `expected a ${which} port number 0-65535 in ${show(tok)}, got ${JSON.stringify(portText)}`);
+			err.at(tok, `expected a ${which} port number 0-65535 in ${show(tok)}, got ${JSON.stringify(portText)}${portHint(portText)}`);
 			return null;
 		}
 		const ip = i < 0 ? ctx.nodes.get(node)!.ips[0] : ctx.address(text.slice(0, i), tok, err, 'inject');
@@ -145,6 +145,8 @@ const inject: TimedSpec<SegmentAction> = {
 		const winTok = args.keys.get('win');
 		const wnd = winTok ? parseIntKey(winTok, 'win', err, 0, 65535, 'a window') : 65535;
 		const { len, text } = injectPayload(args.keys.get('len'), args.keys.get('payload'), err);
+		const lenAt = args.keys.get('len') ?? args.keys.get('payload');
+		if (len !== null && lenAt && !ctx.countSent(lenAt, len, err)) return null;
 		if (flags && args.keys.has('ack') && !flags.includes('ACK')) {
 			err.at(args.keys.get('ack'), `ack= is given but the flags ${show(flagsTok)} have no ACK; add "." (e.g. "${flagsTok.text}.")`);
 			return null;

@@ -3,7 +3,7 @@
  * connect, send, read, close, abort), their errors with line and column, and how they run.
  */
 import { describe, expect, it } from 'vitest';
-import { formatScenarioError } from '../types';
+import { formatScenarioError, MAX_TOTAL_SEND_BYTES } from '../types';
 import { runScenario } from '../run';
 import { BASE, errs, ok, where } from '../test-support';
 
@@ -108,5 +108,23 @@ describe('TCP socket calls: errors and runs', () => {
 		if (!r.ok) throw new Error(r.errors.map((e) => formatScenarioError(e)).join('\n'));
 		const calls = r.trace.events.filter((e) => e.kind === 'call').map((e) => (e.kind === 'call' ? `${e.socket} ${e.call}` : ''));
 		expect(calls).toEqual(expect.arrayContaining(['c bind', 'c connect', 'c send', 'web.1 send', 'c read', 'web.1 close', 'c abort']));
+	});
+
+	it('refuses ports with leading zeros, as addresses (issue 12)', () => {
+		const e = errs(BASE + '0ms server listen 080\n0ms client connect server:0443\n0ms client bind 00 as=b\n');
+		expect(where(e)).toEqual([[6, 19], [7, 20], [8, 17]]);
+		expect(e[0].message).toBe('expected a port number 0-65535 after "listen", got "080" (no leading zeros: write 80)');
+		expect(e[1].message).toBe('expected a port number 1-65535 after "server:", got "0443" (no leading zeros: write 443)');
+		expect(e[2].message).toContain('(no leading zeros: write 0)');
+		expect(ok(BASE + '0ms server listen 80\n0ms client bind 0 as=b\n').steps).toHaveLength(2);
+	});
+
+	it('bounds the bytes the whole scenario sends, at the send that passes the limit', () => {
+		const sends = Array.from({ length: 10 }, () => '+1ms c send 1000000\n').join('');
+		const head = BASE + '0ms server listen 80 as=web\n0ms client connect server:80 as=c\n';
+		expect(ok(head + sends).steps).toHaveLength(12);
+		const e = errs(head + sends + '+1ms web.1 send 1 "x"\n+1ms c send 5\n');
+		expect(where(e)).toEqual([[18, 17]]);
+		expect(e[0].message).toBe(`this payload brings the bytes sent by the scenario to ${MAX_TOTAL_SEND_BYTES + 1}; a scenario may send at most ${MAX_TOTAL_SEND_BYTES} bytes in all`);
 	});
 });

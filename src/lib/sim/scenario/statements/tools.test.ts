@@ -27,4 +27,14 @@ describe('ICMP tools', () => {
 		expect(e[4].message).toContain('style=unix (UDP probes) or style=windows (ICMP echo)');
 		expect(e[5].message).toBe('expected a hop count 1-64 after "maxhops=", got "65"');
 	});
+
+	it('keeps a ping series within one day of virtual time', () => {
+		const e = errs(BASE + '0ms client ping server count=100 interval=1440min\n');
+		expect(e[0]).toMatchObject({ line: 6, column: 34 });
+		expect(e[0].message).toBe('ping sends its last request at 8553600000 ms (count=100, 86400000 ms apart), beyond the limit of 86400000 ms (one day of virtual time)');
+		const late = errs(BASE + '1440min client ping server count=2\n');
+		expect(late[0]).toMatchObject({ line: 6, column: 28 });
+		expect(late[0].message).toContain('last request at 86401000 ms');
+		expect(ok(BASE + '0ms client ping server count=100 interval=14min\n1439min client ping server count=2 interval=1min\n').steps).toHaveLength(2);
+	});
 });

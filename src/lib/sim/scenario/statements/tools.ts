@@ -7,6 +7,7 @@
 import type { LineErrors, Token } from '../lexer';
 import type { ParseContext } from '../context';
 import { keyValue, parseDuration, parseIntKey, splitArgs, tooMany } from '../values';
+import { MAX_TIME_MS } from '../types';
 import type { Family, HostSpec } from './spec';
 
 /** What the ICMP tool statements do. */
@@ -44,6 +45,12 @@ const ping: HostSpec<ToolAction> = {
 		const intervalMs = iTok ? parseDuration(iTok, 'interval', err) : 1000;
 		if (iTok && intervalMs === 0) err.at(iTok, 'interval= must be more than 0 ms');
 		if (ip === null || count === null || intervalMs === null || intervalMs === 0) return null;
+		// The last request goes out (count - 1) intervals after the statement's time.
+		const last = ctx.lastTime + (count - 1) * intervalMs;
+		if (last > MAX_TIME_MS) {
+			err.at(iTok ?? cTok, `ping sends its last request at ${last} ms (count=${count}, ${intervalMs} ms apart), beyond the limit of ${MAX_TIME_MS} ms (one day of virtual time)`);
+			return null;
+		}
 		return { kind: 'ping', host, ip, count, intervalMs };
 	}
 };

@@ -2,7 +2,7 @@
  * The hosts-and-topology family: header statements and their errors (line and column).
  */
 import { describe, expect, it } from 'vitest';
-import { HOST_OS_IDS } from '../types';
+import { HOST_OS_IDS, MAX_HOSTS } from '../types';
 import { OS_PRESET_IDS } from '../../os';
 import { BASE, errs, ok, where } from '../test-support';
 
@@ -140,5 +140,13 @@ describe('topology: seed, nat and forward errors', () => {
 			expect(e).toMatchObject({ line: 1, column: 6 });
 			expect(e.message).toContain('keyword');
 		}
+	});
+
+	it('bounds the number of hosts and routers, at the name of the first one too many', () => {
+		const hosts = (n: number) => Array.from({ length: n }, (_, i) => `host h${i} 10.${i >> 8}.${i & 255}.1\n`).join('');
+		expect(ok(hosts(MAX_HOSTS - 1) + 'router r 10.255.0.1\n').hosts).toHaveLength(MAX_HOSTS - 1);
+		const e = errs(hosts(MAX_HOSTS) + 'router r 10.255.0.1\nhost extra 10.255.0.2\n');
+		expect(where(e)).toEqual([[MAX_HOSTS + 1, 8], [MAX_HOSTS + 2, 6]]);
+		expect(e[0].message).toBe(`too many hosts and routers: router "r" is number ${MAX_HOSTS + 1}; a scenario may declare at most ${MAX_HOSTS}`);
 	});
 });
