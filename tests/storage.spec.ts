@@ -11,7 +11,9 @@ import { test, expect } from './fixtures';
 function fillStorage(page: Page): Promise<number> {
 	return page.evaluate(() => {
 		let n = 0;
-		for (let size = 1 << 20; size >= 8; ) {
+		// Down to 1 character, so less room is left than one more answer needs (a key name, about
+		// 10 characters, at most); stopping at 8 left room for a short question id's answer.
+		for (let size = 1 << 20; size >= 1; ) {
 			try {
 				localStorage.setItem(`filler-${n}`, 'x'.repeat(size));
 				n++;
