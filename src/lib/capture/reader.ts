@@ -583,32 +583,24 @@ export class CaptureReader {
 		return iface;
 	}
 
-	/** §4.3 Enhanced Packet Block. */
+	/** §4.3 Enhanced Packet Block: a 32-bit Interface ID. */
 	#epb(buf: Uint8Array, dv: DataView, p: number, len: number, at: number): boolean {
-		if (len < 32) {
-			this.#damage(`enhanced packet block at byte ${at} is ${len} bytes, shorter than the 32 its fields need: the file is damaged here`, at);
-			return false;
-		}
-		const le = this.#le;
-		const iface = this.#ifaceFor(dv.getUint32(p + 8, le), at);
-		if (!iface) return true;
-		const caplen = dv.getUint32(p + 20, le);
-		if (caplen > len - 32) {
-			this.#damage(`record ${this.packets + 1} (byte ${at}) claims ${caplen} captured bytes but its block holds only ${len - 32}: the file is damaged here`, at);
-			return false;
-		}
-		this.#emit(iface, buf.subarray(p + 28, p + 28 + caplen), dv.getUint32(p + 24, le), dv.getUint32(p + 12, le), dv.getUint32(p + 16, le), true, at);
-		return true;
+		return this.#timedPacket('enhanced packet block', buf, dv, p, len, at, () => dv.getUint32(p + 8, this.#le));
 	}
 
-	/** Appendix A: the obsolete Packet Block (16-bit Interface ID and drops count). */
+	/** Appendix A: the obsolete Packet Block, laid out as an EPB with a 16-bit Interface ID (then a drops count). */
 	#pb(buf: Uint8Array, dv: DataView, p: number, len: number, at: number): boolean {
+		return this.#timedPacket('packet block', buf, dv, p, len, at, () => dv.getUint16(p + 8, this.#le));
+	}
+
+	/** The fields EPB and PB share: timestamp high/low at +12/+16, captured and original length at +20/+24, data at +28. */
+	#timedPacket(name: string, buf: Uint8Array, dv: DataView, p: number, len: number, at: number, ifaceId: () => number): boolean {
 		if (len < 32) {
-			this.#damage(`packet block at byte ${at} is ${len} bytes, shorter than the 32 its fields need: the file is damaged here`, at);
+			this.#damage(`${name} at byte ${at} is ${len} bytes, shorter than the 32 its fields need: the file is damaged here`, at);
 			return false;
 		}
 		const le = this.#le;
-		const iface = this.#ifaceFor(dv.getUint16(p + 8, le), at);
+		const iface = this.#ifaceFor(ifaceId(), at);
 		if (!iface) return true;
 		const caplen = dv.getUint32(p + 20, le);
 		if (caplen > len - 32) {
