@@ -155,6 +155,12 @@ function detail(e: TraceEvent): string {
 				`NAT ${e.action} ${e.proto} ${formatAddress(e.inside)} <-> ${formatAddress(e.outside)}` +
 				` (remote ${formatAddress(e.remote)})`
 			);
+		case 'window':
+			return (
+				`${e.socket} window snd.wnd=${e.sndWnd} rcv.wnd=${e.rcvWnd} in-flight=${e.inFlight}` +
+				(e.cwnd === null ? '' : ` cwnd=${e.cwnd}`) +
+				(e.ssthresh === null ? '' : ` ssthresh=${e.ssthresh}`)
+			);
 		default: {
 			// Event kinds added to trace.ts later still print something useful.
 			const other = e as { kind?: unknown };

@@ -369,6 +369,23 @@ export abstract class Tcb implements EventTarget {
 		this.v[TWO_MSL_QUEUED_AT] = x;
 	}
 
+	// ----- options negotiated on the SYN (RFC 7323, RFC 2018) and congestion control (RFC 5681)
+
+	/** Both SYNs carried SACK-permitted (RFC 2018 §2): SACK blocks may be sent and used. */
+	sackOk = false;
+	/** Both SYNs carried Timestamps (RFC 7323 §3.2): every later segment carries TSval/TSecr. */
+	tsOk = false;
+	/** Snd.Wind.Shift (RFC 7323 §2.2): the peer's window field is shifted left by this; 0 = no scaling. */
+	sndWscale = 0;
+	/** Rcv.Wind.Shift: our window field is shifted right by this when sent; 0 = no scaling. */
+	rcvWscale = 0;
+	/** cwnd: congestion window, bytes (RFC 5681 §2); Infinity when the preset models none. */
+	cwnd = Infinity;
+	/** ssthresh: slow-start threshold, bytes (RFC 5681 §3.1); Infinity until the first loss. */
+	ssthresh = Infinity;
+	/** The last {@link WindowEvent} values recorded for this socket (see `traceWindow`), or null. */
+	lastWindowTrace: { sndWnd: number; rcvWnd: number; inFlight: number; cwnd: number; ssthresh: number } | null = null;
+
 	// ----- the application's side (BSD sockets)
 
 	/**

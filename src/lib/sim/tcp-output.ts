@@ -52,6 +52,38 @@ export function sendSegment(t: Tcb, flags: number, seq: number, len: number, tex
 	h.net.transmit(seg, h);
 }
 
+/**
+ * Record a `window` trace event for `t` (SND.WND, RCV.WND, bytes in flight, cwnd, ssthresh) if
+ * any of them changed since the last record for this socket. Call after anything that changes
+ * one of them; calling it when nothing changed records nothing.
+ */
+export function traceWindow(t: Tcb): void {
+	const inFlight = seqDiff(t.snd.nxt, t.snd.una);
+	const last = t.lastWindowTrace;
+	if (
+		last !== null &&
+		last.sndWnd === t.snd.wnd &&
+		last.rcvWnd === t.rcv.wnd &&
+		last.inFlight === inFlight &&
+		last.cwnd === t.cwnd &&
+		last.ssthresh === t.ssthresh
+	)
+		return;
+	t.lastWindowTrace = { sndWnd: t.snd.wnd, rcvWnd: t.rcv.wnd, inFlight, cwnd: t.cwnd, ssthresh: t.ssthresh };
+	const core = t.host.core;
+	core.events.push({
+		kind: 'window',
+		t: core.queue.now,
+		host: t.host.name,
+		socket: t.id,
+		sndWnd: t.snd.wnd,
+		rcvWnd: t.rcv.wnd,
+		inFlight,
+		cwnd: Number.isFinite(t.cwnd) ? t.cwnd : null,
+		ssthresh: Number.isFinite(t.ssthresh) ? t.ssthresh : null
+	});
+}
+
 /** `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>` */
 export function sendAck(t: Tcb): void {
 	sendSegment(t, F_ACK, t.snd.nxt, 0, undefined, false);

@@ -65,6 +65,23 @@ export interface SocketAddress {
 	port: number;
 }
 
+/**
+ * TCP options carried by a segment (RFC 9293 §3.2, RFC 7323, RFC 2018). Only the options
+ * present on the segment are set. Shared by the wire packet and the trace.
+ */
+export interface TcpOptions {
+	/** Maximum Segment Size (kind 2), bytes; SYN and SYN,ACK only. */
+	mss?: number;
+	/** Window Scale shift count (kind 3, RFC 7323 §2), 0–14; SYN and SYN,ACK only. */
+	wscale?: number;
+	/** SACK-permitted (kind 4, RFC 2018 §2); SYN and SYN,ACK only. */
+	sackOk?: true;
+	/** Timestamps (kind 8, RFC 7323 §3): TSval and TSecr, unsigned 32-bit. */
+	ts?: { val: number; ecr: number };
+	/** SACK blocks (kind 5, RFC 2018 §3): [left edge, right edge) pairs of received data. */
+	sack?: { left: number; right: number }[];
+}
+
 /** A TCP segment as it left the sender. */
 export interface SegmentEvent {
 	kind: 'segment';
@@ -103,6 +120,8 @@ export interface SegmentEvent {
 	 * `identifier` is the echo identifier after translation.
 	 */
 	translated?: { src: SocketAddress; dst: SocketAddress; identifier?: number };
+	/** TCP options on the segment, when it carried any. */
+	options?: TcpOptions;
 }
 
 /** A UDP datagram as it left the sender. */
@@ -231,6 +250,28 @@ export interface NatEvent {
 	remote: SocketAddress;
 }
 
+/**
+ * A TCP sender's window variables after they changed: what limits the bytes in flight
+ * (RFC 5681 §2, RFC 9293 §3.8.6). Drawn by the flow/congestion chart. Recorded by
+ * `traceWindow` (tcp-output.ts) only when one of the values differs from the last record.
+ */
+export interface WindowEvent {
+	kind: 'window';
+	t: number;
+	host: string;
+	socket: string;
+	/** SND.WND: the peer's advertised receive window, bytes, after window scaling. */
+	sndWnd: number;
+	/** RCV.WND: the window this socket advertises, bytes. */
+	rcvWnd: number;
+	/** Bytes sent and not yet acknowledged: SND.NXT − SND.UNA (SYN/FIN counted as 1). */
+	inFlight: number;
+	/** cwnd, bytes (RFC 5681), or null when the preset models no congestion control. */
+	cwnd: number | null;
+	/** ssthresh, bytes, or null when unbounded or not modelled. */
+	ssthresh: number | null;
+}
+
 export type TraceEvent =
 	| SegmentEvent
 	| DatagramEvent
@@ -239,7 +280,8 @@ export type TraceEvent =
 	| PortEvent
 	| ErrorEvent
 	| CallEvent
-	| NatEvent;
+	| NatEvent
+	| WindowEvent;
 
 /** Packets on the wire: the events that draw arrows. */
 export type PacketEvent = SegmentEvent | DatagramEvent | IcmpEvent;

@@ -18,7 +18,9 @@
  */
 
 import { SimError } from './errors';
-import type { Protocol, SocketAddress, TcpFlag } from './trace';
+import type { Protocol, SocketAddress, TcpFlag, TcpOptions } from './trace';
+
+export type { TcpOptions } from './trace';
 
 // ---------------------------------------------------------------------------------------------
 // Packets
@@ -57,6 +59,8 @@ export interface TcpPacket extends IpCommon {
 	payload?: string;
 	/** True when the sender resent this segment (drawn as a retransmission; not a header bit). */
 	retransmission: boolean;
+	/** TCP options (MSS, window scale, SACK-permitted, SACK blocks, timestamps), when present. */
+	options?: TcpOptions;
 }
 
 /** A UDP datagram (RFC 768). `len` is payload bytes. */

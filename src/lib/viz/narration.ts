@@ -189,6 +189,11 @@ export class Narrator {
 				return e.action === 'create'
 					? `NAT ${e.host} maps ${e.proto} ${formatAddress(e.inside)} to its public ${formatAddress(e.outside)} for ${formatAddress(e.remote)}.`
 					: `NAT ${e.host} forgets the ${e.proto} mapping ${formatAddress(e.inside)} ↔ ${formatAddress(e.outside)}.`;
+			case 'window':
+				return (
+					`${Narrator.socketRef(e.host, e.socket)}: ${e.inFlight} bytes in flight, the peer's window is ${e.sndWnd} bytes` +
+					(e.cwnd === null ? '.' : `, cwnd ${e.cwnd} bytes${e.ssthresh === null ? '' : `, ssthresh ${e.ssthresh}`}.`)
+				);
 		}
 	}
 
