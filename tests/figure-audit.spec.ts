@@ -131,8 +131,8 @@ test('reliable-delivery starts in relative mode and shows the numbers its prose 
 			el.value = el.max;
 			el.dispatchEvent(new Event('input', { bubbles: true }));
 		});
-		const labels = await fig.locator('g.pkt text.label').evaluateAll((ts) => ts.map((t) => (t as SVGTextElement).dataset.label ?? ''));
-		const lost = await fig.locator('g.pkt.lost text.label').evaluateAll((ts) => ts.map((t) => (t as SVGTextElement).dataset.label ?? ''));
+		const labels = await fig.locator('g.pkt-label text.label').evaluateAll((ts) => ts.map((t) => (t as SVGTextElement).dataset.label ?? ''));
+		const lost = await fig.locator('g.pkt-label.lost text.label').evaluateAll((ts) => ts.map((t) => (t as SVGTextElement).dataset.label ?? ''));
 		expect(lost).toHaveLength(1);
 		expect(lost[0]).toMatch(/seq=1001\b/);
 		expect(labels.filter((l) => /\back=1001\b/.test(l) && !/len=/.test(l))).toHaveLength(2);

@@ -128,7 +128,7 @@ export async function report(root: Locator, opts: { step?: number; forward?: boo
 			const labels: { kind: string; text: string; fontPx: number }[] = [];
 			const pillFontPx: number[] = [];
 			for (const svg of el.querySelectorAll<SVGSVGElement>('.ladder svg')) {
-				for (const t of svg.querySelectorAll<SVGTextElement>('g.pkt text.label')) {
+				for (const t of svg.querySelectorAll<SVGTextElement>('g.pkt-label text.label')) {
 					const kind = ['segment', 'datagram', 'icmp'].find((k) => t.parentElement?.classList.contains(k)) ?? '?';
 					const text = t.dataset.label ?? t.textContent ?? '';
 					labels.push({ kind, text, fontPx: parseFloat(getComputedStyle(t).fontSize) * scale(t) });

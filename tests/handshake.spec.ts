@@ -52,7 +52,7 @@ test.describe('the TCP handshake lesson', () => {
 		await expect(box).toBeChecked();
 		await figure.getByLabel('Position in the timeline').fill('3');
 		// The label starts with the ports, even on a phone.
-		const syn = figure.locator('.ladder g.pkt .label').first();
+		const syn = figure.locator('.ladder g.pkt-label .label').first();
 		await expect(syn).toHaveAttribute('data-label', /^\d{5} → 80 {2}SYN seq=0$/);
 		await box.uncheck();
 		await expect(syn).toHaveAttribute('data-label', /^\d{5} → 80 {2}SYN seq=\d{1,10}$/);

@@ -137,7 +137,7 @@ test.describe('presentation mode', () => {
 		const fig = page.locator('figure.sim').first();
 		await fig.getByRole('button', { name: 'Step forward' }).click();
 		await fig.getByRole('button', { name: 'Step forward' }).click();
-		const size = () => fig.locator('g.pkt text.label').first().evaluate((t) => parseFloat(getComputedStyle(t).fontSize));
+		const size = () => fig.locator('g.pkt-label text.label').first().evaluate((t) => parseFloat(getComputedStyle(t).fontSize));
 		const before = await size();
 		await page.getByLabel('Colour theme').selectOption('projector');
 		await expect(page.locator('html')).toHaveAttribute('data-theme', 'projector');

@@ -172,3 +172,17 @@ describe('Narrator', () => {
 		expect(Narrator.socketRef('server', 'web.1')).toBe('web.1 on server');
 	});
 });
+
+describe('the narration prints the sequence numbers the ladder shows', () => {
+	it('counts from each connection’s ISNs when given the relative numbers, and absolute otherwise', async () => {
+		const { relativeNumbers } = await import('./seqspace');
+		const r = runScenario(readFileSync(join(CONTENT, 'lessons/01-basics/01-why-ports/two-services.scn'), 'utf8'));
+		expect(r.ok).toBe(true);
+		if (!r.ok) return;
+		const synAck = r.trace.events.find((e) => e.kind === 'segment' && e.flags.join() === 'SYN,ACK');
+		if (!synAck || synAck.kind !== 'segment') throw new Error('no SYN,ACK in the scenario');
+		const pick = (lines: { text: string; event: TraceEvent | null }[]) => lines.find((l) => l.event === synAck)!.text;
+		expect(pick(narrateTrace(r.trace))).toContain(`seq=${synAck.seq} ack=${synAck.ack}`);
+		expect(pick(narrateTrace(r.trace, { relative: relativeNumbers(r.trace).numbers }))).toContain('SYN,ACK seq=0 ack=1');
+	});
+});

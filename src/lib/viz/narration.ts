@@ -20,6 +20,7 @@ import type { CallEvent, ErrorEvent, IcmpEvent, PacketEvent, TraceEvent, Trace }
 import { formatAddress, formatFlags } from '$lib/sim/trace';
 import { formatTime } from './timeline';
 import { icmpName } from './labels';
+import type { SeqPair } from './seqspace';
 
 /** Why a packet did not arrive, as a sentence (trace `dropped`). */
 const FATE: Record<string, string> = {
@@ -86,9 +87,15 @@ export class Narrator {
 	/** UDP / ICMP socket id by `host|proto|port` (port allocations so far; ICMP: echo identifier). */
 	#ports = new Map<string, string>();
 	readonly #trace: Trace;
+	readonly #relative: ReadonlyMap<number, SeqPair> | null;
 
-	constructor(trace: Trace) {
+	/**
+	 * @param options.relative - relative SEG.SEQ / SEG.ACK by segment id (seqspace.ts), to narrate
+	 *   the numbers the ladder shows when it counts from each connection's ISNs; absolute if absent.
+	 */
+	constructor(trace: Trace, options: { relative?: ReadonlyMap<number, SeqPair> | null } = {}) {
 		this.#trace = trace;
+		this.#relative = options.relative ?? null;
 	}
 
 	/**
@@ -202,8 +209,9 @@ export class Narrator {
 		const fate = p.arrivedAt === null ? ` ${FATE[p.dropped ?? 'lost'] ?? FATE.lost}` : '';
 		const verb = p.kind === 'segment' && p.retransmission ? 'resends' : 'sends';
 		if (p.kind === 'segment') {
-			const parts = [formatFlags(p.flags), `seq=${p.seq}`];
-			if (p.flags.includes('ACK')) parts.push(`ack=${p.ack}`);
+			const n = this.#relative?.get(p.id) ?? p;
+			const parts = [formatFlags(p.flags), `seq=${n.seq}`];
+			if (p.flags.includes('ACK')) parts.push(`ack=${n.ack}`);
 			const data = p.len ? ` with ${plural(p.len, 'byte')} of data` : '';
 			const again = p.retransmission ? ' (a retransmission)' : '';
 			return `${who} ${verb} ${parts.join(' ')}${data}${again} from ${formatAddress(p.src)} to ${formatAddress(p.dst)}${note}.${fate}`;
@@ -346,6 +354,6 @@ export function hopLine(detail: string): string {
 }
 
 /** The narration of a whole trace (see {@link Narrator.lines}). */
-export function narrateTrace(trace: Trace): NarrationLine[] {
-	return new Narrator(trace).lines();
+export function narrateTrace(trace: Trace, options: { relative?: ReadonlyMap<number, SeqPair> | null } = {}): NarrationLine[] {
+	return new Narrator(trace, options).lines();
 }

@@ -6,6 +6,7 @@
  * from moment to moment without in-between frames.
  */
 import { Tween } from 'svelte/motion';
+import { relativeNumbers, type RelativeNumbers } from './seqspace';
 import { linear } from 'svelte/easing';
 import type { Trace } from '$lib/sim/trace';
 import { momentsOf, timeAt } from './timeline';
@@ -47,6 +48,13 @@ export class Player {
 	 */
 	relative = $state<boolean | null>(null);
 	/**
+	 * What the ladder actually shows (its resolved choice when `relative` is null: it depends on
+	 * the ladder's width). Set by the Ladder view; the narration and the header inspector read it
+	 * so every view of the figure prints the same numbers.
+	 */
+	relativeShown = $state(false);
+	#relativeNumbers: RelativeNumbers | null = null;
+	/**
 	 * Packets (by trace `id`) that views must not show yet: presentation mode's predict-then-reveal
 	 * hides what is about to be sent until the presenter reveals it. Views read this; nothing
 	 * reaches into another view's DOM.
@@ -65,6 +73,11 @@ export class Player {
 		const s = Math.max(0, Math.min(this.last, Math.floor(startStep)));
 		this.step = s;
 		this.#pos = new Tween(s, { duration: 0, easing: linear });
+	}
+
+	/** Relative SEG.SEQ / SEG.ACK of every segment (seqspace.ts), computed once on first use. */
+	get relativeNumbers(): RelativeNumbers {
+		return (this.#relativeNumbers ??= relativeNumbers(this.trace));
 	}
 
 	/** Index of the final step. */
