@@ -192,6 +192,8 @@ test.describe('export', () => {
 });
 
 test('axe-core finds no accessibility violations on the playground and in presentation mode', async ({ page }) => {
+	// axe checks every node of a page with a live ladder: 25–45 s on a loaded 2-core machine.
+	test.setTimeout(180_000);
 	const summary = (r: Awaited<ReturnType<AxeBuilder['analyze']>>) =>
 		r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0]?.target.join(' ')} — ${v.help}`);
 	await page.goto('/playground');
