@@ -6,7 +6,9 @@ describe('WinSock error names and numbers ("Windows Sockets Error Codes")', () =
 		expect(WINSOCK_ERRORS.EADDRINUSE).toMatchObject({ name: 'WSAEADDRINUSE', code: 10048 });
 		expect(WINSOCK_ERRORS.ENOBUFS).toMatchObject({ name: 'WSAENOBUFS', code: 10055, text: 'No buffer space available.' });
 		expect(WINSOCK_ERRORS.ECONNRESET).toMatchObject({ name: 'WSAECONNRESET', code: 10054 });
-		for (const [posix, w] of Object.entries(WINSOCK_ERRORS)) expect(w.name).toBe(`WSA${posix}`);
+		const renamed: Record<string, string> = { EPIPE: 'WSAESHUTDOWN', EBADF: 'WSAENOTSOCK' };
+		for (const [posix, w] of Object.entries(WINSOCK_ERRORS)) expect(w.name).toBe(renamed[posix] ?? `WSA${posix}`);
+		expect(WINSOCK_ERRORS.EPIPE).toMatchObject({ name: 'WSAESHUTDOWN', code: 10058 });
 		const codes = Object.values(WINSOCK_ERRORS).map((w) => w.code);
 		expect(new Set(codes).size).toBe(codes.length);
 	});

@@ -30,10 +30,24 @@ export type PosixErrno =
 	 * "No buffer space available". The simulator reports it only for Windows hosts, as
 	 * `WSAENOBUFS`, when the dynamic port pool is exhausted.
 	 */
-	| 'ENOBUFS';
+	| 'ENOBUFS'
+	/**
+	 * send() after shutdown(SHUT_WR) (Linux `tcp_sendmsg` → `sk_stream_error`: "-EPIPE"). Windows
+	 * has no WSAEPIPE: its send() fails with WSAESHUTDOWN (10058) "after shutdown has been invoked
+	 * with how set to SD_SEND or SD_BOTH" (Microsoft, send function, Winsock reference).
+	 */
+	| 'EPIPE'
+	/**
+	 * A call on a descriptor the program has already closed (close() twice). Windows: WSAENOTSOCK
+	 * (10038), "the descriptor is not a socket" (Microsoft, closesocket function).
+	 */
+	| 'EBADF';
 
-/** The WinSock name of each {@link PosixErrno}, e.g. `WSAEADDRINUSE`. */
-export type WinsockErrno = `WSA${PosixErrno}`;
+/**
+ * The WinSock name of each {@link PosixErrno}, e.g. `WSAEADDRINUSE`: the POSIX name with a `WSA`
+ * prefix, except EPIPE and EBADF, which Windows reports as WSAESHUTDOWN and WSAENOTSOCK.
+ */
+export type WinsockErrno = `WSA${Exclude<PosixErrno, 'EPIPE' | 'EBADF'>}` | 'WSAESHUTDOWN' | 'WSAENOTSOCK';
 
 /** One WinSock error: name, number and Microsoft's short description. */
 export interface WinsockError {
@@ -46,6 +60,7 @@ export interface WinsockError {
 
 /** WinSock name, number and text for every POSIX name the simulator reports. */
 export const WINSOCK_ERRORS: Readonly<Record<PosixErrno, Readonly<WinsockError>>> = Object.freeze({
+	EBADF: { name: 'WSAENOTSOCK', code: 10038, text: 'Socket operation on nonsocket.' },
 	EACCES: { name: 'WSAEACCES', code: 10013, text: 'Permission denied.' },
 	EINVAL: { name: 'WSAEINVAL', code: 10022, text: 'Invalid argument.' },
 	EDESTADDRREQ: { name: 'WSAEDESTADDRREQ', code: 10039, text: 'Destination address required.' },
@@ -54,6 +69,7 @@ export const WINSOCK_ERRORS: Readonly<Record<PosixErrno, Readonly<WinsockError>>
 	ECONNRESET: { name: 'WSAECONNRESET', code: 10054, text: 'Connection reset by peer.' },
 	ENOBUFS: { name: 'WSAENOBUFS', code: 10055, text: 'No buffer space available.' },
 	ENOTCONN: { name: 'WSAENOTCONN', code: 10057, text: 'Socket is not connected.' },
+	EPIPE: { name: 'WSAESHUTDOWN', code: 10058, text: 'Cannot send after socket shutdown.' },
 	ETIMEDOUT: { name: 'WSAETIMEDOUT', code: 10060, text: 'Connection timed out.' },
 	ECONNREFUSED: { name: 'WSAECONNREFUSED', code: 10061, text: 'Connection refused.' },
 	EHOSTUNREACH: { name: 'WSAEHOSTUNREACH', code: 10065, text: 'No route to host.' }

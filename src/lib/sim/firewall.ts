@@ -24,8 +24,10 @@
  * tracked flow (same 5-tuple either way; for ICMP echo the identifier) is allowed and refreshes
  * it; an ICMP error quoting a tracked flow is allowed ("RELATED"). Other packets are judged by the
  * rules (first match), defaulting to allow for `'out'` and deny for `'in'`; an allowed packet
- * starts a new tracked flow. Timeouts as NAT ({@link CONNTRACK_TIMEOUTS}); expired flows are
- * forgotten lazily (the firewall records no events of its own).
+ * starts a new tracked flow. Timeouts as NAT ({@link CONNTRACK_TIMEOUTS}), except that `idleMs`
+ * replaces the 5-day timeout of an established TCP flow (the idle timeout of a real firewall, so
+ * that a lesson can show an idle connection silently forgotten); expired flows are forgotten
+ * lazily (the firewall records no events of its own).
  *
  * Dropped packets stay in the trace with `dropped: 'firewall'`.
  *
@@ -41,7 +43,7 @@ import type { Packet } from './wire';
 /** Firewall configuration accepted by `sim.setFirewall` (contract form plus `default`, `inside`). */
 export type FirewallOptions =
 	| { mode: 'stateless'; rules: FirewallRule[]; default?: 'allow' | 'deny'; inside?: string[] }
-	| { mode: 'stateful'; rules?: FirewallRule[]; inside?: string[] };
+	| { mode: 'stateful'; rules?: FirewallRule[]; inside?: string[]; idleMs?: number };
 
 /** Does `rule` match this packet travelling in `dir`? */
 export function ruleMatches(rule: FirewallRule, pkt: Packet, dir: Direction): boolean {
@@ -95,6 +97,8 @@ export class Firewall implements FirewallHook {
 	private readonly flows = new Map<string, Tracked>();
 	/** New flows since construction (expired flows are swept every 1024). */
 	private inserts = 0;
+	/** Idle timeout of an established TCP flow, ms, or null for conntrack's default. */
+	private readonly idleMs: number | null;
 
 	/**
 	 * @param publicIp - the NAT public address when the router also does NAT (decides inside).
@@ -119,6 +123,11 @@ export class Firewall implements FirewallHook {
 				if (!router.ipList.includes(ip)) throw new SimError(`setFirewall(${router.name}): inside address ${ip} is not one of the router's interfaces (${router.ipList.join(', ')}).`, 'inside');
 			}
 		}
+		const idle = cfg.mode === 'stateful' ? cfg.idleMs : undefined;
+		if (idle !== undefined && !(Number.isFinite(idle) && idle > 0)) {
+			throw new SimError(`setFirewall(${router.name}): idleMs must be a positive number of ms (got ${JSON.stringify(idle)}).`, 'idleMs');
+		}
+		this.idleMs = idle ?? null;
 		this.mode = cfg.mode;
 		this.rules = rules.map((r) => ({ ...r }));
 		this.defaultAction = def;
@@ -149,12 +158,12 @@ export class Firewall implements FirewallHook {
 		const [fwd, rev] = flowKeys(pkt);
 		const own = this.live(fwd, t);
 		if (own) {
-			trackPacket(own, pkt, false, t);
+			this.track(own, pkt, false, t);
 			return true;
 		}
 		const back = this.live(rev, t);
 		if (back) {
-			trackPacket(back, pkt, true, t);
+			this.track(back, pkt, true, t);
 			return true;
 		}
 		if (pkt.proto === 'ICMP' && pkt.quoted !== undefined && pkt.type !== 8 && pkt.type !== 0) {
@@ -167,11 +176,17 @@ export class Firewall implements FirewallHook {
 		if (verdict === 'deny') return false;
 		if (pkt.proto !== 'ICMP' || pkt.type === 8) {
 			const f = newTracked(pkt.proto, t);
-			trackPacket(f, pkt, false, t);
+			this.track(f, pkt, false, t);
 			this.flows.set(fwd, f);
 			if (++this.inserts % 1024 === 0) for (const [k, g] of this.flows) if (g.expiresAt <= t) this.flows.delete(k);
 		}
 		return true;
+	}
+
+	/** Update a flow for a packet (nat.ts `trackPacket`), with the idle timeout for established TCP. */
+	private track(f: Tracked, pkt: Packet, reply: boolean, t: number): void {
+		trackPacket(f, pkt, reply, t);
+		if (this.idleMs !== null && f.proto === 'TCP' && f.tcp === 'established') f.expiresAt = t + this.idleMs;
 	}
 
 	private live(k: string, t: number): Tracked | undefined {

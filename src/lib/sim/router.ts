@@ -66,7 +66,12 @@ export interface FirewallRule {
 }
 
 /** Firewall configuration as in the engine contract (`sim.setFirewall`). */
-export type FirewallConfig = { mode: 'stateful' } | { mode: 'stateless'; rules: FirewallRule[] };
+/**
+ * Firewall configuration (contract form). `idleMs` (stateful only): idle timeout of an
+ * established TCP flow, instead of conntrack's 5 days (`nf_conntrack_tcp_timeout_established`);
+ * firewalls and NATs in the field often use minutes to an hour.
+ */
+export type FirewallConfig = { mode: 'stateful'; idleMs?: number } | { mode: 'stateless'; rules: FirewallRule[] };
 
 /**
  * A router: owns one IP per interface, forwards packets (decrementing TTL) and has hook slots

@@ -15,6 +15,7 @@
  * | tcp-input.ts | SEGMENT ARRIVES | §3.10.7 | tcp_input.c |
  * | tcp-output.ts | segmentize and send; ACK; RST without a TCB | §3.10.2, §3.10.4 | tcp_output.c |
  * | tcp-timer.ts | retransmission timeout, RTO (RFC 6298), TIME-WAIT and FIN-WAIT-2 timeouts | §3.10.8 | tcp_timer.c |
+ * | tcp-keepalive.ts | keep-alive probes (SO_KEEPALIVE), RST for data after close | §3.8.4, §3.10.7.4 | tcp_timer.c (tcp_timer_keep) |
  * | tcp-state.ts | state changes, TIME-WAIT, deleting the TCB | §3.3.2 (Figure 5) | tcp_subr.c, tcp_timewait.c |
  * | tcp-rtx-queue.ts | the retransmission queue | §3.10.8 | (tcp_sack.c's scoreboard) |
  *
@@ -144,6 +145,29 @@ export class ReceiveSequence {
 	}
 }
 
+/**
+ * SO_KEEPALIVE on one socket (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6): its settings (Linux
+ * TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT; the OS preset's defaults unless the program set
+ * them) and the keep-alive timer. Null on a socket without SO_KEEPALIVE, so idle sockets pay
+ * nothing for it.
+ */
+export interface Keepalive {
+	/** Idle time before the first probe, ms (Linux `tcp_keepalive_time`). */
+	idleMs: number;
+	/** Time between unanswered probes, ms (`tcp_keepalive_intvl`). */
+	intvlMs: number;
+	/** Unanswered probes before the connection is dropped (`tcp_keepalive_probes`). */
+	cnt: number;
+	/** Probes sent since the peer was last heard from (Linux `icsk_probes_out`). */
+	probesOut: number;
+	/** When the peer was last heard from: an acceptable segment with ACK arrived (Linux `rcv_tstamp`), ms. */
+	lastHeard: number;
+	/** Timer deadline, ms, or -1 when stopped. */
+	deadline: number;
+	/** Time of the queue event that will look at {@link deadline}, or -1. */
+	queuedAt: number;
+}
+
 /** A SEND call not yet fully segmentized (the user's send buffer). */
 export interface SendChunk {
 	/** Bytes of this call still to segmentize. */
@@ -213,6 +237,8 @@ function newNumbers(initialRtoMs: number): number[] {
 export const TIMER_REXMT = 10;
 /** Queue event kind of the 2MSL timer: the TIME-WAIT wait, and the FIN-WAIT-2 timeout. */
 export const TIMER_2MSL = 11;
+/** Queue event kind of the keep-alive timer (tcp-keepalive.ts). */
+export const TIMER_KEEP = 12;
 
 /**
  * The TCB of one connection. `TcpSocket` (tcp-socket.ts) extends it with the user calls, so one
@@ -286,6 +312,12 @@ export abstract class Tcb implements EventTarget {
 	closeQueued = false;
 	/** The peer's FIN has arrived (read() at end of stream returns 0). */
 	peerFin = false;
+	/** shutdown(SHUT_RD) or close(): the program reads no more (Linux `sk_shutdown & RCV_SHUTDOWN`). */
+	shutRd = false;
+	/** shutdown(SHUT_WR) or close(): the program sends no more; our FIN follows the queued data. */
+	shutWr = false;
+	/** SO_KEEPALIVE settings and timer, or null when the option is off (the default). */
+	keepalive: Keepalive | null = null;
 
 	// ----- retransmission (RFC 6298) and timers (tcp-timer.ts)
 
@@ -476,6 +508,18 @@ export function start2MslTimer(t: Tcb, ms: number): void {
 /** Stop the 2MSL timer. */
 export function stop2MslTimer(t: Tcb): void {
 	t.twoMslDeadline = -1;
+}
+
+/** Start (or move) the keep-alive timer to expire `ms` from now; lazy, as {@link startRexmtTimer}. */
+export function startKeepTimer(t: Tcb, ms: number): void {
+	const k = t.keepalive;
+	if (k === null) return;
+	const at = t.host.core.queue.now + ms;
+	k.deadline = at;
+	if (k.queuedAt < 0 || k.queuedAt > at) {
+		k.queuedAt = at;
+		t.host.core.queue.push(at, t, TIMER_KEEP, null);
+	}
 }
 
 /** Our FIN has been sent and acknowledged: SND.UNA has reached SND.NXT, whose last octet is the FIN. */

@@ -34,6 +34,7 @@
 
 import { output, sendAck, sendSegment, sendWithoutTcb } from './tcp-output';
 import { enterFinWait2, enterTimeWait, established, restartTimeWait, setState, toClosed, toClosedAs } from './tcp-state';
+import { inheritKeepalive, keepaliveHeard, resetsDataAfterShutdown, SHUT_RD_DATA } from './tcp-keepalive';
 import { rttSample } from './tcp-timer';
 import { finAcked, startRexmtTimer, stopRexmtTimer, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
 import { F_ACK, F_FIN, F_RST, F_SYN, segLen, seqAdd, seqDiff, seqLe, seqLt, type TcpPacket } from './wire';
@@ -94,6 +95,7 @@ function listenInput(l: Tcb, seg: TcpPacket, issOverride: number): void {
 	c.remotePort = seg.sport;
 	host.addConn(c);
 	c.origin = 'passive';
+	inheritKeepalive(c, l);
 	c.irs = seg.seq;
 	c.rcv.nxt = seqAdd(seg.seq, 1);
 	c.iss = issOverride >= 0 ? issOverride : host.isnRng.u32();
@@ -329,6 +331,7 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 	// fifth: check the ACK field
 	if (!(f & F_ACK)) return;
 	const ack = seg.ack;
+	if (t.keepalive !== null) keepaliveHeard(t); // the peer is alive (Linux tcp_ack(): rcv_tstamp, probes_out = 0)
 	switch (t.state) {
 		case 'SYN-RECEIVED':
 			if (seqLt(t.snd.una, ack) && seqLe(ack, t.snd.nxt)) {
@@ -381,6 +384,15 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 	}
 
 	// (sixth: URG — not modelled)
+	// seventh: new data after the program shut down its receiving side: RST where the OS resets
+	// (RFC 1122 4.2.2.13, RFC 9293 3.6.1 SHLD-3; Linux tcp_rcv_state_process(), FreeBSD
+	// tcp_input.c, Windows shutdown(SD_RECEIVE); see tcp-keepalive.ts). <SEQ=SEG.ACK><CTL=RST>.
+	if (len > 0 && t.shutRd && resetsDataAfterShutdown(t)) {
+		sendWithoutTcb(t.host, F_RST, t.localPort, t.remoteIp, t.remotePort, ack, 0);
+		if (!t.appClosed) t.host.errorEvent(t.id, 'recv', 'ECONNRESET', 'connection reset: data arrived after shutdown(SHUT_RD) and could not be delivered');
+		toClosed(t, t.appClosed ? 'rcv data after close: snd RST (RFC 9293 3.6.1 SHLD-3, RFC 1122 4.2.2.13)' : 'rcv data after shutdown(SHUT_RD): snd RST');
+		return;
+	}
 	// seventh + eighth: text and FIN
 	const needAck = textAndFin(t, seq, len, fin) || dupAck;
 	if ((t.state as string) === 'CLOSED') return;
@@ -426,7 +438,11 @@ function textAndFin(t: Tcb, seq: number, len: number, fin: boolean): boolean {
 /** In-order data reaches the application: read at once unless the socket was made with autoRead false. */
 function deliver(t: Tcb, n: number): void {
 	t.bytesReceived += n;
-	if (!t.autoRead) t.unread += n;
+	// After shutdown(SHUT_RD) the program reads no more: Linux still queues the data (recv()
+	// returns what is queued, then 0); the BSDs discard it (SBS_CANTRCVMORE). Either way it is ACKed.
+	if (t.shutRd) {
+		if (SHUT_RD_DATA[t.host.preset.id] === 'queue') t.unread += n;
+	} else if (!t.autoRead) t.unread += n;
 }
 
 /** Keep a segment that arrived ahead of RCV.NXT (§3.10.7.4 seventh step SHOULD), in sequence order. */

@@ -1,7 +1,7 @@
 /**
  * TCP sockets: the user calls of RFC 9293 §3.10.1–3.10.5 (OPEN, SEND, RECEIVE, CLOSE, ABORT) as
- * BSD sockets spell them — bind(), listen(), connect(), send(), read(), close(), abort() (FreeBSD
- * tcp_usrreq.c).
+ * BSD sockets spell them — bind(), listen(), connect(), send(), read(), shutdown(), close(),
+ * abort(), and setsockopt(SO_KEEPALIVE) (FreeBSD tcp_usrreq.c, Linux net/ipv4/tcp.c).
  *
  * A {@link TcpSocket} is the user's handle and its connection's TCB at once (it extends
  * {@link Tcb}, tcb.ts). Listening sockets create a child socket per arriving SYN (the
@@ -19,8 +19,9 @@
 import { SimError } from './errors';
 import { appendSend, output, sendSegment } from './tcp-output';
 import { closeListener, deleteTcb, setState, toClosed } from './tcp-state';
+import { setKeepalive, SHUT_RD_DATA, type KeepaliveOptions } from './tcp-keepalive';
 import { timerFired } from './tcp-timer';
-import { startRexmtTimer, Tcb, TCP_TUNING, type TcpHost } from './tcb';
+import { start2MslTimer, startRexmtTimer, Tcb, TCP_TUNING, type TcpHost } from './tcb';
 import type { SocketAddress, SocketErrno, TcpState } from './trace';
 import { checkIp, checkPort, F_ACK, F_RST, F_SYN, seqAdd } from './wire';
 
@@ -33,6 +34,9 @@ export interface TcpSocketOptions {
 	 */
 	autoRead?: boolean;
 }
+
+/** The `how` of {@link TcpSocket.shutdown} (Windows: SD_RECEIVE, SD_SEND, SD_BOTH). */
+export type ShutdownHow = 'SHUT_RD' | 'SHUT_WR' | 'SHUT_RDWR';
 
 /** Options for {@link TcpSocket.bind}. */
 export interface BindOptions {
@@ -255,8 +259,9 @@ export class TcpSocket extends Tcb {
 	/**
 	 * send(): SEND (RFC 9293 §3.10.2) `bytes` of application data, with an optional text preview.
 	 * Queued in SYN-SENT/SYN-RECEIVED until ESTABLISHED; segmentized into MSS-sized segments in
-	 * ESTABLISHED/CLOSE-WAIT. Errors: ENOTCONN (CLOSED or LISTEN: "connection does not exist"),
-	 * ENOTCONN "connection closing" after close() (Linux would say EPIPE).
+	 * ESTABLISHED/CLOSE-WAIT. Errors: ENOTCONN (CLOSED or LISTEN: "connection does not exist");
+	 * EPIPE after shutdown(SHUT_WR) (Linux `tcp_sendmsg()`: SEND_SHUTDOWN → `sk_stream_error()`
+	 * → -EPIPE; Windows WSAESHUTDOWN); EBADF after close().
 	 * @throws SimError unless `bytes` is a positive integer.
 	 */
 	send(bytes: number, text?: string): boolean {
@@ -264,6 +269,8 @@ export class TcpSocket extends Tcb {
 			throw new SimError(`send(): byte count must be a positive integer (got ${JSON.stringify(bytes)}).`, 'bytes');
 		}
 		if (this.host.core.record) this.host.callEvent(this.id, 'send', text !== undefined ? `${bytes} bytes "${text}"` : `${bytes} bytes`);
+		if (this.appClosed) return this.fail('send', 'EBADF', `send(): socket ${this.id} was closed`);
+		if (this.shutWr) return this.fail('send', 'EPIPE', `send(): cannot send after shutdown(SHUT_WR) (${this.state})`);
 		switch (this.state) {
 			case 'CLOSED':
 				return this.fail('send', 'ENOTCONN', 'send(): connection does not exist (RFC 9293 3.10.2)');
@@ -273,25 +280,111 @@ export class TcpSocket extends Tcb {
 			case 'SYN-RECEIVED':
 			case 'ESTABLISHED':
 			case 'CLOSE-WAIT':
-				if (this.finPending || this.appClosed) break;
 				appendSend(this, { len: bytes, text, started: false, next: null });
 				this.unsent += bytes;
 				this.bytesQueued += bytes;
 				if (this.state === 'ESTABLISHED' || this.state === 'CLOSE-WAIT') output(this);
 				return true;
 			default:
-				break;
+				return this.fail('send', 'ENOTCONN', `send(): connection closing (${this.state}; RFC 9293 3.10.2)`);
 		}
-		return this.fail('send', 'ENOTCONN', `send(): connection closing (${this.state}; RFC 9293 3.10.2)`);
+	}
+
+	/**
+	 * shutdown(): close one or both directions of a connection without releasing the socket.
+	 * - `SHUT_WR` (half-close): our FIN follows the queued data — ESTABLISHED → FIN-WAIT-1,
+	 *   CLOSE-WAIT → LAST-ACK (Linux `tcp_shutdown()` → `tcp_close_state()`, `tcp_send_fin()`);
+	 *   the socket still reads what the peer sends; a later send() fails EPIPE.
+	 * - `SHUT_RD`: the program reads no more; data that still arrives is ACKed and, per OS
+	 *   ({@link SHUT_RD_DATA}), queued (Linux: read() returns it, then 0), discarded (BSD) or
+	 *   answered with RST (Windows); with our FIN out, new data gets RST on Linux.
+	 * - `SHUT_RDWR`: both.
+	 * In SYN-SENT the connection attempt is abandoned (Linux `inet_shutdown()` → `tcp_disconnect()`).
+	 * Errors: ENOTCONN in CLOSED and LISTEN (the model does not stop a listener); EBADF after close().
+	 */
+	shutdown(how: ShutdownHow): boolean {
+		if (how !== 'SHUT_RD' && how !== 'SHUT_WR' && how !== 'SHUT_RDWR') {
+			throw new SimError(`shutdown(): how must be SHUT_RD, SHUT_WR or SHUT_RDWR (got ${JSON.stringify(how)}).`, 'how');
+		}
+		this.host.callEvent(this.id, 'shutdown', how);
+		if (this.appClosed) return this.fail('shutdown', 'EBADF', `shutdown(): socket ${this.id} was closed`);
+		const st = this.state;
+		if (st === 'CLOSED' || st === 'LISTEN') {
+			return this.fail('shutdown', 'ENOTCONN', `shutdown(${how}): socket ${this.id} is not connected (${st})`);
+		}
+		if (st === 'SYN-SENT') {
+			toClosed(this, `shutdown(${how}) in SYN-SENT: connection attempt abandoned, nothing sent`);
+			return true;
+		}
+		if (how !== 'SHUT_WR' && !this.shutRd) {
+			this.shutRd = true;
+			const rd = SHUT_RD_DATA[this.host.preset.id];
+			if (rd === 'reset' && this.unread > 0) {
+				// Windows: "if there is still data queued on the socket waiting to be received … the
+				// connection is reset" (shutdown function, SD_RECEIVE).
+				sendSegment(this, F_RST | F_ACK, this.snd.nxt, 0, undefined, false);
+				toClosed(this, `shutdown(${how}) with unread data: snd RST`);
+				return true;
+			}
+			if (rd === 'discard') this.unread = 0; // BSD sorflush(): queued data is thrown away
+		}
+		if (how !== 'SHUT_RD' && !this.shutWr) {
+			this.shutWr = true;
+			if (st === 'SYN-RECEIVED') {
+				if (this.unsent > 0) this.closeQueued = true;
+				else {
+					this.finPending = true;
+					setState(this, 'FIN-WAIT-1', `shutdown(${how}): snd FIN`);
+					output(this);
+				}
+			} else if (st === 'ESTABLISHED' || st === 'CLOSE-WAIT') {
+				this.finPending = true;
+				setState(this, st === 'ESTABLISHED' ? 'FIN-WAIT-1' : 'LAST-ACK', `shutdown(${how}): snd FIN`);
+				output(this);
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * setsockopt(SO_KEEPALIVE, 1), with TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT in `opts`
+	 * (times in ms; each one omitted takes the OS preset's default, tcp-keepalive.ts). An accepted
+	 * socket inherits its listener's setting. Error: EBADF after close().
+	 * @throws SimError unless every given value is a positive integer.
+	 */
+	setKeepalive(opts: KeepaliveOptions = {}): boolean {
+		for (const k of ['idleMs', 'intvlMs', 'cnt'] as const) {
+			const v = opts[k];
+			if (v !== undefined && (!Number.isInteger(v) || v <= 0)) {
+				throw new SimError(`setKeepalive(): ${k} must be a positive integer (got ${JSON.stringify(v)}).`, k);
+			}
+		}
+		if (this.host.core.record) {
+			const parts = ['SO_KEEPALIVE'];
+			if (opts.idleMs !== undefined) parts.push(`TCP_KEEPIDLE=${opts.idleMs / 1000}s`);
+			if (opts.intvlMs !== undefined) parts.push(`TCP_KEEPINTVL=${opts.intvlMs / 1000}s`);
+			if (opts.cnt !== undefined) parts.push(`TCP_KEEPCNT=${opts.cnt}`);
+			this.host.callEvent(this.id, 'setsockopt', parts.join(' '));
+		}
+		if (this.appClosed) return this.fail('setsockopt', 'EBADF', `setsockopt(): socket ${this.id} was closed`);
+		setKeepalive(this, opts);
+		return true;
 	}
 
 	/**
 	 * read(): RECEIVE (RFC 9293 §3.10.3) — the application consumes every byte received so far.
-	 * Records a CallEvent with the count ("0 bytes (end of stream)" after the peer's FIN).
-	 * Errors: ENOTCONN in CLOSED (nothing ever received) and LISTEN.
+	 * Records a CallEvent with the count. It says 0 bytes only at end of stream: after the peer's
+	 * FIN ("0 bytes (end of stream: peer sent FIN)") or after shutdown(SHUT_RD) with nothing
+	 * queued ("0 bytes (end of stream: SHUT_RD)", Linux `tcp_recvmsg()`); with nothing waiting
+	 * otherwise it records "nothing waiting" (a blocking read() would wait).
+	 * Errors: ENOTCONN in CLOSED (nothing ever received) and LISTEN; EBADF after close().
 	 */
 	read(): boolean {
-		if (this.state === 'CLOSED' && this.unread === 0) {
+		if (this.appClosed) {
+			this.host.callEvent(this.id, 'read', '');
+			return this.fail('read', 'EBADF', `read(): socket ${this.id} was closed`);
+		}
+		if (this.state === 'CLOSED' && this.unread === 0 && !this.peerFin) {
 			this.host.callEvent(this.id, 'read', '');
 			return this.fail('read', 'ENOTCONN', 'read(): connection does not exist (RFC 9293 3.10.3)');
 		}
@@ -301,37 +394,41 @@ export class TcpSocket extends Tcb {
 		}
 		const n = this.unread;
 		this.unread = 0;
-		this.host.callEvent(this.id, 'read', n === 0 && this.peerFin ? '0 bytes (end of stream: peer sent FIN)' : `${n} bytes`);
+		let detail = `${n} bytes`;
+		if (n === 0) {
+			if (this.peerFin) detail = '0 bytes (end of stream: peer sent FIN)';
+			else if (this.shutRd) detail = '0 bytes (end of stream: SHUT_RD)';
+			else detail = '0 bytes';
+		}
+		this.host.callEvent(this.id, 'read', detail);
 		return true;
 	}
 
 	/**
-	 * close(): CLOSE (RFC 9293 §3.10.4).
+	 * close(): CLOSE (RFC 9293 §3.10.4). Returns true on any open descriptor (as close(2) does,
+	 * also after ECONNREFUSED or a reset); the socket is then orphaned.
 	 * - LISTEN → CLOSED (half-open children in SYN-RECEIVED get RST, Linux `inet_csk_listen_stop`);
 	 * - SYN-SENT → CLOSED, nothing sent;
 	 * - SYN-RECEIVED → FIN-WAIT-1 (or queued until ESTABLISHED if data is pending);
 	 * - ESTABLISHED → FIN-WAIT-1, CLOSE-WAIT → LAST-ACK, FIN after queued data;
+	 * - after shutdown(SHUT_WR) (FIN-WAIT-1/2, CLOSING, LAST-ACK, TIME-WAIT): nothing is sent; an
+	 *   orphaned FIN-WAIT-2 gets Linux's `tcp_fin_timeout`;
 	 * - with unread received data: `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>` and CLOSED
 	 *   (RFC 9293 §3.6.1 SHLD-3; Linux `tcp_close` → `tcp_send_active_reset`);
-	 * - CLOSED with a bind: releases it. Errors: ENOTCONN in CLOSED without a bind ("connection
-	 *   does not exist") and in FIN-WAIT-1/2, CLOSING, LAST-ACK, TIME-WAIT ("connection closing").
+	 * - CLOSED: releases a bind, if any.
+	 * Error: EBADF when the socket was already closed (close() twice; Windows WSAENOTSOCK).
 	 */
 	close(): boolean {
 		this.host.callEvent(this.id, 'close', '');
 		const st = this.state;
-		if (st === 'CLOSED') {
-			this.appClosed = true;
-			if (this.bindHeld) {
-				deleteTcb(this);
-				return true;
-			}
-			return this.fail('close', 'ENOTCONN', 'close(): connection does not exist (RFC 9293 3.10.4)');
-		}
-		if (this.appClosed && st !== 'SYN-RECEIVED') {
-			return this.fail('close', 'ENOTCONN', `close(): connection closing (${st}; RFC 9293 3.10.4)`);
-		}
+		if (this.appClosed) return this.fail('close', 'EBADF', `close(): socket ${this.id} is already closed`);
 		this.appClosed = true;
+		this.shutRd = true; // Linux tcp_close(): sk_shutdown = SHUTDOWN_MASK
+		this.shutWr = true;
 		switch (st) {
+			case 'CLOSED':
+				if (this.bindHeld) deleteTcb(this);
+				return true;
 			case 'LISTEN':
 				closeListener(this, 'CLOSE / close(): delete TCB');
 				return true;
@@ -339,6 +436,7 @@ export class TcpSocket extends Tcb {
 				toClosed(this, 'CLOSE / close(): delete TCB, nothing sent');
 				return true;
 			case 'SYN-RECEIVED':
+				if (this.finPending || this.closeQueued) return true; // shutdown(SHUT_WR) came first
 				if (this.unsent > 0) {
 					this.closeQueued = true; // RFC 9293 3.10.4: queue until ESTABLISHED
 					return true;
@@ -349,19 +447,29 @@ export class TcpSocket extends Tcb {
 				return true;
 			case 'ESTABLISHED':
 			case 'CLOSE-WAIT':
-				if (this.unread > 0) {
-					// Linux close() with unread data: RST,ACK and CLOSED (no TIME-WAIT).
-					sendSegment(this, F_RST | F_ACK, this.snd.nxt, 0, undefined, false);
-					toClosed(this, 'CLOSE with unread data: snd RST (RFC 9293 3.6.1 SHLD-3)');
-					return true;
-				}
+				if (this.unread > 0) return this.resetUnread();
 				this.finPending = true;
 				setState(this, st === 'ESTABLISHED' ? 'FIN-WAIT-1' : 'LAST-ACK', 'CLOSE / close(): snd FIN');
 				output(this);
 				return true;
+			case 'FIN-WAIT-1':
+			case 'FIN-WAIT-2':
+			case 'CLOSING':
+			case 'LAST-ACK':
+				// After shutdown(SHUT_WR): the FIN is already on its way.
+				if (this.unread > 0) return this.resetUnread();
+				if (st === 'FIN-WAIT-2' && this.host.preset.id === 'linux') start2MslTimer(this, TCP_TUNING.linuxFinTimeoutMs);
+				return true;
 			default:
-				return this.fail('close', 'ENOTCONN', `close(): connection closing (${st}; RFC 9293 3.10.4)`);
+				return true; // TIME-WAIT: the connection is already over
 		}
+	}
+
+	/** Linux close() with unread data: RST,ACK and CLOSED (no TIME-WAIT). */
+	private resetUnread(): true {
+		sendSegment(this, F_RST | F_ACK, this.snd.nxt, 0, undefined, false);
+		toClosed(this, 'CLOSE with unread data: snd RST (RFC 9293 3.6.1 SHLD-3)');
+		return true;
 	}
 
 	/**

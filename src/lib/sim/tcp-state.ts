@@ -8,7 +8,7 @@
  */
 
 import { sendSegment } from './tcp-output';
-import { start2MslTimer, stop2MslTimer, stopRexmtTimer, TCP_TUNING, type Tcb } from './tcb';
+import { start2MslTimer, startKeepTimer, stop2MslTimer, stopRexmtTimer, TCP_TUNING, type Tcb } from './tcb';
 import type { TcpState } from './trace';
 import { F_RST } from './wire';
 
@@ -61,6 +61,7 @@ export function deleteTcb(t: Tcb): void {
 	const h = t.host;
 	stopRexmtTimer(t);
 	stop2MslTimer(t);
+	if (t.keepalive !== null) t.keepalive.deadline = -1;
 	t.rtx.clear();
 	t.sendQueue = null;
 	t.sendQueueTail = null;
@@ -118,6 +119,13 @@ export function enterFinWait2(t: Tcb, cause: string): void {
  * CLOSE queued in SYN-RECEIVED goes ahead (FIN-WAIT-1; the caller's output sends the FIN).
  */
 export function established(t: Tcb): void {
+	const k = t.keepalive;
+	if (k !== null) {
+		// Linux tcp_finish_connect() / tcp_create_openreq_child(): with SOCK_KEEPOPEN the keep-alive
+		// timer starts at ESTABLISHED, keepalive_time_when() from now.
+		k.lastHeard = t.host.core.queue.now;
+		startKeepTimer(t, k.idleMs);
+	}
 	const l = t.listener;
 	if (l !== null && !t.accepted) {
 		t.accepted = true;

@@ -18,16 +18,19 @@
  * Retry limits are Linux's for every preset: `tcp_syn_retries` (6), `tcp_synack_retries` (5),
  * `tcp_retries2` (15). No RST is sent on giving up.
  *
- * Where later timers belong: delayed ACKs, keepalive, the persist timer and RACK-TLP's probe
+ * - the **keep-alive timer** (SO_KEEPALIVE; tcp-keepalive.ts).
+ *
+ * Where later timers belong: delayed ACKs, the persist timer and RACK-TLP's probe
  * timeout are further timers of the same kind (a deadline in the TCB, started in tcb.ts, handled
  * in {@link timerFired}).
  *
  * @module
  */
 
+import { keepaliveTimeout } from './tcp-keepalive';
 import { sendSegment } from './tcp-output';
 import { toClosed } from './tcp-state';
-import { startRexmtTimer, TCP_TUNING, TIMER_2MSL, TIMER_REXMT, type Tcb } from './tcb';
+import { startRexmtTimer, TCP_TUNING, TIMER_2MSL, TIMER_KEEP, TIMER_REXMT, type Tcb } from './tcb';
 import { seqLt } from './wire';
 
 /**
@@ -140,6 +143,19 @@ export function timerFired(t: Tcb, kind: number, time: number): void {
 		}
 		t.twoMslDeadline = -1;
 		twoMslTimeout(t);
+	} else if (kind === TIMER_KEEP) {
+		const k = t.keepalive;
+		if (k === null || time !== k.queuedAt) return;
+		k.queuedAt = -1;
+		const d = k.deadline;
+		if (d < 0) return;
+		if (d > time) {
+			k.queuedAt = d;
+			t.host.core.queue.push(d, t, TIMER_KEEP, null);
+			return;
+		}
+		k.deadline = -1;
+		keepaliveTimeout(t);
 	}
 }
 

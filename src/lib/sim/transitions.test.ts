@@ -62,7 +62,7 @@ const errs = (c: Ctx) => c.sim.trace().events.slice(c.mark).filter((e): e is Err
 
 type From = TcpState;
 /** Drive socket into `state`. passive: via a listener on :80 (socket L.1); else active connect. */
-function driveTo(state: From, passive = false, os: 'linux' | 'freebsd' | 'rfc9293' = 'linux'): Ctx {
+function driveTo(state: From, passive = false, os: 'linux' | 'freebsd' | 'rfc9293' = 'linux', halfClose = false): Ctx {
 	const sim = new Simulation({ seed: 1 });
 	sim.addHost({ name: 'server', ip: SRV, root: true, os });
 	sim.addHost({ name: 'peer', ip: PEER, scripted: true });
@@ -88,13 +88,15 @@ function driveTo(state: From, passive = false, os: 'linux' | 'freebsd' | 'rfc929
 		else if (state !== 'SYN-SENT') inj(c, ['SYN', 'ACK'], { seq: PISS, ack: snap(c).iss + 1 });
 	}
 	const sock = () => sim.socket(c.id);
+	// halfClose: the program calls shutdown(SHUT_WR) instead of close() and keeps reading.
+	const closeIt = () => (halfClose ? sock().shutdown('SHUT_WR') : sock().close());
 	switch (state) {
 		case 'FIN-WAIT-1':
-			sock().close();
+			closeIt();
 			settle(c);
 			break;
 		case 'FIN-WAIT-2':
-			sock().close();
+			closeIt();
 			settle(c);
 			inj(c, ['ACK']);
 			break;
@@ -132,6 +134,8 @@ interface Spec {
 }
 interface Row {
 	passive?: boolean;
+	/** Reach the state with shutdown(SHUT_WR) instead of close() (the program still reads). */
+	halfClose?: boolean;
 	os?: 'linux' | 'freebsd' | 'rfc9293';
 	/** Perform the event; may return the id of the socket whose state to check. */
 	act: (c: Ctx, pre: Snap) => string | void;
@@ -209,7 +213,6 @@ const ROWS: Record<number, Row> = {
 	},
 	7: userError('send'),
 	8: userError('read'),
-	9: userError('close'),
 	10: userError('abort'),
 	11: { act: (c) => void inj(c, ['RST'], { seq: 1 }), send: NOTHING },
 	12: { act: (c) => void inj(c, ['SYN', 'ACK'], { seq: 1, ack: 777 }), send: () => [{ flags: 'RST', seq: 777, ack: 0 }] },
@@ -291,16 +294,18 @@ const ROWS: Record<number, Row> = {
 	111: abortRst,
 	112: rstExact(),
 	113: abortSilent,
-	114: userError('close'),
-	115: userError('send'),
+	// A second close() or a send() after close(): the descriptor is gone (EBADF), not the RFC's
+	// "connection closing" (there is no sockets call that reaches the TCB any more).
+	114: userError('close', 'EBADF'),
+	115: userError('send', 'EBADF'),
 	116: rstExact(),
 	117: abortSilent,
-	118: userError('close'),
-	119: userError('send'),
+	118: userError('close', 'EBADF'),
+	119: userError('send', 'EBADF'),
 	120: { ...rstExact(), check: (c) => expect(c.sim.host('server').portsInUse()).toEqual([]) },
 	121: abortSilent,
-	122: userError('close'),
-	123: userError('send'),
+	122: userError('close', 'EBADF'),
+	123: userError('send', 'EBADF'),
 	124: { act: (c) => void c.sim.socket(c.id).close(), send: (p) => [{ flags: 'FIN,ACK', seq: p.sndNxt, ack: p.rcvNxt }] },
 	125: { act: (c) => void inj(c, ['FIN', 'ACK']), send: (p) => [{ flags: 'ACK', seq: p.sndNxt, ack: p.rcvNxt + 1 }] },
 	126: {
@@ -329,15 +334,17 @@ const ROWS: Record<number, Row> = {
 		send: (p) => [{ flags: 'ACK', seq: p.sndNxt, ack: p.rcvNxt + 1 }]
 	},
 	133: { act: (c) => void inj(c, ['FIN', 'ACK']), send: (p) => [{ flags: 'ACK', seq: p.sndNxt, ack: p.rcvNxt + 1 }] },
-	134: { act: (c, p) => void inj(c, ['ACK'], { ack: p.sndNxt - 1, len: 50 }), send: (p) => [{ flags: 'ACK', seq: p.sndNxt, ack: p.rcvNxt + 50 }] },
-	135: userError('close'),
-	136: userError('send'),
+	// "deliver text": to a program that still reads, i.e. after shutdown(SHUT_WR). After close()
+	// the same data is answered with RST (RFC 9293 3.6.1 SHLD-3; see 'data after close' below).
+	134: { halfClose: true, act: (c, p) => void inj(c, ['ACK'], { ack: p.sndNxt - 1, len: 50 }), send: (p) => [{ flags: 'ACK', seq: p.sndNxt, ack: p.rcvNxt + 50 }] },
+	135: userError('close', 'EBADF'),
+	136: userError('send', 'EBADF'),
 	137: retxTimeout('FIN,ACK'),
 	138: { act: (c) => void inj(c, ['FIN', 'ACK']), send: (p) => [{ flags: 'ACK', seq: p.sndNxt, ack: p.rcvNxt + 1 }] },
 	139: { act: (c) => void inj(c, ['ACK']), send: NOTHING },
-	140: { act: (c) => void inj(c, ['ACK'], { len: 70 }), send: (p) => [{ flags: 'ACK', seq: p.sndNxt, ack: p.rcvNxt + 70 }] },
-	141: userError('close'),
-	142: userError('send'),
+	140: { halfClose: true, act: (c) => void inj(c, ['ACK'], { len: 70 }), send: (p) => [{ flags: 'ACK', seq: p.sndNxt, ack: p.rcvNxt + 70 }] },
+	141: userError('close', 'EBADF'),
+	142: userError('send', 'EBADF'),
 	143: {
 		act: (c) => void settle(c, 60_000),
 		send: NOTHING,
@@ -450,7 +457,7 @@ describe('RFC 9293 transition table', () => {
 				settle(c);
 				c.mark = c.sim.trace().events.length;
 			} else {
-				c = driveTo(fromState(r), row.passive ?? false, row.os ?? 'linux');
+				c = driveTo(fromState(r), row.passive ?? false, row.os ?? 'linux', row.halfClose ?? false);
 			}
 			const pre = preSnap(c);
 			const checkId = (r.id === 131 ? row131 : row).act(c, pre) ?? c.id;

@@ -85,6 +85,8 @@ describe('Narrator', () => {
 		).map((l) => l.text);
 		expect(a).toBe('5 ms: c1 on client reads 300 bytes with read().');
 		expect(b).toBe('6 ms: c1 on client calls read(), which returns 0 bytes: end of stream, the peer has sent its FIN.');
+		const shut = narrateTrace(traceOf(call({ t: 7, detail: '0 bytes (end of stream: SHUT_RD)' })));
+		expect(shut.at(-1)?.text).toMatch(/returns 0 bytes: end of stream for this program, which shut down its receiving side with shutdown\(SHUT_RD\)/);
 		expect(c).not.toMatch(/0 bytes/);
 		expect(c).toMatch(/nothing is waiting/);
 	});

@@ -322,6 +322,7 @@ export class Narrator {
 		if (!m) return `${who} calls ${e.call}().`;
 		const n = Number(m[1]);
 		if (n > 0) return `${who} reads ${plural(n, 'byte')} with ${e.call}().`;
+		if (/SHUT_RD/.test(d)) return `${who} calls ${e.call}(), which returns 0 bytes: end of stream for this program, which shut down its receiving side with shutdown(SHUT_RD).`;
 		if (/end of stream/i.test(d)) return `${who} calls ${e.call}(), which returns 0 bytes: end of stream, the peer has sent its FIN.`;
 		// 0 without end of stream: nothing is waiting (a program that reads as data arrives has taken it).
 		return `${who} calls ${e.call}(), but nothing is waiting: what arrived was already read as it came (a blocking ${e.call}() would wait for more).`;

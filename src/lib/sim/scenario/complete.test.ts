@@ -31,8 +31,8 @@ describe('completeLine', () => {
 	it('offers the verbs that fit a host or a socket of its kind', () => {
 		expect(labels('20ms client ', true)).toEqual(['listen', 'connect', 'bind', 'udp', 'ping', 'traceroute']);
 		expect(labels('20ms client udp ', true)).toEqual(['bind', 'send']);
-		expect(labels('20ms c1 ', true)).toEqual(['send', 'read', 'close', 'abort']);
-		expect(labels('20ms web ', true)).toEqual(['close', 'abort']);
+		expect(labels('20ms c1 ', true)).toEqual(['send', 'read', 'shutdown', 'keepalive', 'close', 'abort']);
+		expect(labels('20ms web ', true)).toEqual(['keepalive', 'close', 'abort']);
 		expect(labels('20ms u ', true)).toEqual(['close', 'send', 'reply']);
 		expect(labels('20ms client listen 8080 ', true)).toEqual(expect.arrayContaining(['as=', 'manualread']));
 	});

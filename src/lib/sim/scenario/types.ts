@@ -91,6 +91,8 @@ export interface FirewallDecl {
 	node: string;
 	mode: 'stateful' | 'stateless';
 	rules: RuleDecl[];
+	/** `idle=DURATION` (stateful): idle timeout of an established TCP flow, ms. */
+	idleMs?: number;
 }
 
 /** `link A B [latency=DURATION] [loss=P]` */

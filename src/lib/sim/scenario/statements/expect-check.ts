@@ -27,7 +27,9 @@ const POSIX_ERRNOS = [
 	'ENOTCONN',
 	'EINVAL',
 	'EDESTADDRREQ',
-	'ENOBUFS'
+	'ENOBUFS',
+	'EPIPE',
+	'EBADF'
 ] as const satisfies readonly PosixErrno[];
 export const ERRNOS: readonly SocketErrno[] = [...POSIX_ERRNOS, ...POSIX_ERRNOS.map((e) => WINSOCK_ERRORS[e].name)];
 /** An error name of {@link ERRNOS}. */

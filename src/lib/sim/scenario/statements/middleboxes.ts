@@ -9,7 +9,7 @@ import type { FirewallRule, Protocol } from '../../index';
 import { type LineErrors, type Token, isWord, show, subToken } from '../lexer';
 import type { ParseContext } from '../context';
 import type { RuleDecl } from '../types';
-import { keyValue, parseIp, parsePort, parseRange, splitArgs, tooMany } from '../values';
+import { keyValue, parseDuration, parseIp, parsePort, parseRange, splitArgs, tooMany } from '../values';
 import type { HeaderSpec } from './spec';
 
 /** Lines whose checks need the whole file (rules and forwards may come before their router's line). */
@@ -114,11 +114,12 @@ const forward: HeaderSpec = {
 const firewall: HeaderSpec = {
 	place: 'header',
 	keyword: 'firewall',
-	syntax: ['firewall ROUTER stateful|stateless'],
-	doc: 'A packet filter on a router: stateful (tracks connections) or stateless (judges each packet by its rule lines).',
+	syntax: ['firewall ROUTER stateful [idle=DURATION]', 'firewall ROUTER stateless'],
+	doc: 'A packet filter on a router: stateful (tracks connections; idle= forgets an established TCP connection after that long without a packet) or stateless (judges each packet by its rule lines).',
 	words: ['stateful', 'stateless'],
+	keys: ['idle'],
 	parse(ctx, rest, err, head) {
-		const args = splitArgs(rest, { keys: [], flags: [] }, err, 'firewall');
+		const args = splitArgs(rest, { keys: ['idle'], flags: [] }, err, 'firewall');
 		const [nodeTok, modeTok, ...extra] = args.positional;
 		if (!nodeTok) {
 			err.at(head, 'expected "firewall ROUTER stateful" or "firewall ROUTER stateless" (then rule lines)');
@@ -129,14 +130,17 @@ const firewall: HeaderSpec = {
 		if (mode === null) {
 			err.at(modeTok ?? nodeTok, `expected "stateful" or "stateless" after "firewall ${nodeTok.text}", got ${modeTok ? show(modeTok) : 'nothing'}`);
 		}
-		tooMany(extra, 'firewall', err, 'nothing after the mode');
-		if (node === null || mode === null) return;
+		tooMany(extra, 'firewall', err, 'nothing after the mode but idle=');
+		const idleTok = args.keys.get('idle');
+		const idleMs = idleTok ? parseDuration(idleTok, 'idle', err) : null;
+		if (idleTok && mode === 'stateless') err.at(idleTok, 'idle= needs a stateful firewall (a stateless one tracks no connections)');
+		if (node === null || mode === null || (idleTok && idleMs === null)) return;
 		const dup = ctx.header.firewalls.find((f) => f.node === node);
 		if (dup) {
 			err.at(nodeTok, `${node} already has a firewall (line ${dup.line})`);
 			return;
 		}
-		ctx.header.firewalls.push({ line: err.line, node, mode, rules: [] });
+		ctx.header.firewalls.push({ line: err.line, node, mode, rules: [], ...(idleMs !== null && idleMs > 0 ? { idleMs } : {}) });
 	}
 };
 

@@ -90,7 +90,7 @@ describe('TCP socket calls: errors and runs', () => {
 		const e = errs(BASE + '0ms client\n0ms client connect server:80 as=c\n+1ms c\n+1ms client frobnicate\n+1ms client send 5\n');
 		expect(where(e)).toEqual([[6, 5], [8, 6], [9, 13], [10, 13]]);
 		expect(e[0].message).toBe('expected what host "client" does: listen, connect, bind, udp bind, udp send, ping, traceroute');
-		expect(e[1].message).toBe('expected what socket "c" does: send LEN, read, close, abort');
+		expect(e[1].message).toBe('expected what socket "c" does: send LEN, read, shutdown SHUT_RD|SHUT_WR|SHUT_RDWR, keepalive, close, abort');
 		expect(e[2].message).toContain('unknown action "frobnicate" for host "client"');
 		expect(e[3].message).toContain('"send" applies to a socket: name one with as= and write "SOCKET send"');
 	});
@@ -100,7 +100,7 @@ describe('TCP socket calls: errors and runs', () => {
 		expect(where(e)).toEqual([[6, 12], [7, 20], [9, 9]]);
 		expect(e[0].message).toContain('expected a port number 0-65535 after "bind"');
 		expect(e[1].message).toBe('unexpected "fast" in bind; expected reuseaddr, reuseunicastport, manualread or as=NAME');
-		expect(e[2].message).toContain('"send" does not apply to the unconnected socket "b3" (line 8); expected listen, connect IP:PORT, close, abort');
+		expect(e[2].message).toContain('"send" does not apply to the unconnected socket "b3" (line 8); expected listen, connect IP:PORT, keepalive, close, abort');
 	});
 
 	it('runs: typed sockets for named, accepted and bound sockets', () => {
@@ -126,5 +126,42 @@ describe('TCP socket calls: errors and runs', () => {
 		const e = errs(head + sends + '+1ms web.1 send 1 "x"\n+1ms c send 5\n');
 		expect(where(e)).toEqual([[18, 17]]);
 		expect(e[0].message).toBe(`this payload brings the bytes sent by the scenario to ${MAX_TOTAL_SEND_BYTES + 1}; a scenario may send at most ${MAX_TOTAL_SEND_BYTES} bytes in all`);
+	});
+});
+
+describe('shutdown and keepalive', () => {
+	it('parse into actions', () => {
+		const s = ok(BASE + '0ms server listen 80 as=web\n+0ms web keepalive idle=30s\n10ms client connect server:80 as=c\n+1s c shutdown SHUT_WR\n+0ms c keepalive idle=10s intvl=2s cnt=3\n');
+		expect(s.steps.map((x) => x.action).filter((a) => a.kind === 'shutdown' || a.kind === 'keepalive')).toEqual([
+			{ kind: 'keepalive', socket: 'web', idleMs: 30_000, intvlMs: null, cnt: null },
+			{ kind: 'shutdown', socket: 'c', how: 'SHUT_WR' },
+			{ kind: 'keepalive', socket: 'c', idleMs: 10_000, intvlMs: 2000, cnt: 3 }
+		]);
+	});
+	it('report a missing or unknown how, and keep-alive values Linux would refuse', () => {
+		const e = errs(BASE + '0ms client connect server:80 as=c\n+1s c shutdown\n+0ms c shutdown WR\n+0ms c keepalive idle=500ms\n+0ms c keepalive cnt=200\n+0ms c keepalive intvl=1.5s\n');
+		expect(e.map((x) => x.message)).toEqual([
+			'expected SHUT_RD, SHUT_WR or SHUT_RDWR after "shutdown", got nothing',
+			'expected SHUT_RD, SHUT_WR or SHUT_RDWR after "shutdown", got "WR"',
+			'"idle=" must be 1s-32767s (Linux TCP_KEEPIDLE is in whole seconds, 1-32767)',
+			'expected a probe count 1-127 after "cnt=", got "200"',
+			'"intvl=" must be 1s-32767s (Linux TCP_KEEPINTVL is in whole seconds, 1-32767)'
+		]);
+	});
+	it('a stateful firewall takes idle=, a stateless one does not', () => {
+		const top = '# x\nhost a 192.168.1.10\nrouter fw 192.168.1.1 203.0.113.1\nhost b 203.0.113.5\nlink a fw\nlink fw b\n';
+		expect(ok(top + 'firewall fw stateful idle=60s\n').firewalls[0]).toMatchObject({ mode: 'stateful', idleMs: 60_000 });
+		expect(errs(top + 'firewall fw stateless idle=60s\nrule fw allow out\n').map((x) => x.message)).toContain(
+			'idle= needs a stateful firewall (a stateless one tracks no connections)'
+		);
+	});
+	it('run: shutdown(SHUT_WR) half-closes, keepalive probes', () => {
+		const r = runScenario(
+			BASE + '0ms server listen 80 as=web\n10ms client connect server:80 as=c\n+0ms c keepalive idle=5s intvl=1s cnt=2\n+1s c shutdown SHUT_WR\n+0ms c send 5\nrun until=3s\n'
+		);
+		if (!r.ok) throw new Error(JSON.stringify(r.errors));
+		const ev = r.trace.events;
+		expect(ev.filter((e) => e.kind === 'state' && e.socket === 'c').map((e) => (e as { to: string }).to)).toEqual(['SYN-SENT', 'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2']);
+		expect(ev.filter((e) => e.kind === 'error').map((e) => (e as { errno: string }).errno)).toEqual(['EPIPE']);
 	});
 });

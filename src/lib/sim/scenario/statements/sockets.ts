@@ -1,6 +1,6 @@
 /**
  * TCP socket calls: `HOST listen|connect|bind` create a socket; `SOCKET listen|connect` (on a
- * bound socket), `send`, `read`, `close` and `abort` act on one. Each becomes one call on the
+ * bound socket), `send`, `read`, `shutdown`, `keepalive`, `close` and `abort` act on one. Each becomes one call on the
  * engine's {@link TcpSocket} at the statement's time (`close` also closes UDP sockets).
  *
  * @module
@@ -8,7 +8,7 @@
 import type { SocketKind, SocketRef } from '../context';
 import type { LineErrors, Token } from '../lexer';
 import { MAX_SEND_BYTES } from '../types';
-import { parsePort, splitArgs, tooMany } from '../values';
+import { parseDuration, parseIntKey, parsePort, splitArgs, tooMany } from '../values';
 import type { Family, HostSpec, SocketSpec } from './spec';
 
 /** What the TCP statements do (docs/scenario-format.md, "TCP"). */
@@ -34,6 +34,13 @@ export type TcpAction =
 	| { kind: 'send'; socket: string; len: number; text: string | null }
 	/** `SOCKET read`: the application reads everything received so far. */
 	| { kind: 'read'; socket: string }
+	/** `SOCKET shutdown SHUT_RD|SHUT_WR|SHUT_RDWR`: shutdown() on a TCP connection. */
+	| { kind: 'shutdown'; socket: string; how: 'SHUT_RD' | 'SHUT_WR' | 'SHUT_RDWR' }
+	/**
+	 * `SOCKET keepalive [idle=DUR] [intvl=DUR] [cnt=N]`: setsockopt(SO_KEEPALIVE) with
+	 * TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT (ms; null = the OS preset's default).
+	 */
+	| { kind: 'keepalive'; socket: string; idleMs: number | null; intvlMs: number | null; cnt: number | null }
 	/** `SOCKET close` (TCP or UDP). */
 	| { kind: 'close'; socket: string }
 	/** `SOCKET abort`: RFC 9293 ABORT (RST where the state calls for one). */
@@ -163,6 +170,62 @@ const send: SocketSpec<TcpAction> = {
 	}
 };
 
+const SHUT_HOWS = ['SHUT_RD', 'SHUT_WR', 'SHUT_RDWR'] as const;
+
+const shutdown: SocketSpec<TcpAction> = {
+	place: 'socket',
+	keyword: 'shutdown',
+	appliesTo: CONNECTED,
+	syntax: ['SOCKET shutdown SHUT_RD|SHUT_WR|SHUT_RDWR'],
+	doc: 'shutdown(): SHUT_WR sends FIN after the queued data and keeps reading (half-close; a later send fails EPIPE); SHUT_RD stops reading; SHUT_RDWR both.',
+	parse(_ctx, sock, toks, err, verb) {
+		const args = splitArgs(toks, { keys: [], flags: [] }, err, 'shutdown');
+		const [howTok, ...extra] = args.positional;
+		tooMany(extra, 'shutdown', err, 'nothing after SHUT_RD, SHUT_WR or SHUT_RDWR');
+		const how = SHUT_HOWS.find((h) => h === howTok?.text);
+		if (!howTok || how === undefined || howTok.quoted) {
+			err.at(howTok ?? verb, `expected SHUT_RD, SHUT_WR or SHUT_RDWR after "shutdown", got ${howTok ? JSON.stringify(howTok.text) : 'nothing'}`);
+			return null;
+		}
+		return { kind: 'shutdown', socket: sock.name, how };
+	}
+};
+
+/** Linux's limits for TCP_KEEPIDLE and TCP_KEEPINTVL (MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL: 32767 s) and TCP_KEEPCNT (MAX_TCP_KEEPCNT: 127). */
+const MAX_KEEP_S = 32767;
+const MAX_KEEPCNT = 127;
+
+/** `idle=DUR` / `intvl=DUR`: at least 1 s and at most 32767 s, as Linux accepts. */
+function keepTime(tok: Token | undefined, key: string, err: LineErrors): number | null | undefined {
+	if (!tok) return null;
+	const ms = parseDuration(tok, key, err);
+	if (ms === null) return undefined;
+	if (ms < 1000 || ms > MAX_KEEP_S * 1000 || ms % 1000 !== 0) {
+		err.at(tok, `"${key}=" must be 1s-${MAX_KEEP_S}s (Linux TCP_KEEP${key === 'idle' ? 'IDLE' : 'INTVL'} is in whole seconds, 1-${MAX_KEEP_S})`);
+		return undefined;
+	}
+	return ms;
+}
+
+const keepalive: SocketSpec<TcpAction> = {
+	place: 'socket',
+	keyword: 'keepalive',
+	appliesTo: ['tcp-bound', 'tcp-listener', 'tcp-active', 'tcp-accepted'],
+	syntax: ['SOCKET keepalive [idle=DURATION] [intvl=DURATION] [cnt=N]'],
+	doc: "setsockopt(SO_KEEPALIVE): after idle= without a word from the peer, probe every intvl=; cnt= probes unanswered → ETIMEDOUT (defaults: the host OS's, e.g. Linux 2 h, 75 s, 9). Accepted sockets inherit a listener's.",
+	keys: ['idle', 'intvl', 'cnt'],
+	parse(_ctx, sock, toks, err) {
+		const args = splitArgs(toks, { keys: ['idle', 'intvl', 'cnt'], flags: [] }, err, 'keepalive');
+		tooMany(args.positional, 'keepalive', err, 'idle=, intvl= or cnt=');
+		const idleMs = keepTime(args.keys.get('idle'), 'idle', err);
+		const intvlMs = keepTime(args.keys.get('intvl'), 'intvl', err);
+		const cntTok = args.keys.get('cnt');
+		const cnt = cntTok ? parseIntKey(cntTok, 'cnt', err, 1, MAX_KEEPCNT, 'a probe count') : null;
+		if (idleMs === undefined || intvlMs === undefined || (cntTok && cnt === null)) return null;
+		return { kind: 'keepalive', socket: sock.name, idleMs, intvlMs, cnt };
+	}
+};
+
 /** A verb without arguments (`read`, `close`, `abort`). */
 function bare(keyword: 'read' | 'close' | 'abort', appliesTo: readonly SocketKind[], doc: string): SocketSpec<TcpAction> {
 	return {
@@ -190,6 +253,8 @@ export const sockets: Family<TcpAction> = {
 		socketConnect,
 		send,
 		bare('read', CONNECTED, 'The program reads everything that has arrived (matters for manualread sockets).'),
+		shutdown,
+		keepalive,
 		bare('close', ALL_KINDS, 'close(): FIN from ESTABLISHED or CLOSE-WAIT; a listener stops listening; a UDP socket is closed.'),
 		bare('abort', TCP_KINDS, 'RFC 9293 ABORT (SO_LINGER 0): the connection is dropped and a RST sent when the state calls for one.')
 	],
@@ -230,6 +295,16 @@ export const sockets: Family<TcpAction> = {
 			}
 		},
 		read: { at: (rt, a) => void rt.tcp(a.socket).read() },
+		shutdown: { at: (rt, a) => void rt.tcp(a.socket).shutdown(a.how) },
+		keepalive: {
+			at(rt, a) {
+				const o: { idleMs?: number; intvlMs?: number; cnt?: number } = {};
+				if (a.idleMs !== null) o.idleMs = a.idleMs;
+				if (a.intvlMs !== null) o.intvlMs = a.intvlMs;
+				if (a.cnt !== null) o.cnt = a.cnt;
+				rt.tcp(a.socket).setKeepalive(o);
+			}
+		},
 		close: { at: (rt, a) => void rt.socket(a.socket).close() },
 		abort: { at: (rt, a) => void rt.tcp(a.socket).abort() }
 	}

@@ -197,7 +197,8 @@ function setup(sim: Simulation, h: ScenarioHeader, guard: (line: number, fn: () 
 		guard(f.line, () => sim.forwardPort(f.router, { proto: f.proto === 'tcp' ? 'TCP' : 'UDP', publicPort: f.publicPort, to: { ...f.to } }));
 	}
 	for (const f of h.firewalls) {
-		const cfg: FirewallConfig = f.mode === 'stateful' ? { mode: 'stateful' } : { mode: 'stateless', rules: f.rules.flatMap(toEngineRules) };
+		const cfg: FirewallConfig =
+			f.mode === 'stateful' ? { mode: 'stateful', ...(f.idleMs !== undefined ? { idleMs: f.idleMs } : {}) } : { mode: 'stateless', rules: f.rules.flatMap(toEngineRules) };
 		guard(f.line, () => void sim.setFirewall(f.node, cfg));
 	}
 	for (const l of h.links) guard(l.line, () => sim.addLink(l.a, l.b, { latencyMs: l.latencyMs, loss: l.loss }));
