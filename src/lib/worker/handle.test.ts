@@ -39,7 +39,7 @@ describe('handleRun', () => {
 	it('reports progress at most every PROGRESS_EVERY_MS of real time, then done', () => {
 		// A fake clock that advances 40 ms per reading: every third engine chunk is reported.
 		let t = 0;
-		const out = collect({ id: 9, text: PINGS }, () => (t += 40));
+		const out = collect({ id: 9, text: PINGS, maxTraceEvents: Infinity }, () => (t += 40));
 		const progress = out.filter((m) => m.type === 'progress');
 		expect(out.at(-1)?.type).toBe('done');
 		expect(out.filter((m) => m.type === 'done')).toHaveLength(1);
@@ -67,17 +67,23 @@ describe('handleRun', () => {
 		expect(!direct.ok && direct.partial?.events.length).toBeGreaterThan(1000);
 	});
 
-	it('a trace larger than a figure can take is refused on the last line, with both numbers', () => {
+	it('a trace longer than a figure can draw comes cut to its first events, with the count it had', () => {
 		const full = runScenario(PINGS);
 		if (!full.ok) throw new Error('PINGS should run');
 		const n = full.trace.events.length;
-		const out = collect({ id: 2, text: PINGS + '\n\n', maxTraceEvents: 10_000 });
+		expect(n).toBeGreaterThan(MAX_FIGURE_EVENTS);
+		const out = collect({ id: 2, text: PINGS });
 		const done = out.at(-1) as Extract<FromSimWorker, { type: 'done' }>;
-		expect(done.result).toEqual({
-			ok: false,
-			errors: [{ line: 53, message: `the run recorded ${n.toLocaleString('en')} trace events; a figure shows at most 10,000: send less or run for less time` }]
-		});
-		expect(MAX_FIGURE_EVENTS).toBeGreaterThan(n);
+		expect(done.recorded).toBe(n);
+		expect(done.result.ok).toBe(true);
+		if (!done.result.ok) return;
+		expect(done.result.trace.events).toEqual(full.trace.events.slice(0, MAX_FIGURE_EVENTS));
+		expect(done.result.trace.end).toBe(full.trace.events[MAX_FIGURE_EVENTS - 1].t);
+		expect(done.result.trace.end).toBeLessThan(full.trace.end);
+		expect(done.result.expectations).toEqual(full.expectations);
+		// A trace that fits is sent whole, without the count.
+		const small = collect({ id: 3, text: PINGS, maxTraceEvents: n }).at(-1) as Extract<FromSimWorker, { type: 'done' }>;
+		expect(small).toEqual({ type: 'done', id: 3, result: full });
 	});
 
 	it('parse errors come back as they are, without running', () => {

@@ -2,23 +2,19 @@
  * What the simulation worker does with one request, apart from the worker plumbing, so that
  * Node runs the very same code in tests: parse and run the scenario with `runScenario` (same
  * engine, same seed, same trace as the CLI), report progress while it runs, and keep the reply
- * small enough to copy to the page.
+ * small enough for the page to copy and draw.
  *
  * @module
  */
 import { runScenario, type RunScenarioResult } from '$lib/sim/scenario';
 import { MAX_FIGURE_EVENTS, PROGRESS_EVERY_MS, type FromSimWorker, type RunRequest } from './protocol';
 
-/** The line an error about the whole run is reported on: the last non-blank line. */
-function lastLine(text: string): number {
-	const lines = text.split('\n');
-	let n = lines.length;
-	while (n > 1 && lines[n - 1].trim() === '') n--;
-	return n;
-}
-
 /**
  * Run `req` and post progress reports and then exactly one `done` message.
+ *
+ * A trace longer than `req.maxTraceEvents` (default {@link MAX_FIGURE_EVENTS}) is cut to its
+ * first events: the figure shows them, up to the time of the last one kept, and `done.recorded`
+ * says how many the run recorded. Expectations are checked on the whole run.
  * @param post - receives the messages (the worker's `postMessage`).
  * @param clock - real time in ms, for spacing progress reports only (never recorded).
  * @returns nothing; never throws (an unexpected exception becomes a `done` with an error on line 1).
@@ -44,17 +40,16 @@ export function handleRun(req: RunRequest, post: (m: FromSimWorker) => void, clo
 	}
 	if (!result.ok) {
 		// The partial trace of a run stopped by the budget may hold millions of events.
-		result = { ok: false, errors: result.errors };
-	} else {
-		const max = req.maxTraceEvents ?? MAX_FIGURE_EVENTS;
-		const n = result.trace.events.length;
-		if (n > max) {
-			const fmt = (x: number) => x.toLocaleString('en');
-			result = {
-				ok: false,
-				errors: [{ line: lastLine(req.text), message: `the run recorded ${fmt(n)} trace events; a figure shows at most ${fmt(max)}: send less or run for less time` }]
-			};
-		}
+		post({ type: 'done', id: req.id, result: { ok: false, errors: result.errors } });
+		return;
 	}
-	post({ type: 'done', id: req.id, result });
+	const max = req.maxTraceEvents ?? MAX_FIGURE_EVENTS;
+	const { events } = result.trace;
+	if (events.length <= max) {
+		post({ type: 'done', id: req.id, result });
+		return;
+	}
+	const kept = events.slice(0, max);
+	const trace = { ...result.trace, events: kept, end: kept[kept.length - 1].t };
+	post({ type: 'done', id: req.id, result: { ...result, trace }, recorded: events.length });
 }

@@ -20,8 +20,11 @@ export const WORKER_TIMEOUT_MS = 20_000;
 
 /** How a run in the worker ended. */
 export type WorkerOutcome =
-	/** The worker answered: the trace, or the scenario's errors (parse, run, budget). */
-	| { status: 'done'; result: RunScenarioResult }
+	/**
+	 * The worker answered: the trace, or the scenario's errors (parse, run, budget). `recorded`
+	 * is set when the trace was cut to what a figure can draw: the events the run recorded.
+	 */
+	| { status: 'done'; result: RunScenarioResult; recorded?: number }
 	/** {@link SimRun.stop} was called (the user pressed Stop, or a newer run replaced this one). */
 	| { status: 'stopped' }
 	/** No answer within the timeout, or the worker itself failed: `message` says which. */
@@ -59,11 +62,11 @@ function spawn(): Worker {
 export function runInWorker(req: Omit<RunRequest, 'id'>, hooks: RunHooks = {}): SimRun {
 	const id = nextId++;
 	if (typeof Worker === 'undefined') {
-		let result: RunScenarioResult | null = null;
+		let done: WorkerOutcome = { status: 'failed', message: 'the simulator gave no result' };
 		handleRun({ ...req, id }, (m) => {
-			if (m.type === 'done') result = m.result;
+			if (m.type === 'done') done = { status: 'done', result: m.result, ...(m.recorded === undefined ? {} : { recorded: m.recorded }) };
 		});
-		return { outcome: Promise.resolve(result ? { status: 'done', result } : { status: 'failed', message: 'the simulator gave no result' }), stop() {} };
+		return { outcome: Promise.resolve(done), stop() {} };
 	}
 	let settle: (o: WorkerOutcome) => void = () => {};
 	const outcome = new Promise<WorkerOutcome>((resolve) => (settle = resolve));
@@ -95,7 +98,7 @@ export function runInWorker(req: Omit<RunRequest, 'id'>, hooks: RunHooks = {}): 
 		const m = e.data;
 		if (m.id !== id) return;
 		if (m.type === 'progress') hooks.onProgress?.(m.events, m.now);
-		else finish({ status: 'done', result: m.result });
+		else finish({ status: 'done', result: m.result, ...(m.recorded === undefined ? {} : { recorded: m.recorded }) });
 	};
 	const onError = (e: ErrorEvent) => {
 		e.preventDefault();
