@@ -91,7 +91,7 @@ function opened(ms: number) {
 test.describe('hostile input in the playground', () => {
 	test.describe.configure({ timeout: 120_000 });
 
-	test('the ACK-storm link (one forged in-window segment) opens within 10 s: the loop is cut off and the page responds', async ({ page }) => {
+	test('the ACK-storm link (one forged in-window segment) opens at once: the loop is cut off and the page responds', async ({ page }) => {
 		await page.goto('/playground');
 		await expect(editorOf(page)).toBeVisible();
 		await page.goto(shareLink(ACK_STORM));
@@ -106,7 +106,7 @@ test.describe('hostile input in the playground', () => {
 		await typingWorks(page);
 	});
 
-	test('the heavy-send link (~900 lines of send 1000000) opens as an error within 10 s, still editable', async ({ page }) => {
+	test('the heavy-send link (~900 lines of send 1000000) opens at once as an error, still editable', async ({ page }) => {
 		const text = heavySend(19_900);
 		expect(text.split('\n').length).toBeGreaterThan(900);
 		await page.goto('/playground');
