@@ -106,6 +106,12 @@ export interface RunOptions {
 	 * {@link DEFAULT_MAX_EVENTS_AT_ONE_TIME}.
 	 */
 	maxEventsAtOneTime?: number;
+	/**
+	 * Called between chunks of {@link BUDGET_CHUNK} events with the events processed so far by
+	 * this call and the virtual time reached (ms), so a caller (the playground's Web Worker) can
+	 * show a long run's progress. It must not touch the simulation; it never changes the trace.
+	 */
+	onProgress?: (events: number, now: number) => void;
 }
 
 /**
@@ -520,6 +526,7 @@ export class Simulation implements SimCore, EventTarget {
 			if (same >= maxSame) throw new WorkBudgetError('stuck-time', done, q.now, this.trace(), same);
 			if (done >= maxEvents) throw new WorkBudgetError('events', done, q.now, this.trace());
 			if (wallNow() - start > maxWallMs) throw new WorkBudgetError('wall-clock', done, q.now, this.trace(), 0, maxWallMs);
+			opts.onProgress?.(done, q.now);
 		}
 		if (until !== Infinity) q.advanceTo(until);
 		return this.trace();
