@@ -271,6 +271,12 @@ export class Nat implements NatHook, EventTarget {
 	private readonly byInside = new Map<string, Mapping>();
 	/** Public (protocol, port) → the mappings using it: one, or several with `overload`. */
 	private readonly byOutside = new Map<string, Mapping[]>();
+	/**
+	 * Sessions opened from the outside (endpoint- or address-dependent filtering) under a
+	 * mapping whose scope does not cover that remote: inside endpoint + remote → the mapping, so
+	 * the inside socket's answers leave through the port the remote wrote to.
+	 */
+	private readonly adopted = new Map<string, Mapping>();
 
 	/**
 	 * @throws SimError for an invalid public IP, mode, range, inside list, behaviour, or an
@@ -429,6 +435,10 @@ export class Nat implements NatHook, EventTarget {
 		s.dead = true;
 		const m = s.mapping;
 		m.sessions.delete(rkey(s.remote));
+		if (s.outsideStarted && !m.static) {
+			const ak = `${key3(m.proto, m.inside.ip, m.inside.port)}|${rkey(s.remote)}`;
+			if (this.adopted.get(ak) === m) this.adopted.delete(ak);
+		}
 		this.natEvent(t, 'expire', m, s.remote);
 		if (m.sessions.size === 0 && !m.static) this.unregister(m, t);
 	}
@@ -491,7 +501,7 @@ export class Nat implements NatHook, EventTarget {
 
 	private mappingFor(proto: Protocol, inside: SocketAddress, remote: SocketAddress, t: number): Mapping | null {
 		const k = `${key3(proto, inside.ip, inside.port)}|${proto === 'ICMP' ? '' : this.scope(remote)}`;
-		const have = this.byInside.get(k);
+		const have = this.byInside.get(k) ?? (this.adopted.size > 0 ? this.adopted.get(`${key3(proto, inside.ip, inside.port)}|${rkey(remote)}`) : undefined);
 		if (have !== undefined) return have;
 		const port = this.choosePort(proto, inside, remote);
 		if (port < 0) {
@@ -527,6 +537,7 @@ export class Nat implements NatHook, EventTarget {
 			}
 			s = { ...newTracked(m.proto, t), mapping: m, remote: { ...remote }, outsideStarted: outsideStarted || m.static, timerAt: -1, dead: false };
 			m.sessions.set(rk, s);
+			if (outsideStarted && !m.static) this.adopted.set(`${key3(m.proto, m.inside.ip, m.inside.port)}|${rk}`, m);
 			this.natEvent(t, 'create', m, remote);
 		}
 		// `reply`: the packet travels towards the side that started the session.
