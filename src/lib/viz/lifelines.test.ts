@@ -17,6 +17,10 @@ describe('lifelines in path order', () => {
 		expect(names('stateful.scn')).toEqual(['laptop', 'fw', 'web']);
 		expect(names('tiny-range.scn')).toEqual(['client', 'r1', 'api', 'other']);
 	});
+	it('two peers that send to each other: from one peer to the other, the server where its hops put it', () => {
+		expect(names('stun-cone.scn')).toEqual(['alice', 'natA', 'stun', 'net', 'natB', 'bob']);
+		expect(names('stun-symmetric.scn')).toEqual(['alice', 'natA', 'stun', 'net', 'natB', 'bob']);
+	});
 	it('a client is a host that sends before it receives', () => {
 		expect([...initiators(lessons.get('stateful.scn')!)]).toEqual(['laptop']);
 		expect([...initiators(lessons.get('unprivileged.scn')!)]).toEqual(['laptop']);
