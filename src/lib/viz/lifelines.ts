@@ -179,6 +179,8 @@ export function dropSite(trace: Trace, p: PacketEvent): DropSite | null {
 		const path = pathBetween(trace, p.from, p.to);
 		if (!path) return null;
 		const roleOf = new Map(trace.hosts.map((h) => [h.name, h.role]));
+		// Addressed to a NAT's public address and refused there (no mapping, filtering, no hairpinning).
+		if (p.dropped === 'nat' && roleOf.get(p.to) === 'nat') return { node: p.to, t: p.t + pathLatency(trace, path) };
 		const inner = path.slice(1, -1).filter((n) => (p.dropped === 'nat' ? roleOf.get(n) === 'nat' : roleOf.get(n) !== 'host'));
 		if (inner.length !== 1) return null;
 		const upTo = path.slice(0, path.indexOf(inner[0]) + 1);
