@@ -8,28 +8,37 @@
  * A neighbour sits on the interface with the longest common address prefix; one that shares
  * fewer than 16 bits with every interface is outside (reached by the default route; iface.ts).
  *
- * **Mappings** (RFC 4787 REQ-1, endpoint-independent mapping): the first packet from an inside
- * endpoint (protocol, inside IP, inside port) to the outside creates a mapping to one public
- * port, which then serves every destination that endpoint talks to:
+ * **Mappings** (RFC 4787 §4.1; `mapping`, default endpoint-independent as REQ-1 requires): the
+ * first packet from an inside endpoint (protocol, inside IP, inside port) to the outside creates
+ * a mapping to one public port, which then serves every destination that endpoint talks to
+ * (endpoint-independent), every port of one destination address (address-dependent), or one
+ * destination address and port (address-and-port-dependent, "symmetric"):
  * - `mode: 'preserve'` keeps the inside port when it is inside `range` and no other mapping
  *   holds it on the public address (Linux MASQUERADE keeps the source port when it can);
  *   otherwise it picks another port as `remap` does;
  * - `mode: 'remap'` always picks a port from `range` (default 1024-65535) at random
  *   (RFC 6056 Algorithm 1 via a {@link PortTable} of the router, RFC 6056 §3.2 / RFC 4787 REQ-3).
- * A public port belongs to one mapping at a time, so two inside 5-tuples never share an outside
- * 5-tuple. When the range is exhausted the packet is dropped (`dropped: 'nat'`) and an `error`
+ * With `parity` a new port has the inside port's parity (REQ-4). A public port belongs to one
+ * mapping at a time, so two inside 5-tuples never share an outside 5-tuple; with `overload`
+ * (Linux SNAT/MASQUERADE, forbidden by RFC 4787 REQ-3 and RFC 5382 REQ-7) several mappings
+ * share a public port as long as their remote endpoints differ. When the range is exhausted the packet is dropped (`dropped: 'nat'`) and an `error`
  * event (`EADDRNOTAVAIL`, call `nat`) is recorded on the router. ICMP echo identifiers are mapped
  * the same way (a separate 1-65535 table).
  *
- * **Sessions and filtering** (RFC 4787 REQ-8 option "address and port-dependent filtering", as
+ * **Sessions and filtering** (RFC 4787 §5; `filtering`, default address-and-port-dependent as
  * Linux conntrack): each (mapping, remote address:port) pair is a session with its own timer,
  * recorded as a `nat` event `create`/`expire`. An inbound packet to the public address is
- * translated back only if it belongs to a live session (or a port forward); anything else is
- * dropped with `dropped: 'nat'`. An Echo Request to the public address is answered by the
+ * translated back if it belongs to a live session or a port forward, or, with endpoint-
+ * independent filtering, always, and with address-dependent filtering, when the mapping has a
+ * session with its source address (both open a new session); anything else is dropped with
+ * `dropped: 'nat'`. **Hairpinning** (REQ-9, `hairpin`, default on): a packet from inside to the
+ * public address gets the sender's own public mapping as its source and is filtered and
+ * translated as if it came from outside; with it off, it is dropped. An Echo Request to the public address is answered by the
  * router itself. ICMP errors (Time Exceeded, Destination Unreachable) about a translated packet
  * are translated back using the 5-tuple they quote (RFC 5508 §4.2).
  *
- * **Timeouts** ({@link CONNTRACK_TIMEOUTS}, Linux nf_conntrack defaults): TCP unanswered SYN
+ * **Timeouts** (`timeouts`: {@link CONNTRACK_TIMEOUTS} by default, or {@link RFC_NAT_TIMEOUTS},
+ * {@link CISCO_NAT_TIMEOUTS}). Linux nf_conntrack defaults: TCP unanswered SYN
  * 120 s, established 5 days, after the first FIN 120 s, after both FINs (TIME-WAIT) 120 s,
  * after a RST 10 s; UDP 30 s, or 120 s once replies have been seen and the flow is more than
  * 2 s old (`nf_conntrack_udp_timeout_stream`); ICMP 30 s. Each packet restarts its session's
