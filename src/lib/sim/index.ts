@@ -47,6 +47,7 @@ export type {
 	RunOptions,
 	DropSpec,
 	InjectSpec,
+	InjectDatagramSpec,
 	SocketSnapshot
 } from './simulation';
 export { Host } from './host';

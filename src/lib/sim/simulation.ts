@@ -24,7 +24,7 @@ import { Topology } from './routing';
 import { TcpSocket, type SocketSnapshot } from './tcp-socket';
 import type { HostInfo, SocketAddress, TcpFlag, Trace, TraceEvent } from './trace';
 import { UdpSocket, type UdpSocketSnapshot } from './udp';
-import { checkIp, checkPort, flagsFromList, F_ACK, type TcpPacket } from './wire';
+import { checkIp, checkPort, flagsFromList, F_ACK, type TcpPacket, type UdpPacket } from './wire';
 
 /** Options for `new Simulation(…)`. */
 export interface SimulationOptions {
@@ -157,6 +157,22 @@ export interface InjectSpec {
 	len?: number;
 	/** Advertised window, default 65535. */
 	wnd?: number;
+	payload?: string;
+	/** IP TTL, default 64. */
+	ttl?: number;
+}
+
+/** Argument of {@link Simulation.injectDatagram}: a raw UDP datagram, its source possibly forged. */
+export interface InjectDatagramSpec {
+	/** Host the datagram is sent from (its links are used). */
+	from: string;
+	/** Destination host name (informative; routing uses `dst.ip`). */
+	to?: string;
+	/** Source address and port written in the headers: any address (spoofing), not only `from`'s. */
+	src: SocketAddress;
+	dst: SocketAddress;
+	/** Payload bytes, 0-65507. */
+	len: number;
 	payload?: string;
 	/** IP TTL, default 64. */
 	ttl?: number;
@@ -595,6 +611,26 @@ export class Simulation implements SimCore, EventTarget {
 			payload: spec.payload,
 			retransmission: false
 		};
+		this.network.transmit(pkt, from);
+	}
+
+	/**
+	 * Send a raw UDP datagram from `spec.from`, now, with whatever source address the spec
+	 * writes: how an attacker forges the source of a request so that the answer goes to a victim
+	 * (reflection, BCP 38 / RFC 2827). No socket stands behind it.
+	 * @throws SimError for unknown hosts, bad addresses, or a length outside 0-65507.
+	 */
+	injectDatagram(spec: InjectDatagramSpec): void {
+		const from = this.host(spec.from);
+		if (spec.to !== undefined) this.node(spec.to);
+		checkIp(spec.src?.ip, 'src.ip');
+		checkPort(spec.src?.port, 'src.port');
+		checkIp(spec.dst?.ip, 'dst.ip');
+		checkPort(spec.dst?.port, 'dst.port');
+		if (!Number.isInteger(spec.len) || spec.len < 0 || spec.len > 65507) throw new SimError(`injectDatagram: len must be an integer 0..65507 (got ${String(spec.len)}).`, 'len');
+		const ttl = spec.ttl ?? 64;
+		if (!Number.isInteger(ttl) || ttl < 1 || ttl > 255) throw new SimError(`injectDatagram: ttl must be 1..255 (got ${String(ttl)}).`, 'ttl');
+		const pkt: UdpPacket = { proto: 'UDP', srcIp: spec.src.ip, dstIp: spec.dst.ip, ttl, id: 0, sport: spec.src.port, dport: spec.dst.port, len: spec.len, payload: spec.payload };
 		this.network.transmit(pkt, from);
 	}
 }

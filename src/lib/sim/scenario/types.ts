@@ -49,7 +49,7 @@ export interface RouterDecl {
 	ips: string[];
 }
 
-/** `nat ROUTER public=IP [mode=remap|preserve] [range=LOW-HIGH]` */
+/** `nat ROUTER public=IP [mode=remap|preserve] [range=LOW-HIGH] [mapping=] [filtering=] [hairpin=] [parity=] [overload=] [timeouts=]` */
 export interface NatDecl {
 	line: number;
 	router: string;
@@ -57,6 +57,18 @@ export interface NatDecl {
 	mode: 'remap' | 'preserve';
 	/** Port range the NAT picks outside ports from, or null for the engine default. */
 	range: [number, number] | null;
+	/** `mapping=`: RFC 4787 mapping behaviour (absent: the engine default, endpoint-independent). */
+	mapping?: 'endpoint-independent' | 'address-dependent' | 'address-and-port-dependent';
+	/** `filtering=`: RFC 4787 filtering behaviour (absent: address-and-port-dependent). */
+	filtering?: 'endpoint-independent' | 'address-dependent' | 'address-and-port-dependent';
+	/** `hairpin=on|off` (absent: on). */
+	hairpin?: boolean;
+	/** `parity=on|off` (absent: off). */
+	parity?: boolean;
+	/** `overload=on|off` (absent: off). */
+	overload?: boolean;
+	/** `timeouts=linux|rfc|cisco` (absent: linux). */
+	timeouts?: 'linux' | 'rfc' | 'cisco';
 }
 
 /** `forward ROUTER tcp|udp PUBLICPORT IP:PORT`: a NAT port forward (needs a `nat ROUTER` line). */

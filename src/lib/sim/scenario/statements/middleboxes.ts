@@ -8,7 +8,7 @@
 import type { FirewallRule, Protocol } from '../../index';
 import { type LineErrors, type Token, isWord, show, subToken } from '../lexer';
 import type { ParseContext } from '../context';
-import type { RuleDecl } from '../types';
+import type { NatDecl, RuleDecl } from '../types';
 import { keyValue, parseDuration, parseIp, parsePort, parseRange, splitArgs, tooMany } from '../values';
 import type { HeaderSpec } from './spec';
 
@@ -28,21 +28,41 @@ function publicAddress(tok: Token | undefined, nodeTok: Token, err: LineErrors):
 	return parseIp(subToken(tok, keyValue(tok, 'public')), 'the public address after "public="', err);
 }
 
+const BEHAVIOURS = ['endpoint-independent', 'address-dependent', 'address-and-port-dependent'] as const;
+const TIMEOUTS = ['linux', 'rfc', 'cisco'] as const;
+const NAT_KEYS = ['public', 'mode', 'range', 'mapping', 'filtering', 'hairpin', 'parity', 'overload', 'timeouts'];
+const NAT_USAGE =
+	'nat ROUTER public=IP [mode=remap|preserve] [range=LOW-HIGH] [mapping=BEHAVIOUR] [filtering=BEHAVIOUR] [hairpin=on|off] [parity=on|off] [overload=on|off] [timeouts=linux|rfc|cisco]';
+
+/** `key=WORD` where WORD is one of `allowed`; null (after an error) or undefined when absent. */
+function choice<T extends string>(tok: Token | undefined, key: string, allowed: readonly T[], err: LineErrors): T | null | undefined {
+	if (!tok) return undefined;
+	const v = keyValue(tok, key);
+	if ((allowed as readonly string[]).includes(v)) return v as T;
+	err.at(tok, `expected ${key}=${allowed.join(' or ')}, got ${JSON.stringify(v)}`);
+	return null;
+}
+
+const onOff = (tok: Token | undefined, key: string, err: LineErrors): boolean | null | undefined => {
+	const v = choice(tok, key, ['on', 'off'] as const, err);
+	return v === undefined || v === null ? v : v === 'on';
+};
+
 const nat: HeaderSpec = {
 	place: 'header',
 	keyword: 'nat',
-	syntax: ['nat ROUTER public=IP [mode=remap|preserve] [range=LOW-HIGH]'],
-	doc: 'Address and port translation on a router: inside sources leave as public=IP with a public port.',
-	keys: ['public', 'mode', 'range'],
+	syntax: [NAT_USAGE],
+	doc: 'Address and port translation on a router: inside sources leave as public=IP with a public port; mapping, filtering, hairpinning, parity and overloading as RFC 4787/5382 name them.',
+	keys: NAT_KEYS,
 	parse(ctx, rest, err, head) {
-		const args = splitArgs(rest, { keys: ['public', 'mode', 'range'], flags: [] }, err, 'nat');
+		const args = splitArgs(rest, { keys: NAT_KEYS, flags: [] }, err, 'nat');
 		const [nodeTok, ...extra] = args.positional;
 		if (!nodeTok) {
-			err.at(head, 'expected "nat ROUTER public=IP [mode=remap|preserve] [range=LOW-HIGH]"');
+			err.at(head, `expected "${NAT_USAGE}"`);
 			return;
 		}
 		const router = ctx.nodeRef(nodeTok, ['router'], err, 'after "nat"');
-		tooMany(extra, 'nat', err, 'public=, mode= or range=');
+		tooMany(extra, 'nat', err, NAT_KEYS.map((k) => `${k}=`).join(', '));
 		const pubTok = args.keys.get('public');
 		const publicIp = publicAddress(pubTok, nodeTok, err);
 		let mode: 'remap' | 'preserve' = 'remap';
@@ -54,14 +74,35 @@ const nat: HeaderSpec = {
 		}
 		const rangeTok = args.keys.get('range');
 		const range = rangeTok ? parseRange(rangeTok, 'range=', err, 1, false) : null;
-		if (router === null || publicIp === null || !pubTok) return;
+		const mapping = choice(args.keys.get('mapping'), 'mapping', BEHAVIOURS, err);
+		const filtering = choice(args.keys.get('filtering'), 'filtering', BEHAVIOURS, err);
+		const timeouts = choice(args.keys.get('timeouts'), 'timeouts', TIMEOUTS, err);
+		const hairpin = onOff(args.keys.get('hairpin'), 'hairpin', err);
+		const parity = onOff(args.keys.get('parity'), 'parity', err);
+		const overload = onOff(args.keys.get('overload'), 'overload', err);
+		if (overload === true) {
+			for (const [key, v] of [['mapping', mapping], ['filtering', filtering]] as const) {
+				if (v && v !== 'address-and-port-dependent') {
+					err.at(args.keys.get(key)!, `overload=on needs ${key}=address-and-port-dependent: a shared public port tells its flows apart only by the remote address and port`);
+					return;
+				}
+			}
+		}
+		if (router === null || publicIp === null || !pubTok || mapping === null || filtering === null || timeouts === null || hairpin === null || parity === null || overload === null) return;
 		const dup = ctx.header.nats.find((x) => x.router === router);
 		if (dup) {
 			err.at(nodeTok, `${router} already has a NAT (line ${dup.line})`);
 			return;
 		}
 		if (!ctx.nodes.get(router)!.ips.includes(publicIp)) ctx.claimIp(pubTok, publicIp, router, err);
-		ctx.header.nats.push({ line: err.line, router, publicIp, mode, range });
+		const decl: NatDecl = { line: err.line, router, publicIp, mode, range };
+		if (mapping) decl.mapping = mapping;
+		if (filtering) decl.filtering = filtering;
+		if (hairpin !== undefined) decl.hairpin = hairpin;
+		if (parity !== undefined) decl.parity = parity;
+		if (overload !== undefined) decl.overload = overload;
+		if (timeouts) decl.timeouts = timeouts;
+		ctx.header.nats.push(decl);
 	}
 };
 

@@ -8,7 +8,7 @@
 import type { SocketAddress, TcpFlag } from '../../trace';
 import type { ParseContext } from '../context';
 import { type LineErrors, type Token, show, subToken } from '../lexer';
-import type { SeqRef } from '../types';
+import { MAX_UDP_BYTES, type SeqRef } from '../types';
 import { keyValue, parseFlags, parseIntKey, parsePortText, portHint, splitArgs, tooMany } from '../values';
 import type { Family, TimedSpec } from './spec';
 
@@ -32,7 +32,9 @@ export type SegmentAction =
 			wnd: number;
 			len: number;
 			text: string | null;
-	  };
+	  }
+	/** `inject FROM->TO SRC>DST udp [len=] [payload="text"]`: a UDP datagram, e.g. with a forged source. */
+	| { kind: 'inject-udp'; from: string; to: string; src: SocketAddress; dst: SocketAddress; len: number; text: string | null };
 
 const SEQ_REF = /^([A-Za-z][A-Za-z0-9_-]*(?:\.\d{1,6})?)\.(iss|irs|sndnxt|rcvnxt)(?:([+-])(\d{1,10}))?$/;
 
@@ -121,8 +123,8 @@ function injectPayload(lenTok: Token | undefined, payTok: Token | undefined, err
 const inject: TimedSpec<SegmentAction> = {
 	place: 'timed',
 	keyword: 'inject',
-	syntax: ['inject FROM->TO SRC>DST FLAGS [seq=] [ack=] [win=] [len=] [payload="TEXT"]'],
-	doc: 'Put a hand-made TCP segment on the wire from FROM towards TO (tcpdump flags; seq= may read SOCKET.rcvnxt).',
+	syntax: ['inject FROM->TO SRC>DST FLAGS [seq=] [ack=] [win=] [len=] [payload="TEXT"]', 'inject FROM->TO SRC>DST udp [len=] [payload="TEXT"]'],
+	doc: 'Put a hand-made TCP segment (tcpdump flags; seq= may read SOCKET.rcvnxt) or UDP datagram on the wire from FROM towards TO; IP:PORT>IP:PORT forges the source.',
 	keys: ['seq', 'ack', 'win', 'len', 'payload'],
 	parse(ctx, toks, err, anchor) {
 		const p = ctx.path(toks, err, anchor, 'inject', ['host']);
@@ -137,6 +139,19 @@ const inject: TimedSpec<SegmentAction> = {
 		if (!flagsTok) {
 			err.at(portsTok, `expected tcpdump-style flags after ${show(portsTok)}: S, S., ., F., R, R., P. (S SYN, F FIN, R RST, P PSH, . ACK)`);
 			return null;
+		}
+		if (!flagsTok.quoted && flagsTok.text.toLowerCase() === 'udp') {
+			tooMany(extra, 'inject', err, 'len= or payload=');
+			for (const k of ['seq', 'ack', 'win'] as const) {
+				if (args.keys.has(k)) err.at(args.keys.get(k), `${k}= is a TCP field; a udp inject takes only len= and payload=`);
+			}
+			const { len, text } = injectPayload(args.keys.get('len'), args.keys.get('payload'), err);
+			if (len !== null && len > MAX_UDP_BYTES) {
+				err.at(args.keys.get('len') ?? args.keys.get('payload'), `a UDP datagram carries at most ${MAX_UDP_BYTES} bytes`);
+				return null;
+			}
+			if (!ends || len === null || ['seq', 'ack', 'win'].some((k) => args.keys.has(k))) return null;
+			return { kind: 'inject-udp', from: p.from, to: p.to, src: ends.src, dst: ends.dst, len, text };
 		}
 		const flags = parseFlags(flagsTok, err);
 		tooMany(extra, 'inject', err, 'seq=, ack=, win=, len= or payload=');
@@ -163,6 +178,11 @@ export const segments: Family<SegmentAction> = {
 	statements: [drop, inject],
 	runners: {
 		'drop-next': { at: (rt, a) => rt.sim.dropNext({ from: a.from, to: a.to }) },
+		'inject-udp': {
+			at(rt, a) {
+				rt.sim.injectDatagram({ from: a.from, to: a.to, src: { ...a.src }, dst: { ...a.dst }, len: a.len, ...(a.text !== null ? { payload: a.text } : {}) });
+			}
+		},
 		inject: {
 			at(rt, a) {
 				rt.sim.inject({
