@@ -13,7 +13,7 @@ import { EventQueue, type EventTarget } from './clock';
 import type { NamedSocket, SimCore } from './core';
 import { SimError, WorkBudgetError } from './errors';
 import { Firewall, type FirewallOptions } from './firewall';
-import { Host } from './host';
+import { Host, type TcpHostSettings } from './host';
 import type { NetNode } from './node';
 import { installRouterIcmp } from './icmp';
 import { Nat, type NatOptions, type PortForward } from './nat';
@@ -66,6 +66,12 @@ export interface HostOptions {
 	 * destinations as long as the 4-tuple is unique (see `PortTableOptions.autoReuse`).
 	 */
 	autoReuse?: [number, number];
+	/**
+	 * Changes to the preset's TCP profile: `{ ts: false, sack: false, wscale: false }` turn SYN
+	 * options off (Linux `tcp_timestamps`, `tcp_sack`, `tcp_window_scaling` = 0), `rcvBuf` sets the
+	 * receive buffer in bytes (the most RCV.WND can be), `twReuse` Linux `tcp_tw_reuse` (0, 1, 2).
+	 */
+	tcp?: TcpHostSettings;
 }
 
 /** Options for {@link Simulation.addRouter}. */

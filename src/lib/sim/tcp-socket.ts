@@ -18,7 +18,9 @@
 
 import { SimError } from './errors';
 import { appendSend, output, sendSegment } from './tcp-output';
+import { windowUpdateAfterRead } from './tcp-flow';
 import { closeListener, deleteTcb, setState, toClosed } from './tcp-state';
+import { reusableTimeWait, takeOverTimeWait } from './tcp-tw-reuse';
 import { timerFired } from './tcp-timer';
 import { startRexmtTimer, Tcb, TCP_TUNING, type TcpHost } from './tcb';
 import type { SocketAddress, SocketErrno, TcpState } from './trace';
@@ -211,6 +213,7 @@ export class TcpSocket extends Tcb {
 		checkIp(ip);
 		checkPort(port);
 		const h = this.host;
+		let inherited: ReturnType<typeof takeOverTimeWait> | undefined;
 		if (h.core.record) h.callEvent(this.id, 'connect', `${ip}:${port}`);
 		if (this.appClosed) return this.fail('connect', 'EINVAL', `connect(): socket ${this.id} was closed`);
 		if (this.state !== 'CLOSED') {
@@ -229,7 +232,15 @@ export class TcpSocket extends Tcb {
 			const r = h.tcpPorts.attachTuple(this.localPort, ip, port);
 			if (!r.ok) return this.fail('connect', r.errno, r.message);
 		} else {
-			const r = h.tcpPorts.connect(h.ip, ip, port);
+			let r = h.tcpPorts.connect(h.ip, ip, port);
+			if (!r.ok && r.errno === 'EADDRNOTAVAIL') {
+				// Linux tcp_tw_reuse (tcp-tw-reuse.ts): take over a TIME-WAIT 4-tuple to this destination.
+				const tw = reusableTimeWait(h, ip, port);
+				if (tw !== undefined) {
+					inherited = takeOverTimeWait(tw);
+					r = h.tcpPorts.connect(h.ip, ip, port);
+				}
+			}
 			if (!r.ok) return this.fail('connect', r.errno, r.message);
 			this.localPort = r.port;
 			this.hold = 'connect';
@@ -241,6 +252,12 @@ export class TcpSocket extends Tcb {
 		h.addConn(this);
 		this.origin = 'active';
 		this.iss = h.isnRng.u32();
+		if (inherited !== undefined) {
+			// tcp_twsk_unique(): write_seq = tw_snd_nxt + 65535 + 2; TS.Recent carried over.
+			this.iss = inherited.iss;
+			this.tsRecent = inherited.tsRecent;
+			this.tsRecentAt = inherited.tsRecentAt;
+		}
 		this.snd.una = this.iss;
 		this.snd.nxt = seqAdd(this.iss, 1);
 		this.rto = h.preset.rto.initialMs;
@@ -302,6 +319,7 @@ export class TcpSocket extends Tcb {
 		const n = this.unread;
 		this.unread = 0;
 		this.host.callEvent(this.id, 'read', n === 0 && this.peerFin ? '0 bytes (end of stream: peer sent FIN)' : `${n} bytes`);
+		if (n > 0) windowUpdateAfterRead(this); // the buffer has room again: announce the window
 		return true;
 	}
 

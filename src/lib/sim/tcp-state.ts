@@ -8,7 +8,7 @@
  */
 
 import { sendSegment } from './tcp-output';
-import { start2MslTimer, stop2MslTimer, stopRexmtTimer, TCP_TUNING, type Tcb } from './tcb';
+import { start2MslTimer, stop2MslTimer, stopPersistTimer, stopRexmtTimer, TCP_TUNING, type Tcb } from './tcb';
 import type { TcpState } from './trace';
 import { F_RST } from './wire';
 
@@ -61,6 +61,7 @@ export function deleteTcb(t: Tcb): void {
 	const h = t.host;
 	stopRexmtTimer(t);
 	stop2MslTimer(t);
+	stopPersistTimer(t);
 	t.rtx.clear();
 	t.sendQueue = null;
 	t.sendQueueTail = null;
@@ -93,6 +94,7 @@ export function deleteTcb(t: Tcb): void {
 export function enterTimeWait(t: Tcb, cause: string, from: TcpState = t.state): void {
 	setState(t, 'TIME-WAIT', cause, from);
 	stopRexmtTimer(t);
+	stopPersistTimer(t);
 	// TIME-WAIT comes only after our FIN, i.e. after close(): nothing is sent from here on.
 	t.rtx.clear();
 	if (t.tupleRegistered) t.host.tcpPorts.enterTimeWait(t.localPort, t.remoteIp, t.remotePort);

@@ -18,16 +18,19 @@
  * Retry limits are Linux's for every preset: `tcp_syn_retries` (6), `tcp_synack_retries` (5),
  * `tcp_retries2` (15). No RST is sent on giving up.
  *
- * Where later timers belong: delayed ACKs, keepalive, the persist timer and RACK-TLP's probe
+ * - the **persist timer** (RFC 9293 §3.8.6.1): zero-window probes, sent by tcp-flow.ts.
+ *
+ * Where later timers belong: delayed ACKs, keepalive and RACK-TLP's probe
  * timeout are further timers of the same kind (a deadline in the TCB, started in tcb.ts, handled
  * in {@link timerFired}).
  *
  * @module
  */
 
+import { persistTimeout } from './tcp-flow';
 import { sendSegment } from './tcp-output';
 import { toClosed } from './tcp-state';
-import { startRexmtTimer, TCP_TUNING, TIMER_2MSL, TIMER_REXMT, type Tcb } from './tcb';
+import { startRexmtTimer, TCP_TUNING, TIMER_2MSL, TIMER_PERSIST, TIMER_REXMT, type Tcb } from './tcb';
 import { seqLt } from './wire';
 
 /**
@@ -140,6 +143,18 @@ export function timerFired(t: Tcb, kind: number, time: number): void {
 		}
 		t.twoMslDeadline = -1;
 		twoMslTimeout(t);
+	} else if (kind === TIMER_PERSIST) {
+		if (time !== t.persistQueuedAt) return;
+		t.persistQueuedAt = -1;
+		const d = t.persistDeadline;
+		if (d < 0) return;
+		if (d > time) {
+			t.persistQueuedAt = d;
+			t.host.core.queue.push(d, t, TIMER_PERSIST, null);
+			return;
+		}
+		t.persistDeadline = -1;
+		persistTimeout(t);
 	}
 }
 
