@@ -24,7 +24,7 @@ import { Topology } from './routing';
 import { TcpSocket, type SocketSnapshot } from './tcp-socket';
 import type { HostInfo, SocketAddress, TcpFlag, Trace, TraceEvent } from './trace';
 import { UdpSocket, type UdpSocketSnapshot } from './udp';
-import { checkIp, checkPort, flagsFromList, F_ACK, type TcpPacket } from './wire';
+import { checkIp, checkPort, flagsFromList, F_ACK, type TcpOptions, type TcpPacket } from './wire';
 
 /** Options for `new Simulation(…)`. */
 export interface SimulationOptions {
@@ -160,6 +160,8 @@ export interface InjectSpec {
 	payload?: string;
 	/** IP TTL, default 64. */
 	ttl?: number;
+	/** TCP options (MSS, window scale, SACK-permitted, timestamps, SACK blocks), default none. */
+	options?: TcpOptions;
 }
 
 /** One row of {@link Simulation.sockets} (defined beside {@link TcpSocket.snapshot}). */
@@ -592,7 +594,8 @@ export class Simulation implements SimCore, EventTarget {
 			len,
 			wnd,
 			payload: spec.payload,
-			retransmission: false
+			retransmission: false,
+			...(spec.options !== undefined ? { options: spec.options } : {})
 		};
 		this.network.transmit(pkt, from);
 	}

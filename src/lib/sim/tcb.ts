@@ -412,6 +412,8 @@ export abstract class Tcb implements EventTarget {
 	persistQueuedAt = -1;
 	/** Zero-window probes sent since the window last opened (Linux `icsk_probes_out`): the backoff exponent. */
 	probesOut = 0;
+	/** A one-byte zero-window probe (the byte at SND.UNA) was sent and is not yet acknowledged. */
+	probeOutstanding = false;
 
 	// ----- the application's side (BSD sockets)
 

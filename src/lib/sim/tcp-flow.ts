@@ -49,6 +49,7 @@ export function persistTimeout(t: Tcb): void {
 			sendSegment(t, head.flags, head.seq, head.len, head.text, true);
 		} else if (t.unsent > 0) {
 			sendQueuedData(t, 1); // one byte beyond the window (RFC 9293 §3.8.6.1)
+			t.probeOutstanding = true;
 		}
 	}
 	t.probesOut++;

@@ -36,7 +36,7 @@ import { acceptSynOptions, pawsReject, updateTsRecent } from './tcp-options';
 import { output, sendAck, sendSegment, sendWithoutTcb, traceWindow } from './tcp-output';
 import { enterFinWait2, enterTimeWait, established, restartTimeWait, setState, toClosed, toClosedAs } from './tcp-state';
 import { rttSample } from './tcp-timer';
-import { finAcked, startRexmtTimer, stopRexmtTimer, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
+import { finAcked, startRexmtTimer, stopPersistTimer, stopRexmtTimer, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
 import { F_ACK, F_FIN, F_RST, F_SYN, segLen, seqAdd, seqDiff, seqLe, seqLt, type TcpPacket } from './wire';
 
 /**
@@ -200,6 +200,10 @@ function updateWindow(t: Tcb, seg: TcpPacket, seq: number = seg.seq): void {
  */
 function ackArrived(t: Tcb, ack: number): void {
 	t.snd.una = ack;
+	// New data acknowledged: the persist timer and its backoff start again (BSD resets
+	// t_rxtshift); output() re-arms it if the window is still shut.
+	stopPersistTimer(t);
+	t.probeOutstanding = false;
 	const sample = t.rtx.acknowledge(ack, t.host.core.queue.now);
 	if (sample >= 0) rttSample(t, sample);
 	t.retries = 0;

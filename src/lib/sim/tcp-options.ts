@@ -157,8 +157,9 @@ export function advertiseWindow(t: Tcb): number {
 	} else if (w - cur < Math.min(t.rcvBuf / 2, t.sndMss)) {
 		w = cur;
 	}
-	if (shift > 0 && w % 2 ** shift !== 0) w = Math.ceil(w / 2 ** shift) * 2 ** shift;
 	if (w < cur) w = cur; // never shrink
+	// Linux tcp_select_window(): ALIGN(window, 1 << rcv_wscale), also for the kept window.
+	if (shift > 0 && w % 2 ** shift !== 0) w = Math.ceil(w / 2 ** shift) * 2 ** shift;
 	t.rcv.wnd = w;
 	return w;
 }

@@ -142,6 +142,18 @@ export function output(t: Tcb): boolean {
 	const snd = t.snd;
 	const now = t.host.core.queue.now;
 	let sent = false;
+	if (t.probeOutstanding && snd.wnd > 0 && snd.nxt !== snd.una) {
+		// The window opened while our one-byte probe (at SND.UNA) was refused: send it again
+		// first, as BSD does by pulling SND.NXT back to SND.UNA (tcp_output()).
+		const head = t.rtx.head();
+		if (head !== undefined) {
+			head.retransmitted = true;
+			head.sentAt = now;
+			sendSegment(t, head.flags, head.seq, head.len, head.text, true);
+			sent = true;
+		}
+		t.probeOutstanding = false;
+	}
 	while (t.unsent > 0) {
 		const window = snd.wnd - seqDiff(snd.nxt, snd.una); // usable window: SND.UNA + SND.WND − SND.NXT
 		const chunk = t.sendQueue!;
