@@ -30,7 +30,9 @@ describe('window chart', () => {
 		const legacy = socks.find((s) => s.socket === 'l')!;
 		expect(fast.maxInFlight).toBeGreaterThan(65535); // scaling lets more than 64 KiB be in flight
 		expect(legacy.maxInFlight).toBeLessThanOrEqual(65535);
-		const g = chartGeometry(fast, 600, 200, 0, 5000, 1000);
+		const moments = [0, 500, 1000, 2000, 5000];
+		const g = chartGeometry(fast, 600, 200, moments, 1000);
+		expect(g.x(1000)).toBeCloseTo(44 + (600 - 54) / 2); // the third of five moments: the middle
 		expect(g.paths.map((p) => p.key)).toEqual(['rwnd', 'inFlight']);
 		for (const p of g.paths) expect(p.d).toMatch(/^M/);
 		expect(g.yTicks.at(-1)!.label).toMatch(/M|K/);

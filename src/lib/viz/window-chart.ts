@@ -11,6 +11,7 @@
  */
 import { line as d3line, curveStepAfter, scaleLinear, type ScaleLinear } from 'd3';
 import type { Trace, WindowEvent } from '$lib/sim/trace';
+import { posOf } from './timeline';
 
 /** One plotted quantity. */
 export type SeriesKey = 'rwnd' | 'inFlight' | 'cwnd';
@@ -71,7 +72,8 @@ export function eventAt(s: SocketSeries, t: number): WindowEvent | null {
 
 /** The chart's geometry for one socket: scales, paths per series (up to `t`), axis ticks. */
 export interface ChartGeometry {
-	x: ScaleLinear<number, number>;
+	/** Virtual time (ms) → horizontal position. */
+	x: (ms: number) => number;
 	y: ScaleLinear<number, number>;
 	paths: { key: SeriesKey; d: string }[];
 	xTicks: { x: number; label: string }[];
@@ -86,15 +88,18 @@ export function shortBytes(n: number): string {
 }
 
 /**
- * Lay the series of `s` out in a `width` × `height` box (inner margins included), over the time
- * span [t0, t1] of the whole trace, drawn up to the playhead time `t` (the chart grows as the
- * timeline plays).
+ * Lay the series of `s` out in a `width` × `height` box (inner margins included), drawn up to the
+ * playhead time `t` (the chart grows as the timeline plays). The horizontal axis is the player's
+ * axis: the trace's moments (timeline.ts), evenly spaced as the slider and the ladder step through
+ * them, so a step moves the chart as far as any other; its ticks name the virtual time.
  */
-export function chartGeometry(s: SocketSeries, width: number, height: number, t0: number, t1: number, t: number, margin = { l: 44, r: 10, t: 8, b: 22 }): ChartGeometry {
+export function chartGeometry(s: SocketSeries, width: number, height: number, moments: readonly number[], t: number, margin = { l: 44, r: 10, t: 8, b: 22 }): ChartGeometry {
 	const keys: SeriesKey[] = s.hasCwnd ? ['rwnd', 'cwnd', 'inFlight'] : ['rwnd', 'inFlight'];
 	let top = 1;
 	for (const e of s.events) for (const k of keys) top = Math.max(top, valueOf(e, k) ?? 0);
-	const x = scaleLinear().domain([t0, t1 > t0 ? t1 : t0 + 1]).range([margin.l, width - margin.r]);
+	const last = Math.max(1, moments.length - 1);
+	const px = scaleLinear().domain([0, last]).range([margin.l, width - margin.r]);
+	const x = (ms: number) => px(posOf(moments, ms));
 	const y = scaleLinear().domain([0, top]).nice(4).range([height - margin.b, margin.t]);
 	const shown = s.events.filter((e) => e.t <= t);
 	const paths: { key: SeriesKey; d: string }[] = [];
@@ -109,7 +114,11 @@ export function chartGeometry(s: SocketSeries, width: number, height: number, t0
 		const d = d3line().curve(curveStepAfter)(pts) ?? '';
 		paths.push({ key, d });
 	}
-	const xTicks = x.ticks(width < 360 ? 3 : 5).map((v) => ({ x: x(v), label: v >= 1000 ? `${+(v / 1000).toFixed(2)} s` : `${v} ms` }));
+	const count = width < 360 ? 3 : 5;
+	const xTicks = Array.from({ length: count }, (_, i) => {
+		const v = moments[Math.round((i * (moments.length - 1)) / (count - 1))] ?? 0;
+		return { x: x(v), label: v >= 1000 ? `${+(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms` };
+	});
 	const yTicks = y.ticks(4).map((v) => ({ y: y(v), label: shortBytes(v) }));
 	return { x, y, paths, xTicks, yTicks };
 }
