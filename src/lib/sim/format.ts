@@ -20,6 +20,7 @@
 import {
 	formatAddress,
 	formatFlags,
+	formatTcpOptionsLong,
 	type DatagramEvent,
 	type IcmpEvent,
 	type SegmentEvent,
@@ -57,7 +58,7 @@ function segment(e: SegmentEvent): string {
 	const retx = e.retransmission ? ' (retransmission)' : '';
 	return (
 		`${formatAddress(e.src)} > ${formatAddress(e.dst)}  [${formatFlags(e.flags)}] ` +
-		`seq=${e.seq} ack=${e.ack} len=${e.len} win=${e.wnd}${retx}${preview(e.payload)}${dropNote(e)}`
+		`seq=${e.seq} ack=${e.ack} len=${e.len} win=${e.wnd}${e.options !== undefined ? ` <${formatTcpOptionsLong(e.options)}>` : ''}${retx}${preview(e.payload)}${dropNote(e)}`
 	);
 }
 

@@ -43,6 +43,20 @@ export interface HostConfig {
 	scripted?: boolean;
 	ephemeral?: [number, number];
 	autoReuse?: [number, number];
+	tcp?: TcpHostSettings;
+}
+
+/**
+ * Per-host changes to the preset's TCP profile (`preset.tcp`, os.ts): options turned off (Linux
+ * `net.ipv4.tcp_window_scaling`, `tcp_sack`, `tcp_timestamps` = 0), the receive buffer (bytes,
+ * `tcp_rmem` / SO_RCVBUF) and Linux `tcp_tw_reuse`.
+ */
+export interface TcpHostSettings {
+	wscale?: boolean;
+	sack?: boolean;
+	ts?: boolean;
+	rcvBuf?: number;
+	twReuse?: 0 | 1 | 2;
 }
 
 /**
@@ -109,6 +123,7 @@ export class Host extends NetNode implements TcpHost {
 			}
 			preset = Object.freeze({ ...preset, ephemeral: [r[0], r[1]] as [number, number] });
 		}
+		if (opts.tcp !== undefined) preset = withTcpSettings(preset, opts.tcp, opts.name);
 		this.preset = preset;
 		this.root = opts.root ?? false;
 		this.scripted = opts.scripted ?? false;
@@ -316,4 +331,30 @@ export class Host extends NetNode implements TcpHost {
 		if (!c.record) return;
 		c.events.push({ kind: 'call', t: c.queue.now, host: this.name, socket, call, detail });
 	}
+}
+
+/**
+ * The preset with a host's TCP settings applied (a frozen copy).
+ * @throws SimError for a receive buffer that is not an integer 1..1,073,725,440 (65,535 << 14,
+ *   RFC 7323 §2.3), for tcp_tw_reuse outside 0..2, and for tcp_tw_reuse on a non-Linux host.
+ */
+function withTcpSettings(preset: OsPreset, s: TcpHostSettings, name: string): OsPreset {
+	const tcp = { ...preset.tcp };
+	if (s.wscale === false) tcp.wscale = null;
+	if (s.sack === false) tcp.sack = false;
+	if (s.ts === false) tcp.ts = false;
+	if (s.rcvBuf !== undefined) {
+		if (!Number.isInteger(s.rcvBuf) || s.rcvBuf < 1 || s.rcvBuf > 65535 * 2 ** 14) {
+			throw new SimError(`Host ${name}: receive buffer must be an integer 1..${65535 * 2 ** 14} bytes (got ${JSON.stringify(s.rcvBuf)}).`, 'rcvBuf');
+		}
+		tcp.rcvBuf = s.rcvBuf;
+	}
+	if (s.twReuse !== undefined) {
+		if (s.twReuse !== 0 && s.twReuse !== 1 && s.twReuse !== 2) {
+			throw new SimError(`Host ${name}: tcp_tw_reuse must be 0, 1 or 2 (got ${JSON.stringify(s.twReuse)}).`, 'twReuse');
+		}
+		if (preset.id !== 'linux') throw new SimError(`Host ${name}: tcp_tw_reuse is a Linux setting (os=linux), not ${preset.id}.`, 'twReuse');
+		tcp.twReuse = s.twReuse;
+	}
+	return Object.freeze({ ...preset, tcp: Object.freeze(tcp) });
 }

@@ -51,6 +51,7 @@ export type {
 	SocketSnapshot
 } from './simulation';
 export { Host } from './host';
+export type { TcpHostSettings } from './host';
 export { Router } from './router';
 export type { Packet, TcpPacket, UdpPacket, IcmpPacket } from './wire';
 export type { NatHook, FirewallHook, NatConfig, FirewallConfig, FirewallRule, Direction } from './router';

@@ -122,6 +122,12 @@ export interface OsPreset {
 	 * ("ACK storms", RFC 5961 §7). See {@link InvalidAckLimit}.
 	 */
 	invalidAck: InvalidAckLimit;
+	/**
+	 * What the stack offers in its SYN (RFC 9293 §3.7.1 MSS, RFC 7323 window scale and timestamps,
+	 * RFC 2018 SACK-permitted), its receive buffer, how it probes a zero window and its
+	 * `tcp_tw_reuse` setting ({@link TcpProfile}).
+	 */
+	tcp: TcpProfile;
 	/** Caveats and conflicts in the sources, for tooltips and lesson side-notes. */
 	notes: string;
 	/** Where the values come from (source files, documentation pages). */
@@ -152,8 +158,103 @@ export interface InvalidAckLimit {
 	ackOfUnsent: 'ack' | 'drop';
 }
 
+/**
+ * A stack's TCP options, receive buffer and zero-window behaviour (tcp-options.ts, tcp-flow.ts).
+ * Sizes in bytes, times in ms.
+ */
+export interface TcpProfile {
+	/** MSS it announces (kind 2): the 1500-byte Ethernet MTU − 40 bytes of IPv4 and TCP headers. */
+	mss: number;
+	/** Window-scale shift it offers (kind 3, RFC 7323 §2), or null when it sends no Window Scale option. */
+	wscale: number | null;
+	/** It sends SACK-permitted (kind 4, RFC 2018 §2). */
+	sack: boolean;
+	/** It sends Timestamps (kind 8, RFC 7323 §3) on its SYN. */
+	ts: boolean;
+	/**
+	 * Receive buffer: the most RCV.WND can be (Linux `tcp_rmem`'s default as the initial window
+	 * `tcp_select_initial_window()` computes; BSD `net.inet.tcp.recvspace`). Fixed: receive-buffer
+	 * autotuning is not modelled (docs/tcp-deviations.md).
+	 */
+	rcvBuf: number;
+	/**
+	 * The zero-window probe: `'una-1'` = a pure ACK with SEG.SEQ = SND.UNA − 1 (Linux
+	 * `tcp_xmit_probe_skb()`: "Use a previous sequence. This should cause the other end to send
+	 * an ack"); `'one-byte'` = the next byte of data beyond the window (RFC 9293 §3.8.6.1, BSD
+	 * `tcp_output()` with `t_force`).
+	 */
+	zeroWindowProbe: 'una-1' | 'one-byte';
+	/**
+	 * Receiver silly-window avoidance: `'rfc'` = the window opens only by at least min(buffer/2,
+	 * MSS) at a time (RFC 9293 §3.8.6.2.2); `'linux'` = a window is advertised as it is (rounded
+	 * up to the scale unit) unless less than one MSS or 1/16 of the buffer is free, then 0
+	 * (`__tcp_select_window()`).
+	 */
+	rcvSws: 'rfc' | 'linux';
+	/**
+	 * The persist timer: first probe after max(RTO, `persistMinMs`), doubling after each probe, at
+	 * most `persistMaxMs` (Linux `tcp_probe0_base()`/`tcp_probe0_when()`: RTO ≥ TCP_RTO_MIN, up to
+	 * TCP_RTO_MAX; BSD `tcp_setpersist()`: TCPTV_PERSMIN 5 s … TCPTV_PERSMAX 60 s).
+	 */
+	persistMinMs: number;
+	persistMaxMs: number;
+	/**
+	 * Linux `net.ipv4.tcp_tw_reuse`: 0 = never, 1 = connect() may take over a TIME-WAIT 4-tuple
+	 * when timestamps were used and the TIME-WAIT is older than `tcp_tw_reuse_delay` (1 s), 2 =
+	 * the same for loopback connections only (the default). 0 on the other presets.
+	 */
+	twReuse: 0 | 1 | 2;
+}
+
+/** RFC 9293 as written: an MSS option only (§3.7.1), a 64 KiB buffer, RFC persist timing. */
+const RFC9293_TCP: TcpProfile = {
+	mss: 1460,
+	wscale: null,
+	sack: false,
+	ts: false,
+	rcvBuf: 65535,
+	zeroWindowProbe: 'one-byte',
+	rcvSws: 'rfc',
+	persistMinMs: 0,
+	persistMaxMs: 60_000,
+	twReuse: 0
+};
+
 /** RFC 5961 §7 throttle assumed where the OS documents none (10 ACKs per 5 s per connection). */
 const RFC5961_ASSUMED: InvalidAckLimit = { intervalMs: 5000, count: 10, exemptData: false, ackOfUnsent: 'ack' };
+
+/*
+ * TCP options, receive buffer and zero-window probes per preset (`tcp`, {@link TcpProfile}):
+ *
+ * | id | SYN options | window in the SYN / buffer | zero-window probe | persist | tw_reuse |
+ * |---|---|---|---|---|---|
+ * | linux | mss 1460, sackOK, TS, wscale 7 | 64,240 | ACK of SND.UNA − 1 | max(RTO, 200 ms) ×2 … 120 s | 2 |
+ * | freebsd | mss 1460, wscale 6, sackOK, TS | 65,535 / 65,536 | 1 byte | 5 s ×2 … 60 s | — |
+ * | macos | mss 1460, wscale 6, sackOK, TS | 65,535 / 131,072 | 1 byte | 5 s ×2 … 60 s | — |
+ * | windows | mss 1460, wscale 8, sackOK (no TS) | 64,240 | 1 byte (assumed) | RTO ×2 … 120 s (assumed) | — |
+ * | windows-xp | mss 1460, sackOK | 65,535 | 1 byte (assumed) | RTO ×2 … 120 s (assumed) | — |
+ * | rfc9293, iana, nat | mss 1460 | 65,535 | 1 byte | RTO ×2 … 60 s | — |
+ *
+ * Sources. Linux: tcp_syn_options(), tcp_select_initial_window() (the shift is the smallest that
+ * covers tcp_rmem[2] = 6 MiB), commit a337531b942b "tcp: up initial rmem to 128KB and SYN rwin to
+ * around 64KB" (64,240 = 44 × 1460), __tcp_select_window() (windows rounded up to the scale unit),
+ * tcp_current_mss() (12 bytes of timestamps per segment: 1448-byte full segments),
+ * tcp_xmit_probe_skb() and tcp_write_wakeup() (the probe), tcp_probe0_base()/tcp_probe0_when()
+ * (include/net/tcp.h), secure_tcp_ts_off() (TSval offset per address pair), tcp_twsk_unique() and
+ * ip-sysctl.rst (tcp_timestamps = 1, tcp_sack = 1, tcp_window_scaling = 1, tcp_rmem, tcp_tw_reuse
+ * = 2 "loopback only", tcp_tw_reuse_delay = 1000 ms). FreeBSD: tcp(4) (net.inet.tcp.rfc1323,
+ * sack.enable, recvspace = 65536), tcp_syncache.c/tcp_output.c (the shift: smallest with
+ * TCP_MAXWIN << shift ≥ kern.ipc.maxsockbuf = 2 MiB), tcp_timer.h (TCPTV_PERSMIN 5 s,
+ * TCPTV_PERSMAX 60 s), tcp_output.c (t_force: one byte into a zero window). macOS: XNU
+ * tcp_timer.h (the same persist bounds), net.inet.tcp.recvspace = 131072; the shift 6 is what
+ * macOS SYNs carry in captures (XNU derives it from its autotuning maximum; assumption). Windows:
+ * Set-NetTCPSetting -Timestamps (off unless enabled: "netsh int tcp set global timestamps"),
+ * Tcp1323Opts; the shift 8 and the 64,240-byte SYN window are what Windows 10/11 SYNs carry in
+ * captures (Microsoft documents receive-window autotuning, not these numbers: assumption); the
+ * probe form and persist timing are not documented (assumed RFC 9293 §3.8.6.1). RFC 9293 §3.7.1:
+ * the MSS option (SHLD-5); window scaling, SACK and timestamps are later RFCs (7323, 2018), so
+ * the textbook preset offers none of them. Receive-buffer autotuning is not modelled.
+ */
 
 /**
  * The built-in OS presets, keyed by id.
@@ -185,6 +286,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		unprivilegedPortStart: 1024,
 		rto: { estimator: 'linux', initialMs: 1000, minMs: 200, maxMs: 120_000, slopMs: 0 },
 		invalidAck: { intervalMs: 500, count: 1, exemptData: true, ackOfUnsent: 'drop' },
+		tcp: { mss: 1460, wscale: 7, sack: true, ts: true, rcvBuf: 64240, zeroWindowProbe: 'una-1', rcvSws: 'linux', persistMinMs: 200, persistMaxMs: 120_000, twReuse: 2 },
 		notes:
 			'TIME-WAIT is the compile-time constant TCP_TIMEWAIT_LEN = 60 s; Linux has no MSL sysctl, ' +
 			'so mslMs (30 s) is only timeWaitMs / 2 for display. Ports 61000–65535 are never chosen ' +
@@ -215,6 +317,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		unprivilegedPortStart: 1024,
 		rto: { estimator: 'bsd', initialMs: 1000, minMs: 30, maxMs: 64_000, slopMs: 200 },
 		invalidAck: { intervalMs: 1000, count: 5, exemptData: false, ackOfUnsent: 'ack' },
+		tcp: { mss: 1460, wscale: 6, sack: true, ts: true, rcvBuf: 65536, zeroWindowProbe: 'one-byte', rcvSws: 'rfc', persistMinMs: 5000, persistMaxMs: 60_000, twReuse: 0 },
 		notes:
 			'Default range IPPORT_EPHEMERALFIRST..IPPORT_EPHEMERALLAST = 10000–65535 ' +
 			'(net.inet.ip.portrange.first/last); randomised selection (net.inet.ip.portrange.randomized=1). ' +
@@ -247,6 +350,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		unprivilegedPortStart: 0,
 		rto: { estimator: 'bsd', initialMs: 1000, minMs: 100, maxMs: 64_000, slopMs: 200 },
 		invalidAck: { intervalMs: 1000, count: 10, exemptData: false, ackOfUnsent: 'ack' },
+		tcp: { mss: 1460, wscale: 6, sack: true, ts: true, rcvBuf: 131072, zeroWindowProbe: 'one-byte', rcvSws: 'rfc', persistMinMs: 5000, persistMaxMs: 60_000, twReuse: 0 },
 		notes:
 			'Since macOS 10.14 (Mojave) a program without root may bind a port below 1024 on the ' +
 			'wildcard address (in_pcbbind checks the privilege only for a specific local address); ' +
@@ -277,6 +381,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		unprivilegedPortStart: 0,
 		rto: { estimator: 'rfc6298', initialMs: 1000, minMs: 300, maxMs: 120_000, slopMs: 0 },
 		invalidAck: RFC5961_ASSUMED,
+		tcp: { mss: 1460, wscale: 8, sack: true, ts: false, rcvBuf: 64240, zeroWindowProbe: 'one-byte', rcvSws: 'rfc', persistMinMs: 0, persistMaxMs: 120_000, twReuse: 0 },
 		notes:
 			'Range 49152–65535 since Windows Vista / Server 2008 (netsh int ipv4 show dynamicport tcp). ' +
 			'TIME-WAIT (TcpTimedWaitDelay) is modelled as 120 s, the default in the Windows Server 2003 ' +
@@ -338,6 +443,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		unprivilegedPortStart: 0,
 		rto: { estimator: 'rfc6298', initialMs: 3000, minMs: 1000, maxMs: 120_000, slopMs: 0 },
 		invalidAck: RFC5961_ASSUMED,
+		tcp: { mss: 1460, wscale: null, sack: true, ts: false, rcvBuf: 65535, zeroWindowProbe: 'one-byte', rcvSws: 'rfc', persistMinMs: 0, persistMaxMs: 120_000, twReuse: 0 },
 		notes:
 			'Before Vista, Windows used 1025–5000 (MaxUserPort default 5000) and handed ports out ' +
 			'sequentially, so only 3976 ephemeral ports existed. TIME-WAIT 240 s follows the Windows ' +
@@ -370,6 +476,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		unprivilegedPortStart: 1024,
 		rto: { estimator: 'rfc6298', initialMs: 1000, minMs: 1000, maxMs: 60_000, slopMs: 0 },
 		invalidAck: RFC5961_ASSUMED,
+		tcp: RFC9293_TCP,
 		notes:
 			'The specification itself: MSL is "taken to be 2 minutes", so TIME-WAIT lasts 2×MSL = 4 ' +
 			'minutes (MUST-13); a RST in TIME-WAIT enters CLOSED. Ports are drawn from the IANA dynamic ' +
@@ -395,6 +502,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		unprivilegedPortStart: 1024,
 		rto: { estimator: 'rfc6298', initialMs: 1000, minMs: 1000, maxMs: 60_000, slopMs: 0 },
 		invalidAck: RFC5961_ASSUMED,
+		tcp: RFC9293_TCP,
 		notes:
 			'Only the range is defined by IANA (Dynamic and/or Private Ports, 49152–65535, RFC 6335); ' +
 			'timers follow RFC 9293 and selection RFC 6056 Algorithm 1. Note RFC 6056 §3.2 recommends ' +
@@ -418,6 +526,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		unprivilegedPortStart: 1024,
 		rto: { estimator: 'rfc6298', initialMs: 1000, minMs: 1000, maxMs: 60_000, slopMs: 0 },
 		invalidAck: RFC5961_ASSUMED,
+		tcp: RFC9293_TCP,
 		notes:
 			'Port range a NAT gateway uses for its public-side mappings (everything above the ' +
 			'well-known ports, as RFC 6056 §3.2 recommends). 120 s mirrors the Linux conntrack ' +

@@ -13,7 +13,7 @@ import { EventQueue, type EventTarget } from './clock';
 import type { NamedSocket, SimCore } from './core';
 import { SimError, WorkBudgetError } from './errors';
 import { Firewall, type FirewallOptions } from './firewall';
-import { Host } from './host';
+import { Host, type TcpHostSettings } from './host';
 import type { NetNode } from './node';
 import { installRouterIcmp } from './icmp';
 import { Nat, type NatOptions, type PortForward } from './nat';
@@ -24,7 +24,7 @@ import { Topology } from './routing';
 import { TcpSocket, type SocketSnapshot } from './tcp-socket';
 import type { HostInfo, SocketAddress, TcpFlag, Trace, TraceEvent } from './trace';
 import { UdpSocket, type UdpSocketSnapshot } from './udp';
-import { checkIp, checkPort, flagsFromList, F_ACK, type TcpPacket, type UdpPacket } from './wire';
+import { checkIp, checkPort, flagsFromList, F_ACK, type TcpOptions, type TcpPacket, type UdpPacket } from './wire';
 
 /** Options for `new Simulation(…)`. */
 export interface SimulationOptions {
@@ -66,6 +66,12 @@ export interface HostOptions {
 	 * destinations as long as the 4-tuple is unique (see `PortTableOptions.autoReuse`).
 	 */
 	autoReuse?: [number, number];
+	/**
+	 * Changes to the preset's TCP profile: `{ ts: false, sack: false, wscale: false }` turn SYN
+	 * options off (Linux `tcp_timestamps`, `tcp_sack`, `tcp_window_scaling` = 0), `rcvBuf` sets the
+	 * receive buffer in bytes (the most RCV.WND can be), `twReuse` Linux `tcp_tw_reuse` (0, 1, 2).
+	 */
+	tcp?: TcpHostSettings;
 }
 
 /** Options for {@link Simulation.addRouter}. */
@@ -160,6 +166,8 @@ export interface InjectSpec {
 	payload?: string;
 	/** IP TTL, default 64. */
 	ttl?: number;
+	/** TCP options (MSS, window scale, SACK-permitted, timestamps, SACK blocks), default none. */
+	options?: TcpOptions;
 }
 
 /** Argument of {@link Simulation.injectDatagram}: a raw UDP datagram, its source possibly forged. */
@@ -609,7 +617,8 @@ export class Simulation implements SimCore, EventTarget {
 			len,
 			wnd,
 			payload: spec.payload,
-			retransmission: false
+			retransmission: false,
+			...(spec.options !== undefined ? { options: spec.options } : {})
 		};
 		this.network.transmit(pkt, from);
 	}

@@ -239,6 +239,8 @@ export const TIMER_REXMT = 10;
 export const TIMER_2MSL = 11;
 /** Queue event kind of the keep-alive timer (tcp-keepalive.ts). */
 export const TIMER_KEEP = 12;
+/** Queue event kind of the persist timer (zero-window probes, tcp-flow.ts). */
+export const TIMER_PERSIST = 13;
 
 /**
  * The TCB of one connection. `TcpSocket` (tcp-socket.ts) extends it with the user calls, so one
@@ -418,6 +420,33 @@ export abstract class Tcb implements EventTarget {
 	/** The last {@link WindowEvent} values recorded for this socket (see `traceWindow`), or null. */
 	lastWindowTrace: { sndWnd: number; rcvWnd: number; inFlight: number; cwnd: number; ssthresh: number } | null = null;
 
+	// ----- options state and flow control (tcp-options.ts, tcp-flow.ts)
+
+	/** Both SYNs carried Window Scale (RFC 7323 §2.2), so both shifts apply (either may be 0). */
+	wscaleOk = false;
+	/** MSS the peer announced in its SYN (RFC 9293 §3.7.1; 536 when it sent none, MUST-15). */
+	peerMss = 536;
+	/** Eff.snd.MSS: the largest payload we put in one segment (RFC 9293 §3.7.1, less 12 bytes of timestamps). */
+	sndMss: number = TCP_TUNING.mss;
+	/** TS.Recent (RFC 7323 §4.3): the peer's latest TSval, echoed as TSecr; −1 before any. */
+	tsRecent = -1;
+	/** When TS.Recent was last updated (ms of virtual time), for PAWS and tcp_tw_reuse; −1 before any. */
+	tsRecentAt = -1;
+	/** Offset added to the host's millisecond clock to make TSval (Linux `ts_off`, per address pair). */
+	tsOffset = 0;
+	/** Receive buffer (bytes): RCV.WND never exceeds it less the unread bytes (the preset's `tcp.rcvBuf`). */
+	rcvBuf: number = TCP_TUNING.rcvWnd;
+	/** Largest SND.WND the peer has offered (RFC 9293 §3.8.6.2.1 "Max(SND.WND)"). */
+	maxSndWnd = 0;
+	/** Persist timer (zero-window probes, RFC 9293 §3.8.6.1): deadline in ms, or −1 when stopped. */
+	persistDeadline = -1;
+	/** Time of the queue event that will look at {@link persistDeadline}, or −1. */
+	persistQueuedAt = -1;
+	/** Zero-window probes sent since the window last opened (Linux `icsk_probes_out`): the backoff exponent. */
+	probesOut = 0;
+	/** A one-byte zero-window probe (the byte at SND.UNA) was sent and is not yet acknowledged. */
+	probeOutstanding = false;
+
 	// ----- the application's side (BSD sockets)
 
 	/**
@@ -468,6 +497,9 @@ export abstract class Tcb implements EventTarget {
 		this.host = host;
 		this.id = id;
 		this.autoRead = autoRead;
+		this.rcvBuf = host.preset.tcp.rcvBuf;
+		// The SYN's window is never scaled (RFC 7323 §2.2): at most 65,535 until the handshake is done.
+		this.rcv.wnd = Math.min(this.rcvBuf, 65535);
 	}
 
 	/** Timer dispatch from the event queue (implemented by `TcpSocket`). */
@@ -520,6 +552,33 @@ export function startKeepTimer(t: Tcb, ms: number): void {
 		k.queuedAt = at;
 		t.host.core.queue.push(at, t, TIMER_KEEP, null);
 	}
+}
+
+/** Start (or move) the persist timer to expire `ms` from now; lazy, as {@link startRexmtTimer}. */
+export function startPersistTimer(t: Tcb, ms: number): void {
+	const at = t.host.core.queue.now + ms;
+	t.persistDeadline = at;
+	if (t.persistQueuedAt < 0 || t.persistQueuedAt > at) {
+		t.persistQueuedAt = at;
+		t.host.core.queue.push(at, t, TIMER_PERSIST, null);
+	}
+}
+
+/**
+ * Arm the persist timer for the next zero-window probe: max(RTO, `persistMinMs`) doubled once per
+ * probe already sent, at most `persistMaxMs` (Linux `tcp_probe0_when()`, BSD `tcp_setpersist()`).
+ */
+export function armPersistTimer(t: Tcb): void {
+	const p = t.host.preset.tcp;
+	const base = t.rto > p.persistMinMs ? t.rto : p.persistMinMs;
+	const ms = Math.min(base * 2 ** t.probesOut, p.persistMaxMs);
+	startPersistTimer(t, ms);
+}
+
+/** Stop the persist timer (the window opened, or the connection ended). */
+export function stopPersistTimer(t: Tcb): void {
+	t.persistDeadline = -1;
+	t.probesOut = 0;
 }
 
 /** Our FIN has been sent and acknowledged: SND.UNA has reached SND.NXT, whose last octet is the FIN. */

@@ -32,11 +32,12 @@
  * @module
  */
 
-import { output, sendAck, sendSegment, sendWithoutTcb } from './tcp-output';
+import { acceptSynOptions, pawsReject, updateTsRecent } from './tcp-options';
+import { output, sendAck, sendSegment, sendWithoutTcb, traceWindow } from './tcp-output';
 import { enterFinWait2, enterTimeWait, established, restartTimeWait, setState, toClosed, toClosedAs } from './tcp-state';
 import { inheritKeepalive, keepaliveHeard, resetsDataAfterShutdown, SHUT_RD_DATA } from './tcp-keepalive';
 import { rttSample } from './tcp-timer';
-import { finAcked, startRexmtTimer, stopRexmtTimer, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
+import { finAcked, startRexmtTimer, stopPersistTimer, stopRexmtTimer, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
 import { F_ACK, F_FIN, F_RST, F_SYN, segLen, seqAdd, seqDiff, seqLe, seqLt, type TcpPacket } from './wire';
 
 /**
@@ -49,6 +50,7 @@ export function tcpInput(host: TcpHost, seg: TcpPacket): void {
 	if (t !== undefined) {
 		if (t.state === 'SYN-SENT') synSentInput(t, seg);
 		else otherStatesInput(t, seg);
+		if (t.state !== 'CLOSED' && t.state !== 'SYN-SENT' && t.state !== 'SYN-RECEIVED') traceWindow(t);
 		return;
 	}
 	const l = host.listeners.get(seg.dport);
@@ -98,6 +100,7 @@ function listenInput(l: Tcb, seg: TcpPacket, issOverride: number): void {
 	inheritKeepalive(c, l);
 	c.irs = seg.seq;
 	c.rcv.nxt = seqAdd(seg.seq, 1);
+	acceptSynOptions(c, seg); // what the SYN,ACK answers and what the connection uses (RFC 7323, RFC 2018)
 	c.iss = issOverride >= 0 ? issOverride : host.isnRng.u32();
 	c.snd.una = c.iss;
 	c.snd.nxt = seqAdd(c.iss, 1);
@@ -132,6 +135,7 @@ function synSentInput(t: Tcb, seg: TcpPacket): void {
 	}
 	// (third: security — not modelled) fourth: check the SYN bit
 	if (!(f & F_SYN)) return; // fifth: neither SYN nor RST → drop
+	acceptSynOptions(t, seg);
 	t.irs = seg.seq;
 	t.rcv.nxt = seqAdd(seg.seq, 1);
 	if (hasAck) ackArrived(t, seg.ack);
@@ -180,9 +184,13 @@ function invalidSegmentAck(t: Tcb, seg: TcpPacket): void {
 	sendAck(t);
 }
 
-/** SND.WND ← SEG.WND, SND.WL1 ← SEG.SEQ, SND.WL2 ← SEG.ACK (§3.10.7.3–4). */
+/**
+ * SND.WND ← SEG.WND, SND.WL1 ← SEG.SEQ, SND.WL2 ← SEG.ACK (§3.10.7.3–4). SEG.WND is in bytes
+ * here: the sender already shifted its window field back (tcp-options.ts `windowField`).
+ */
 function updateWindow(t: Tcb, seg: TcpPacket, seq: number = seg.seq): void {
 	t.snd.wnd = seg.wnd;
+	if (seg.wnd > t.maxSndWnd) t.maxSndWnd = seg.wnd;
 	t.snd.wl1 = seq;
 	t.snd.wl2 = seg.ack;
 }
@@ -194,6 +202,10 @@ function updateWindow(t: Tcb, seg: TcpPacket, seq: number = seg.seq): void {
  */
 function ackArrived(t: Tcb, ack: number): void {
 	t.snd.una = ack;
+	// New data acknowledged: the persist timer and its backoff start again (BSD resets
+	// t_rxtshift); output() re-arms it if the window is still shut.
+	stopPersistTimer(t);
+	t.probeOutstanding = false;
 	const sample = t.rtx.acknowledge(ack, t.host.core.queue.now);
 	if (sample >= 0) rttSample(t, sample);
 	t.retries = 0;
@@ -280,6 +292,12 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 		}
 	}
 
+	// PAWS (RFC 7323 §5.3 R1), before the acceptability test: an old duplicate by its timestamp.
+	if (!(f & F_RST) && pawsReject(t, seg)) {
+		invalidSegmentAck(t, seg);
+		return;
+	}
+
 	// first: check sequence number
 	let dupAck = false;
 	if (!acceptable(t, seq, sl)) {
@@ -316,6 +334,7 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 		return;
 	}
 
+	updateTsRecent(t, seg, seqLe(seq, t.rcv.nxt)); // RFC 7323 §4.3: the segment covers Last.ACK.sent
 	// trim data already received (segment starts before RCV.NXT)
 	if (seqLt(seq, t.rcv.nxt)) {
 		const cut = seqDiff(t.rcv.nxt, seq);
@@ -326,6 +345,12 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 		}
 		seq = t.rcv.nxt;
 		dupAck = true;
+	}
+	// trim data beyond the window's right edge (§3.10.7.4: "the segment … trimmed to the window");
+	// a FIN beyond it is not taken either
+	if (len > 0 && seq === t.rcv.nxt && len > t.rcv.wnd) {
+		len = t.rcv.wnd;
+		fin = false;
 	}
 
 	// fifth: check the ACK field
@@ -438,6 +463,8 @@ function textAndFin(t: Tcb, seq: number, len: number, fin: boolean): boolean {
 /** In-order data reaches the application: read at once unless the socket was made with autoRead false. */
 function deliver(t: Tcb, n: number): void {
 	t.bytesReceived += n;
+	// RCV.NXT moved n bytes to the right; the window's right edge did not (RFC 9293 §3.8.6).
+	t.rcv.wnd = t.rcv.wnd > n ? t.rcv.wnd - n : 0;
 	// After shutdown(SHUT_RD) the program reads no more: Linux still queues the data (recv()
 	// returns what is queued, then 0); the BSDs discard it (SBS_CANTRCVMORE). Either way it is ACKed.
 	if (t.shutRd) {

@@ -8,16 +8,17 @@
  * - {@link sendAck} is `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>`.
  * - {@link sendWithoutTcb} answers for a port with no TCB (RST from CLOSED or LISTEN, §3.10.7.1–2).
  *
- * Model limits (docs/tcp-deviations.md): MSS 1460, every send() starts a new segment and its last
+ * Model limits (docs/tcp-deviations.md): every send() starts a new segment and its last
  * segment carries PSH, no Nagle, no congestion window (the send window alone limits what is in
- * flight), no zero-window probes, no TCP options.
+ * flight).
  *
  * @module
  */
 
 import type { HostContext } from './node';
-import { startRexmtTimer, TCP_TUNING, type SendChunk, type Tcb } from './tcb';
-import { F_ACK, F_FIN, F_PSH, seqAdd, seqDiff, type TcpPacket } from './wire';
+import { segmentOptions, synOptions, tsOffsetFor, windowField } from './tcp-options';
+import { armPersistTimer, startRexmtTimer, stopPersistTimer, TCP_TUNING, type SendChunk, type Tcb } from './tcb';
+import { F_ACK, F_FIN, F_PSH, F_SYN, seqAdd, seqDiff, type TcpPacket } from './wire';
 
 /** Queue a SEND call's bytes behind the earlier ones (the user's send buffer, RFC 9293 §3.10.2). */
 export function appendSend(t: Tcb, chunk: SendChunk): void {
@@ -28,11 +29,16 @@ export function appendSend(t: Tcb, chunk: SendChunk): void {
 
 /**
  * Put one segment from `t` on the wire. The ACK field is RCV.NXT when the ACK bit is set, the
- * window is RCV.WND.
+ * window is RCV.WND (scaled, tcp-options.ts `windowField`; `wnd` in the packet is in bytes); a
+ * SYN carries the options of tcp-options.ts `synOptions`, later segments the timestamps once
+ * negotiated.
  * @param retransmission - marks a resent segment in the trace.
  */
 export function sendSegment(t: Tcb, flags: number, seq: number, len: number, text: string | undefined, retransmission: boolean): void {
 	const h = t.host;
+	if (flags & F_SYN && !(flags & F_ACK)) t.tsOffset = tsOffsetFor(h.ip, t.remoteIp);
+	const win = windowField(t, flags);
+	const options = flags & F_SYN ? synOptions(t, (flags & F_ACK) !== 0) : segmentOptions(t);
 	const seg: TcpPacket = {
 		proto: 'TCP',
 		srcIp: h.ip,
@@ -45,10 +51,11 @@ export function sendSegment(t: Tcb, flags: number, seq: number, len: number, tex
 		seq,
 		ack: flags & F_ACK ? t.rcv.nxt : 0,
 		len,
-		wnd: t.rcv.wnd,
+		wnd: win.bytes,
 		payload: text,
 		retransmission
 	};
+	if (options !== undefined) seg.options = options;
 	h.net.transmit(seg, h);
 }
 
@@ -71,6 +78,7 @@ export function traceWindow(t: Tcb): void {
 		return;
 	t.lastWindowTrace = { sndWnd: t.snd.wnd, rcvWnd: t.rcv.wnd, inFlight, cwnd: t.cwnd, ssthresh: t.ssthresh };
 	const core = t.host.core;
+	if (!core.record) return;
 	core.events.push({
 		kind: 'window',
 		t: core.queue.now,
@@ -90,10 +98,42 @@ export function sendAck(t: Tcb): void {
 }
 
 /**
- * Send what the TCB may send now: queued data, in MSS-sized segments, as far as the send window
- * (SND.UNA + SND.WND) allows; then the FIN if CLOSE was called and no data is left. Only in
+ * Segmentize up to `max` bytes (at most one MSS) of queued SEND data as the next segment: it goes
+ * on the retransmission queue and SND.NXT advances. The last segment of a SEND call carries PSH.
+ * Does not start a timer. @returns the bytes sent.
+ */
+export function sendQueuedData(t: Tcb, max: number): number {
+	const snd = t.snd;
+	const chunk = t.sendQueue!; // the caller checked unsent > 0: a SEND call is waiting
+	let n = chunk.len < t.sndMss ? chunk.len : t.sndMss;
+	if (n > max) n = max;
+	const text = chunk.started ? undefined : chunk.text;
+	chunk.started = true;
+	chunk.len -= n;
+	const flags = chunk.len === 0 ? F_ACK | F_PSH : F_ACK;
+	if (chunk.len === 0) {
+		t.sendQueue = chunk.next;
+		if (t.sendQueue === null) t.sendQueueTail = null;
+	}
+	t.unsent -= n;
+	const seq = snd.nxt;
+	t.rtx.push(seq, n, flags, text, t.host.core.queue.now);
+	sendSegment(t, flags, seq, n, text, false);
+	snd.nxt = seqAdd(seq, n);
+	return n;
+}
+
+/**
+ * Send what the TCB may send now: queued data, in segments of Eff.snd.MSS, as far as the send
+ * window (SND.UNA + SND.WND) allows; then the FIN if CLOSE was called and no data is left. Only in
  * ESTABLISHED, CLOSE-WAIT, FIN-WAIT-1 and LAST-ACK (data queued in SYN-SENT or SYN-RECEIVED waits
  * for ESTABLISHED). Starts the retransmission timer if it was stopped.
+ *
+ * Sender-side silly window avoidance: a segment is sent only when all of it fits in the usable
+ * window (Linux `tcp_snd_wnd_test()`: a full MSS, or the whole rest of a SEND call; RFC 9293
+ * §3.8.6.2.1 would also send when the usable window is at least half the largest window
+ * offered). When data waits for the window and nothing is in flight, the persist timer is armed
+ * (RFC 9293 §3.8.6.1; tcp-flow.ts sends the probes).
  * @returns true if at least one segment was sent.
  */
 export function output(t: Tcb): boolean {
@@ -102,25 +142,24 @@ export function output(t: Tcb): boolean {
 	const snd = t.snd;
 	const now = t.host.core.queue.now;
 	let sent = false;
+	if (t.probeOutstanding && snd.wnd > 0 && snd.nxt !== snd.una) {
+		// The window opened while our one-byte probe (at SND.UNA) was refused: send it again
+		// first, as BSD does by pulling SND.NXT back to SND.UNA (tcp_output()).
+		const head = t.rtx.head();
+		if (head !== undefined) {
+			head.retransmitted = true;
+			head.sentAt = now;
+			sendSegment(t, head.flags, head.seq, head.len, head.text, true);
+			sent = true;
+		}
+		t.probeOutstanding = false;
+	}
 	while (t.unsent > 0) {
 		const window = snd.wnd - seqDiff(snd.nxt, snd.una); // usable window: SND.UNA + SND.WND − SND.NXT
-		if (window <= 0) break;
-		const chunk = t.sendQueue!; // unsent > 0: a SEND call is waiting
-		let n = chunk.len < TCP_TUNING.mss ? chunk.len : TCP_TUNING.mss;
-		if (n > window) n = window;
-		const text = chunk.started ? undefined : chunk.text;
-		chunk.started = true;
-		chunk.len -= n;
-		const flags = chunk.len === 0 ? F_ACK | F_PSH : F_ACK;
-		if (chunk.len === 0) {
-			t.sendQueue = chunk.next;
-			if (t.sendQueue === null) t.sendQueueTail = null;
-		}
-		t.unsent -= n;
-		const seq = snd.nxt;
-		t.rtx.push(seq, n, flags, text, now);
-		sendSegment(t, flags, seq, n, text, false);
-		snd.nxt = seqAdd(seq, n);
+		const chunk = t.sendQueue!;
+		const n = chunk.len < t.sndMss ? chunk.len : t.sndMss;
+		if (n > window) break;
+		sendQueuedData(t, n);
 		sent = true;
 	}
 	if (t.finPending && !t.finSent && t.unsent === 0) {
@@ -131,7 +170,13 @@ export function output(t: Tcb): boolean {
 		snd.nxt = seqAdd(seq, 1);
 		sent = true;
 	}
-	if (sent && t.rexmtDeadline < 0) startRexmtTimer(t);
+	if (sent) {
+		stopPersistTimer(t);
+		if (t.rexmtDeadline < 0) startRexmtTimer(t);
+	} else if (t.unsent > 0 && snd.nxt === snd.una && t.persistDeadline < 0) {
+		armPersistTimer(t);
+	}
+	traceWindow(t);
 	return sent;
 }
 

@@ -18,8 +18,10 @@
 
 import { SimError } from './errors';
 import { appendSend, output, sendSegment } from './tcp-output';
+import { windowUpdateAfterRead } from './tcp-flow';
 import { closeListener, deleteTcb, setState, toClosed } from './tcp-state';
 import { setKeepalive, SHUT_RD_DATA, type KeepaliveOptions } from './tcp-keepalive';
+import { reusableTimeWait, takeOverTimeWait } from './tcp-tw-reuse';
 import { timerFired } from './tcp-timer';
 import { start2MslTimer, startRexmtTimer, Tcb, TCP_TUNING, type TcpHost } from './tcb';
 import type { SocketAddress, SocketErrno, TcpState } from './trace';
@@ -215,6 +217,7 @@ export class TcpSocket extends Tcb {
 		checkIp(ip);
 		checkPort(port);
 		const h = this.host;
+		let inherited: ReturnType<typeof takeOverTimeWait> | undefined;
 		if (h.core.record) h.callEvent(this.id, 'connect', `${ip}:${port}`);
 		if (this.appClosed) return this.fail('connect', 'EINVAL', `connect(): socket ${this.id} was closed`);
 		if (this.state !== 'CLOSED') {
@@ -233,7 +236,15 @@ export class TcpSocket extends Tcb {
 			const r = h.tcpPorts.attachTuple(this.localPort, ip, port);
 			if (!r.ok) return this.fail('connect', r.errno, r.message);
 		} else {
-			const r = h.tcpPorts.connect(h.ip, ip, port);
+			let r = h.tcpPorts.connect(h.ip, ip, port);
+			if (!r.ok && r.errno === 'EADDRNOTAVAIL') {
+				// Linux tcp_tw_reuse (tcp-tw-reuse.ts): take over a TIME-WAIT 4-tuple to this destination.
+				const tw = reusableTimeWait(h, ip, port);
+				if (tw !== undefined) {
+					inherited = takeOverTimeWait(tw);
+					r = h.tcpPorts.connect(h.ip, ip, port);
+				}
+			}
 			if (!r.ok) return this.fail('connect', r.errno, r.message);
 			this.localPort = r.port;
 			this.hold = 'connect';
@@ -245,6 +256,12 @@ export class TcpSocket extends Tcb {
 		h.addConn(this);
 		this.origin = 'active';
 		this.iss = h.isnRng.u32();
+		if (inherited !== undefined) {
+			// tcp_twsk_unique(): write_seq = tw_snd_nxt + 65535 + 2; TS.Recent carried over.
+			this.iss = inherited.iss;
+			this.tsRecent = inherited.tsRecent;
+			this.tsRecentAt = inherited.tsRecentAt;
+		}
 		this.snd.una = this.iss;
 		this.snd.nxt = seqAdd(this.iss, 1);
 		this.rto = h.preset.rto.initialMs;
@@ -401,6 +418,7 @@ export class TcpSocket extends Tcb {
 			else detail = '0 bytes';
 		}
 		this.host.callEvent(this.id, 'read', detail);
+		if (n > 0) windowUpdateAfterRead(this); // the buffer has room again: announce the window
 		return true;
 	}
 

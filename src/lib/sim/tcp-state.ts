@@ -8,7 +8,7 @@
  */
 
 import { sendSegment } from './tcp-output';
-import { start2MslTimer, startKeepTimer, stop2MslTimer, stopRexmtTimer, TCP_TUNING, type Tcb } from './tcb';
+import { start2MslTimer, startKeepTimer, stop2MslTimer, stopPersistTimer, stopRexmtTimer, TCP_TUNING, type Tcb } from './tcb';
 import type { TcpState } from './trace';
 import { F_RST } from './wire';
 
@@ -62,6 +62,7 @@ export function deleteTcb(t: Tcb): void {
 	stopRexmtTimer(t);
 	stop2MslTimer(t);
 	if (t.keepalive !== null) t.keepalive.deadline = -1;
+	stopPersistTimer(t);
 	t.rtx.clear();
 	t.sendQueue = null;
 	t.sendQueueTail = null;
@@ -94,6 +95,7 @@ export function deleteTcb(t: Tcb): void {
 export function enterTimeWait(t: Tcb, cause: string, from: TcpState = t.state): void {
 	setState(t, 'TIME-WAIT', cause, from);
 	stopRexmtTimer(t);
+	stopPersistTimer(t);
 	// TIME-WAIT comes only after our FIN, i.e. after close(): nothing is sent from here on.
 	t.rtx.clear();
 	if (t.tupleRegistered) t.host.tcpPorts.enterTimeWait(t.localPort, t.remoteIp, t.remotePort);

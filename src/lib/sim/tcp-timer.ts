@@ -18,9 +18,10 @@
  * Retry limits are Linux's for every preset: `tcp_syn_retries` (6), `tcp_synack_retries` (5),
  * `tcp_retries2` (15). No RST is sent on giving up.
  *
- * - the **keep-alive timer** (SO_KEEPALIVE; tcp-keepalive.ts).
+ * - the **keep-alive timer** (SO_KEEPALIVE; tcp-keepalive.ts);
+ * - the **persist timer** (RFC 9293 §3.8.6.1): zero-window probes, sent by tcp-flow.ts.
  *
- * Where later timers belong: delayed ACKs, the persist timer and RACK-TLP's probe
+ * Where later timers belong: delayed ACKs and RACK-TLP's probe
  * timeout are further timers of the same kind (a deadline in the TCB, started in tcb.ts, handled
  * in {@link timerFired}).
  *
@@ -28,9 +29,10 @@
  */
 
 import { keepaliveTimeout } from './tcp-keepalive';
+import { persistTimeout } from './tcp-flow';
 import { sendSegment } from './tcp-output';
 import { toClosed } from './tcp-state';
-import { startRexmtTimer, TCP_TUNING, TIMER_2MSL, TIMER_KEEP, TIMER_REXMT, type Tcb } from './tcb';
+import { startRexmtTimer, TCP_TUNING, TIMER_2MSL, TIMER_KEEP, TIMER_PERSIST, TIMER_REXMT, type Tcb } from './tcb';
 import { seqLt } from './wire';
 
 /**
@@ -156,6 +158,18 @@ export function timerFired(t: Tcb, kind: number, time: number): void {
 		}
 		k.deadline = -1;
 		keepaliveTimeout(t);
+	} else if (kind === TIMER_PERSIST) {
+		if (time !== t.persistQueuedAt) return;
+		t.persistQueuedAt = -1;
+		const d = t.persistDeadline;
+		if (d < 0) return;
+		if (d > time) {
+			t.persistQueuedAt = d;
+			t.host.core.queue.push(d, t, TIMER_PERSIST, null);
+			return;
+		}
+		t.persistDeadline = -1;
+		persistTimeout(t);
 	}
 }
 

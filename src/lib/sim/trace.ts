@@ -339,6 +339,33 @@ export function formatFlags(flags: readonly TcpFlag[]): string {
 	return flags.join(',');
 }
 
+/**
+ * The options a SYN negotiates, short, in tcpdump's order of interest: `mss 1460 ws 7 sack ts`
+ * (MSS, window-scale shift, SACK-permitted, timestamps); '' when there are none. SACK blocks and
+ * the timestamp values are left out (see {@link formatTcpOptionsLong}).
+ */
+export function formatSynOptions(o: TcpOptions | undefined): string {
+	if (o === undefined) return '';
+	const parts: string[] = [];
+	if (o.mss !== undefined) parts.push(`mss ${o.mss}`);
+	if (o.wscale !== undefined) parts.push(`ws ${o.wscale}`);
+	if (o.sackOk) parts.push('sack');
+	if (o.ts !== undefined) parts.push('ts');
+	return parts.join(' ');
+}
+
+/** Every option with its values, as a log line shows them: `mss 1460,sackOK,TS val 5 ecr 0,wscale 7`. */
+export function formatTcpOptionsLong(o: TcpOptions | undefined): string {
+	if (o === undefined) return '';
+	const parts: string[] = [];
+	if (o.mss !== undefined) parts.push(`mss ${o.mss}`);
+	if (o.sackOk) parts.push('sackOK');
+	if (o.ts !== undefined) parts.push(`TS val ${o.ts.val} ecr ${o.ts.ecr}`);
+	if (o.wscale !== undefined) parts.push(`wscale ${o.wscale}`);
+	if (o.sack !== undefined && o.sack.length > 0) parts.push(`sack ${o.sack.length} {${o.sack.map((b) => `${b.left}:${b.right}`).join(' ')}}`);
+	return parts.join(',');
+}
+
 /** Is an event a packet on the wire (segment, datagram or ICMP message)? */
 export function isPacket(e: TraceEvent): e is PacketEvent {
 	return e.kind === 'segment' || e.kind === 'datagram' || e.kind === 'icmp';

@@ -13,8 +13,11 @@ describe('packet labels', () => {
 		const t = lessons.get('handshake.scn')!;
 		const syn = packetsOf(t)[0];
 		const rel = relativeNumbers(t).numbers.get(syn.id)!;
-		expect(packetLine(syn, { relative: rel })).toBe(`${(syn as { src: { port: number } }).src.port} → 80  SYN seq=0`);
-		expect(packetLine(syn)).toMatch(/^\d+ → 80 {2}SYN seq=\d{5,}$/);
+		// a Linux SYN names the options it offers: MSS, window scale 7, SACK-permitted, timestamps
+		expect(packetLine(syn, { relative: rel })).toBe(`${(syn as { src: { port: number } }).src.port} → 80  SYN seq=0  mss 1460 ws 7 sack ts`);
+		expect(packetLine(syn)).toMatch(/^\d+ → 80 {2}SYN seq=\d{5,} {2}mss 1460 ws 7 sack ts$/);
+		// three lines: ports, flags and SEG.SEQ, then the options
+		expect(threeLines(packetText(syn, { relative: rel }))).toEqual([expect.stringMatching(/^\d+ → 80$/), 'SYN seq=0', 'mss 1460 ws 7 sack ts']);
 	});
 
 	it('split into ports, then the rest, or three lines where even that is too wide', () => {

@@ -3,7 +3,7 @@
  * ports first, as every TCP and UDP label must show them, then what the segment carries.
  *
  * ```text
- * 51234 → 80  SYN seq=0                       one line, when it fits along the arrow
+ * 51234 → 80  SYN seq=0  mss 1460 ws 7 sack ts   one line, when it fits along the arrow
  * 51234 → 80                                  two lines otherwise: ports, then the rest
  * PSH,ACK seq=1 ack=1 len=100
  * 51234 → 443 (NAT: 8339 → 443)               the ports as sent, then as the NAT delivered them
@@ -18,7 +18,7 @@
  * @module
  */
 import type { PacketEvent } from '$lib/sim/trace';
-import { formatFlags } from '$lib/sim/trace';
+import { formatFlags, formatSynOptions } from '$lib/sim/trace';
 import type { SeqPair } from './seqspace';
 
 /** Short names of the ICMP type/code pairs the simulator sends (RFC 792, RFC 1812 §5.2.7.1). */
@@ -43,7 +43,10 @@ export interface PacketText {
 	nat: string | null;
 	/** What it carries: `SYN,ACK seq=0 ack=1`, `UDP len=32 ttl=1`, `ICMP Time Exceeded`. */
 	body: string;
-	/** Secondary detail that may go on the second line: ICMP type/code and the quoted ports. */
+	/**
+	 * Secondary detail that may go on the second line: ICMP type/code and the quoted ports; a
+	 * SYN's options (`mss 1460 ws 7 sack ts`).
+	 */
 	detail: string | null;
 }
 
@@ -65,7 +68,9 @@ export function packetText(p: PacketEvent, opts: PacketTextOptions = {}): Packet
 		if (p.flags.includes('ACK')) parts.push(`ack=${ack}`);
 		if (p.len) parts.push(`len=${p.len}`);
 		if (p.retransmission) parts.push(short ? '(resent)' : '(retransmission)');
-		return { ...portsOf(p), body: parts.join(' '), detail: null };
+		// A SYN's options (RFC 7323, RFC 2018): what the two ends negotiate, e.g. `mss 1460 ws 7 sack ts`.
+		const synOpts = p.flags.includes('SYN') ? formatSynOptions(p.options) : '';
+		return { ...portsOf(p), body: parts.join(' '), detail: synOpts === '' ? null : synOpts };
 	}
 	if (p.kind === 'datagram') {
 		const parts = ['UDP', `len=${p.len}`];
@@ -119,6 +124,7 @@ export function twoLines(t: PacketText): string[] {
 export function threeLines(t: PacketText): string[] {
 	const two = twoLines(t);
 	if (t.ports && t.nat) return [t.ports, t.nat, two[1]];
+	if (t.ports && t.detail) return [portsLine(t)!, t.body, t.detail]; // a SYN: its options on a line of their own
 	if (!t.ports || two.length < 2) return two;
 	const words = two[1].split(' ');
 	const cut = words.findIndex((w) => w.startsWith('ack=') || w.startsWith('len=') || w.startsWith('('));

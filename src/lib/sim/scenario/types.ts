@@ -40,6 +40,15 @@ export interface HostDecl {
 	 * (`Set-NetTCPSetting -AutoReusePortRange…`); absent when not written (the feature is off).
 	 */
 	autoReuse?: [number, number];
+	/**
+	 * `options=-ts,-sack,-wscale`: SYN options this host does not offer (Linux `tcp_timestamps`,
+	 * `tcp_sack`, `tcp_window_scaling` = 0); absent when not written.
+	 */
+	optionsOff?: ('ts' | 'sack' | 'wscale')[];
+	/** `rcvbuf=BYTES`: the receive buffer (the most RCV.WND can be); absent = the preset's. */
+	rcvBuf?: number;
+	/** `tw_reuse=0|1|2` (os=linux only): `net.ipv4.tcp_tw_reuse`; absent = the preset's 2. */
+	twReuse?: 0 | 1 | 2;
 }
 
 /** `router NAME IP [IP...]` (one IP per interface). */

@@ -6,11 +6,11 @@
  *
  * @module
  */
-import type { FirewallConfig, Simulation } from '../../index';
+import type { FirewallConfig, Simulation, TcpHostSettings } from '../../index';
 import { type LineErrors, type Token, show } from '../lexer';
 import { DEFAULT_LATENCY_MS, HOST_OS_IDS, type HostOsId, type ScenarioHeader } from '../types';
 import type { ParseContext } from '../context';
-import { keyValue, parseDuration, parseIp, parseRange, parseUint, splitArgs, tooMany } from '../values';
+import { keyValue, parseDuration, parseIntKey, parseIp, parseRange, parseUint, splitArgs, tooMany } from '../values';
 import type { Family, HeaderSpec } from './spec';
 import { MIDDLEBOX_STATEMENTS, finishMiddleboxes, toEngineRules } from './middleboxes';
 
@@ -62,15 +62,46 @@ function windowsAutoReuse(tok: Token | undefined, os: HostOsId, err: LineErrors)
 	return range ? [range[0], range[1]] : null;
 }
 
+const SYN_OPTIONS = ['ts', 'sack', 'wscale'] as const;
+
+/** `options=-ts,-sack,-wscale`: the SYN options a host does not offer. */
+function optionsOff(tok: Token | undefined, err: LineErrors): ('ts' | 'sack' | 'wscale')[] | null {
+	if (!tok) return null;
+	const v = keyValue(tok, 'options');
+	const out: ('ts' | 'sack' | 'wscale')[] = [];
+	for (const part of v.split(',')) {
+		const name = part.startsWith('-') ? part.slice(1) : null;
+		const opt = SYN_OPTIONS.find((o) => o === name);
+		if (opt === undefined) {
+			err.at(tok, `expected options=-ts,-sack,-wscale (a comma-separated list of options to turn off, each with "-"), got ${JSON.stringify(part)}`);
+			return null;
+		}
+		if (!out.includes(opt)) out.push(opt);
+	}
+	return out;
+}
+
+/** `tw_reuse=0|1|2`: Linux net.ipv4.tcp_tw_reuse, an error on any other preset. */
+function twReuse(tok: Token | undefined, os: HostOsId, err: LineErrors): 0 | 1 | 2 | null {
+	if (!tok) return null;
+	const v = parseIntKey(tok, 'tw_reuse', err, 0, 2, 'net.ipv4.tcp_tw_reuse');
+	if (v === null) return null;
+	if (os !== 'linux') {
+		err.at(tok, `tw_reuse= is a Linux setting (net.ipv4.tcp_tw_reuse); it needs os=linux, not os=${os}`);
+		return null;
+	}
+	return v as 0 | 1 | 2;
+}
+
 const host: HeaderSpec = {
 	place: 'header',
 	keyword: 'host',
-	syntax: ['host NAME IP [os=PRESET] [root] [scripted] [range=LOW-HIGH] [autoreuse=LOW-HIGH]'],
-	doc: 'An end host with one IPv4 address, an OS preset, and optionally root, a scripted peer, its own ephemeral range or (os=windows) an auto-reuse port range.',
-	keys: ['os', 'range', 'autoreuse'],
+	syntax: ['host NAME IP [os=PRESET] [root] [scripted] [range=LOW-HIGH] [autoreuse=LOW-HIGH] [options=-ts,-sack,-wscale] [rcvbuf=BYTES] [tw_reuse=0|1|2]'],
+	doc: 'An end host with one IPv4 address, an OS preset, and optionally root, a scripted peer, its own ephemeral range, (os=windows) an auto-reuse port range, SYN options turned off, a receive buffer size or (os=linux) net.ipv4.tcp_tw_reuse.',
+	keys: ['os', 'range', 'autoreuse', 'options', 'rcvbuf', 'tw_reuse'],
 	flags: ['root', 'scripted'],
 	parse(ctx, rest, err, head) {
-		const args = splitArgs(rest, { keys: ['os', 'range', 'autoreuse'], flags: ['root', 'scripted'] }, err, 'host');
+		const args = splitArgs(rest, { keys: ['os', 'range', 'autoreuse', 'options', 'rcvbuf', 'tw_reuse'], flags: ['root', 'scripted'] }, err, 'host');
 		const [nameTok, ipTok, ...extra] = args.positional;
 		if (!nameTok) {
 			err.at(head, 'expected "host NAME IP [os=PRESET] [root] [scripted] [range=LOW-HIGH] [autoreuse=LOW-HIGH]"');
@@ -87,6 +118,11 @@ const host: HeaderSpec = {
 		const rangeTok = args.keys.get('range');
 		const range = rangeTok ? parseRange(rangeTok, 'range=', err, 1, false) : null;
 		const autoReuse = windowsAutoReuse(args.keys.get('autoreuse'), os, err);
+		const off = optionsOff(args.keys.get('options'), err);
+		const rcvTok = args.keys.get('rcvbuf');
+		// RFC 7323 §2.3: a window is at most 65,535 << 14 bytes.
+		const rcvBuf = rcvTok ? parseIntKey(rcvTok, 'rcvbuf', err, 1, 65535 * 2 ** 14, 'a receive buffer in bytes') : null;
+		const reuse = twReuse(args.keys.get('tw_reuse'), os, err);
 		// A host with a bad address is still declared (with a placeholder), so later lines that
 		// name it do not report a second, misleading "unknown host" error.
 		if (ip === null) return placeholder(ctx, name, 'host', err.line);
@@ -101,7 +137,10 @@ const host: HeaderSpec = {
 			root: args.flags.has('root'),
 			range,
 			scripted: args.flags.has('scripted'),
-			...(autoReuse ? { autoReuse } : {})
+			...(autoReuse ? { autoReuse } : {}),
+			...(off && off.length ? { optionsOff: off } : {}),
+			...(rcvBuf !== null ? { rcvBuf } : {}),
+			...(reuse !== null ? { twReuse: reuse } : {})
 		});
 	}
 };
@@ -182,11 +221,21 @@ const link: HeaderSpec = {
 	}
 };
 
+/** The engine's `tcp` host settings a host line asks for, if any. */
+function hostTcp(x: ScenarioHeader['hosts'][number]): { tcp?: TcpHostSettings } {
+	if (x.optionsOff === undefined && x.rcvBuf === undefined && x.twReuse === undefined) return {};
+	const tcp: TcpHostSettings = {};
+	for (const o of x.optionsOff ?? []) tcp[o] = false;
+	if (x.rcvBuf !== undefined) tcp.rcvBuf = x.rcvBuf;
+	if (x.twReuse !== undefined) tcp.twReuse = x.twReuse;
+	return { tcp };
+}
+
 /** Build the header in the engine: topology first (hosts, routers), then what attaches to it. */
 function setup(sim: Simulation, h: ScenarioHeader, guard: (line: number, fn: () => void) => boolean): void {
 	for (const x of h.hosts) {
 		guard(x.line, () => {
-			sim.addHost({ name: x.name, ip: x.ip, os: x.os, root: x.root, ...(x.scripted ? { scripted: true } : {}), ...(x.range ? { ephemeral: [x.range[0], x.range[1]] } : {}), ...(x.autoReuse ? { autoReuse: [x.autoReuse[0], x.autoReuse[1]] } : {}) });
+			sim.addHost({ name: x.name, ip: x.ip, os: x.os, root: x.root, ...(x.scripted ? { scripted: true } : {}), ...(x.range ? { ephemeral: [x.range[0], x.range[1]] } : {}), ...(x.autoReuse ? { autoReuse: [x.autoReuse[0], x.autoReuse[1]] } : {}), ...hostTcp(x) });
 		});
 	}
 	for (const r of h.routers) guard(r.line, () => void sim.addRouter({ name: r.name, ips: r.ips }));
