@@ -66,6 +66,13 @@ export interface HostOptions {
 	 * destinations as long as the 4-tuple is unique (see `PortTableOptions.autoReuse`).
 	 */
 	autoReuse?: [number, number];
+	/**
+	 * SYN retransmissions before connect() gives up with ETIMEDOUT, 0..127, overriding the
+	 * preset's (Linux `net.ipv4.tcp_syn_retries`, 6; Windows 2). See `CONNECT_TUNING` (tcp-listen.ts).
+	 */
+	synRetries?: number;
+	/** SYN cookies on SYN queue overflow (Linux `net.ipv4.tcp_syncookies`; on for linux hosts). */
+	syncookies?: boolean;
 }
 
 /** Options for {@link Simulation.addRouter}. */
