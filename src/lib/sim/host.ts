@@ -28,6 +28,7 @@ import { getPreset, presetPortOptions, type OsPreset, type OsPresetId } from './
 import { PortTable } from './ports';
 import type { Rng } from './prng';
 import { tcpInput } from './tcp-input';
+import { tcpIcmpError } from './tcp-icmp';
 import { TcpSocket, type SocketSnapshot, type TcpSocketOptions } from './tcp-socket';
 import type { ConnectTuning, Tcb, TcpHost } from './tcb';
 import { CONNECT_TUNING, MAX_SYN_RETRIES } from './tcp-listen';
@@ -248,7 +249,10 @@ export class Host extends NetNode implements TcpHost {
 		if (this.scripted) return;
 		if (pkt.proto === 'TCP') tcpInput(this, pkt);
 		else if (pkt.proto === 'UDP') udpInput(this, pkt);
-		else icmpInput(this, pkt);
+		else {
+			if (pkt.type === 3 && pkt.quoted?.proto === 'TCP') tcpIcmpError(this, pkt);
+			icmpInput(this, pkt);
+		}
 	}
 
 	/** @internal the connection (not a listener) with this 4-tuple; the local IP is the host's. */

@@ -36,7 +36,7 @@ import { output, sendAck, sendSegment, sendWithoutTcb } from './tcp-output';
 import { enterFinWait2, enterTimeWait, established, restartTimeWait, setState, toClosed, toClosedAs } from './tcp-state';
 import { rttSample } from './tcp-timer';
 import { acceptQueueFull, checkSynCookie, enterSynQueue, recordQueue, synCookie, SYNCOOKIE_VALID_MS, synQueueFull } from './tcp-listen';
-import { finAcked, startRexmtTimer, stopRexmtTimer, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
+import { finAcked, startRexmtTimer, stopRexmtTimer, TCP_TUNING, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
 import { F_ACK, F_FIN, F_RST, F_SYN, segLen, seqAdd, seqDiff, seqLe, seqLt, type TcpPacket } from './wire';
 
 /**
@@ -113,7 +113,7 @@ function listenInput(l: Tcb, seg: TcpPacket, issOverride: number): void {
 			`SYN queue full (${l.synQueueLen} half-open > backlog ${l.backlog}): SYN cookie ISN ${c.cookie} = hash + client ISN + counter ${c.count} << 24 + MSS index ${c.mssIndex} (MSS ${c.mss}); nothing kept`,
 			c.cookie
 		);
-		sendWithoutTcb(host, F_SYN | F_ACK, seg.dport, seg.srcIp, seg.sport, c.cookie, seqAdd(seg.seq, 1));
+		sendWithoutTcb(host, F_SYN | F_ACK, seg.dport, seg.srcIp, seg.sport, c.cookie, seqAdd(seg.seq, 1), TCP_TUNING.rcvWnd);
 		return;
 	}
 	const r = host.tcpPorts.attachTuple(l.localPort, seg.srcIp, seg.sport, { recycleTimeWait: true });

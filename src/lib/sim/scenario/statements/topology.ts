@@ -10,7 +10,7 @@ import type { FirewallConfig, Simulation } from '../../index';
 import { type LineErrors, type Token, show } from '../lexer';
 import { DEFAULT_LATENCY_MS, HOST_OS_IDS, type HostOsId, type ScenarioHeader } from '../types';
 import type { ParseContext } from '../context';
-import { keyValue, parseDuration, parseIp, parseRange, parseUint, splitArgs, tooMany } from '../values';
+import { keyValue, parseDuration, parseIntKey, parseIp, parseRange, parseUint, splitArgs, tooMany } from '../values';
 import type { Family, HeaderSpec } from './spec';
 import { MIDDLEBOX_STATEMENTS, finishMiddleboxes, toEngineRules } from './middleboxes';
 
@@ -65,12 +65,12 @@ function windowsAutoReuse(tok: Token | undefined, os: HostOsId, err: LineErrors)
 const host: HeaderSpec = {
 	place: 'header',
 	keyword: 'host',
-	syntax: ['host NAME IP [os=PRESET] [root] [scripted] [range=LOW-HIGH] [autoreuse=LOW-HIGH]'],
-	doc: 'An end host with one IPv4 address, an OS preset, and optionally root, a scripted peer, its own ephemeral range or (os=windows) an auto-reuse port range.',
-	keys: ['os', 'range', 'autoreuse'],
+	syntax: ['host NAME IP [os=PRESET] [root] [scripted] [range=LOW-HIGH] [autoreuse=LOW-HIGH] [synretries=N] [syncookies=0|1]'],
+	doc: 'An end host with one IPv4 address, an OS preset, and optionally root, a scripted peer, its own ephemeral range, (os=windows) an auto-reuse port range, its SYN retries (tcp_syn_retries) or SYN cookies (tcp_syncookies).',
+	keys: ['os', 'range', 'autoreuse', 'synretries', 'syncookies'],
 	flags: ['root', 'scripted'],
 	parse(ctx, rest, err, head) {
-		const args = splitArgs(rest, { keys: ['os', 'range', 'autoreuse'], flags: ['root', 'scripted'] }, err, 'host');
+		const args = splitArgs(rest, { keys: ['os', 'range', 'autoreuse', 'synretries', 'syncookies'], flags: ['root', 'scripted'] }, err, 'host');
 		const [nameTok, ipTok, ...extra] = args.positional;
 		if (!nameTok) {
 			err.at(head, 'expected "host NAME IP [os=PRESET] [root] [scripted] [range=LOW-HIGH] [autoreuse=LOW-HIGH]"');
@@ -82,11 +82,15 @@ const host: HeaderSpec = {
 			return placeholder(ctx, name, 'host', err.line);
 		}
 		const ip = parseIp(ipTok, 'the host address', err);
-		tooMany(extra, 'host', err, 'os=, range=, autoreuse=, root or scripted');
+		tooMany(extra, 'host', err, 'os=, range=, autoreuse=, synretries=, syncookies=, root or scripted');
 		const os = hostOs(args.keys.get('os'), err);
 		const rangeTok = args.keys.get('range');
 		const range = rangeTok ? parseRange(rangeTok, 'range=', err, 1, false) : null;
 		const autoReuse = windowsAutoReuse(args.keys.get('autoreuse'), os, err);
+		const srTok = args.keys.get('synretries');
+		const synRetries = srTok ? parseIntKey(srTok, 'synretries', err, 0, 127, 'an integer') : null;
+		const scTok = args.keys.get('syncookies');
+		const syncookies = scTok ? parseIntKey(scTok, 'syncookies', err, 0, 1, 'a value') : null;
 		// A host with a bad address is still declared (with a placeholder), so later lines that
 		// name it do not report a second, misleading "unknown host" error.
 		if (ip === null) return placeholder(ctx, name, 'host', err.line);
@@ -101,7 +105,9 @@ const host: HeaderSpec = {
 			root: args.flags.has('root'),
 			range,
 			scripted: args.flags.has('scripted'),
-			...(autoReuse ? { autoReuse } : {})
+			...(autoReuse ? { autoReuse } : {}),
+			...(synRetries !== null ? { synRetries } : {}),
+			...(syncookies !== null ? { syncookies: syncookies === 1 } : {})
 		});
 	}
 };
@@ -186,7 +192,7 @@ const link: HeaderSpec = {
 function setup(sim: Simulation, h: ScenarioHeader, guard: (line: number, fn: () => void) => boolean): void {
 	for (const x of h.hosts) {
 		guard(x.line, () => {
-			sim.addHost({ name: x.name, ip: x.ip, os: x.os, root: x.root, ...(x.scripted ? { scripted: true } : {}), ...(x.range ? { ephemeral: [x.range[0], x.range[1]] } : {}), ...(x.autoReuse ? { autoReuse: [x.autoReuse[0], x.autoReuse[1]] } : {}) });
+			sim.addHost({ name: x.name, ip: x.ip, os: x.os, root: x.root, ...(x.scripted ? { scripted: true } : {}), ...(x.range ? { ephemeral: [x.range[0], x.range[1]] } : {}), ...(x.autoReuse ? { autoReuse: [x.autoReuse[0], x.autoReuse[1]] } : {}), ...(x.synRetries !== undefined ? { synRetries: x.synRetries } : {}), ...(x.syncookies !== undefined ? { syncookies: x.syncookies } : {}) });
 		});
 	}
 	for (const r of h.routers) guard(r.line, () => void sim.addRouter({ name: r.name, ips: r.ips }));
