@@ -162,6 +162,12 @@ function detail(e: TraceEvent): string {
 				(e.cwnd === null ? '' : ` cwnd=${e.cwnd}`) +
 				(e.ssthresh === null ? '' : ` ssthresh=${e.ssthresh}`)
 			);
+		case 'queue':
+			return (
+				`${e.socket} ${e.action} from ${formatAddress(e.remote)}: syn-queue=${e.synQueue} accept-queue=${e.acceptQueue} backlog=${e.backlog}` +
+				(e.cookie === undefined ? '' : ` cookie=${e.cookie}`) +
+				` (${e.detail})`
+			);
 		default: {
 			// Event kinds added to trace.ts later still print something useful.
 			const other = e as { kind?: unknown };

@@ -28,8 +28,10 @@ import { getPreset, presetPortOptions, type OsPreset, type OsPresetId } from './
 import { PortTable } from './ports';
 import type { Rng } from './prng';
 import { tcpInput } from './tcp-input';
+import { tcpIcmpError } from './tcp-icmp';
 import { TcpSocket, type SocketSnapshot, type TcpSocketOptions } from './tcp-socket';
-import type { Tcb, TcpHost } from './tcb';
+import type { ConnectTuning, Tcb, TcpHost } from './tcb';
+import { CONNECT_TUNING, MAX_SYN_RETRIES } from './tcp-listen';
 import type { ErrorEvent, Protocol, SocketErrno } from './trace';
 import { createUdpSocket, udpInput, type UdpHostState, type UdpSocket } from './udp';
 import { checkIp, type Packet } from './wire';
@@ -43,6 +45,10 @@ export interface HostConfig {
 	scripted?: boolean;
 	ephemeral?: [number, number];
 	autoReuse?: [number, number];
+	/** Override of the preset's SYN retries (Linux `tcp_syn_retries`), 0..127. */
+	synRetries?: number;
+	/** Override of the preset's SYN cookies (Linux `tcp_syncookies` 1 or 0). */
+	syncookies?: boolean;
 	tcp?: TcpHostSettings;
 }
 
@@ -76,6 +82,8 @@ export class Host extends NetNode implements TcpHost {
 	readonly scripted: boolean;
 	/** @internal TCP port table (ephemeral allocation, bind conflicts, TIME-WAIT tuples). */
 	readonly tcpPorts: PortTable;
+	/** SYN retries, first SYN RTO, somaxconn and SYN cookies (the preset's, with this host's overrides). */
+	readonly connectTuning: ConnectTuning;
 	/** @internal ISN stream for this host (RFC 9293 §3.4.1: ISN chosen per connection). */
 	readonly isnRng: Rng;
 	/** @internal */ readonly core: SimCore;
@@ -133,6 +141,15 @@ export class Host extends NetNode implements TcpHost {
 			// Set-NetTCPSetting -AutoReusePortRange…: Windows 8.1 / Server 2012 R2 (KB3149157) and later.
 			throw new SimError(`Host ${opts.name}: an auto-reuse port range is a Windows setting (os=windows), not ${this.os}.`, 'autoReuse');
 		}
+		const tuning = { ...CONNECT_TUNING[this.os] };
+		if (opts.synRetries !== undefined) {
+			if (!Number.isInteger(opts.synRetries) || opts.synRetries < 0 || opts.synRetries > MAX_SYN_RETRIES) {
+				throw new SimError(`Host ${opts.name}: synRetries must be an integer 0-${MAX_SYN_RETRIES} (got ${String(opts.synRetries)}).`, 'synRetries');
+			}
+			tuning.synRetries = opts.synRetries;
+		}
+		if (opts.syncookies !== undefined) tuning.syncookies = opts.syncookies === true;
+		this.connectTuning = Object.freeze(tuning);
 		this.tcpPorts = new PortTable({ ...presetPortOptions(this.preset, opts.autoReuse), rng: core.rng.fork(`ports:tcp:${opts.name}`) });
 	}
 
@@ -247,7 +264,10 @@ export class Host extends NetNode implements TcpHost {
 		if (this.scripted) return;
 		if (pkt.proto === 'TCP') tcpInput(this, pkt);
 		else if (pkt.proto === 'UDP') udpInput(this, pkt);
-		else icmpInput(this, pkt);
+		else {
+			if (pkt.type === 3 && pkt.quoted?.proto === 'TCP') tcpIcmpError(this, pkt);
+			icmpInput(this, pkt);
+		}
 	}
 
 	/** @internal the connection (not a listener) with this 4-tuple; the local IP is the host's. */

@@ -26,8 +26,12 @@
  * with the hop, the address and the round-trip time, which can also be read from the trace as
  * reply `arrivedAt` − request `t`.
  *
+ * - **Firewall REJECT**: a router's `reject` rule answers a dropped packet with Destination
+ *   Unreachable (or a TCP RST), see `rejectReply`; what a connecting TCP socket does with it is in
+ *   tcp-icmp.ts.
+ *
  * Not modelled: ICMP rate limiting (`icmp_ratelimit`, `icmp_msgs_per_sec`), TTL differences
- * between OSes (every host and router sends with TTL 64), ICMP errors about TCP segments.
+ * between OSes (every host and router sends with TTL 64).
  *
  * @module
  */
@@ -38,9 +42,9 @@ import { SimError } from './errors';
 import { interfaceFacing } from './iface';
 import type { NetNode } from './node';
 import { PortTable } from './ports';
-import type { Router } from './router';
+import type { RejectWith, Router } from './router';
 import { createUdpSocket, udpError, UDP_TTL, type UdpHost, type UdpSocket } from './udp';
-import { checkIp, type IcmpPacket, type Packet, type UdpPacket } from './wire';
+import { checkIp, F_ACK, F_RST, segLen, type IcmpPacket, type Packet, type TcpPacket, type UdpPacket } from './wire';
 
 /** The host as ICMP sees it (implemented by `Host`, host.ts): UDP's view (traceroute sends UDP) plus ICMP's own state. */
 export type IcmpHost = UdpHost & { icmpState?: IcmpHostState };
@@ -166,7 +170,7 @@ export function icmpInput(host: Host, pkt: IcmpPacket): void {
 			if (q === undefined) return;
 			if (q.proto === 'UDP') udpError(host, pkt);
 			else if (q.proto === 'ICMP' && q.identifier !== undefined && q.src.ip === host.ip) host.icmpState?.byId.get(q.identifier)?.onError(pkt);
-			// ICMP errors about TCP segments are not modelled (tcp_v4_err).
+			// ICMP errors about TCP segments: host.ts hands them to tcp-icmp.ts (tcp_v4_err) first.
 			return;
 		}
 	}
@@ -211,6 +215,53 @@ export function installRouterIcmp(router: Router, core: SimCore): void {
 			sendIcmp(router, pkt.dstIp, pkt.srcIp, { type: ICMP.DEST_UNREACH, code: 3, quoted: quoteOf(pkt) });
 		}
 	};
+	router.onReject = (pkt: Packet, t: number, from: string, how: RejectWith): void => {
+		if (isIcmpError(pkt)) return;
+		const reply = rejectReply(router, pkt, from, how);
+		if (reply !== null) core.queue.push(t, sender, EV_ROUTER_ICMP, { src: reply.srcIp, pkt: reply });
+	};
+}
+
+/** iptables REJECT `--reject-with` codes (ipt_REJECT.c → nf_send_unreach; RFC 1812 §5.2.7.1). */
+const REJECT_CODES: Readonly<Record<Exclude<RejectWith, 'tcp-reset'>, number>> = {
+	'net-unreachable': 0,
+	'host-unreachable': 1,
+	'port-unreachable': 3,
+	'net-prohibited': 9,
+	'host-prohibited': 10,
+	'admin-prohibited': 13
+};
+
+/**
+ * What a router's `reject` rule sends back about `pkt`: ICMP Destination Unreachable from the
+ * interface the packet arrived on, or for `tcp-reset` a RST in the destination's name (Linux
+ * `nf_send_reset()`: `<SEQ=SEG.ACK><CTL=RST>` if the segment had ACK, else
+ * `<SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>`, as RFC 9293 §3.10.7.1 for a closed port). Nothing for a RST.
+ */
+function rejectReply(router: Router, pkt: Packet, from: string, how: RejectWith): Packet | null {
+	if (how === 'tcp-reset') {
+		if (pkt.proto !== 'TCP' || pkt.flags & F_RST) return null;
+		const hasAck = (pkt.flags & F_ACK) !== 0;
+		const rst: TcpPacket = {
+			proto: 'TCP',
+			srcIp: pkt.dstIp,
+			dstIp: pkt.srcIp,
+			ttl: UDP_TTL,
+			id: 0,
+			sport: pkt.dport,
+			dport: pkt.sport,
+			flags: hasAck ? F_RST : F_RST | F_ACK,
+			seq: hasAck ? pkt.ack : 0,
+			ack: hasAck ? 0 : (pkt.seq + segLen(pkt)) >>> 0,
+			len: 0,
+			wnd: 0,
+			retransmission: false
+		};
+		return rst;
+	}
+	const node = router.net.nodes.get(from);
+	const ingress = node ? router.ipList[interfaceFacing(router.ipList, node)] : router.ipList[0];
+	return { proto: 'ICMP', srcIp: ingress, dstIp: pkt.srcIp, ttl: UDP_TTL, id: 0, type: ICMP.DEST_UNREACH, code: REJECT_CODES[how], quoted: quoteOf(pkt) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -72,6 +72,13 @@ export interface HostOptions {
 	 * receive buffer in bytes (the most RCV.WND can be), `twReuse` Linux `tcp_tw_reuse` (0, 1, 2).
 	 */
 	tcp?: TcpHostSettings;
+	/**
+	 * SYN retransmissions before connect() gives up with ETIMEDOUT, 0..127, overriding the
+	 * preset's (Linux `net.ipv4.tcp_syn_retries`, 6; Windows 2). See `CONNECT_TUNING` (tcp-listen.ts).
+	 */
+	synRetries?: number;
+	/** SYN cookies on SYN queue overflow (Linux `net.ipv4.tcp_syncookies`; on for linux hosts). */
+	syncookies?: boolean;
 }
 
 /** Options for {@link Simulation.addRouter}. */

@@ -220,6 +220,23 @@ export interface TcpHost extends HostContext {
 	tcpChild(l: Tcb): Tcb;
 	/** Forget a CLOSED socket: drop it from `tcpSockets` and the simulation's id table. */
 	forget(t: Tcb): void;
+	/** SYN retries, the SYN's first RTO, somaxconn and SYN cookies of this host (tcp-listen.ts). */
+	readonly connectTuning: ConnectTuning;
+}
+
+/**
+ * The handshake settings of a host: how a client retries its SYN and how a listener limits its
+ * queues. Per OS preset in `CONNECT_TUNING` (tcp-listen.ts, with sources), overridable per host.
+ */
+export interface ConnectTuning {
+	/** SYN retransmissions before connect() fails with ETIMEDOUT (Linux `tcp_syn_retries`). */
+	synRetries: number;
+	/** The SYN's retransmission timeout before the first retry, ms (doubles per retry). */
+	synRtoMs: number;
+	/** Largest listen() backlog (Linux `net.core.somaxconn`). */
+	somaxconn: number;
+	/** SYN cookies when the SYN queue overflows (Linux `tcp_syncookies` = 1). */
+	syncookies: boolean;
 }
 
 /** A TCB's number store, initialised: RCV.WND, the initial RTO, SRTT −1 (no sample yet), timers stopped (−1). */
@@ -481,6 +498,20 @@ export abstract class Tcb implements EventTarget {
 	origin: 'passive' | 'active' | null = null;
 	/** accept() has returned this child (it reached ESTABLISHED). */
 	accepted = false;
+	/** Child: counted in its listener's SYN queue (a passive child in SYN-RECEIVED). */
+	inSynQueue = false;
+	/** Listener: its backlog, min(listen() backlog, somaxconn) (Linux `sk_max_ack_backlog`). */
+	backlog = 0;
+	/** Listener: the program calls accept() itself (scenario `manualaccept`); else at once. */
+	manualAccept = false;
+	/** Listener: half-open children in SYN-RECEIVED (Linux `inet_csk_reqsk_queue_len`). */
+	synQueueLen = 0;
+	/** Listener: established children waiting for accept(), oldest first (Linux `sk_ack_backlog`). */
+	acceptQueue: Tcb[] | null = null;
+	/** Listener: accept() calls blocked waiting for a connection. */
+	pendingAccepts = 0;
+	/** Listener: when its SYN queue last overflowed, ms (Linux `last_overflow`), or -Infinity. */
+	synOverflowAt = -Infinity;
 	/** Listener: number of children created so far. */
 	childCount = 0;
 	/** Child: its number n in `<listenerId>.<n>`, else 0. */

@@ -37,7 +37,8 @@ import { output, sendAck, sendSegment, sendWithoutTcb, traceWindow } from './tcp
 import { enterFinWait2, enterTimeWait, established, restartTimeWait, setState, toClosed, toClosedAs } from './tcp-state';
 import { inheritKeepalive, keepaliveHeard, resetsDataAfterShutdown, SHUT_RD_DATA } from './tcp-keepalive';
 import { rttSample } from './tcp-timer';
-import { finAcked, startRexmtTimer, stopPersistTimer, stopRexmtTimer, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
+import { acceptQueueFull, checkSynCookie, enterSynQueue, recordQueue, synCookie, SYNCOOKIE_VALID_MS, synQueueFull } from './tcp-listen';
+import { finAcked, startRexmtTimer, stopPersistTimer, stopRexmtTimer, TCP_TUNING, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
 import { F_ACK, F_FIN, F_RST, F_SYN, segLen, seqAdd, seqDiff, seqLe, seqLt, type TcpPacket } from './wire';
 
 /**
@@ -74,8 +75,10 @@ function closedInput(host: TcpHost, seg: TcpPacket): void {
 }
 
 /**
- * §3.10.7.2 LISTEN: RST ignored; ACK → `<SEQ=SEG.ACK><CTL=RST>`; SYN → a child socket in
- * SYN-RECEIVED sending `<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>`; anything else dropped.
+ * §3.10.7.2 LISTEN: RST ignored; ACK → `<SEQ=SEG.ACK><CTL=RST>` (unless it returns a valid SYN
+ * cookie); SYN → a child socket in SYN-RECEIVED sending `<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>`,
+ * if the listener's queues let it in (tcp-listen.ts, Linux `tcp_conn_request()`); anything else
+ * dropped.
  * @param issOverride - ISS to use (TIME-WAIT reopen, MAY-2) or -1 for a fresh random ISS.
  */
 function listenInput(l: Tcb, seg: TcpPacket, issOverride: number): void {
@@ -83,10 +86,39 @@ function listenInput(l: Tcb, seg: TcpPacket, issOverride: number): void {
 	if (f & F_RST) return;
 	const host = l.host;
 	if (f & F_ACK) {
+		if (!(f & F_SYN) && cookieAck(l, seg)) return;
 		sendWithoutTcb(host, F_RST, seg.dport, seg.srcIp, seg.sport, seg.ack, 0);
 		return;
 	}
 	if (!(f & F_SYN)) return;
+	// tcp_conn_request(): a TIME-WAIT reopen (issOverride) skips the SYN queue test ("TW buckets
+	// are converted to open requests without limitations").
+	let wantCookie = false;
+	if (issOverride < 0 && synQueueFull(l)) {
+		l.synOverflowAt = host.core.queue.now;
+		if (!host.connectTuning.syncookies) {
+			recordQueue(l, 'syn-dropped', seg, `SYN queue full (${l.synQueueLen} half-open > backlog ${l.backlog}), SYN cookies off (tcp_syncookies = 0): SYN dropped`);
+			return;
+		}
+		wantCookie = true;
+	}
+	if (acceptQueueFull(l)) {
+		recordQueue(l, 'syn-dropped', seg, `accept queue full (more than backlog ${l.backlog} connections wait for accept()): SYN dropped (ListenOverflows)`);
+		return;
+	}
+	if (wantCookie) {
+		// No state: the SYN,ACK's ISN is the cookie (syncookies.c); the ACK will bring it back.
+		const c = synCookie(host, seg);
+		recordQueue(
+			l,
+			'cookie-sent',
+			seg,
+			`SYN queue full (${l.synQueueLen} half-open > backlog ${l.backlog}): SYN cookie ISN ${c.cookie} = hash + client ISN + counter ${c.count} << 24 + MSS index ${c.mssIndex} (MSS ${c.mss}); nothing kept`,
+			c.cookie
+		);
+		sendWithoutTcb(host, F_SYN | F_ACK, seg.dport, seg.srcIp, seg.sport, c.cookie, seqAdd(seg.seq, 1), TCP_TUNING.rcvWnd);
+		return;
+	}
 	const r = host.tcpPorts.attachTuple(l.localPort, seg.srcIp, seg.sport, { recycleTimeWait: true });
 	if (!r.ok) return; // cannot happen: the 4-tuple had no TCB
 	const c = host.tcpChild(l);
@@ -109,9 +141,50 @@ function listenInput(l: Tcb, seg: TcpPacket, issOverride: number): void {
 	c.snd.wl2 = 0;
 	// (the cause text is only recorded with record: true; do not build it otherwise)
 	setState(c, 'SYN-RECEIVED', host.core.record ? `rcv SYN (passive OPEN on ${l.id}): snd SYN,ACK` : '', 'LISTEN');
+	enterSynQueue(l, c);
 	c.rtx.push(c.iss, 0, F_SYN | F_ACK, undefined, host.core.queue.now);
 	sendSegment(c, F_SYN | F_ACK, c.iss, 0, undefined, false);
 	startRexmtTimer(c);
+}
+
+/**
+ * An ACK reached a listener with no half-open connection for it: if the SYN queue overflowed
+ * lately and SEG.ACK − 1 is a valid SYN cookie, make the connection from it, straight into
+ * ESTABLISHED (Linux `cookie_v4_check()` → `tcp_get_cookie_sock()`); it joins the accept queue
+ * unless that is full, when the ACK is dropped. @returns false when the caller should answer RST.
+ */
+function cookieAck(l: Tcb, seg: TcpPacket): boolean {
+	const host = l.host;
+	if (!host.connectTuning.syncookies || host.core.queue.now - l.synOverflowAt >= SYNCOOKIE_VALID_MS) return false;
+	const mss = checkSynCookie(host, seg);
+	if (mss === 0) {
+		recordQueue(l, 'cookie-rejected', seg, `ACK ${seg.ack} is not a valid SYN cookie for this 4-tuple: answered with RST`);
+		return false;
+	}
+	if (acceptQueueFull(l)) {
+		recordQueue(l, 'ack-dropped', seg, `valid SYN cookie, but the accept queue is full: ACK dropped`, (seg.ack - 1) >>> 0);
+		return true;
+	}
+	const r = host.tcpPorts.attachTuple(l.localPort, seg.srcIp, seg.sport, { recycleTimeWait: true });
+	if (!r.ok) return true;
+	const c = host.tcpChild(l);
+	c.hold = 'child';
+	c.tupleRegistered = true;
+	c.localPort = l.localPort;
+	c.remoteIp = seg.srcIp;
+	c.remotePort = seg.sport;
+	host.addConn(c);
+	c.origin = 'passive';
+	c.irs = seqAdd(seg.seq, -1);
+	c.rcv.nxt = seg.seq;
+	c.iss = seqAdd(seg.ack, -1);
+	c.snd.una = seg.ack;
+	c.snd.nxt = seg.ack;
+	updateWindow(c, seg);
+	recordQueue(l, 'cookie-accepted', seg, `ACK ${seg.ack} returns SYN cookie ${c.iss} (MSS ${mss}): connection made from the cookie`, c.iss);
+	setState(c, 'ESTABLISHED', host.core.record ? `rcv ACK with a valid SYN cookie (passive OPEN on ${l.id}, no SYN-RECEIVED)` : '', 'LISTEN');
+	established(c);
+	return true;
 }
 
 /** §3.10.7.3 SYN-SENT. */
@@ -360,6 +433,13 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 	switch (t.state) {
 		case 'SYN-RECEIVED':
 			if (seqLt(t.snd.una, ack) && seqLe(ack, t.snd.nxt)) {
+				const l = t.listener;
+				if (t.origin === 'passive' && l !== null && l.state === 'LISTEN' && acceptQueueFull(l)) {
+					// tcp_check_req(): no room in the accept queue and tcp_abort_on_overflow = 0: drop
+					// the ACK; the SYN,ACK timer runs on and a later ACK may find room.
+					recordQueue(l, 'ack-dropped', seg, `accept queue full (more than backlog ${l.backlog} connections wait for accept()): final ACK dropped, ${t.id} stays SYN-RECEIVED (tcp_abort_on_overflow = 0)`);
+					return;
+				}
 				ackArrived(t, ack);
 				updateWindow(t, seg, seq);
 				setState(t, 'ESTABLISHED', 'rcv ACK of SYN');

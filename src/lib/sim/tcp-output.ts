@@ -184,7 +184,7 @@ export function output(t: Tcb): boolean {
  * Send a segment that belongs to no TCB: the RST answering a segment for a CLOSED port or an ACK
  * reaching a listener (RFC 9293 §3.10.7.1–2). Window 0, no payload.
  */
-export function sendWithoutTcb(host: HostContext, flags: number, sport: number, dstIp: string, dport: number, seq: number, ack: number): void {
+export function sendWithoutTcb(host: HostContext, flags: number, sport: number, dstIp: string, dport: number, seq: number, ack: number, wnd = 0): void {
 	const seg: TcpPacket = {
 		proto: 'TCP',
 		srcIp: host.ip,
@@ -197,7 +197,7 @@ export function sendWithoutTcb(host: HostContext, flags: number, sport: number, 
 		seq: seq >>> 0,
 		ack: flags & F_ACK ? ack >>> 0 : 0,
 		len: 0,
-		wnd: 0,
+		wnd,
 		retransmission: false
 	};
 	host.net.transmit(seg, host);

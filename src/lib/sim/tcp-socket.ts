@@ -19,9 +19,10 @@
 import { SimError } from './errors';
 import { appendSend, output, sendSegment } from './tcp-output';
 import { windowUpdateAfterRead } from './tcp-flow';
-import { closeListener, deleteTcb, setState, toClosed } from './tcp-state';
+import { acceptNext, closeListener, deleteTcb, setState, toClosed } from './tcp-state';
 import { setKeepalive, SHUT_RD_DATA, type KeepaliveOptions } from './tcp-keepalive';
 import { reusableTimeWait, takeOverTimeWait } from './tcp-tw-reuse';
+import { acceptQueueLen, listenBacklog } from './tcp-listen';
 import { timerFired } from './tcp-timer';
 import { start2MslTimer, startRexmtTimer, Tcb, TCP_TUNING, type TcpHost } from './tcb';
 import type { SocketAddress, SocketErrno, TcpState } from './trace';
@@ -39,6 +40,19 @@ export interface TcpSocketOptions {
 
 /** The `how` of {@link TcpSocket.shutdown} (Windows: SD_RECEIVE, SD_SEND, SD_BOTH). */
 export type ShutdownHow = 'SHUT_RD' | 'SHUT_WR' | 'SHUT_RDWR';
+/** Options for {@link TcpSocket.listen}. */
+export interface ListenOptions {
+	/**
+	 * listen()'s backlog; the listener's queues are bounded by min(backlog, somaxconn) (Linux
+	 * `__sys_listen()`; tcp-listen.ts). Default SOMAXCONN, i.e. the host's somaxconn (4096 on Linux).
+	 */
+	backlog?: number;
+	/**
+	 * The program calls {@link TcpSocket.accept} itself: established connections wait in the
+	 * accept queue until it does. Default false: every connection is accepted as it is established.
+	 */
+	manualAccept?: boolean;
+}
 
 /** Options for {@link TcpSocket.bind}. */
 export interface BindOptions {
@@ -185,12 +199,17 @@ export class TcpSocket extends Tcb {
 	 * listen(): passive OPEN (RFC 9293 §3.10.1) — CLOSED → LISTEN. With `port`, binds it first
 	 * (bind()+listen()); without a port on an unbound socket, autobinds an ephemeral port
 	 * (Linux `inet_csk_listen_start` → `inet_csk_get_port(sk, 0)`).
+	 * `opts.backlog` bounds the SYN queue and the accept queue (see {@link ListenOptions}).
 	 * Errors: as {@link TcpSocket.bind}; EINVAL if the socket is not CLOSED.
-	 * @throws SimError if `port` is not an integer 0..65535.
+	 * @throws SimError if `port` is not an integer 0..65535 or the backlog not an integer.
 	 */
-	listen(port?: number): boolean {
+	listen(port?: number, opts: ListenOptions = {}): boolean {
 		if (port !== undefined) checkPort(port);
-		this.host.callEvent(this.id, 'listen', port !== undefined ? `${this.host.ip}:${port}` : '(autobind)');
+		if (opts.backlog !== undefined && !Number.isInteger(opts.backlog)) {
+			throw new SimError(`listen(): backlog must be an integer (got ${String(opts.backlog)}).`, 'backlog');
+		}
+		const where = port !== undefined ? `${this.host.ip}:${port}` : '(autobind)';
+		this.host.callEvent(this.id, 'listen', opts.backlog !== undefined ? `${where} backlog=${opts.backlog}` : where);
 		if (this.state !== 'CLOSED' || this.appClosed) {
 			return this.fail('listen', 'EINVAL', `listen(): socket ${this.id} is ${this.state}, not CLOSED`);
 		}
@@ -200,7 +219,34 @@ export class TcpSocket extends Tcb {
 			return this.fail('listen', 'EINVAL', `listen(${port}): socket ${this.id} is already bound to port ${this.localPort}`);
 		}
 		this.host.listeners.set(this.localPort, this);
+		this.backlog = listenBacklog(this.host, opts.backlog);
+		this.manualAccept = opts.manualAccept === true;
 		setState(this, 'LISTEN', 'OPEN(passive) / listen()');
+		return true;
+	}
+
+	/**
+	 * accept(): take the oldest connection from the accept queue; the accepted socket is
+	 * `<listenerId>.<n>` (recorded as an `accept` call naming it). With the queue empty the call
+	 * blocks: the next connection to complete its handshake is accepted at once. Only for a
+	 * listener made with `manualAccept` (others accept every connection themselves).
+	 * Errors: EINVAL when the socket is not listening or accepts by itself.
+	 */
+	accept(): boolean {
+		if (this.state !== 'LISTEN') {
+			this.host.callEvent(this.id, 'accept', '');
+			return this.fail('accept', 'EINVAL', `accept(): socket ${this.id} is not listening (${this.state})`);
+		}
+		if (!this.manualAccept) {
+			this.host.callEvent(this.id, 'accept', '');
+			return this.fail('accept', 'EINVAL', `accept(): listener ${this.id} accepts connections by itself (listen without manualaccept)`);
+		}
+		if (acceptQueueLen(this) === 0) {
+			this.pendingAccepts++;
+			this.host.callEvent(this.id, 'accept', '(blocks: accept queue empty)');
+			return true;
+		}
+		acceptNext(this);
 		return true;
 	}
 
@@ -264,7 +310,8 @@ export class TcpSocket extends Tcb {
 		}
 		this.snd.una = this.iss;
 		this.snd.nxt = seqAdd(this.iss, 1);
-		this.rto = h.preset.rto.initialMs;
+		// The SYN's own first RTO (Windows TcpInitialRTT 3 s; Linux TCP_TIMEOUT_INIT 1 s; tcp-listen.ts).
+		this.rto = h.connectTuning.synRtoMs;
 		this.retries = 0;
 		setState(this, 'SYN-SENT', 'OPEN(active) / connect(): snd SYN');
 		this.rtx.push(this.iss, 0, F_SYN, undefined, h.core.queue.now);

@@ -15,8 +15,9 @@
  *   `tcp_rto_min` (200 ms) as the floor of the variance term, not of the RTO;
  * - `'bsd'` (FreeBSD, macOS): `tcp_xmit_timer()` and `TCPT_RANGESET` (sys/netinet/tcp_input.c,
  *   tcp_timer.h), which add `rexmit_slop` (200 ms).
- * Retry limits are Linux's for every preset: `tcp_syn_retries` (6), `tcp_synack_retries` (5),
- * `tcp_retries2` (15). No RST is sent on giving up.
+ * SYN retries follow the host's `connectTuning` (tcp-listen.ts: Linux `tcp_syn_retries` 6, Windows
+ * `TcpMaxConnectRetransmissions` 2); the other limits are Linux's for every preset:
+ * `tcp_synack_retries` (5), `tcp_retries2` (15). No RST is sent on giving up.
  *
  * - the **keep-alive timer** (SO_KEEPALIVE; tcp-keepalive.ts);
  * - the **persist timer** (RFC 9293 §3.8.6.1): zero-window probes, sent by tcp-flow.ts.
@@ -182,7 +183,7 @@ function retransmissionTimeout(t: Tcb): void {
 	if (seg === undefined) return;
 	t.retries++;
 	const st = t.state;
-	const max = st === 'SYN-SENT' ? TCP_TUNING.synRetries : st === 'SYN-RECEIVED' ? TCP_TUNING.synAckRetries : TCP_TUNING.dataRetries;
+	const max = st === 'SYN-SENT' ? t.host.connectTuning.synRetries : st === 'SYN-RECEIVED' ? TCP_TUNING.synAckRetries : TCP_TUNING.dataRetries;
 	if (t.retries > max) {
 		giveUp(t, max);
 		return;
@@ -198,7 +199,8 @@ function retransmissionTimeout(t: Tcb): void {
 function giveUp(t: Tcb, max: number): void {
 	const st = t.state;
 	if (st === 'SYN-SENT') {
-		t.host.errorEvent(t.id, 'connect', 'ETIMEDOUT', `connect(): connection timed out: no answer after ${max} SYN retransmissions (Linux tcp_syn_retries = ${max})`);
+		const knob = t.host.preset.errnoNames === 'winsock' ? 'TcpMaxConnectRetransmissions' : 'tcp_syn_retries';
+		t.host.errorEvent(t.id, 'connect', 'ETIMEDOUT', `connect(): connection timed out: no answer after ${max} SYN retransmissions (${knob} = ${max})`);
 		toClosed(t, 'retransmission timeout: give up (ETIMEDOUT)');
 	} else if (st === 'SYN-RECEIVED' && t.origin === 'passive') {
 		toClosed(t, `retransmission timeout: give up after ${max} SYN,ACK retransmissions (Linux tcp_synack_retries)`);

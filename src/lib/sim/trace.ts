@@ -272,6 +272,42 @@ export interface WindowEvent {
 	ssthresh: number | null;
 }
 
+/**
+ * A listening socket's queues turned a handshake away or answered it without state (Linux
+ * `tcp_conn_request()`, `tcp_check_req()`, net/ipv4/syncookies.c). Recorded only at these
+ * moments, not for every handshake: the queue lengths of an ordinary handshake follow from the
+ * `state` and `accept` events.
+ *
+ * - `syn-dropped`: a SYN dropped because the accept queue is full, or the SYN queue is full and
+ *   SYN cookies are off (Linux counters ListenOverflows / ListenDrops);
+ * - `ack-dropped`: the handshake's final ACK dropped because the accept queue is full
+ *   (`tcp_abort_on_overflow` = 0); the half-open connection stays and its SYN,ACK is resent;
+ * - `cookie-sent`: the SYN queue is full, so the SYN,ACK carries a SYN cookie as its ISN and
+ *   nothing is kept;
+ * - `cookie-accepted`: an ACK carried a valid cookie: the connection is made from it at once;
+ * - `cookie-rejected`: an ACK to the listener carried no valid cookie (answered with RST).
+ */
+export interface QueueEvent {
+	kind: 'queue';
+	t: number;
+	host: string;
+	/** The listening socket. */
+	socket: string;
+	action: 'syn-dropped' | 'ack-dropped' | 'cookie-sent' | 'cookie-accepted' | 'cookie-rejected';
+	/** The peer the segment came from. */
+	remote: SocketAddress;
+	/** Half-open connections (SYN-RECEIVED) of this listener after the event. */
+	synQueue: number;
+	/** Established connections waiting for accept() after the event. */
+	acceptQueue: number;
+	/** The listener's backlog: min(listen() backlog, somaxconn) (Linux `sk_max_ack_backlog`). */
+	backlog: number;
+	/** The SYN cookie (the SYN,ACK's ISN) for cookie events. */
+	cookie?: number;
+	/** Why, in kernel words, for narration. */
+	detail: string;
+}
+
 export type TraceEvent =
 	| SegmentEvent
 	| DatagramEvent
@@ -281,7 +317,8 @@ export type TraceEvent =
 	| ErrorEvent
 	| CallEvent
 	| NatEvent
-	| WindowEvent;
+	| WindowEvent
+	| QueueEvent;
 
 /** Packets on the wire: the events that draw arrows. */
 export type PacketEvent = SegmentEvent | DatagramEvent | IcmpEvent;

@@ -201,6 +201,8 @@ export class Narrator {
 					`${Narrator.socketRef(e.host, e.socket)}: ${e.inFlight} bytes in flight, the peer's window is ${e.sndWnd} bytes` +
 					(e.cwnd === null ? '.' : `, cwnd ${e.cwnd} bytes${e.ssthresh === null ? '' : `, ssthresh ${e.ssthresh}`}.`)
 				);
+			case 'queue':
+				return `${Narrator.socketRef(e.host, e.socket)} (backlog ${e.backlog}): ${e.detail}. SYN queue ${e.synQueue}, accept queue ${e.acceptQueue}.`;
 		}
 	}
 

@@ -28,6 +28,8 @@ const ICMP_SHORT: Record<string, string> = {
 	'3/0': 'Net Unreachable',
 	'3/1': 'Host Unreachable',
 	'3/3': 'Port Unreachable',
+	'3/9': 'Net Prohibited',
+	'3/10': 'Host Prohibited',
 	'3/13': 'Admin. Prohibited',
 	'11/0': 'Time Exceeded'
 };

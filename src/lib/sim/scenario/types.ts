@@ -6,6 +6,7 @@
  * @module
  */
 import { OS_PRESET_IDS, type OsPresetId } from '../os';
+import type { RejectWith } from '../router';
 
 /** One problem found in a scenario. Plain data (JSON-serialisable). */
 export interface ScenarioError {
@@ -49,6 +50,10 @@ export interface HostDecl {
 	rcvBuf?: number;
 	/** `tw_reuse=0|1|2` (os=linux only): `net.ipv4.tcp_tw_reuse`; absent = the preset's 2. */
 	twReuse?: 0 | 1 | 2;
+	/** `synretries=N`: SYN retransmissions before connect() fails (Linux `tcp_syn_retries`); absent: the preset's. */
+	synRetries?: number;
+	/** `syncookies=0|1` (Linux `tcp_syncookies`); absent: the preset's. */
+	syncookies?: boolean;
 }
 
 /** `router NAME IP [IP...]` (one IP per interface). */
@@ -97,7 +102,10 @@ export interface ForwardDecl {
  */
 export interface RuleDecl {
 	line: number;
-	action: 'allow' | 'deny';
+	/** `deny` drops silently; `reject` drops and answers (`with=`, iptables REJECT). */
+	action: 'allow' | 'deny' | 'reject';
+	/** For `reject`: the answer (`with=`), default port-unreachable. */
+	rejectWith?: RejectWith;
 	/** `in`: arriving from outside (public side); `out`: leaving from inside; `any`: both. */
 	direction: 'in' | 'out' | 'any';
 	proto: 'tcp' | 'udp' | 'icmp' | 'any';

@@ -9,6 +9,7 @@ import type { FirewallRule, Protocol } from '../../index';
 import { type LineErrors, type Token, isWord, show, subToken } from '../lexer';
 import type { ParseContext } from '../context';
 import type { NatDecl, RuleDecl } from '../types';
+import type { RejectWith } from '../../router';
 import { keyValue, parseDuration, parseIp, parsePort, parseRange, splitArgs, tooMany } from '../values';
 import type { HeaderSpec } from './spec';
 
@@ -185,7 +186,9 @@ const firewall: HeaderSpec = {
 	}
 };
 
-const RULE_USAGE = '"rule ROUTER allow|deny in|out|any [tcp|udp|icmp|any] [sport=PORTS] [dport=PORTS]"';
+const RULE_USAGE = '"rule ROUTER allow|deny|reject in|out|any [tcp|udp|icmp|any] [sport=PORTS] [dport=PORTS] [with=ANSWER]"';
+/** `with=` of a reject rule (iptables REJECT `--reject-with`, without its `icmp-` prefix). */
+const REJECT_ANSWERS: readonly RejectWith[] = ['port-unreachable', 'host-unreachable', 'net-unreachable', 'host-prohibited', 'net-prohibited', 'admin-prohibited', 'tcp-reset'];
 const RULE_PROTOS: readonly RuleDecl['proto'][] = ['tcp', 'udp', 'icmp', 'any'];
 
 /** The action, direction and protocol words of a rule line; null parts after their errors. */
@@ -196,8 +199,8 @@ function ruleWords(
 	protoTok: Token | undefined,
 	err: LineErrors
 ): { action: RuleDecl['action'] | null; direction: RuleDecl['direction'] | null; proto: RuleDecl['proto'] | null } {
-	const action = actTok.text === 'allow' ? 'allow' : actTok.text === 'deny' ? 'deny' : null;
-	if (action === null) err.at(actTok, `expected "allow" or "deny" after "rule ${nodeTok.text}", got ${show(actTok)}`);
+	const action = actTok.text === 'allow' ? 'allow' : actTok.text === 'deny' ? 'deny' : actTok.text === 'reject' ? 'reject' : null;
+	if (action === null) err.at(actTok, `expected "allow", "deny" or "reject" after "rule ${nodeTok.text}", got ${show(actTok)}`);
 	const direction = (['in', 'out', 'any'] as const).find((d) => d === dirTok.text) ?? null;
 	if (direction === null) err.at(dirTok, `expected a direction "in", "out" or "any", got ${show(dirTok)}`);
 	const proto = protoTok ? (RULE_PROTOS.find((p) => isWord(protoTok, p)) ?? null) : 'any';
@@ -208,12 +211,12 @@ function ruleWords(
 const rule: HeaderSpec = {
 	place: 'header',
 	keyword: 'rule',
-	syntax: ['rule ROUTER allow|deny in|out|any [tcp|udp|icmp|any] [sport=PORTS] [dport=PORTS]'],
-	doc: "One rule of a router's stateless firewall, checked in file order: the first that matches decides.",
-	keys: ['sport', 'dport'],
-	words: ['allow', 'deny'],
+	syntax: ['rule ROUTER allow|deny|reject in|out|any [tcp|udp|icmp|any] [sport=PORTS] [dport=PORTS] [with=ANSWER]'],
+	doc: "One rule of a router's stateless firewall, checked in file order: the first that matches decides. deny drops silently; reject answers (with=port-unreachable (default), host-unreachable, net-unreachable, host-prohibited, net-prohibited, admin-prohibited or tcp-reset).",
+	keys: ['sport', 'dport', 'with'],
+	words: ['allow', 'deny', 'reject'],
 	parse(ctx, rest, err, head) {
-		const args = splitArgs(rest, { keys: ['sport', 'dport'], flags: [] }, err, 'rule');
+		const args = splitArgs(rest, { keys: ['sport', 'dport', 'with'], flags: [] }, err, 'rule');
 		const [nodeTok, actTok, dirTok, protoTok, ...extra] = args.positional;
 		if (!nodeTok || !actTok || !dirTok) {
 			err.at(head, `expected ${RULE_USAGE}`);
@@ -221,8 +224,24 @@ const rule: HeaderSpec = {
 		}
 		const node = ctx.nodeRef(nodeTok, ['router'], err, 'after "rule"');
 		const { action, direction, proto } = ruleWords(nodeTok, actTok, dirTok, protoTok, err);
-		tooMany(extra, 'rule', err, 'sport= or dport=');
+		tooMany(extra, 'rule', err, 'sport=, dport= or with=');
 		let ok = node !== null && action !== null && direction !== null && proto !== null;
+		const withTok = args.keys.get('with');
+		let rejectWith: RejectWith | undefined;
+		if (withTok) {
+			const v = keyValue(withTok, 'with');
+			rejectWith = REJECT_ANSWERS.find((a) => a === v);
+			if (action !== 'reject') {
+				err.at(withTok, '"with=" belongs to a reject rule');
+				ok = false;
+			} else if (rejectWith === undefined) {
+				err.at(withTok, `expected one of ${REJECT_ANSWERS.join(', ')} after "with=", got ${JSON.stringify(v)}`);
+				ok = false;
+			} else if (rejectWith === 'tcp-reset' && proto !== 'tcp') {
+				err.at(withTok, '"with=tcp-reset" needs protocol tcp');
+				ok = false;
+			}
+		}
 		const portKey = (key: 'sport' | 'dport'): [number, number] | null => {
 			const tok = args.keys.get(key);
 			if (!tok || proto === null) return null;
@@ -238,7 +257,7 @@ const rule: HeaderSpec = {
 		const sport = portKey('sport');
 		const dport = portKey('dport');
 		if (!ok || node === null || action === null || direction === null || proto === null) return;
-		pending(ctx).rules.push({ node, tok: nodeTok, rule: { line: err.line, action, direction, proto, sport, dport } });
+		pending(ctx).rules.push({ node, tok: nodeTok, rule: { line: err.line, action, direction, proto, sport, dport, ...(rejectWith ? { rejectWith } : {}) } });
 	}
 };
 
@@ -275,6 +294,7 @@ export function toEngineRules(r: RuleDecl): FirewallRule[] {
 	const dirs: ('in' | 'out')[] = r.direction === 'any' ? ['in', 'out'] : [r.direction];
 	return dirs.map((direction) => {
 		const rule: FirewallRule = { action: r.action, direction, proto };
+		if (r.rejectWith) rule.rejectWith = r.rejectWith;
 		if (r.sport) rule.sport = r.sport[0] === r.sport[1] ? r.sport[0] : r.sport;
 		if (r.dport) rule.dport = r.dport[0] === r.dport[1] ? r.dport[0] : r.dport;
 		return rule;

@@ -9,11 +9,13 @@ import type { SocketAddress, TcpFlag } from '../../trace';
 import type { ParseContext } from '../context';
 import { type LineErrors, type Token, show, subToken } from '../lexer';
 import { MAX_UDP_BYTES, type SeqRef } from '../types';
-import { keyValue, parseFlags, parseIntKey, parsePortText, portHint, splitArgs, tooMany } from '../values';
+import { keyValue, parseDuration, parseFlags, parseIntKey, parsePortText, portHint, splitArgs, tooMany } from '../values';
 import type { Family, TimedSpec } from './spec';
 
 /** What the fault and injection statements do. */
 export type SegmentAction =
+	/** `synflood FROM->TO SRC>DST count=N [every=DURATION]`: N SYNs, source port counting up from SRC's. */
+	| { kind: 'synflood'; from: string; to: string; src: SocketAddress; dst: SocketAddress; count: number; everyMs: number }
 	/** `drop next FROM->TO` */
 	| { kind: 'drop-next'; from: string; to: string }
 	/** `inject FROM->TO SRC>DST FLAGS [seq=] [ack=] [win=] [len=] [payload="text"]` */
@@ -171,12 +173,60 @@ const inject: TimedSpec<SegmentAction> = {
 	}
 };
 
+/** Most SYNs one synflood line may send. */
+const MAX_FLOOD = 1000;
+
+const synflood: TimedSpec<SegmentAction> = {
+	place: 'timed',
+	keyword: 'synflood',
+	syntax: ['synflood FROM->TO SRC>DST count=N [every=DURATION]'],
+	doc: `A SYN flood: FROM sends N (1-${MAX_FLOOD}) SYNs towards TO, one every DURATION (default 10ms), with the (spoofed) source address of SRC and source ports counting up from its port.`,
+	keys: ['count', 'every'],
+	parse(ctx, toks, err, anchor) {
+		const p = ctx.path(toks, err, anchor, 'synflood', ['host']);
+		if (!p) return null;
+		const args = splitArgs(toks.slice(p.used), { keys: ['count', 'every'], flags: [] }, err, 'synflood');
+		const [portsTok, ...extra] = args.positional;
+		if (!portsTok) {
+			err.at(anchor, `expected SRC>DST after "synflood ${p.from}->${p.to}", e.g. "synflood attacker->server 198.51.100.66:40000>80 count=8"`);
+			return null;
+		}
+		const ends = injectEnds(ctx, portsTok, p.from, p.to, err);
+		tooMany(extra, 'synflood', err, 'count= or every=');
+		const countTok = args.keys.get('count');
+		if (!countTok) err.at(portsTok, 'expected count=N (how many SYNs)');
+		const count = countTok ? parseIntKey(countTok, 'count', err, 1, MAX_FLOOD, 'a number of SYNs') : null;
+		const everyTok = args.keys.get('every');
+		const everyMs = everyTok ? parseDuration(everyTok, 'every', err) : 10;
+		if (ends && count !== null && ends.src.port + count - 1 > 65535) {
+			err.at(portsTok, `source ports ${ends.src.port}-${ends.src.port + count - 1} run past 65535; start lower`);
+			return null;
+		}
+		if (!ends || count === null || everyMs === null) return null;
+		return { kind: 'synflood', from: p.from, to: p.to, src: ends.src, dst: ends.dst, count, everyMs };
+	}
+};
+
+/** The ISN of flood SYN number `i`: arbitrary but fixed (a multiplicative hash), so traces repeat. */
+function floodIsn(i: number): number {
+	return Math.imul(i + 1, 0x9e3779b1) >>> 0;
+}
+
 /** The faults and injected segments family. */
 export const segments: Family<SegmentAction> = {
 	name: 'segments',
 	reserved: ['next'],
-	statements: [drop, inject],
+	statements: [drop, inject, synflood],
 	runners: {
+		synflood: {
+			at(rt, a) {
+				for (let i = 0; i < a.count; i++) {
+					rt.sim.after(i * a.everyMs, () =>
+						rt.sim.inject({ from: a.from, to: a.to, proto: 'TCP', src: { ip: a.src.ip, port: a.src.port + i }, dst: { ...a.dst }, flags: ['SYN'], seq: floodIsn(i), len: 0 })
+					);
+				}
+			}
+		},
 		'drop-next': { at: (rt, a) => rt.sim.dropNext({ from: a.from, to: a.to }) },
 		'inject-udp': {
 			at(rt, a) {

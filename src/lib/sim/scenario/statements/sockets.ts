@@ -18,7 +18,7 @@ export type TcpAction =
 	 * autobind. `autoRead` is false when the line says `manualread` (data waits for `read` lines);
 	 * the same flag exists on `connect` and `bind`, and accepted sockets inherit it.
 	 */
-	| { kind: 'tcp-listen'; host: string; as: string | null; port: number | null; autoRead: boolean }
+	| { kind: 'tcp-listen'; host: string; as: string | null; port: number | null; autoRead: boolean; backlog?: number; manualAccept?: boolean }
 	/** `HOST connect IP:PORT [as=NAME]`: new TCP socket, active open from an ephemeral port. */
 	| { kind: 'tcp-connect'; host: string; as: string | null; ip: string; port: number; autoRead: boolean }
 	/**
@@ -44,7 +44,9 @@ export type TcpAction =
 	/** `SOCKET close` (TCP or UDP). */
 	| { kind: 'close'; socket: string }
 	/** `SOCKET abort`: RFC 9293 ABORT (RST where the state calls for one). */
-	| { kind: 'abort'; socket: string };
+	| { kind: 'abort'; socket: string }
+	/** `SOCKET accept`: accept() on a `manualaccept` listener (blocks while the accept queue is empty). */
+	| { kind: 'accept'; socket: string };
 
 /** Socket kinds with a connection (or one on the way): what send, read and abort need. */
 export const CONNECTED: readonly SocketKind[] = ['tcp-active', 'tcp-accepted'];
@@ -60,18 +62,28 @@ function listenPort(portTok: Token | undefined, err: LineErrors): number | null 
 const listen: HostSpec<TcpAction> = {
 	place: 'host',
 	keyword: 'listen',
-	syntax: ['HOST listen [PORT] [as=NAME] [manualread]'],
-	doc: 'A new TCP socket: bind(PORT) and listen() (no PORT: autobind an ephemeral port). Ports below 1024 need root.',
-	keys: ['as'],
-	flags: ['manualread'],
+	syntax: ['HOST listen [PORT] [as=NAME] [backlog=N] [manualaccept] [manualread]'],
+	doc: 'A new TCP socket: bind(PORT) and listen() (no PORT: autobind an ephemeral port). Ports below 1024 need root. backlog=N bounds the SYN and accept queues (with somaxconn); manualaccept: connections wait in the accept queue for SOCKET accept lines.',
+	keys: ['as', 'backlog'],
+	flags: ['manualread', 'manualaccept'],
 	parse(ctx, host, toks, err) {
-		const args = splitArgs(toks, { keys: ['as'], flags: ['manualread'] }, err, 'listen');
+		const args = splitArgs(toks, { keys: ['as', 'backlog'], flags: ['manualread', 'manualaccept'] }, err, 'listen');
 		const [portTok, ...extra] = args.positional;
 		const port = listenPort(portTok, err);
-		tooMany(extra, 'listen', err, 'as=NAME or manualread');
+		tooMany(extra, 'listen', err, 'as=NAME, backlog=N, manualaccept or manualread');
+		const blTok = args.keys.get('backlog');
+		const backlog = blTok ? parseIntKey(blTok, 'backlog', err, 0, 65535, 'an integer') : null;
 		const s = ctx.newSocket(args, host, 'tcp-listener', err);
-		if (port === undefined || !s.ok) return null;
-		return { kind: 'tcp-listen', host, as: s.name, port, autoRead: !args.flags.has('manualread') };
+		if (port === undefined || !s.ok || (blTok && backlog === null)) return null;
+		return {
+			kind: 'tcp-listen',
+			host,
+			as: s.name,
+			port,
+			autoRead: !args.flags.has('manualread'),
+			...(backlog !== null ? { backlog } : {}),
+			...(args.flags.has('manualaccept') ? { manualAccept: true } : {})
+		};
 	}
 };
 
@@ -226,8 +238,8 @@ const keepalive: SocketSpec<TcpAction> = {
 	}
 };
 
-/** A verb without arguments (`read`, `close`, `abort`). */
-function bare(keyword: 'read' | 'close' | 'abort', appliesTo: readonly SocketKind[], doc: string): SocketSpec<TcpAction> {
+/** A verb without arguments (`read`, `close`, `abort`, `accept`). */
+function bare(keyword: 'read' | 'close' | 'abort' | 'accept', appliesTo: readonly SocketKind[], doc: string): SocketSpec<TcpAction> {
 	return {
 		place: 'socket',
 		keyword,
@@ -256,15 +268,17 @@ export const sockets: Family<TcpAction> = {
 		shutdown,
 		keepalive,
 		bare('close', ALL_KINDS, 'close(): FIN from ESTABLISHED or CLOSE-WAIT; a listener stops listening; a UDP socket is closed.'),
-		bare('abort', TCP_KINDS, 'RFC 9293 ABORT (SO_LINGER 0): the connection is dropped and a RST sent when the state calls for one.')
+		bare('abort', TCP_KINDS, 'RFC 9293 ABORT (SO_LINGER 0): the connection is dropped and a RST sent when the state calls for one.'),
+		bare('accept', ['tcp-listener'], 'accept() on a manualaccept listener: takes the oldest connection of the accept queue (waits for one if it is empty).')
 	],
 	runners: {
 		'tcp-listen': {
 			at(rt, a) {
 				const s = rt.sim.host(a.host).tcp(a.as ?? undefined, { autoRead: a.autoRead });
 				rt.keep(a.as, s);
-				if (a.port === null) s.listen();
-				else s.listen(a.port);
+				const opts = { ...(a.backlog !== undefined ? { backlog: a.backlog } : {}), ...(a.manualAccept ? { manualAccept: true } : {}) };
+				if (a.port === null) s.listen(undefined, opts);
+				else s.listen(a.port, opts);
 			}
 		},
 		'tcp-connect': {
@@ -306,6 +320,7 @@ export const sockets: Family<TcpAction> = {
 			}
 		},
 		close: { at: (rt, a) => void rt.socket(a.socket).close() },
-		abort: { at: (rt, a) => void rt.tcp(a.socket).abort() }
+		abort: { at: (rt, a) => void rt.tcp(a.socket).abort() },
+		accept: { at: (rt, a) => void rt.tcp(a.socket).accept() }
 	}
 };

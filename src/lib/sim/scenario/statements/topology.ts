@@ -96,12 +96,12 @@ function twReuse(tok: Token | undefined, os: HostOsId, err: LineErrors): 0 | 1 |
 const host: HeaderSpec = {
 	place: 'header',
 	keyword: 'host',
-	syntax: ['host NAME IP [os=PRESET] [root] [scripted] [range=LOW-HIGH] [autoreuse=LOW-HIGH] [options=-ts,-sack,-wscale] [rcvbuf=BYTES] [tw_reuse=0|1|2]'],
-	doc: 'An end host with one IPv4 address, an OS preset, and optionally root, a scripted peer, its own ephemeral range, (os=windows) an auto-reuse port range, SYN options turned off, a receive buffer size or (os=linux) net.ipv4.tcp_tw_reuse.',
-	keys: ['os', 'range', 'autoreuse', 'options', 'rcvbuf', 'tw_reuse'],
+	syntax: ['host NAME IP [os=PRESET] [root] [scripted] [range=LOW-HIGH] [autoreuse=LOW-HIGH] [options=-ts,-sack,-wscale] [rcvbuf=BYTES] [tw_reuse=0|1|2] [synretries=N] [syncookies=0|1]'],
+	doc: 'An end host with one IPv4 address, an OS preset, and optionally root, a scripted peer, its own ephemeral range, (os=windows) an auto-reuse port range, SYN options turned off, a receive buffer size, (os=linux) net.ipv4.tcp_tw_reuse, its SYN retries (tcp_syn_retries) or SYN cookies (tcp_syncookies).',
+	keys: ['os', 'range', 'autoreuse', 'options', 'rcvbuf', 'tw_reuse', 'synretries', 'syncookies'],
 	flags: ['root', 'scripted'],
 	parse(ctx, rest, err, head) {
-		const args = splitArgs(rest, { keys: ['os', 'range', 'autoreuse', 'options', 'rcvbuf', 'tw_reuse'], flags: ['root', 'scripted'] }, err, 'host');
+		const args = splitArgs(rest, { keys: ['os', 'range', 'autoreuse', 'options', 'rcvbuf', 'tw_reuse', 'synretries', 'syncookies'], flags: ['root', 'scripted'] }, err, 'host');
 		const [nameTok, ipTok, ...extra] = args.positional;
 		if (!nameTok) {
 			err.at(head, 'expected "host NAME IP [os=PRESET] [root] [scripted] [range=LOW-HIGH] [autoreuse=LOW-HIGH]"');
@@ -113,7 +113,7 @@ const host: HeaderSpec = {
 			return placeholder(ctx, name, 'host', err.line);
 		}
 		const ip = parseIp(ipTok, 'the host address', err);
-		tooMany(extra, 'host', err, 'os=, range=, autoreuse=, root or scripted');
+		tooMany(extra, 'host', err, 'os=, range=, autoreuse=, synretries=, syncookies=, root or scripted');
 		const os = hostOs(args.keys.get('os'), err);
 		const rangeTok = args.keys.get('range');
 		const range = rangeTok ? parseRange(rangeTok, 'range=', err, 1, false) : null;
@@ -123,6 +123,10 @@ const host: HeaderSpec = {
 		// RFC 7323 §2.3: a window is at most 65,535 << 14 bytes.
 		const rcvBuf = rcvTok ? parseIntKey(rcvTok, 'rcvbuf', err, 1, 65535 * 2 ** 14, 'a receive buffer in bytes') : null;
 		const reuse = twReuse(args.keys.get('tw_reuse'), os, err);
+		const srTok = args.keys.get('synretries');
+		const synRetries = srTok ? parseIntKey(srTok, 'synretries', err, 0, 127, 'an integer') : null;
+		const scTok = args.keys.get('syncookies');
+		const syncookies = scTok ? parseIntKey(scTok, 'syncookies', err, 0, 1, 'a value') : null;
 		// A host with a bad address is still declared (with a placeholder), so later lines that
 		// name it do not report a second, misleading "unknown host" error.
 		if (ip === null) return placeholder(ctx, name, 'host', err.line);
@@ -140,7 +144,9 @@ const host: HeaderSpec = {
 			...(autoReuse ? { autoReuse } : {}),
 			...(off && off.length ? { optionsOff: off } : {}),
 			...(rcvBuf !== null ? { rcvBuf } : {}),
-			...(reuse !== null ? { twReuse: reuse } : {})
+			...(reuse !== null ? { twReuse: reuse } : {}),
+			...(synRetries !== null ? { synRetries } : {}),
+			...(syncookies !== null ? { syncookies: syncookies === 1 } : {})
 		});
 	}
 };
@@ -235,7 +241,7 @@ function hostTcp(x: ScenarioHeader['hosts'][number]): { tcp?: TcpHostSettings } 
 function setup(sim: Simulation, h: ScenarioHeader, guard: (line: number, fn: () => void) => boolean): void {
 	for (const x of h.hosts) {
 		guard(x.line, () => {
-			sim.addHost({ name: x.name, ip: x.ip, os: x.os, root: x.root, ...(x.scripted ? { scripted: true } : {}), ...(x.range ? { ephemeral: [x.range[0], x.range[1]] } : {}), ...(x.autoReuse ? { autoReuse: [x.autoReuse[0], x.autoReuse[1]] } : {}), ...hostTcp(x) });
+			sim.addHost({ name: x.name, ip: x.ip, os: x.os, root: x.root, ...(x.scripted ? { scripted: true } : {}), ...(x.range ? { ephemeral: [x.range[0], x.range[1]] } : {}), ...(x.autoReuse ? { autoReuse: [x.autoReuse[0], x.autoReuse[1]] } : {}), ...hostTcp(x), ...(x.synRetries !== undefined ? { synRetries: x.synRetries } : {}), ...(x.syncookies !== undefined ? { syncookies: x.syncookies } : {}) });
 		});
 	}
 	for (const r of h.routers) guard(r.line, () => void sim.addRouter({ name: r.name, ips: r.ips }));
