@@ -402,6 +402,7 @@ export class Topology implements Network {
 			};
 			if (pkt.retransmission) ev.retransmission = true;
 			if (pkt.payload !== undefined) ev.payload = pkt.payload;
+			if (pkt.options !== undefined) ev.options = pkt.options;
 			this.core.events.push(ev);
 			return ev;
 		}

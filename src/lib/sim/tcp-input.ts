@@ -32,11 +32,13 @@
  * @module
  */
 
-import { output, sendAck, sendSegment, sendWithoutTcb } from './tcp-output';
+import { output, sendAck, sendSegment, sendWithoutTcb, traceWindow } from './tcp-output';
+import { ackReceived, rackDelivered } from './tcp-recovery';
+import { nextArrival } from './tcp-sack';
 import { enterFinWait2, enterTimeWait, established, restartTimeWait, setState, toClosed, toClosedAs } from './tcp-state';
 import { inheritKeepalive, keepaliveHeard, resetsDataAfterShutdown, SHUT_RD_DATA } from './tcp-keepalive';
 import { rttSample } from './tcp-timer';
-import { finAcked, startRexmtTimer, stopRexmtTimer, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
+import { finAcked, rearmRexmt, startRexmtTimer, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
 import { F_ACK, F_FIN, F_RST, F_SYN, segLen, seqAdd, seqDiff, seqLe, seqLt, type TcpPacket } from './wire';
 
 /**
@@ -104,6 +106,8 @@ function listenInput(l: Tcb, seg: TcpPacket, issOverride: number): void {
 	c.snd.wnd = seg.wnd;
 	c.snd.wl1 = seg.seq;
 	c.snd.wl2 = 0;
+	// TEMPORARY (helper "loss", until the SYN options negotiation merges): SACK when both SYNs offer it
+	c.sackOk = host.preset.loss.sack && seg.options?.sackOk === true;
 	// (the cause text is only recorded with record: true; do not build it otherwise)
 	setState(c, 'SYN-RECEIVED', host.core.record ? `rcv SYN (passive OPEN on ${l.id}): snd SYN,ACK` : '', 'LISTEN');
 	c.rtx.push(c.iss, 0, F_SYN | F_ACK, undefined, host.core.queue.now);
@@ -134,6 +138,8 @@ function synSentInput(t: Tcb, seg: TcpPacket): void {
 	if (!(f & F_SYN)) return; // fifth: neither SYN nor RST → drop
 	t.irs = seg.seq;
 	t.rcv.nxt = seqAdd(seg.seq, 1);
+	// TEMPORARY (helper "loss", until the SYN options negotiation merges): SACK when both SYNs offer it
+	t.sackOk = t.host.preset.loss.sack && seg.options?.sackOk === true;
 	if (hasAck) ackArrived(t, seg.ack);
 	if (seqLt(t.iss, t.snd.una)) {
 		// our SYN has been ACKed
@@ -195,10 +201,14 @@ function updateWindow(t: Tcb, seg: TcpPacket, seq: number = seg.seq): void {
 function ackArrived(t: Tcb, ack: number): void {
 	t.snd.una = ack;
 	const sample = t.rtx.acknowledge(ack, t.host.core.queue.now);
+	const delivered = t.rtx.lastAcked;
+	if (delivered !== null) {
+		t.rtx.lastAcked = null;
+		rackDelivered(t, delivered); // RACK, RFC 8985 §6.2 (min_RTT from the first sample on)
+	}
 	if (sample >= 0) rttSample(t, sample);
 	t.retries = 0;
-	if (t.rtx.isEmpty()) stopRexmtTimer(t);
-	else startRexmtTimer(t);
+	rearmRexmt(t); // RFC 6298 §5.2–5.3, or the loss probe (RFC 8985 §7.2)
 }
 
 /** Table 6 acceptability test (RFC 9293 §3.10.7.4 first step). */
@@ -355,10 +365,17 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 				if (t.host.preset.invalidAck.ackOfUnsent === 'ack') invalidSegmentAck(t, seg);
 				return;
 			}
-			if (seqLt(t.snd.una, ack)) ackArrived(t, ack);
-			// window update: only from a segment no older than the last one used (SND.WL1, SND.WL2)
-			if (seqLe(t.snd.una, ack) && (seqLt(t.snd.wl1, seq) || (t.snd.wl1 === seq && seqLe(t.snd.wl2, ack)))) {
-				updateWindow(t, seg, seq);
+			{
+				const prevWnd = t.snd.wnd;
+				const acked = seqLt(t.snd.una, ack) ? seqDiff(ack, t.snd.una) : 0;
+				if (acked > 0) ackArrived(t, ack);
+				// window update: only from a segment no older than the last one used (SND.WL1, SND.WL2)
+				if (seqLe(t.snd.una, ack) && (seqLt(t.snd.wl1, seq) || (t.snd.wl1 === seq && seqLe(t.snd.wl2, ack)))) {
+					updateWindow(t, seg, seq);
+				}
+				// SACK, duplicate ACKs, loss recovery, cwnd (tcp-recovery.ts, tcp-cc.ts)
+				ackReceived(t, ack, acked, seg.options?.sack, seg.len === 0 && !fin && seg.wnd === prevWnd);
+				traceWindow(t);
 			}
 			if (t.state === 'CLOSING') {
 				if (finAcked(t)) enterTimeWait(t, 'rcv ACK of FIN');
@@ -450,8 +467,11 @@ function holdOutOfOrder(t: Tcb, seq: number, len: number, fin: boolean): void {
 	const q = t.outOfOrder ?? (t.outOfOrder = []);
 	let i = 0;
 	while (i < q.length && seqLt(q[i].seq, seq)) i++;
-	if (i < q.length && q[i].seq === seq && q[i].len >= len && (q[i].fin || !fin)) return;
-	const e: OutOfOrderSegment = { seq, len, fin };
+	if (i < q.length && q[i].seq === seq && q[i].len >= len && (q[i].fin || !fin)) {
+		q[i].order = nextArrival(); // received again: its block is the most recent (RFC 2018 §4)
+		return;
+	}
+	const e: OutOfOrderSegment = { seq, len, fin, order: nextArrival() };
 	q.splice(i, 0, e);
 }
 

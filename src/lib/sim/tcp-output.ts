@@ -8,16 +8,21 @@
  * - {@link sendAck} is `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>`.
  * - {@link sendWithoutTcb} answers for a port with no TCB (RST from CLOSED or LISTEN, §3.10.7.1–2).
  *
+ * What may be in flight is limited by min(cwnd, SND.WND) (RFC 5681 §3, RFC 9293 §3.8.6): new
+ * data goes out only while {@link bytesInFlight} + the segment ≤ cwnd and it fits the peer's
+ * window (a segment is never split to fit cwnd; it waits). ACKs carry SACK blocks (tcp-sack.ts)
+ * and SYNs SACK-permitted when the preset offers it.
+ *
  * Model limits (docs/tcp-deviations.md): MSS 1460, every send() starts a new segment and its last
- * segment carries PSH, no Nagle, no congestion window (the send window alone limits what is in
- * flight), no zero-window probes, no TCP options.
+ * segment carries PSH, no Nagle, no zero-window probes.
  *
  * @module
  */
 
 import type { HostContext } from './node';
-import { startRexmtTimer, TCP_TUNING, type SendChunk, type Tcb } from './tcb';
-import { F_ACK, F_FIN, F_PSH, seqAdd, seqDiff, type TcpPacket } from './wire';
+import { rearmRexmt, REXMT_TLP, TCP_TUNING, type SendChunk, type Tcb } from './tcb';
+import { sackBlocks } from './tcp-sack';
+import { F_ACK, F_FIN, F_PSH, F_SYN, seqAdd, seqDiff, type TcpPacket } from './wire';
 
 /** Queue a SEND call's bytes behind the earlier ones (the user's send buffer, RFC 9293 §3.10.2). */
 export function appendSend(t: Tcb, chunk: SendChunk): void {
@@ -49,7 +54,31 @@ export function sendSegment(t: Tcb, flags: number, seq: number, len: number, tex
 		payload: text,
 		retransmission
 	};
+	// SACK-permitted on SYN and SYN,ACK (RFC 2018 §2). TEMPORARY (helper "loss"): offered from
+	// the preset until the SYN options negotiation (helper "flow") merges; see sackNegotiated().
+	if (flags & F_SYN) {
+		if (h.preset.loss.sack && (!(flags & F_ACK) || t.sackOk)) seg.options = { sackOk: true };
+	} else if (flags & F_ACK) {
+		const sack = sackBlocks(t);
+		if (sack !== undefined) seg.options = { sack };
+	}
 	h.net.transmit(seg, h);
+}
+
+/**
+ * Bytes in flight: RFC 6675's `pipe` — every byte sent and neither SACKed nor marked lost, plus
+ * every byte retransmitted since it was marked lost and not yet acknowledged. Before any sign of
+ * loss that is simply SND.NXT − SND.UNA (RFC 5681 FlightSize).
+ */
+export function bytesInFlight(t: Tcb): number {
+	if (t.loss === null) return seqDiff(t.snd.nxt, t.snd.una);
+	let pipe = 0;
+	for (let s = t.rtx.head() ?? null; s !== null; s = s.next) {
+		if (s.sacked) continue;
+		if (!s.lost) pipe += s.len;
+		if (s.rexmitOut) pipe += s.len;
+	}
+	return pipe;
 }
 
 /**
@@ -58,7 +87,8 @@ export function sendSegment(t: Tcb, flags: number, seq: number, len: number, tex
  * one of them; calling it when nothing changed records nothing.
  */
 export function traceWindow(t: Tcb): void {
-	const inFlight = seqDiff(t.snd.nxt, t.snd.una);
+	if (!t.host.core.record) return; // nothing to record: skip the work (benchmarks)
+	const inFlight = bytesInFlight(t);
 	const last = t.lastWindowTrace;
 	if (
 		last !== null &&
@@ -102,12 +132,14 @@ export function output(t: Tcb): boolean {
 	const snd = t.snd;
 	const now = t.host.core.queue.now;
 	let sent = false;
+	let inFlight = t.unsent > 0 ? bytesInFlight(t) : 0;
 	while (t.unsent > 0) {
 		const window = snd.wnd - seqDiff(snd.nxt, snd.una); // usable window: SND.UNA + SND.WND − SND.NXT
 		if (window <= 0) break;
 		const chunk = t.sendQueue!; // unsent > 0: a SEND call is waiting
 		let n = chunk.len < TCP_TUNING.mss ? chunk.len : TCP_TUNING.mss;
 		if (n > window) n = window;
+		if (inFlight + n > t.cwnd) break; // RFC 5681 §3: in flight ≤ cwnd (the segment waits for ACKs)
 		const text = chunk.started ? undefined : chunk.text;
 		chunk.started = true;
 		chunk.len -= n;
@@ -121,6 +153,7 @@ export function output(t: Tcb): boolean {
 		t.rtx.push(seq, n, flags, text, now);
 		sendSegment(t, flags, seq, n, text, false);
 		snd.nxt = seqAdd(seq, n);
+		inFlight += n;
 		sent = true;
 	}
 	if (t.finPending && !t.finSent && t.unsent === 0) {
@@ -131,7 +164,12 @@ export function output(t: Tcb): boolean {
 		snd.nxt = seqAdd(seq, 1);
 		sent = true;
 	}
-	if (sent && t.rexmtDeadline < 0) startRexmtTimer(t);
+	if (sent) {
+		// RFC 6298 §5.1: start the timer if it is not running; RFC 8985 §7.2: (re)schedule the
+		// loss probe after new data
+		if (t.rexmtDeadline < 0 || t.rexmtMode === REXMT_TLP) rearmRexmt(t);
+		traceWindow(t);
+	}
 	return sent;
 }
 

@@ -18,14 +18,16 @@ describe('traceWindow', () => {
 		const windows = (): WindowEvent[] => sim.events.filter((e): e is WindowEvent => e.kind === 'window');
 		sim.at(100, () => {
 			const t = sim.socket('c1') as Tcb;
+			traceWindow(t);
 			const before = windows().length;
+			traceWindow(t);
+			expect(windows().length).toBe(before); // nothing changed since the last record
+			t.cwnd = 20000;
 			traceWindow(t);
 			traceWindow(t);
 			expect(windows().length).toBe(before + 1);
-			t.cwnd = 14600;
-			traceWindow(t);
 			const last = windows().at(-1)!;
-			expect(last).toMatchObject({ socket: 'c1', host: 'client', cwnd: 14600, ssthresh: null, inFlight: 0, t: 100 });
+			expect(last).toMatchObject({ socket: 'c1', host: 'client', cwnd: 20000, ssthresh: null, inFlight: 0, t: 100 });
 			expect(last.sndWnd).toBe(t.snd.wnd);
 		});
 		sim.run({ until: 200 });
