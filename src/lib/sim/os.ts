@@ -194,16 +194,16 @@ const CLASSIC_LOSS: LossPolicy = { sack: false, recovery: 'newreno', cc: 'reno',
 /**
  * The built-in OS presets, keyed by id.
  *
- * | id | range | TIME-WAIT | RST in TW | algorithm | one port, several destinations | errors | RTO; initial; ceiling |
- * |---|---|---|---|---|---|---|---|
- * | linux | 32768–60999 | 60 s | close | linux (RFC 6056 Alg. 4) | yes | POSIX | SRTT + max(4·mdev, 200 ms); 1 s; ≤ 120 s |
- * | freebsd | 10000–65535 | 60 s | ignore | random (Alg. 1) | yes | POSIX | max(30 ms, SRTT + 4·RTTVAR) + 200 ms; 1 s; ≤ 64 s |
- * | macos | 49152–65535 | 30 s | close | random | no | POSIX | max(100 ms, SRTT + 4·RTTVAR) + 200 ms; 1 s; ≤ 64 s |
- * | windows | 49152–65535 | 120 s | close | sequential | only a TIME-WAIT port, once none is free (Event 4227) | WinSock | RFC 6298, ≥ 300 ms (assumed); 1 s (assumed); ≤ 120 s (assumed) |
- * | windows-xp | 1025–5000 | 240 s | close | sequential | TIME-WAIT ports count as free | WinSock | RFC 6298, ≥ 1 s (assumed); 3 s; ≤ 120 s (assumed) |
- * | rfc9293 | 49152–65535 | 240 s | close | random | yes | POSIX | RFC 6298, ≥ 1 s; 1 s; ≤ 60 s |
- * | iana | 49152–65535 | 240 s | close | random | yes | POSIX | RFC 6298, ≥ 1 s; 1 s; ≤ 60 s |
- * | nat | 1024–65535 | 120 s | close | random | yes | POSIX | RFC 6298, ≥ 1 s; 1 s; ≤ 60 s |
+ * | id | range | TIME-WAIT | RST in TW | algorithm | one port, several destinations | errors | RTO; initial; ceiling | SACK; recovery; cc; IW |
+ * |---|---|---|---|---|---|---|---|---|
+ * | linux | 32768–60999 | 60 s | close | linux (RFC 6056 Alg. 4) | yes | POSIX | SRTT + max(4·mdev, 200 ms); 1 s; ≤ 120 s | yes; RACK-TLP; CUBIC; 10 |
+ * | freebsd | 10000–65535 | 60 s | ignore | random (Alg. 1) | yes | POSIX | max(30 ms, SRTT + 4·RTTVAR) + 200 ms; 1 s; ≤ 64 s | yes; RFC 6675; CUBIC; 10 |
+ * | macos | 49152–65535 | 30 s | close | random | no | POSIX | max(100 ms, SRTT + 4·RTTVAR) + 200 ms; 1 s; ≤ 64 s | yes; RFC 6675; CUBIC; 10 |
+ * | windows | 49152–65535 | 120 s | close | sequential | only a TIME-WAIT port, once none is free (Event 4227) | WinSock | RFC 6298, ≥ 300 ms (assumed); 1 s (assumed); ≤ 120 s (assumed) | yes; RACK-TLP; CUBIC; 10 |
+ * | windows-xp | 1025–5000 | 240 s | close | sequential | TIME-WAIT ports count as free | WinSock | RFC 6298, ≥ 1 s (assumed); 3 s; ≤ 120 s (assumed) | yes; RFC 6675 (assumed); Reno; 2 |
+ * | rfc9293 | 49152–65535 | 240 s | close | random | yes | POSIX | RFC 6298, ≥ 1 s; 1 s; ≤ 60 s | no; NewReno; Reno; 3 |
+ * | iana | 49152–65535 | 240 s | close | random | yes | POSIX | RFC 6298, ≥ 1 s; 1 s; ≤ 60 s | no; NewReno; Reno; 3 |
+ * | nat | 1024–65535 | 120 s | close | random | yes | POSIX | RFC 6298, ≥ 1 s; 1 s; ≤ 60 s | no; NewReno; Reno; 3 |
  */
 export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deepFreeze({
 	linux: {
