@@ -34,11 +34,13 @@
 
 import { acceptSynOptions, pawsReject, updateTsRecent } from './tcp-options';
 import { output, sendAck, sendSegment, sendWithoutTcb, traceWindow } from './tcp-output';
+import { ackReceived, rackDelivered } from './tcp-recovery';
+import { nextArrival } from './tcp-sack';
 import { enterFinWait2, enterTimeWait, established, restartTimeWait, setState, toClosed, toClosedAs } from './tcp-state';
 import { inheritKeepalive, keepaliveHeard, resetsDataAfterShutdown, SHUT_RD_DATA } from './tcp-keepalive';
 import { rttSample } from './tcp-timer';
 import { acceptQueueFull, checkSynCookie, enterSynQueue, recordQueue, synCookie, SYNCOOKIE_VALID_MS, synQueueFull } from './tcp-listen';
-import { finAcked, startRexmtTimer, stopPersistTimer, stopRexmtTimer, TCP_TUNING, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
+import { finAcked, rearmRexmt, startRexmtTimer, stopPersistTimer, stopRexmtTimer, TCP_TUNING, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
 import { F_ACK, F_FIN, F_RST, F_SYN, segLen, seqAdd, seqDiff, seqLe, seqLt, type TcpPacket } from './wire';
 
 /**
@@ -280,10 +282,14 @@ function ackArrived(t: Tcb, ack: number): void {
 	stopPersistTimer(t);
 	t.probeOutstanding = false;
 	const sample = t.rtx.acknowledge(ack, t.host.core.queue.now);
+	const delivered = t.rtx.lastAcked;
+	if (delivered !== null) {
+		t.rtx.lastAcked = null;
+		rackDelivered(t, delivered); // RACK, RFC 8985 §6.2 (min_RTT from the first sample on)
+	}
 	if (sample >= 0) rttSample(t, sample);
 	t.retries = 0;
-	if (t.rtx.isEmpty()) stopRexmtTimer(t);
-	else startRexmtTimer(t);
+	rearmRexmt(t); // RFC 6298 §5.2–5.3, or the loss probe (RFC 8985 §7.2)
 }
 
 /** Table 6 acceptability test (RFC 9293 §3.10.7.4 first step). */
@@ -460,10 +466,17 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 				if (t.host.preset.invalidAck.ackOfUnsent === 'ack') invalidSegmentAck(t, seg);
 				return;
 			}
-			if (seqLt(t.snd.una, ack)) ackArrived(t, ack);
-			// window update: only from a segment no older than the last one used (SND.WL1, SND.WL2)
-			if (seqLe(t.snd.una, ack) && (seqLt(t.snd.wl1, seq) || (t.snd.wl1 === seq && seqLe(t.snd.wl2, ack)))) {
-				updateWindow(t, seg, seq);
+			{
+				const prevWnd = t.snd.wnd;
+				const acked = seqLt(t.snd.una, ack) ? seqDiff(ack, t.snd.una) : 0;
+				if (acked > 0) ackArrived(t, ack);
+				// window update: only from a segment no older than the last one used (SND.WL1, SND.WL2)
+				if (seqLe(t.snd.una, ack) && (seqLt(t.snd.wl1, seq) || (t.snd.wl1 === seq && seqLe(t.snd.wl2, ack)))) {
+					updateWindow(t, seg, seq);
+				}
+				// SACK, duplicate ACKs, loss recovery, cwnd (tcp-recovery.ts, tcp-cc.ts)
+				ackReceived(t, ack, acked, seg.options?.sack, seg.len === 0 && !fin && seg.wnd === prevWnd);
+				traceWindow(t);
 			}
 			if (t.state === 'CLOSING') {
 				if (finAcked(t)) enterTimeWait(t, 'rcv ACK of FIN');
@@ -557,8 +570,11 @@ function holdOutOfOrder(t: Tcb, seq: number, len: number, fin: boolean): void {
 	const q = t.outOfOrder ?? (t.outOfOrder = []);
 	let i = 0;
 	while (i < q.length && seqLt(q[i].seq, seq)) i++;
-	if (i < q.length && q[i].seq === seq && q[i].len >= len && (q[i].fin || !fin)) return;
-	const e: OutOfOrderSegment = { seq, len, fin };
+	if (i < q.length && q[i].seq === seq && q[i].len >= len && (q[i].fin || !fin)) {
+		q[i].order = nextArrival(); // received again: its block is the most recent (RFC 2018 §4)
+		return;
+	}
+	const e: OutOfOrderSegment = { seq, len, fin, order: nextArrival() };
 	q.splice(i, 0, e);
 }
 

@@ -8,16 +8,21 @@
  * - {@link sendAck} is `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>`.
  * - {@link sendWithoutTcb} answers for a port with no TCB (RST from CLOSED or LISTEN, §3.10.7.1–2).
  *
+ * What may be in flight is limited by min(cwnd, SND.WND) (RFC 5681 §3, RFC 9293 §3.8.6): new
+ * data goes out only while {@link bytesInFlight} + the segment ≤ cwnd and it fits the peer's
+ * window (a segment is never split to fit cwnd; it waits). ACKs carry SACK blocks (tcp-sack.ts)
+ * and SYNs SACK-permitted when the preset offers it.
+ *
  * Model limits (docs/tcp-deviations.md): every send() starts a new segment and its last
- * segment carries PSH, no Nagle, no congestion window (the send window alone limits what is in
- * flight).
+ * segment carries PSH, no Nagle.
  *
  * @module
  */
 
 import type { HostContext } from './node';
 import { segmentOptions, synOptions, tsOffsetFor, windowField } from './tcp-options';
-import { armPersistTimer, startRexmtTimer, stopPersistTimer, TCP_TUNING, type SendChunk, type Tcb } from './tcb';
+import { armPersistTimer, rearmRexmt, REXMT_TLP, stopPersistTimer, TCP_TUNING, type SendChunk, type Tcb } from './tcb';
+import { sackBlocks } from './tcp-sack';
 import { F_ACK, F_FIN, F_PSH, F_SYN, seqAdd, seqDiff, type TcpPacket } from './wire';
 
 /** Queue a SEND call's bytes behind the earlier ones (the user's send buffer, RFC 9293 §3.10.2). */
@@ -56,7 +61,28 @@ export function sendSegment(t: Tcb, flags: number, seq: number, len: number, tex
 		retransmission
 	};
 	if (options !== undefined) seg.options = options;
+	// SACK blocks on ACKs once SACK-permitted was negotiated (RFC 2018 §3-4; tcp-sack.ts).
+	if (!(flags & F_SYN) && flags & F_ACK) {
+		const sack = sackBlocks(t);
+		if (sack !== undefined) seg.options = { ...seg.options, sack };
+	}
 	h.net.transmit(seg, h);
+}
+
+/**
+ * Bytes in flight: RFC 6675's `pipe` — every byte sent and neither SACKed nor marked lost, plus
+ * every byte retransmitted since it was marked lost and not yet acknowledged. Before any sign of
+ * loss that is simply SND.NXT − SND.UNA (RFC 5681 FlightSize).
+ */
+export function bytesInFlight(t: Tcb): number {
+	if (t.loss === null) return seqDiff(t.snd.nxt, t.snd.una);
+	let pipe = 0;
+	for (let s = t.rtx.head() ?? null; s !== null; s = s.next) {
+		if (s.sacked) continue;
+		if (!s.lost) pipe += s.len;
+		if (s.rexmitOut) pipe += s.len;
+	}
+	return pipe;
 }
 
 /**
@@ -65,7 +91,8 @@ export function sendSegment(t: Tcb, flags: number, seq: number, len: number, tex
  * one of them; calling it when nothing changed records nothing.
  */
 export function traceWindow(t: Tcb): void {
-	const inFlight = seqDiff(t.snd.nxt, t.snd.una);
+	if (!t.host.core.record) return; // nothing to record: skip the work (benchmarks)
+	const inFlight = bytesInFlight(t);
 	const last = t.lastWindowTrace;
 	if (
 		last !== null &&
@@ -78,7 +105,6 @@ export function traceWindow(t: Tcb): void {
 		return;
 	t.lastWindowTrace = { sndWnd: t.snd.wnd, rcvWnd: t.rcv.wnd, inFlight, cwnd: t.cwnd, ssthresh: t.ssthresh };
 	const core = t.host.core;
-	if (!core.record) return;
 	core.events.push({
 		kind: 'window',
 		t: core.queue.now,
@@ -154,12 +180,15 @@ export function output(t: Tcb): boolean {
 		}
 		t.probeOutstanding = false;
 	}
+	let inFlight = t.unsent > 0 ? bytesInFlight(t) : 0;
 	while (t.unsent > 0) {
 		const window = snd.wnd - seqDiff(snd.nxt, snd.una); // usable window: SND.UNA + SND.WND − SND.NXT
 		const chunk = t.sendQueue!;
 		const n = chunk.len < t.sndMss ? chunk.len : t.sndMss;
 		if (n > window) break;
+		if (inFlight + n > t.cwnd) break; // RFC 5681 §3: in flight ≤ cwnd (the segment waits for ACKs)
 		sendQueuedData(t, n);
+		inFlight += n;
 		sent = true;
 	}
 	if (t.finPending && !t.finSent && t.unsent === 0) {
@@ -172,7 +201,9 @@ export function output(t: Tcb): boolean {
 	}
 	if (sent) {
 		stopPersistTimer(t);
-		if (t.rexmtDeadline < 0) startRexmtTimer(t);
+		// RFC 6298 §5.1: start the timer if it is not running; RFC 8985 §7.2: (re)schedule the
+		// loss probe after new data
+		if (t.rexmtDeadline < 0 || t.rexmtMode === REXMT_TLP) rearmRexmt(t);
 	} else if (t.unsent > 0 && snd.nxt === snd.una && t.persistDeadline < 0) {
 		armPersistTimer(t);
 	}

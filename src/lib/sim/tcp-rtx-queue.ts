@@ -26,6 +26,12 @@ export interface RtxSegment {
 	sentAt: number;
 	/** It has been retransmitted (its ACK gives no RTT sample: Karn's rule). */
 	retransmitted: boolean;
+	/** A SACK block has covered it (RFC 6675 scoreboard; it stays queued until SND.UNA passes it). */
+	sacked: boolean;
+	/** Loss detection marked it lost (RFC 6675 IsLost, RACK, or a timeout) and its latest copy is not known delivered. */
+	lost: boolean;
+	/** Retransmitted since it was last marked lost, and not yet acknowledged: it counts in `pipe` (RFC 6675 SetPipe (b)). */
+	rexmitOut: boolean;
 	/** The next segment in sequence order, or null for the newest. */
 	next: RtxSegment | null;
 }
@@ -41,6 +47,11 @@ export class RetransmissionQueue {
 	private first: RtxSegment | null = null;
 	private last: RtxSegment | null = null;
 	private count = 0;
+	/**
+	 * Of the segments the latest {@link acknowledge} removed, the one sent last (RACK, RFC 8985
+	 * §6.2: the most recently sent segment delivered), or null when it removed none.
+	 */
+	lastAcked: RtxSegment | null = null;
 
 	/** Number of segments awaiting acknowledgement. */
 	get length(): number {
@@ -50,6 +61,11 @@ export class RetransmissionQueue {
 	/** True when nothing sent is unacknowledged. */
 	isEmpty(): boolean {
 		return this.first === null;
+	}
+
+	/** The newest segment sent (the one a tail loss probe resends), if any. */
+	tail(): RtxSegment | undefined {
+		return this.last ?? undefined;
 	}
 
 	/** The oldest unacknowledged segment (the one a retransmission timeout resends), if any. */
@@ -66,7 +82,7 @@ export class RetransmissionQueue {
 
 	/** Append a segment just sent at `sentAt` (ms). */
 	push(seq: number, len: number, flags: number, text: string | undefined, sentAt: number): void {
-		const s: RtxSegment = { seq, len, flags, text, sentAt, retransmitted: false, next: null };
+		const s: RtxSegment = { seq, len, flags, text, sentAt, retransmitted: false, sacked: false, lost: false, rexmitOut: false, next: null };
 		if (this.last === null) this.first = s;
 		else this.last.next = s;
 		this.last = s;
@@ -83,6 +99,7 @@ export class RetransmissionQueue {
 	acknowledge(ack: number, now: number): number {
 		let sample = -1;
 		let s = this.first;
+		let lastAcked: RtxSegment | null = null;
 		while (s !== null) {
 			const end = seqAdd(s.seq, s.len + (s.flags & F_SYN ? 1 : 0) + (s.flags & F_FIN ? 1 : 0));
 			if (!seqLe(end, ack)) {
@@ -99,11 +116,13 @@ export class RetransmissionQueue {
 				break;
 			}
 			if (!s.retransmitted && sample < 0) sample = now - s.sentAt;
+			if (lastAcked === null || s.sentAt >= lastAcked.sentAt) lastAcked = s;
 			s = s.next;
 			this.count--;
 		}
 		this.first = s;
 		if (s === null) this.last = null;
+		this.lastAcked = lastAcked;
 		return sample;
 	}
 }

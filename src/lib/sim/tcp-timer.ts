@@ -29,12 +29,14 @@
  * @module
  */
 
+import { ccOnRto, synRetransmitted } from './tcp-cc';
 import { keepaliveTimeout } from './tcp-keepalive';
 import { persistTimeout } from './tcp-flow';
-import { sendSegment } from './tcp-output';
+import { sendSegment, traceWindow } from './tcp-output';
+import { enterLossAfterRto, markRetransmitted, rackReorderTimeout, tlpTimeout } from './tcp-recovery';
 import { toClosed } from './tcp-state';
-import { startRexmtTimer, TCP_TUNING, TIMER_2MSL, TIMER_KEEP, TIMER_PERSIST, TIMER_REXMT, type Tcb } from './tcb';
-import { seqLt } from './wire';
+import { REXMT_REO, REXMT_TLP, startRexmtTimer, TCP_TUNING, TIMER_2MSL, TIMER_KEEP, TIMER_PERSIST, TIMER_REXMT, type Tcb } from './tcb';
+import { F_SYN, seqDiff, seqLt } from './wire';
 
 /**
  * Take a round-trip sample of `r` ms (from a segment sent once, Karn's rule) and update SRTT,
@@ -133,7 +135,10 @@ export function timerFired(t: Tcb, kind: number, time: number): void {
 			return;
 		}
 		t.rexmtDeadline = -1;
-		retransmissionTimeout(t);
+		// the slot also runs RACK-TLP's timers (tcb.ts armRexmtSlot)
+		if (t.rexmtMode === REXMT_TLP) tlpTimeout(t);
+		else if (t.rexmtMode === REXMT_REO) rackReorderTimeout(t);
+		else retransmissionTimeout(t);
 	} else if (kind === TIMER_2MSL) {
 		if (time !== t.twoMslQueuedAt) return;
 		t.twoMslQueuedAt = -1;
@@ -189,10 +194,19 @@ function retransmissionTimeout(t: Tcb): void {
 		return;
 	}
 	t.rto = Math.min(t.rto * 2, t.host.preset.rto.maxMs); // RFC 6298 §5.5, Linux tcp_retransmit_timer()
+	if (seg.flags & F_SYN) {
+		synRetransmitted(t); // RFC 5681 §3.1: a smaller initial window
+	} else {
+		// RFC 5681 §3.1: ssthresh (first expiry only), cwnd = 1 SMSS; everything outstanding is lost
+		ccOnRto(t, seqDiff(t.snd.nxt, t.snd.una), t.retries === 1);
+		enterLossAfterRto(t);
+		markRetransmitted(seg);
+	}
 	seg.retransmitted = true;
 	seg.sentAt = t.host.core.queue.now;
 	sendSegment(t, seg.flags, seg.seq, seg.len, seg.text, true);
 	startRexmtTimer(t);
+	traceWindow(t);
 }
 
 /** Too many retransmissions: ETIMEDOUT for the application (none for a half-open child), TCB deleted. */

@@ -23,12 +23,13 @@ describe('traceWindow', () => {
 			const before = windows().length;
 			// … so nothing changed since, and nothing more is recorded
 			traceWindow(t);
+			expect(windows().length).toBe(before); // nothing changed since the last record
+			t.cwnd = 20000;
 			traceWindow(t);
-			expect(windows().length).toBe(before);
-			t.cwnd = 14600;
 			traceWindow(t);
+			expect(windows().length).toBe(before + 1);
 			const last = windows().at(-1)!;
-			expect(last).toMatchObject({ socket: 'c1', host: 'client', cwnd: 14600, ssthresh: null, inFlight: 0, t: 100 });
+			expect(last).toMatchObject({ socket: 'c1', host: 'client', cwnd: 20000, ssthresh: null, inFlight: 0, t: 100 });
 			expect(last.sndWnd).toBe(t.snd.wnd);
 		});
 		sim.run({ until: 200 });

@@ -58,3 +58,20 @@ describe('packet labels', () => {
 		expect(short).toMatch(/^\d+ → 80 /);
 	});
 });
+
+describe('SACK blocks on a label', () => {
+	const ack: PacketEvent = {
+		kind: 'segment', t: 335, id: 7, proto: 'TCP', from: 'server', to: 'client',
+		src: { ip: '203.0.113.5', port: 80 }, dst: { ip: '192.168.1.10', port: 60758 },
+		flags: ['ACK'], seq: 5001, ack: 1000 + 1001, len: 0, wnd: 65535, arrivedAt: 360,
+		options: { sack: [{ left: 1000 + 2001, right: 1000 + 3001 }] }
+	};
+	it('show the blocks in the numbering of the ACK field (relative when it is)', () => {
+		expect(packetText(ack, { relative: { seq: 1, ack: 1001 } }).detail).toBe('SACK 2001-3001');
+		expect(packetText(ack).detail).toBe('SACK 3001-4001');
+		expect(oneLine(packetText(ack, { relative: { seq: 1, ack: 1001 } }))).toBe('80 → 60758  ACK seq=1 ack=1001  SACK 2001-3001');
+	});
+	it('add nothing without blocks', () => {
+		expect(packetText({ ...ack, options: undefined }).detail).toBeNull();
+	});
+});

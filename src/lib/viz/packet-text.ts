@@ -70,9 +70,10 @@ export function packetText(p: PacketEvent, opts: PacketTextOptions = {}): Packet
 		if (p.flags.includes('ACK')) parts.push(`ack=${ack}`);
 		if (p.len) parts.push(`len=${p.len}`);
 		if (p.retransmission) parts.push(short ? '(resent)' : '(retransmission)');
-		// A SYN's options (RFC 7323, RFC 2018): what the two ends negotiate, e.g. `mss 1460 ws 7 sack ts`.
+		// A SYN's options (RFC 7323, RFC 2018): what the two ends negotiate, e.g. `mss 1460 ws 7 sack ts`;
+		// an ACK's SACK blocks (RFC 2018 §3), numbered as its ack field.
 		const synOpts = p.flags.includes('SYN') ? formatSynOptions(p.options) : '';
-		return { ...portsOf(p), body: parts.join(' '), detail: synOpts === '' ? null : synOpts };
+		return { ...portsOf(p), body: parts.join(' '), detail: synOpts !== '' ? synOpts : sackText(p, opts.relative ? opts.relative.ack : null) };
 	}
 	if (p.kind === 'datagram') {
 		const parts = ['UDP', `len=${p.len}`];
@@ -89,6 +90,18 @@ export function packetText(p: PacketEvent, opts: PacketTextOptions = {}): Packet
 	const q = p.quoted;
 	if (q && q.proto !== 'ICMP') detail += ` for ${q.src.port} → ${q.dst.port}`;
 	return { ports: null, nat: null, body: `ICMP ${name}`, detail: short ? null : detail };
+}
+
+/**
+ * SACK blocks (RFC 2018) as `SACK 2001-3001`, in the same numbering as the ACK field (relative
+ * when `relAck` is SEG.ACK's relative value), or null when the segment carries none.
+ */
+function sackText(p: Extract<PacketEvent, { kind: 'segment' }>, relAck: number | null): string | null {
+	const blocks = p.options?.sack;
+	if (blocks === undefined || blocks.length === 0) return null;
+	const shift = relAck === null ? 0 : p.ack - relAck;
+	const n = (x: number) => (x - shift + 2 ** 32) % 2 ** 32;
+	return `SACK ${blocks.map((b) => `${n(b.left)}-${n(b.right)}`).join(' ')}`;
 }
 
 function portsOf(p: Extract<PacketEvent, { src: unknown }>): { ports: string; nat: string | null } {
