@@ -121,17 +121,8 @@ function listenInput(l: Tcb, seg: TcpPacket, issOverride: number): void {
 		sendWithoutTcb(host, F_SYN | F_ACK, seg.dport, seg.srcIp, seg.sport, c.cookie, seqAdd(seg.seq, 1), TCP_TUNING.rcvWnd);
 		return;
 	}
-	const r = host.tcpPorts.attachTuple(l.localPort, seg.srcIp, seg.sport, { recycleTimeWait: true });
-	if (!r.ok) return; // cannot happen: the 4-tuple had no TCB
-	const c = host.tcpChild(l);
-	c.hold = 'child';
-	c.tupleRegistered = true;
-	c.localPort = l.localPort;
-	c.remoteIp = seg.srcIp;
-	c.remotePort = seg.sport;
-	host.addConn(c);
-	c.origin = 'passive';
-	inheritKeepalive(c, l);
+	const c = passiveChild(l, seg);
+	if (c === null) return; // cannot happen: the 4-tuple had no TCB
 	c.irs = seg.seq;
 	c.rcv.nxt = seqAdd(seg.seq, 1);
 	acceptSynOptions(c, seg); // what the SYN,ACK answers and what the connection uses (RFC 7323, RFC 2018)
@@ -147,6 +138,27 @@ function listenInput(l: Tcb, seg: TcpPacket, issOverride: number): void {
 	c.rtx.push(c.iss, 0, F_SYN | F_ACK, undefined, host.core.queue.now);
 	sendSegment(c, F_SYN | F_ACK, c.iss, 0, undefined, false);
 	startRexmtTimer(c);
+}
+
+/**
+ * A new child of listener `l` for the peer that sent `seg` (RFC 9293 §3.10.7.2: a new TCB from
+ * the listener's), registered under its 4-tuple in the host's tables, inheriting the listener's
+ * keep-alive settings (Linux `inet_csk_clone_lock()`). @returns null if the 4-tuple is taken.
+ */
+function passiveChild(l: Tcb, seg: TcpPacket): Tcb | null {
+	const host = l.host;
+	const r = host.tcpPorts.attachTuple(l.localPort, seg.srcIp, seg.sport, { recycleTimeWait: true });
+	if (!r.ok) return null;
+	const c = host.tcpChild(l);
+	c.hold = 'child';
+	c.tupleRegistered = true;
+	c.localPort = l.localPort;
+	c.remoteIp = seg.srcIp;
+	c.remotePort = seg.sport;
+	host.addConn(c);
+	c.origin = 'passive';
+	inheritKeepalive(c, l);
+	return c;
 }
 
 /**
@@ -167,16 +179,8 @@ function cookieAck(l: Tcb, seg: TcpPacket): boolean {
 		recordQueue(l, 'ack-dropped', seg, `valid SYN cookie, but the accept queue is full: ACK dropped`, (seg.ack - 1) >>> 0);
 		return true;
 	}
-	const r = host.tcpPorts.attachTuple(l.localPort, seg.srcIp, seg.sport, { recycleTimeWait: true });
-	if (!r.ok) return true;
-	const c = host.tcpChild(l);
-	c.hold = 'child';
-	c.tupleRegistered = true;
-	c.localPort = l.localPort;
-	c.remoteIp = seg.srcIp;
-	c.remotePort = seg.sport;
-	host.addConn(c);
-	c.origin = 'passive';
+	const c = passiveChild(l, seg);
+	if (c === null) return true;
 	c.irs = seqAdd(seg.seq, -1);
 	c.rcv.nxt = seg.seq;
 	c.iss = seqAdd(seg.ack, -1);
