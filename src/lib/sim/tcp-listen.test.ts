@@ -167,9 +167,18 @@ describe('SYN flood and SYN cookies (net/ipv4/syncookies.c)', () => {
 	});
 
 	it('encodes an MSS from the cookie table: 536 for a SYN without an MSS option', () => {
-		const { tr } = flood(true);
+		const { sim, tr } = flood(true);
 		expect(COOKIE_MSS).toEqual([536, 1300, 1440, 1460]);
-		expect(queueEvents(tr).find((e) => e.action === 'cookie-accepted')!.detail).toContain('MSS 536');
+		// the injected flood SYNs carry no options: RFC 9293 §3.7.1's default 536 goes into their cookies
+		const sent = queueEvents(tr).filter((e) => e.action === 'cookie-sent');
+		const flooded = sent.filter((e) => e.remote.port !== sim.socket('a').local.port);
+		expect(flooded).toHaveLength(3);
+		for (const e of flooded) expect(e.detail).toContain('(MSS 536)');
+		// the real client's SYN offers MSS 1460 (tcp-options.ts), a table value: its cookie keeps it
+		const clientSyn = segs(tr).find((s) => s.from === 'c1' && flags(s) === 'SYN')!;
+		expect(clientSyn.options?.mss).toBe(1460);
+		expect(sent.at(-1)!.detail).toContain('(MSS 1460)');
+		expect(queueEvents(tr).find((e) => e.action === 'cookie-accepted')!.detail).toContain('(MSS 1460)');
 	});
 
 	it('without cookies the real client SYN is dropped and retried while the flood holds the queue', () => {

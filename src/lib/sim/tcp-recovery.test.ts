@@ -11,10 +11,11 @@ const SERVER = '203.0.113.5';
 const MSS = 1460;
 
 /** Client and server of one OS each, `latencyMs` each way; `sends` are sent once the handshake is done. */
-function connection(os: OsPresetId, latencyMs: number, opts: { serverOs?: OsPresetId; loss?: number; seed?: number } = {}) {
+function connection(os: OsPresetId, latencyMs: number, opts: { serverOs?: OsPresetId; loss?: number; seed?: number; ts?: boolean } = {}) {
 	const sim = new Simulation({ seed: opts.seed ?? 21 });
-	sim.addHost({ name: 'client', ip: '192.168.1.10', os });
-	sim.addHost({ name: 'server', ip: SERVER, os: opts.serverOs ?? os, root: true });
+	const tcp = opts.ts === false ? { tcp: { ts: false } } : {};
+	sim.addHost({ name: 'client', ip: '192.168.1.10', os, ...tcp });
+	sim.addHost({ name: 'server', ip: SERVER, os: opts.serverOs ?? os, root: true, ...tcp });
 	sim.addLink('client', 'server', { latencyMs, loss: opts.loss ?? 0 });
 	sim.at(0, () => sim.host('server').tcp('web').listen(80));
 	sim.at(10, () => sim.host('client').tcp('c1').connect(SERVER, 80));
@@ -56,13 +57,20 @@ describe('SACK (RFC 2018)', () => {
 
 	it('no SACK-permitted and no blocks when one end does not offer it (rfc9293 preset)', () => {
 		const { trace } = lossAfter('linux', 25, 4, 0, 'rfc9293');
-		expect(segs(trace, 'server')[0].options).toBeUndefined();
+		// the linux client offers it; the rfc9293 server's SYN,ACK carries only its MSS (RFC 9293 §3.7.1)
+		expect(segs(trace, 'client')[0].options?.sackOk).toBe(true);
+		expect(segs(trace, 'server')[0].options).toEqual({ mss: MSS });
 		expect(segs(trace, 'server').some((s) => s.options?.sack)).toBe(false);
 	});
 
-	it('blocks list the most recently received first, at most 4', () => {
-		// every other segment lost: holes at 1, 3, 5, 7, 9 → up to 5 blocks held, 4 reported
-		const { sim, ready } = connection('linux', 25);
+	// RFC 2018 §3: 40 bytes of option space hold 4 blocks, only 3 beside the 12 bytes of
+	// timestamps (Linux TCP_NUM_SACKS = 4, tcp_established_options() fits 3 with TS).
+	it.each([
+		{ ts: false, max: 4 },
+		{ ts: true, max: 3 }
+	])('blocks list the most recently received first, at most $max (timestamps $ts)', ({ ts, max }) => {
+		// every other segment lost: holes at 1, 3, 5, 7, 9 → up to 5 blocks held, `max` reported
+		const { sim, ready } = connection('linux', 25, { ts });
 		sim.at(ready, () => {
 			for (let i = 0; i < 10; i++) {
 				if (i % 2 === 0) sim.dropNext({ from: 'client', to: 'server' });
@@ -70,9 +78,11 @@ describe('SACK (RFC 2018)', () => {
 			}
 		});
 		const tr = sim.run({ until: 150 + ready });
+		expect(segs(tr, 'server')[0].options?.ts !== undefined).toBe(ts);
 		const acks = segs(tr, 'server').filter((s) => s.options?.sack);
+		expect(acks.every((a) => a.options!.sack!.length <= max)).toBe(true);
 		const last = acks.map((a) => a.options!.sack!).sort((x, y) => y.length - x.length)[0];
-		expect(last).toHaveLength(4);
+		expect(last).toHaveLength(max);
 		const lefts = last.map((b) => b.left);
 		expect([...lefts].sort((a, b) => b - a)).toEqual(lefts); // newest (highest) first here
 	});
