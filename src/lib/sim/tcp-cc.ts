@@ -150,7 +150,9 @@ function reduce(t: Tcb, flightSize: number): void {
 		L.wMax = cwndSeg < L.wLastMax ? (cwndSeg * (1 + BETA_CUBIC)) / 2 : cwndSeg;
 		L.wLastMax = cwndSeg;
 		L.epochStart = -1;
-		t.ssthresh = Math.max(Math.floor(t.cwnd * BETA_CUBIC), 2 * SMSS);
+		// cwnd·β in integers (β = 7/10): in binary floating point 44,600 × 0.7 is 31,219.999…, and
+		// flooring that would lose a byte of the RFC 9438 §4.6 value
+		t.ssthresh = Math.max(Math.floor((t.cwnd * Math.round(BETA_CUBIC * 10)) / 10), 2 * SMSS);
 	} else {
 		t.ssthresh = Math.max(Math.floor(flightSize / 2), 2 * SMSS); // RFC 5681 eq. 4
 	}

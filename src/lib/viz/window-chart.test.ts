@@ -16,8 +16,10 @@ describe('window chart', () => {
 		const t = traceOf('zero-window.scn');
 		const [c1] = sendingSockets(t);
 		expect(c1.socket).toBe('c1');
-		expect(c1.hasCwnd).toBe(false); // no congestion control modelled yet for this preset
-		expect(eventAt(c1, 1000)).toMatchObject({ sndWnd: 0, inFlight: 0 });
+		expect(c1.hasCwnd).toBe(true); // Linux models congestion control: the chart draws cwnd too
+		const stalled = eventAt(c1, 1000)!;
+		expect(stalled).toMatchObject({ sndWnd: 0, inFlight: 0 });
+		expect(stalled.cwnd).toBeGreaterThan(0); // cwnd is open: the receive window alone stops the sender
 		expect(eventAt(c1, 3100)!.sndWnd).toBeGreaterThan(0);
 		expect(c1.maxInFlight).toBeLessThanOrEqual(8064); // never more than the receiver's buffer allows
 	});
@@ -33,7 +35,9 @@ describe('window chart', () => {
 		const moments = [0, 500, 1000, 2000, 5000];
 		const g = chartGeometry(fast, 600, 200, moments, 1000);
 		expect(g.x(1000)).toBeCloseTo(44 + (600 - 54) / 2); // the third of five moments: the middle
-		expect(g.paths.map((p) => p.key)).toEqual(['rwnd', 'inFlight']);
+		expect(g.paths.map((p) => p.key)).toEqual(['rwnd', 'cwnd', 'inFlight']); // cwnd drawn since the traces carry it
+		const noCwnd = { ...fast, hasCwnd: false };
+		expect(chartGeometry(noCwnd, 600, 200, moments, 1000).paths.map((p) => p.key)).toEqual(['rwnd', 'inFlight']); // a preset without congestion control: no cwnd line
 		for (const p of g.paths) expect(p.d).toMatch(/^M/);
 		expect(g.yTicks.at(-1)!.label).toMatch(/M|K/);
 		expect(eventAt(fast, 0)).toBeNull();
