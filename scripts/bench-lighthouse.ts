@@ -22,6 +22,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { loadavg } from 'node:os';
+import { waitForServer } from './wait-for-server';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
@@ -82,18 +83,7 @@ else {
 }
 process.on('exit', stopServer);
 
-async function waitForServer() {
-	for (let i = 0; i < 150; i++) {
-		try {
-			if ((await fetch(base)).ok) return;
-		} catch {
-			/* not up yet */
-		}
-		await new Promise((r) => setTimeout(r, 200));
-	}
-	throw new Error('vite preview did not start');
-}
-await waitForServer();
+await waitForServer(base);
 
 const chromePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 const chrome = await launch({
