@@ -73,9 +73,7 @@ export interface RtoPolicy {
  *   cwnd follows C·(t − K)³ + W_max, never below the Reno-friendly estimate).
  */
 export interface LossPolicy {
-	/** The stack offers SACK-permitted on its SYN and SYN,ACK (RFC 2018 §2). */
-	sack: boolean;
-	/** Loss detection and recovery with SACK (see above); without SACK always NewReno. */
+	/** Loss detection and recovery when SACK is negotiated (offered per `tcp.sack`); without SACK always NewReno. */
 	recovery: 'newreno' | 'rfc6675' | 'rack-tlp';
 	/** Congestion control algorithm. */
 	cc: 'reno' | 'cubic';
@@ -289,7 +287,7 @@ const RFC5961_ASSUMED: InvalidAckLimit = { intervalMs: 5000, count: 10, exemptDa
  * the textbook preset offers none of them. Receive-buffer autotuning is not modelled.
  */
 /** The textbook standards: no SACK, NewReno fast retransmit, Reno, RFC 5681's initial window (3 × 1460). */
-const CLASSIC_LOSS: LossPolicy = { sack: false, recovery: 'newreno', cc: 'reno', initialWindow: 3 };
+const CLASSIC_LOSS: LossPolicy = { recovery: 'newreno', cc: 'reno', initialWindow: 3 };
 
 /**
  * The built-in OS presets, keyed by id.
@@ -322,7 +320,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		rto: { estimator: 'linux', initialMs: 1000, minMs: 200, maxMs: 120_000, slopMs: 0 },
 		invalidAck: { intervalMs: 500, count: 1, exemptData: true, ackOfUnsent: 'drop' },
 		tcp: { mss: 1460, wscale: 7, sack: true, ts: true, rcvBuf: 64240, zeroWindowProbe: 'una-1', rcvSws: 'linux', persistMinMs: 200, persistMaxMs: 120_000, twReuse: 2 },
-		loss: { sack: true, recovery: 'rack-tlp', cc: 'cubic', initialWindow: 10 },
+		loss: { recovery: 'rack-tlp', cc: 'cubic', initialWindow: 10 },
 		notes:
 			'TIME-WAIT is the compile-time constant TCP_TIMEWAIT_LEN = 60 s; Linux has no MSL sysctl, ' +
 			'so mslMs (30 s) is only timeWaitMs / 2 for display. Ports 61000–65535 are never chosen ' +
@@ -354,7 +352,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		rto: { estimator: 'bsd', initialMs: 1000, minMs: 30, maxMs: 64_000, slopMs: 200 },
 		invalidAck: { intervalMs: 1000, count: 5, exemptData: false, ackOfUnsent: 'ack' },
 		tcp: { mss: 1460, wscale: 6, sack: true, ts: true, rcvBuf: 65536, zeroWindowProbe: 'one-byte', rcvSws: 'rfc', persistMinMs: 5000, persistMaxMs: 60_000, twReuse: 0 },
-		loss: { sack: true, recovery: 'rfc6675', cc: 'cubic', initialWindow: 10 },
+		loss: { recovery: 'rfc6675', cc: 'cubic', initialWindow: 10 },
 		notes:
 			'Default range IPPORT_EPHEMERALFIRST..IPPORT_EPHEMERALLAST = 10000–65535 ' +
 			'(net.inet.ip.portrange.first/last); randomised selection (net.inet.ip.portrange.randomized=1). ' +
@@ -388,7 +386,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		rto: { estimator: 'bsd', initialMs: 1000, minMs: 100, maxMs: 64_000, slopMs: 200 },
 		invalidAck: { intervalMs: 1000, count: 10, exemptData: false, ackOfUnsent: 'ack' },
 		tcp: { mss: 1460, wscale: 6, sack: true, ts: true, rcvBuf: 131072, zeroWindowProbe: 'one-byte', rcvSws: 'rfc', persistMinMs: 5000, persistMaxMs: 60_000, twReuse: 0 },
-		loss: { sack: true, recovery: 'rfc6675', cc: 'cubic', initialWindow: 10 },
+		loss: { recovery: 'rfc6675', cc: 'cubic', initialWindow: 10 },
 		notes:
 			'Since macOS 10.14 (Mojave) a program without root may bind a port below 1024 on the ' +
 			'wildcard address (in_pcbbind checks the privilege only for a specific local address); ' +
@@ -420,7 +418,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		rto: { estimator: 'rfc6298', initialMs: 1000, minMs: 300, maxMs: 120_000, slopMs: 0 },
 		invalidAck: RFC5961_ASSUMED,
 		tcp: { mss: 1460, wscale: 8, sack: true, ts: false, rcvBuf: 64240, zeroWindowProbe: 'one-byte', rcvSws: 'rfc', persistMinMs: 0, persistMaxMs: 120_000, twReuse: 0 },
-		loss: { sack: true, recovery: 'rack-tlp', cc: 'cubic', initialWindow: 10 },
+		loss: { recovery: 'rack-tlp', cc: 'cubic', initialWindow: 10 },
 		notes:
 			'Range 49152–65535 since Windows Vista / Server 2008 (netsh int ipv4 show dynamicport tcp). ' +
 			'TIME-WAIT (TcpTimedWaitDelay) is modelled as 120 s, the default in the Windows Server 2003 ' +
@@ -483,7 +481,7 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		rto: { estimator: 'rfc6298', initialMs: 3000, minMs: 1000, maxMs: 120_000, slopMs: 0 },
 		invalidAck: RFC5961_ASSUMED,
 		tcp: { mss: 1460, wscale: null, sack: true, ts: false, rcvBuf: 65535, zeroWindowProbe: 'one-byte', rcvSws: 'rfc', persistMinMs: 0, persistMaxMs: 120_000, twReuse: 0 },
-		loss: { sack: true, recovery: 'rfc6675', cc: 'reno', initialWindow: 2 },
+		loss: { recovery: 'rfc6675', cc: 'reno', initialWindow: 2 },
 		notes:
 			'Before Vista, Windows used 1025–5000 (MaxUserPort default 5000) and handed ports out ' +
 			'sequentially, so only 3976 ephemeral ports existed. TIME-WAIT 240 s follows the Windows ' +
