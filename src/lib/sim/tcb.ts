@@ -209,8 +209,11 @@ export interface LossState {
 	afterRto: boolean;
 	/** RACK.xmit_ts (RFC 8985 §6.1): send time of the most recently sent segment delivered so far; -1 none. */
 	rackXmitTs: number;
-	/** RACK.end_seq: end of that segment (ties in send time are broken by sequence). */
-	rackEndSeq: number;
+	/**
+	 * In place of RACK.end_seq: that segment's transmission order ({@link RtxSegment.sentOrder}),
+	 * which breaks ties in send time (see `sentAfter` in tcp-recovery.ts); 0 none.
+	 */
+	rackXmitOrder: number;
 	/** RACK.rtt: the RTT measured from that segment, ms. */
 	rackRtt: number;
 	/** RACK.reordering_seen: a segment was delivered below one delivered earlier (RFC 8985 §6.2 step 3). */

@@ -41,7 +41,7 @@ export function newLossState(t: Tcb): LossState {
 		recoveryPoint: t.iss, // RFC 6582 §3.2 step 1: recover = ISS
 		afterRto: false,
 		rackXmitTs: -1,
-		rackEndSeq: t.snd.una,
+		rackXmitOrder: 0,
 		rackRtt: -1,
 		reorderingSeen: false,
 		highestDelivered: t.snd.una,

@@ -173,8 +173,7 @@ export function output(t: Tcb): boolean {
 		// first, as BSD does by pulling SND.NXT back to SND.UNA (tcp_output()).
 		const head = t.rtx.head();
 		if (head !== undefined) {
-			head.retransmitted = true;
-			head.sentAt = now;
+			t.rtx.resent(head, now);
 			sendSegment(t, head.flags, head.seq, head.len, head.text, true);
 			sent = true;
 		}

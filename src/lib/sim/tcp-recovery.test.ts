@@ -136,6 +136,17 @@ describe('loss detection before the timer', () => {
 		expect(data.filter((s) => s.retransmission)).toHaveLength(1);
 	});
 
+	it('linux (RACK): a resend sent in the same millisecond as new data is not taken for older than that data', () => {
+		// 40 blocks on a 20 ms link, the first lost: at the first SACKs the sender sends two new
+		// segments (limited transmit), then the resend, then more, all at one virtual millisecond.
+		// RACK_sent_after must order them by transmission (tcp-recovery.ts sentAfter): ordered by
+		// sequence, the resend looked older than the new data, and their SACK marked it lost again.
+		const { original, data } = lossAfter('linux', 20, 40, 0);
+		const copies = data.filter((s) => s.seq === original.seq && s.retransmission);
+		expect(copies).toHaveLength(1);
+		expect(data.some((s) => !s.retransmission && s.t === copies[0].t)).toBe(true);
+	});
+
 	it('windows (RACK-TLP): the same', () => {
 		const { original, resent } = lossAfter('windows', 25, 2, 0);
 		expect(resent!.t - original.t).toBe(62.5);

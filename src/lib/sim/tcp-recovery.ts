@@ -39,9 +39,16 @@ function mode(t: Tcb): 'newreno' | 'rfc6675' | 'rack-tlp' {
 	return sackNegotiated(t) ? t.host.preset.loss.recovery : 'newreno';
 }
 
-/** RFC 8985 §6.2 RACK_sent_after(t1, seq1, t2, seq2): sent later, ties broken by sequence. */
-function sentAfter(t1: number, seq1: number, t2: number, seq2: number): boolean {
-	return t1 > t2 || (t1 === t2 && seqLt(seq2, seq1));
+/**
+ * RFC 8985 §6.2 RACK_sent_after(t1, seq1, t2, seq2): sent later. The RFC breaks ties in send
+ * time by sequence, which assumes a clock fine enough that only segments sent in sequence order
+ * share a stamp (Linux stamps in microseconds). On this millisecond clock a retransmission often
+ * shares its millisecond with new data sent after it, so ties are broken by the order of
+ * transmission instead ({@link RtxSegment.sentOrder}); ordering by sequence would call the resend
+ * older than the new data and mark it lost again as soon as that data is SACKed.
+ */
+function sentAfter(t1: number, order1: number, t2: number, order2: number): boolean {
+	return t1 > t2 || (t1 === t2 && order1 > order2);
 }
 
 /**
@@ -61,9 +68,9 @@ export function rackDelivered(t: Tcb, s: RtxSegment): void {
 	// step 2: an ambiguous (retransmitted) sample shorter than min_RTT is the original's ACK
 	if (s.retransmitted && t.minRtt >= 0 && rtt < t.minRtt) return;
 	L.rackRtt = rtt;
-	if (sentAfter(s.sentAt, end, L.rackXmitTs, L.rackEndSeq)) {
+	if (sentAfter(s.sentAt, s.sentOrder, L.rackXmitTs, L.rackXmitOrder)) {
 		L.rackXmitTs = s.sentAt;
-		L.rackEndSeq = end;
+		L.rackXmitOrder = s.sentOrder;
 	}
 }
 
@@ -184,8 +191,7 @@ function sendLost(t: Tcb): void {
 function retransmit(t: Tcb, s: RtxSegment): void {
 	s.lost = true;
 	s.rexmitOut = true;
-	s.retransmitted = true;
-	s.sentAt = t.host.core.queue.now;
+	t.rtx.resent(s, t.host.core.queue.now);
 	sendSegment(t, s.flags, s.seq, s.len, s.text, true);
 	traceWindow(t);
 }
@@ -233,7 +239,7 @@ function rackDetectLoss(t: Tcb, L: LossState): boolean {
 	let any = false;
 	for (let s = t.rtx.head() ?? null; s !== null; s = s.next) {
 		if (s.sacked || (s.lost && !s.rexmitOut)) continue;
-		if (!sentAfter(L.rackXmitTs, L.rackEndSeq, s.sentAt, seqAdd(s.seq, s.len))) continue;
+		if (!sentAfter(L.rackXmitTs, L.rackXmitOrder, s.sentAt, s.sentOrder)) continue;
 		const remaining = s.sentAt + L.rackRtt + reoWnd - now;
 		if (remaining <= 0) {
 			s.lost = true;
@@ -283,8 +289,7 @@ export function tlpTimeout(t: Tcb): void {
 	let wasRetransmission = false;
 	if (t.unsent === 0 || !output(t) || t.snd.nxt === nxtBefore) {
 		wasRetransmission = true;
-		tail.retransmitted = true;
-		tail.sentAt = t.host.core.queue.now;
+		t.rtx.resent(tail, t.host.core.queue.now);
 		sendSegment(t, tail.flags, tail.seq, tail.len, tail.text, true);
 	}
 	L.tlpWasRetransmission = wasRetransmission;

@@ -24,6 +24,13 @@ export interface RtxSegment {
 	text: string | undefined;
 	/** Virtual time (ms) of its latest transmission. */
 	sentAt: number;
+	/**
+	 * Order of its latest transmission among this connection's transmissions (1, 2, …). Kernels
+	 * stamp segments in microseconds (Linux `skb_mstamp_ns`), so two transmissions rarely share a
+	 * stamp; on this millisecond clock many do, and a resend and new data sent in the same
+	 * millisecond must still be told apart (RACK, RFC 8985 §6.2 RACK_sent_after).
+	 */
+	sentOrder: number;
 	/** It has been retransmitted (its ACK gives no RTT sample: Karn's rule). */
 	retransmitted: boolean;
 	/** A SACK block has covered it (RFC 6675 scoreboard; it stays queued until SND.UNA passes it). */
@@ -47,6 +54,7 @@ export class RetransmissionQueue {
 	private first: RtxSegment | null = null;
 	private last: RtxSegment | null = null;
 	private count = 0;
+	private transmissions = 0;
 	/**
 	 * Of the segments the latest {@link acknowledge} removed, the one sent last (RACK, RFC 8985
 	 * §6.2: the most recently sent segment delivered), or null when it removed none.
@@ -82,11 +90,18 @@ export class RetransmissionQueue {
 
 	/** Append a segment just sent at `sentAt` (ms). */
 	push(seq: number, len: number, flags: number, text: string | undefined, sentAt: number): void {
-		const s: RtxSegment = { seq, len, flags, text, sentAt, retransmitted: false, sacked: false, lost: false, rexmitOut: false, next: null };
+		const s: RtxSegment = { seq, len, flags, text, sentAt, sentOrder: ++this.transmissions, retransmitted: false, sacked: false, lost: false, rexmitOut: false, next: null };
 		if (this.last === null) this.first = s;
 		else this.last.next = s;
 		this.last = s;
 		this.count++;
+	}
+
+	/** Record that `s` was sent again at `now` (ms): a retransmission or a probe. */
+	resent(s: RtxSegment, now: number): void {
+		s.retransmitted = true;
+		s.sentAt = now;
+		s.sentOrder = ++this.transmissions;
 	}
 
 	/**
@@ -116,7 +131,7 @@ export class RetransmissionQueue {
 				break;
 			}
 			if (!s.retransmitted && sample < 0) sample = now - s.sentAt;
-			if (lastAcked === null || s.sentAt >= lastAcked.sentAt) lastAcked = s;
+			if (lastAcked === null || s.sentOrder > lastAcked.sentOrder) lastAcked = s;
 			s = s.next;
 			this.count--;
 		}

@@ -202,8 +202,7 @@ function retransmissionTimeout(t: Tcb): void {
 		enterLossAfterRto(t);
 		markRetransmitted(seg);
 	}
-	seg.retransmitted = true;
-	seg.sentAt = t.host.core.queue.now;
+	t.rtx.resent(seg, t.host.core.queue.now);
 	sendSegment(t, seg.flags, seg.seq, seg.len, seg.text, true);
 	startRexmtTimer(t);
 	traceWindow(t);
