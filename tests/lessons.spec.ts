@@ -16,6 +16,7 @@ const SLUGS = [
 	'ephemeral-ports',
 	'tcp-handshake',
 	'reliable-delivery',
+	'flow-and-congestion',
 	'closing-connections',
 	'port-exhaustion',
 	'server-overload',
@@ -28,7 +29,7 @@ const SLUGS = [
 	'managing-devices'
 ];
 
-test('the course has all sixteen lessons in order', async ({ page }) => {
+test('the course has all seventeen lessons in order', async ({ page }) => {
 	expect(await lessonSlugs(page)).toEqual(SLUGS);
 });
 
