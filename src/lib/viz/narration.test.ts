@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '$lib/sim/scenario';
 import type { CallEvent, Trace, TraceEvent } from '$lib/sim/trace';
-import { Narrator, arrivalLine, hopLine, narrateTrace } from './narration';
+import { Narrator, arrivalLine, clipMoment, hopLine, narrateTrace } from './narration';
 
 const CONTENT = fileURLToPath(new URL('../../../content', import.meta.url));
 
@@ -208,5 +208,39 @@ describe('the narration prints the sequence numbers the ladder shows', () => {
 		const pick = (lines: { text: string; event: TraceEvent | null }[]) => lines.find((l) => l.event === synAck)!.text;
 		expect(pick(narrateTrace(r.trace))).toContain(`seq=${synAck.seq} ack=${synAck.ack}`);
 		expect(pick(narrateTrace(r.trace, { relative: relativeNumbers(r.trace).numbers }))).toContain('SYN,ACK seq=0 ack=1');
+	});
+});
+
+describe('clipMoment', () => {
+	it('keeps a short moment whole', () => {
+		expect(clipMoment([1, 2, 3], 8)).toEqual({ head: [1, 2, 3], hidden: 0, tail: [] });
+		const eight = [1, 2, 3, 4, 5, 6, 7, 8];
+		expect(clipMoment(eight, 8)).toEqual({ head: eight, hidden: 0, tail: [] });
+	});
+	it('shows the first and last sentences of a long moment and counts the rest', () => {
+		const many = Array.from({ length: 700 }, (_, i) => i);
+		const c = clipMoment(many, 8);
+		expect(c.head).toEqual([0, 1, 2, 3]);
+		expect(c.tail).toEqual([697, 698, 699]);
+		expect(c.hidden).toBe(693);
+		expect(c.head.length + c.hidden + c.tail.length).toBe(700);
+	});
+	it('shows at most max lines counting the summary line', () => {
+		for (const n of [9, 10, 50]) {
+			const c = clipMoment(Array.from({ length: n }, (_, i) => i), 8);
+			expect(c.head.length + c.tail.length + 1).toBe(8);
+		}
+	});
+	it('lets a bulk send in wscale-lfn show a figure-sized moment', () => {
+		const text = readFileSync(join(CONTENT, 'lessons/02-tcp/03-flow-and-congestion/wscale-lfn.scn'), 'utf8');
+		const r = runScenario(text);
+		if (!r.ok) throw new Error('wscale-lfn did not run');
+		const lines = narrateTrace(r.trace);
+		const byT = new Map<number, number>();
+		for (const l of lines) byT.set(l.t, (byT.get(l.t) ?? 0) + 1);
+		const busiest = Math.max(...byT.values());
+		expect(busiest).toBeGreaterThan(100);
+		const c = clipMoment(Array.from({ length: busiest }), 8);
+		expect(c.head.length + c.tail.length).toBeLessThan(8);
 	});
 });

@@ -370,3 +370,20 @@ export function hopLine(detail: string): string {
 export function narrateTrace(trace: Trace, options: { relative?: ReadonlyMap<number, SeqPair> | null } = {}): NarrationLine[] {
 	return new Narrator(trace, options).lines();
 }
+
+/**
+ * The sentences of one moment as the figure shows them under its ladder: all of them when there
+ * are at most `max`, else the first and last few with the number left out between them. A bulk
+ * send puts hundreds of segments on the wire at one virtual instant (wscale-lfn's 300,000-byte
+ * window); listing each one made the figure 15,000 px tall. The full event log lists them all.
+ *
+ * @param lines - the sentences at the current moment, in order.
+ * @param max - the most sentences shown (≥ 3).
+ * @returns `head` and `tail` to show, and `hidden`, the number of sentences left out between them (0 when none).
+ */
+export function clipMoment<T>(lines: readonly T[], max = 8): { head: T[]; hidden: number; tail: T[] } {
+	if (lines.length <= max) return { head: [...lines], hidden: 0, tail: [] };
+	const tailN = Math.floor((max - 1) / 2);
+	const headN = max - 1 - tailN;
+	return { head: lines.slice(0, headN), hidden: lines.length - headN - tailN, tail: lines.slice(lines.length - tailN) };
+}
