@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { main } from './simulate';
 import { runScenario } from '../src/lib/sim/scenario/index';
 import { formatTrace } from '../src/lib/sim/format';
@@ -175,5 +176,100 @@ describe('no stack trace reaches the user', () => {
 				expect(err.stderr).not.toContain('\x1b');
 			}
 		}
+	});
+});
+
+/** The inputs of issue 12 that broke the CLI, each with what it gets now. */
+describe('each hostile input of issue 12 through the CLI', () => {
+	const HEAD = 'host client 192.168.1.10\nhost server 203.0.113.5 root\nlink client server latency=10ms\n';
+	/** Every line of standard error is one line of printable text. */
+	const printable = (err: string) => {
+		for (const line of err.trimEnd().split('\n')) expect(line).toMatch(/^[^\x00-\x1f\x7f]*$/);
+	};
+
+	it('the 9-line ACK-loop scenario (out of memory after 117-169 s) ends by itself: 8 segments, exit 0', async () => {
+		const text = `host client 192.168.1.10 os=windows
+host server 203.0.113.5 os=linux root
+link client server latency=10ms
+0ms    server listen 80 as=web
+10ms   client bind 40000 as=c1
++0ms   c1 connect 203.0.113.5:80
+100ms  inject client->server 40000>80 P. seq=web.1.rcvnxt ack=web.1.sndnxt len=10
++0ms   expect c1 state ESTABLISHED
++1s    expect web.1 state ESTABLISHED
+`;
+		const r = await run([fileOf(text)]);
+		expect(r.status).toBe(0);
+		expect(r.out.split('\n').filter((l) => /\d+:\d+ > [\d.]+:\d+ {2}\[/.test(l))).toHaveLength(8);
+		expect(r.err).toMatch(/: all 2 expectations hold\n$/);
+	});
+
+	it('1,990 lines of `send 1000000` (44 KB; out of memory) stop at the parser with one line', async () => {
+		const text = HEAD + '0ms server listen 80 as=web\n10ms client connect 203.0.113.5:80 as=c1\n' + '+0ms c1 send 1000000\n'.repeat(1_990);
+		expect(text.length).toBeGreaterThan(40_000);
+		const r = await run([fileOf(text), '--json']);
+		expect(r).toMatchObject({ status: 1, out: '' });
+		expect(r.err).toMatch(/^.*:16: this payload brings the bytes sent by the scenario to 11000000; a scenario may send at most 10000000 bytes in all\n$/);
+	});
+
+	it('1,990 hosts (1 GB of port tables) stop at the parser: an error from the 257th host on, at most 50 lines and a count', async () => {
+		const text = HEAD + Array.from({ length: 1_990 }, (_, i) => `host h${i} 10.${i >> 8}.${i & 255}.1\n`).join('');
+		const r = await run([fileOf(text)]);
+		expect(r.status).toBe(1);
+		const lines = r.err.trimEnd().split('\n');
+		expect(lines[0]).toMatch(/:258: too many hosts and routers: host "h254" is number 257; a scenario may declare at most 256$/);
+		expect(lines).toHaveLength(51);
+		expect(lines[50]).toMatch(/: \.\.\. and \d+ more errors$/);
+		printable(r.err);
+	});
+
+	it('a 9 KB scenario of pings streams its 14 MB of --json (it died with RangeError: Invalid string length)', async () => {
+		let text = HEAD;
+		while (text.length < 9_000) text += '+0ms client ping 203.0.113.5 count=100 interval=1ms\n';
+		const r = await run([fileOf(text), '--json']);
+		expect(r.status).toBe(0);
+		expect(r.writes).toBeGreaterThan(100);
+		expect(r.out.length).toBeGreaterThan(10_000_000);
+		expect(JSON.parse(r.out).events.length).toBeGreaterThan(50_000);
+	});
+
+	it('`listen 080` is refused like a leading zero in an address', async () => {
+		const r = await run([fileOf(HEAD + '0ms server listen 080\n')]);
+		expect(r).toMatchObject({ status: 1, err: expect.stringMatching(/:4: expected a port number 0-65535 after "listen", got "080" \(no leading zeros: write 80\)\n$/) });
+	});
+
+	it('`ping count=100 interval=1440min` (99 days) is refused at the one-day limit', async () => {
+		const r = await run([fileOf(HEAD + '0ms client ping 203.0.113.5 count=100 interval=1440min\n')]);
+		expect(r.status).toBe(1);
+		expect(r.err).toMatch(/:4: .*beyond the limit of 86400000 ms \(one day of virtual time\)\n$/);
+	});
+});
+
+/** Scenario-like lines: valid ones, valid ones with a token replaced by anything, and noise. */
+const lineArb = fc.oneof(
+	fc.constantFrom(...HANDSHAKE.trimEnd().split('\n'), '+10ms c send 100', '+0ms c close', 'run until=1s', '+5ms expect c state ESTABLISHED', 'seed 7'),
+	fc.tuple(fc.constantFrom(...HANDSHAKE.trimEnd().split('\n'), '+10ms c send 100', '+0ms client ping 203.0.113.5 count=3'), fc.nat(), fc.string({ unit: 'binary', maxLength: 12 })).map(([line, i, tok]) => {
+		const words = line.split(' ');
+		words[i % words.length] = tok;
+		return words.join(' ');
+	}),
+	fc.string({ unit: 'binary', maxLength: 40 })
+);
+const argsArb = fc.array(fc.constantFrom('--json', '--check', '--seed', '--seed=x', '--seed=4294967296', '--until', '--until=5', '--until=1e99', '--pcap', '--bogus', '-'), { maxLength: 3 });
+
+describe('no stack trace reaches the user, for any input (property)', () => {
+	it('random scenarios and options: exit 0, 1 or 2; every error line is one printable line; no "at ..." frame', async () => {
+		await fc.assert(
+			fc.asyncProperty(fc.array(lineArb, { maxLength: 12 }), argsArb, fc.boolean(), async (lines, args, bom) => {
+				const text = (bom ? '\ufeff' : '') + lines.join('\n') + '\n';
+				const r = await run(['-', ...args], text);
+				expect([0, 1, 2]).toContain(r.status);
+				for (const line of r.err.split('\n')) {
+					expect(line).toMatch(/^[^\x00-\x08\x0b-\x1f\x7f]*$/);
+					expect(line).not.toMatch(/^\s+at |internal error/);
+				}
+			}),
+			{ numRuns: 300, seed: 12 }
+		);
 	});
 });
