@@ -117,7 +117,9 @@ async function watchOutcome(page: Page, packets?: number) {
  * 2 cores shared with 8 other agents: 4.8 s (ACK storm) and 5.3 s (heavy send) from the
  * navigation at load average 17, 7.6 s and 9.0 s at 21, 19 s and 21 s at 27, where loading the
  * page alone took over 10 s and even the parser's error (no worker involved) took 10.7 s from
- * the mark to Playwright seeing it. So the test holds the part the page controls to 20 s.
+ * the mark to Playwright seeing it. Counted from the page being interactive, the two links of the
+ * issue opened in 8.2 s and 0.3 s even at load 28: they are held to the issue's 10 s from there;
+ * other links to 20 s.
  */
 async function openedWithin(page: Page, ms = 20_000) {
 	const t = await page.evaluate(() => ({ shown: (window as unknown as { shownAt?: number }).shownAt ?? Number.NaN, ready: performance.getEntriesByName('playground-ready')[0]?.startTime ?? Number.NaN }));
@@ -167,7 +169,7 @@ test.describe('hostile input in the playground', () => {
 		// The engine throttles the duplicate ACKs (Linux tcp_invalid_ratelimit): the run ends by
 		// itself after 8 segments (handshake, forged data, ACK, ACK, one duplicate ACK, ACK).
 		await expect(figureOf(page).locator('.ladder svg')).toContainText('Ladder diagram: 8 packets', { timeout: 60_000 });
-		await openedWithin(page);
+		await openedWithin(page, 10_000);
 		await expect(page.getByTestId('shared-run-error')).toHaveCount(0);
 		await expect(figureOf(page).locator('.ladder svg')).toBeVisible();
 		await typingWorks(page);
@@ -183,7 +185,7 @@ test.describe('hostile input in the playground', () => {
 		await page.reload();
 		const alert = page.getByTestId('shared-run-error');
 		await expect(alert).toContainText('a scenario may send at most 10000000 bytes in all', { timeout: 60_000 });
-		await openedWithin(page);
+		await openedWithin(page, 10_000);
 		await expect(alert).toContainText('It is in the editor below');
 		await expect(page.locator('.errors')).toContainText('line 16');
 		// The figure keeps a ready demo, and the page answers at once.
