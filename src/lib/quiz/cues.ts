@@ -41,6 +41,10 @@ export const ECHO_ALLOWED: Readonly<Record<string, { words: readonly string[]; w
 	'prc-25': {
 		words: ['default', 'gateway', 'empty'],
 		why: 'the stem quotes ipconfig output and every option names one of its fields; the skill is telling which field is wrong'
+	},
+	'nat-26': {
+		words: ['36938'],
+		why: "the stem lists the three hosts' source ports and three options are those ports; the skill is knowing which host the exhausted pool refuses"
 	}
 };
 

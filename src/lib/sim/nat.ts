@@ -37,6 +37,23 @@
  * router itself. ICMP errors (Time Exceeded, Destination Unreachable) about a translated packet
  * are translated back using the 5-tuple they quote (RFC 5508 §4.2).
  *
+ * **Static NAT and dynamic NAT from a pool** (Cisco IOS `ip nat inside source static LOCAL GLOBAL`
+ * and `ip nat pool` + `ip nat inside source list ACL pool NAME` without `overload`; RFC 3022 §2.1
+ * "Basic NAT"): the address alone is translated, ports stay as they are. A static entry
+ * ({@link Nat.addStatic}) binds one inside address to one global address for good, in both
+ * directions, and takes precedence over the dynamic rule for that address, as IOS gives static
+ * entries precedence. With `pool`, every other inside address that sends out gets the first free
+ * pool address for itself; while it holds it, anyone outside may send to that address too
+ * (IOS's "simple" translation entry matches any remote). The binding lasts until no flow through
+ * it is live and `poolTimeoutMs` (IOS `ip nat translation timeout`, default 86,400 s, "dynamic
+ * translations except for overload translations") has passed since its last packet. When every
+ * pool address is bound the packet is not translated but dropped (`dropped: 'nat'`), with an
+ * `error` event `EADDRNOTAVAIL` (IOS logs `%NAT-6-ADDR_ALLOC_FAILURE: Address allocation failed;
+ * pool N may be exhausted` and counts a miss in `show ip nat statistics`; Cisco, "Troubleshoot NAT
+ * on Catalyst 8000 Platforms"). Flows through a binding are recorded as `nat` events with
+ * `type: 'static'` or `'dynamic'`, timed like PAT sessions. Hairpinning to a global address of a
+ * binding is not modelled (dropped).
+ *
  * **Timeouts** (`timeouts`: {@link CONNTRACK_TIMEOUTS} by default, or {@link RFC_NAT_TIMEOUTS},
  * {@link CISCO_NAT_TIMEOUTS}). Linux nf_conntrack defaults: TCP unanswered SYN
  * 120 s, established 5 days, after the first FIN 120 s, after both FINs (TIME-WAIT) 120 s,
@@ -221,6 +238,33 @@ export interface NatOptions extends NatConfig {
 	overload?: boolean;
 	/** Idle timeouts: `linux` (default, nf_conntrack), `rfc` (the RFC minimums) or `cisco` (IOS defaults). */
 	timeouts?: keyof typeof NAT_TIMEOUT_PRESETS;
+	/**
+	 * Dynamic NAT without overload (IOS `ip nat inside source list ACL pool NAME`): the global
+	 * addresses an inside address may be given, one inside address per global address, ports
+	 * unchanged. `publicIp` must be the first of them. At most {@link MAX_POOL} addresses.
+	 */
+	pool?: string[];
+	/** How long a dynamic pool binding outlives its last packet, ms (IOS `ip nat translation timeout`; default 86,400,000). */
+	poolTimeoutMs?: number;
+}
+
+/** Most addresses a NAT pool may hold (a /24). */
+export const MAX_POOL = 256;
+
+/** IOS `ip nat translation timeout` default: 86,400 s. */
+export const POOL_TIMEOUT_MS = 86_400_000;
+
+/** One inside address bound to one global address (static NAT, or dynamic NAT from a pool). */
+interface Binding {
+	inside: string;
+	global: string;
+	static: boolean;
+	/** Live flow mappings through this binding. */
+	maps: number;
+	/** Dynamic: may be released at or after this time, once no flow is live. */
+	holdUntil: number;
+	timerAt: number;
+	dead: boolean;
 }
 
 /** One mapping: inside endpoint ↔ public port. */
@@ -232,8 +276,12 @@ interface Mapping {
 	sessions: Map<string, Session>;
 	/** Port forward: never expires, accepts any remote. */
 	static: boolean;
-	/** Key in `byInside` (protocol, inside endpoint and, per the mapping behaviour, remote). */
+	/** Key in `byInside` (protocol, inside endpoint and, per the mapping behaviour, remote), or in `addrMaps`. */
 	key: string;
+	/** Outside address: the public address, or the global address of `binding`. */
+	global: string;
+	/** Set for a flow of static or dynamic (pool) NAT: address-only translation. */
+	binding?: Binding;
 }
 
 interface Session extends Tracked {
@@ -248,6 +296,7 @@ interface Session extends Tracked {
 
 const EV_RECORD = 1;
 const EV_EXPIRE = 2;
+const EV_BINDING = 3;
 /** Timers at least this long are not queued (see module doc). */
 const NO_TIMER_MS = 86_400_000;
 
@@ -273,6 +322,14 @@ export class Nat implements NatHook, EventTarget {
 	readonly overload: boolean;
 	/** Idle timeouts in use. */
 	readonly timeouts: NatTimeouts;
+	/** Dynamic NAT pool (empty: PAT on `publicIp`). */
+	readonly pool: readonly string[];
+	/** Hold time of a dynamic pool binding after its last packet, ms. */
+	readonly poolTimeoutMs: number;
+	private readonly bindingsByInside = new Map<string, Binding>();
+	private readonly bindingsByGlobal = new Map<string, Binding>();
+	/** Flows of static and dynamic NAT: protocol | inside address | inside port → mapping. */
+	private readonly addrMaps = new Map<string, Mapping>();
 	private readonly insideIf: boolean[];
 	private readonly sideCache = new Map<string, boolean>();
 	private readonly tables = new Map<Protocol, PortTable>();
@@ -329,6 +386,10 @@ export class Nat implements NatHook, EventTarget {
 			throw new SimError(`setNat(${router.name}): timeouts must be one of ${Object.keys(NAT_TIMEOUT_PRESETS).join(', ')} (got ${JSON.stringify(cfg.timeouts)}).`, 'timeouts');
 		}
 		this.timeouts = NAT_TIMEOUT_PRESETS[cfg.timeouts ?? 'linux'];
+		this.pool = Nat.checkPool(router.name, cfg);
+		const hold = cfg.poolTimeoutMs ?? POOL_TIMEOUT_MS;
+		if (typeof hold !== 'number' || !Number.isFinite(hold) || hold < 0) throw new SimError(`setNat(${router.name}): poolTimeoutMs must be a number of ms >= 0 (got ${JSON.stringify(cfg.poolTimeoutMs)}).`, 'poolTimeoutMs');
+		this.poolTimeoutMs = hold;
 		this.hairpin = cfg.hairpin !== false;
 		this.parity = cfg.parity === true;
 		this.overload = overload;
@@ -336,6 +397,47 @@ export class Nat implements NatHook, EventTarget {
 		this.mode = cfg.mode;
 		this.range = [range[0], range[1]];
 		this.insideIf = insideInterfaces(router.ipList, { inside: cfg.inside, publicIp: cfg.publicIp });
+	}
+
+	/** Validate `cfg.pool`: distinct IPv4 addresses, at most {@link MAX_POOL}, the first being `publicIp`, and no PAT-only option. */
+	private static checkPool(name: string, cfg: NatOptions): readonly string[] {
+		if (cfg.pool === undefined) return Object.freeze([]);
+		if (!Array.isArray(cfg.pool) || cfg.pool.length === 0 || cfg.pool.length > MAX_POOL) {
+			throw new SimError(`setNat(${name}): pool must list 1-${MAX_POOL} addresses.`, 'pool');
+		}
+		cfg.pool.forEach((ip, i) => checkIp(ip, `pool[${i}]`));
+		if (new Set(cfg.pool).size !== cfg.pool.length) throw new SimError(`setNat(${name}): pool lists an address twice.`, 'pool');
+		if (cfg.pool[0] !== cfg.publicIp) throw new SimError(`setNat(${name}): with a pool, publicIp must be the pool's first address (${cfg.pool[0]}).`, 'publicIp');
+		for (const k of ['overload', 'parity', 'mapping', 'filtering', 'range'] as const) {
+			if (cfg[k] !== undefined && cfg[k] !== false) throw new SimError(`setNat(${name}): ${k} applies to port translation (PAT), not to a dynamic NAT pool, which keeps ports.`, k);
+		}
+		return Object.freeze([...cfg.pool]);
+	}
+
+	/** Addresses this NAT answers for on the outside: the public address or pool, and static global addresses. */
+	globals(): string[] {
+		const out = this.pool.length > 0 ? [...this.pool] : [this.publicIp];
+		for (const b of this.bindingsByGlobal.values()) if (b.static && !out.includes(b.global)) out.push(b.global);
+		return out;
+	}
+
+	/**
+	 * Static NAT (IOS `ip nat inside source static LOCAL GLOBAL`): `inside` always leaves as
+	 * `global`, ports unchanged, and anything sent to `global` from outside reaches `inside`.
+	 * @throws SimError for a bad address, an inside address that already has a static entry, or a
+	 *   global address that is the PAT address, in the pool, or already used by a static entry.
+	 */
+	addStatic(inside: string, global: string): void {
+		checkIp(inside, 'inside');
+		checkIp(global, 'global');
+		const b0 = this.bindingsByInside.get(inside);
+		if (b0?.static) throw new SimError(`staticNat(${this.router.name}): ${inside} already has the static entry ${b0.global}.`, 'inside');
+		if (global === this.publicIp || this.pool.includes(global) || this.bindingsByGlobal.has(global)) {
+			throw new SimError(`staticNat(${this.router.name}): global address ${global} is already the NAT's public address, in its pool, or used by another static entry.`, 'global');
+		}
+		const b: Binding = { inside, global, static: true, maps: 0, holdUntil: Infinity, timerAt: -1, dead: false };
+		this.bindingsByInside.set(inside, b);
+		this.bindingsByGlobal.set(global, b);
 	}
 
 	private table(proto: Protocol): PortTable {
@@ -383,6 +485,14 @@ export class Nat implements NatHook, EventTarget {
 			this.core.events.push(arg as TraceEvent);
 			return;
 		}
+		if (kind === EV_BINDING) {
+			const b = arg as Binding;
+			if (b.dead || b.timerAt !== time) return;
+			b.timerAt = -1;
+			if (b.holdUntil > time) this.armBinding(b);
+			else this.maybeRelease(b, time);
+			return;
+		}
 		const s = arg as Session;
 		if (s.dead || s.timerAt !== time) return;
 		s.timerAt = -1;
@@ -406,8 +516,9 @@ export class Nat implements NatHook, EventTarget {
 			action,
 			proto: m.proto,
 			inside: { ...m.inside },
-			outside: { ip: this.publicIp, port: m.outsidePort },
-			remote: { ...remote }
+			outside: { ip: m.global, port: m.outsidePort },
+			remote: { ...remote },
+			...(m.binding ? { type: m.binding.static ? ('static' as const) : ('dynamic' as const) } : {})
 		});
 	}
 
@@ -444,12 +555,13 @@ export class Nat implements NatHook, EventTarget {
 		s.dead = true;
 		const m = s.mapping;
 		m.sessions.delete(rkey(s.remote));
-		if (s.outsideStarted && !m.static) {
+		if (s.outsideStarted && !m.static && m.binding === undefined) {
 			const ak = `${key3(m.proto, m.inside.ip, m.inside.port)}|${rkey(s.remote)}`;
 			if (this.adopted.get(ak) === m) this.adopted.delete(ak);
 		}
 		this.natEvent(t, 'expire', m, s.remote);
-		if (m.sessions.size === 0 && !m.static) this.unregister(m, t);
+		if (m.sessions.size === 0 && m.binding !== undefined) this.unregisterFlow(m, t);
+		else if (m.sessions.size === 0 && !m.static) this.unregister(m, t);
 	}
 
 	// ------------------------------------------------------------------ mappings
@@ -525,7 +637,7 @@ export class Nat implements NatHook, EventTarget {
 			});
 			return null;
 		}
-		const m: Mapping = { id: `nat:${proto}:${inside.ip}:${inside.port}`, proto, inside: { ...inside }, outsidePort: port, sessions: new Map(), static: false, key: k };
+		const m: Mapping = { id: `nat:${proto}:${inside.ip}:${inside.port}`, proto, inside: { ...inside }, outsidePort: port, sessions: new Map(), static: false, key: k, global: this.publicIp };
 		if (!this.register(m, t)) return null;
 		return m;
 	}
@@ -540,13 +652,19 @@ export class Nat implements NatHook, EventTarget {
 		}
 		if (s === undefined) {
 			if (!create) return null;
-			if (this.byInside.get(m.key) !== m) {
+			if (m.binding !== undefined) {
+				if (this.addrMaps.get(m.key) !== m) {
+					if (m.binding.dead) return null;
+					this.addrMaps.set(m.key, m);
+					m.binding.maps++;
+				}
+			} else if (this.byInside.get(m.key) !== m) {
 				// The mapping was released by the expiry above: re-register it.
 				if (!this.register(m, t)) return null;
 			}
 			s = { ...newTracked(m.proto, t), mapping: m, remote: { ...remote }, outsideStarted: outsideStarted || m.static, timerAt: -1, dead: false };
 			m.sessions.set(rk, s);
-			if (outsideStarted && !m.static) this.adopted.set(`${key3(m.proto, m.inside.ip, m.inside.port)}|${rk}`, m);
+			if (outsideStarted && !m.static && m.binding === undefined) this.adopted.set(`${key3(m.proto, m.inside.ip, m.inside.port)}|${rk}`, m);
 			this.natEvent(t, 'create', m, remote);
 		}
 		// `reply`: the packet travels towards the side that started the session.
@@ -571,7 +689,7 @@ export class Nat implements NatHook, EventTarget {
 			throw new SimError(`forwardPort(${this.router.name}): ${fwd.to.ip}:${fwd.to.port} already has a mapping.`, 'to');
 		}
 		if (this.table(fwd.proto).isBound(fwd.publicPort)) throw new SimError(`forwardPort(${this.router.name}): public ${fwd.proto} port ${fwd.publicPort} is already forwarded or mapped.`, 'publicPort');
-		const m: Mapping = { id: `forward:${fwd.proto}:${fwd.publicPort}`, proto: fwd.proto, inside: { ...fwd.to }, outsidePort: fwd.publicPort, sessions: new Map(), static: true, key: k };
+		const m: Mapping = { id: `forward:${fwd.proto}:${fwd.publicPort}`, proto: fwd.proto, inside: { ...fwd.to }, outsidePort: fwd.publicPort, sessions: new Map(), static: true, key: k, global: this.publicIp };
 		this.register(m, this.core.queue.now);
 	}
 
@@ -599,6 +717,9 @@ export class Nat implements NatHook, EventTarget {
 	}
 
 	private outbound(pkt: Packet, t: number): Packet | null {
+		const b = this.bindingFor(pkt.srcIp, t);
+		if (b === null) return null;
+		if (b !== undefined) return this.outboundAddress(pkt, b, t);
 		if (pkt.proto === 'TCP' || pkt.proto === 'UDP') {
 			const remote = { ip: pkt.dstIp, port: pkt.dport };
 			const m = this.outboundMapping(pkt.proto, { ip: pkt.srcIp, port: pkt.sport }, remote, t);
@@ -663,6 +784,9 @@ export class Nat implements NatHook, EventTarget {
 	 * router itself (Echo Request; ICMP error about its own packet).
 	 */
 	inbound(pkt: Packet, fromNode: string, t: number): Packet | null | 'local' {
+		const b = this.bindingsByGlobal.get(pkt.dstIp);
+		if (b !== undefined) return this.isInside(fromNode) ? null : this.inboundAddress(pkt, b, t);
+		if (this.pool.length > 0) return this.pool.includes(pkt.dstIp) ? null : 'local';
 		if (pkt.dstIp !== this.publicIp) return 'local';
 		if (pkt.proto === 'TCP' || pkt.proto === 'UDP') {
 			if (this.isInside(fromNode)) return this.hairpinned(pkt, t);
@@ -707,14 +831,128 @@ export class Nat implements NatHook, EventTarget {
 		return { ...pkt, srcIp: outside.ip, sport: outside.port, dstIp: m.inside.ip, dport: m.inside.port };
 	}
 
-	/** Live mappings, for tests and views: inside ↔ outside with their remotes. */
+	// ------------------------------------------------------------------ static and dynamic NAT
+
+	/**
+	 * The binding an inside address leaves through: its static entry, its dynamic one, or a new
+	 * one from the pool; `undefined` when PAT applies (no pool, no static entry); `null` when the
+	 * pool is exhausted (error recorded; the packet is dropped).
+	 */
+	private bindingFor(ip: string, t: number): Binding | null | undefined {
+		const have = this.bindingsByInside.get(ip);
+		if (have !== undefined && !have.dead) return have;
+		if (this.pool.length === 0) return undefined;
+		const global = this.pool.find((g) => !this.bindingsByGlobal.has(g));
+		if (global === undefined) {
+			this.emit(t, {
+				kind: 'error',
+				t,
+				host: this.router.name,
+				socket: `nat:${ip}`,
+				call: 'nat',
+				errno: 'EADDRNOTAVAIL',
+				message: `NAT ${this.router.name}: address allocation failed, all ${this.pool.length} pool addresses (${this.pool[0]}-${this.pool[this.pool.length - 1]}) are bound; packet from ${ip} dropped`
+			});
+			return null;
+		}
+		const b: Binding = { inside: ip, global, static: false, maps: 0, holdUntil: t + this.poolTimeoutMs, timerAt: -1, dead: false };
+		this.bindingsByInside.set(ip, b);
+		this.bindingsByGlobal.set(global, b);
+		return b;
+	}
+
+	/** A packet used binding `b` at `t`: a dynamic binding is held `poolTimeoutMs` longer. */
+	private touch(b: Binding, t: number): void {
+		if (b.static) return;
+		b.holdUntil = Math.max(b.holdUntil, t + this.poolTimeoutMs);
+		this.armBinding(b);
+	}
+
+	private armBinding(b: Binding): void {
+		if (b.static || b.dead) return;
+		if (b.holdUntil - this.core.queue.now >= NO_TIMER_MS) return;
+		if (b.timerAt !== -1 && b.timerAt <= b.holdUntil) return;
+		b.timerAt = b.holdUntil;
+		this.core.queue.push(b.holdUntil, this, EV_BINDING, b);
+	}
+
+	/** Release a dynamic binding once no flow is live and its hold time has passed. */
+	private maybeRelease(b: Binding, t: number): void {
+		if (b.static || b.dead || b.maps > 0 || t < b.holdUntil) return;
+		b.dead = true;
+		this.bindingsByInside.delete(b.inside);
+		this.bindingsByGlobal.delete(b.global);
+	}
+
+	/** The flow mapping of `b` for (protocol, inside port or echo identifier), created if needed. */
+	private flow(proto: Protocol, b: Binding, port: number): Mapping {
+		const k = key3(proto, b.inside, port);
+		let m = this.addrMaps.get(k);
+		if (m === undefined) {
+			m = { id: `nat:${proto}:${b.inside}:${port}`, proto, inside: { ip: b.inside, port }, outsidePort: port, sessions: new Map(), static: false, key: k, global: b.global, binding: b };
+			this.addrMaps.set(k, m);
+			b.maps++;
+		}
+		return m;
+	}
+
+	private unregisterFlow(m: Mapping, t: number): void {
+		if (this.addrMaps.get(m.key) === m) this.addrMaps.delete(m.key);
+		const b = m.binding!;
+		b.maps--;
+		this.maybeRelease(b, t);
+	}
+
+	/** Inside → outside through a binding: the source address becomes the global one; ports stay. */
+	private outboundAddress(pkt: Packet, b: Binding, t: number): Packet | null {
+		this.touch(b, t);
+		if (pkt.proto === 'TCP' || pkt.proto === 'UDP') {
+			const remote = { ip: pkt.dstIp, port: pkt.dport };
+			if (this.session(this.flow(pkt.proto, b, pkt.sport), remote, pkt, false, t, true) === null) return null;
+			return { ...pkt, srcIp: b.global };
+		}
+		if ((pkt.type === 8 || pkt.type === 0) && pkt.identifier !== undefined) {
+			// An Echo Request from inside opens a flow; an Echo Reply answers one opened from outside.
+			if (this.session(this.flow('ICMP', b, pkt.identifier), { ip: pkt.dstIp, port: 0 }, pkt, pkt.type === 0, t, pkt.type === 8) === null && pkt.type === 8) return null;
+			return { ...pkt, srcIp: b.global };
+		}
+		const out: IcmpPacket = { ...pkt, srcIp: b.global };
+		if (pkt.quoted !== undefined && pkt.quoted.dst.ip === b.inside) out.quoted = { ...pkt.quoted, src: { ...pkt.quoted.src }, dst: { ...pkt.quoted.dst, ip: b.global } };
+		return out;
+	}
+
+	/** Outside → a global address of a binding: to the inside address, ports unchanged, from any remote (IOS simple entries filter nothing). */
+	private inboundAddress(pkt: Packet, b: Binding, t: number): Packet | null {
+		this.touch(b, t);
+		if (pkt.proto === 'TCP' || pkt.proto === 'UDP') {
+			const remote = { ip: pkt.srcIp, port: pkt.sport };
+			const m = this.flow(pkt.proto, b, pkt.dport);
+			const live = m.sessions.get(rkey(remote));
+			const known = live !== undefined && !live.dead && live.expiresAt > t;
+			if (this.session(m, remote, pkt, true, t, true, !known) === null) return null;
+			return { ...pkt, dstIp: b.inside };
+		}
+		if ((pkt.type === 8 || pkt.type === 0) && pkt.identifier !== undefined) {
+			const m = this.flow('ICMP', b, pkt.identifier);
+			const remote = { ip: pkt.srcIp, port: 0 };
+			const live = m.sessions.get(rkey(remote));
+			const known = live !== undefined && !live.dead && live.expiresAt > t;
+			if (this.session(m, remote, pkt, true, t, true, !known) === null) return null;
+			return { ...pkt, dstIp: b.inside };
+		}
+		const q = pkt.quoted;
+		const quoted = q !== undefined && q.src.ip === b.global ? { ...q, dst: { ...q.dst }, src: { ...q.src, ip: b.inside } } : q;
+		return { ...pkt, dstIp: b.inside, ...(quoted !== undefined ? { quoted } : {}) };
+	}
+
+	/** Live mappings, for tests and views: inside ↔ outside with their remotes (PAT first, then static and dynamic NAT flows). */
 	mappings(): { proto: Protocol; inside: SocketAddress; outside: SocketAddress; remotes: SocketAddress[]; static: boolean }[] {
-		return [...this.byInside.values()].map((m) => ({
+		return [...this.byInside.values(), ...this.addrMaps.values()].map((m) => ({
 			proto: m.proto,
 			inside: { ...m.inside },
-			outside: { ip: this.publicIp, port: m.outsidePort },
+			outside: { ip: m.global, port: m.outsidePort },
 			remotes: [...m.sessions.values()].filter((s) => !s.dead).map((s) => ({ ...s.remote })),
-			static: m.static
+			static: m.static || m.binding?.static === true
 		}));
 	}
 }

@@ -390,9 +390,11 @@ export class Simulation implements SimCore, EventTarget {
 		const r = this.router(router);
 		if (r.nat) throw new SimError(`Router ${router} already has NAT configured.`, 'nat');
 		const nat = new Nat(r, this, cfg);
-		const owner = this.network.byIp.get(nat.publicIp);
-		if (owner !== undefined && owner !== r) throw new SimError(`NAT public address ${nat.publicIp} is already used by ${owner.name}.`, 'publicIp');
-		if (owner === undefined) this.network.byIp.set(nat.publicIp, r);
+		for (const ip of nat.globals()) {
+			const owner = this.network.byIp.get(ip);
+			if (owner !== undefined && owner !== r) throw new SimError(`NAT ${ip === nat.publicIp ? 'public' : 'pool'} address ${ip} is already used by ${owner.name}.`, ip === nat.publicIp ? 'publicIp' : 'pool');
+		}
+		for (const ip of nat.globals()) if (!this.network.byIp.has(ip)) this.network.byIp.set(ip, r);
 		r.nat = nat;
 		const info = this.hostInfos.find((h) => h.name === router);
 		if (info) {
@@ -411,6 +413,21 @@ export class Simulation implements SimCore, EventTarget {
 		const r = this.router(router);
 		if (!(r.nat instanceof Nat)) throw new SimError(`forwardPort: router ${router} has no NAT; call setNat first.`, 'nat');
 		r.nat.forward(fwd);
+	}
+
+	/**
+	 * Static NAT on a NAT router (Cisco IOS `ip nat inside source static INSIDE GLOBAL`): `inside`
+	 * leaves as `global` with its ports unchanged, and anything sent to `global` reaches `inside`.
+	 * The router then owns `global`. Needs `setNat` first (nat.ts, "Static NAT and dynamic NAT").
+	 * @throws SimError for an unknown router, a router without NAT, a bad or used address.
+	 */
+	staticNat(router: string, inside: string, global: string): void {
+		const r = this.router(router);
+		if (!(r.nat instanceof Nat)) throw new SimError(`staticNat: router ${router} has no NAT; call setNat first.`, 'nat');
+		const owner = this.network.byIp.get(global);
+		if (owner !== undefined && owner !== r) throw new SimError(`staticNat: global address ${global} is already used by ${owner.name}.`, 'global');
+		r.nat.addStatic(inside, global);
+		this.network.byIp.set(global, r);
 	}
 
 	/**

@@ -248,6 +248,12 @@ export interface NatEvent {
 	inside: SocketAddress;
 	outside: SocketAddress;
 	remote: SocketAddress;
+	/**
+	 * Absent for port translation (PAT, NAPT) and port forwards; `static` for a flow of a static
+	 * one-to-one address entry, `dynamic` for one of an address bound from a dynamic NAT pool
+	 * (Cisco's static NAT and dynamic NAT; the address alone is translated, ports stay).
+	 */
+	type?: 'static' | 'dynamic';
 }
 
 /**

@@ -203,6 +203,9 @@ export class Narrator {
 			case 'call':
 				return this.#call(e);
 			case 'nat':
+				if (e.action === 'create' && e.type !== undefined) {
+					return `NAT ${e.host} translates ${e.proto} ${formatAddress(e.inside)} to ${formatAddress(e.outside)} for ${formatAddress(e.remote)}: ${e.type === 'static' ? 'a static entry' : 'an address from its pool'}, so only the address changes, not the port.`;
+				}
 				return e.action === 'create'
 					? `NAT ${e.host} maps ${e.proto} ${formatAddress(e.inside)} to its public ${formatAddress(e.outside)} for ${formatAddress(e.remote)}.`
 					: `NAT ${e.host} forgets the ${e.proto} mapping ${formatAddress(e.inside)} ↔ ${formatAddress(e.outside)}.`;

@@ -114,9 +114,22 @@ describe('NAT table', () => {
 		);
 		if (!r.ok) throw new Error(JSON.stringify(r.errors));
 		const rows = natTableAt(r.trace, 100);
-		expect(rows.map((x) => [x.outside.port === 8080, x.static])).toEqual([
-			[true, true],
-			[false, false]
+		expect(rows.map((x) => [x.outside.port === 8080, x.static, x.kind])).toEqual([
+			[true, true, 'static'],
+			[false, false, 'PAT']
+		]);
+	});
+
+	it('names static NAT and dynamic pool entries as such (cisco-nat.scn)', async () => {
+		const { runScenario } = await import('$lib/sim/scenario');
+		const { readFileSync } = await import('node:fs');
+		const r = runScenario(readFileSync('content/lessons/04-network/01-nat/cisco-nat.scn', 'utf8'));
+		if (!r.ok) throw new Error(JSON.stringify(r.errors));
+		const rows = natTableAt(r.trace, 300);
+		expect(rows.map((x) => [x.kind, x.inside.ip, x.outside.ip, x.inside.port === x.outside.port])).toEqual([
+			['dynamic', '192.168.1.10', '198.51.100.10', true],
+			['dynamic', '192.168.1.11', '198.51.100.11', true],
+			['static', '192.168.1.20', '198.51.100.20', true]
 		]);
 	});
 });

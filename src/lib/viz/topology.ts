@@ -252,8 +252,13 @@ export interface NatRow {
 	remote: SocketAddress;
 	/** ms of virtual time it was created. */
 	since: number;
-	/** Created through a port forward (static PAT, Cisco `ip nat inside source static tcp ...`). */
+	/** Created through a port forward (static PAT, Cisco `ip nat inside source static tcp ...`) or a static NAT entry. */
 	static: boolean;
+	/**
+	 * The kind of entry in CCNA terms: `PAT` (port translation, NAT overload), `static` (a port
+	 * forward or a static one-to-one address entry), `dynamic` (an address from a dynamic NAT pool).
+	 */
+	kind: 'PAT' | 'static' | 'dynamic';
 }
 
 const addrKey = (a: SocketAddress) => `${a.ip}:${a.port}`;
@@ -267,8 +272,9 @@ export function natTableAt(trace: Trace, t: number): NatRow[] {
 		if (e.kind === 'port' && e.via === 'nat' && e.action === 'allocate' && e.socket.startsWith('forward:')) forwards.add(`${e.host}|${e.proto}|${e.port}`);
 		if (e.kind !== 'nat') continue;
 		const k = `${e.host}|${e.proto}|${addrKey(e.inside)}|${addrKey(e.outside)}|${addrKey(e.remote)}`;
-		const isStatic = forwards.has(`${e.host}|${e.proto}|${e.outside.port}`);
-		if (e.action === 'create') alive.set(k, { host: e.host, proto: e.proto, inside: e.inside, outside: e.outside, remote: e.remote, since: e.t, static: isStatic });
+		const isStatic = e.type === 'static' || (e.type === undefined && forwards.has(`${e.host}|${e.proto}|${e.outside.port}`));
+		const kind = e.type ?? (isStatic ? 'static' : 'PAT');
+		if (e.action === 'create') alive.set(k, { host: e.host, proto: e.proto, inside: e.inside, outside: e.outside, remote: e.remote, since: e.t, static: isStatic, kind });
 		else alive.delete(k);
 	}
 	return [...alive.values()];

@@ -18,7 +18,7 @@ const labels = (before: string, explicit = false): string[] => completeLine(befo
 describe('completeLine', () => {
 	it('offers header keywords and run at the start of a line', () => {
 		expect(labels('li')).toEqual(['link']);
-		expect(labels('', true)).toEqual(['seed', 'host', 'router', 'nat', 'forward', 'firewall', 'rule', 'link', 'run']);
+		expect(labels('', true)).toEqual(['seed', 'host', 'router', 'nat', 'forward', 'static', 'firewall', 'rule', 'link', 'run']);
 		expect(labels('')).toEqual([]);
 	});
 

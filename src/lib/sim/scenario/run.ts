@@ -169,7 +169,9 @@ function check(sim: Simulation, scenario: Scenario, trace: Trace, checks: readon
 	const owners = new Map<string, string>();
 	for (const h of scenario.hosts) owners.set(h.ip, h.name);
 	for (const r of scenario.routers) for (const ip of r.ips) owners.set(ip, r.name);
-	for (const n of scenario.nats) if (!owners.has(n.publicIp)) owners.set(n.publicIp, n.router);
+	for (const n of scenario.nats) {
+		for (const ip of [n.publicIp, ...(n.pool ?? []), ...(n.statics ?? []).map((st) => st.global)]) if (!owners.has(ip)) owners.set(ip, n.router);
+	}
 	const rt: CheckRuntime = { sim, trace, header: scenario, stoppedAt, createdAt: (n) => createdAt.get(n), ownerOf: (ip) => owners.get(ip) };
 	return checks.map((step) => {
 		const runner = runnerOf(step.action);

@@ -63,7 +63,7 @@ export interface RouterDecl {
 	ips: string[];
 }
 
-/** `nat ROUTER public=IP [mode=remap|preserve] [range=LOW-HIGH] [mapping=] [filtering=] [hairpin=] [parity=] [overload=] [timeouts=]` */
+/** `nat ROUTER public=IP [mode=remap|preserve] [range=LOW-HIGH] [mapping=] [filtering=] [hairpin=] [parity=] [overload=] [timeouts=]`, or `nat ROUTER pool=FIRST-LAST [pool-timeout=] [timeouts=]` */
 export interface NatDecl {
 	line: number;
 	router: string;
@@ -83,6 +83,12 @@ export interface NatDecl {
 	overload?: boolean;
 	/** `timeouts=linux|rfc|cisco` (absent: linux). */
 	timeouts?: 'linux' | 'rfc' | 'cisco';
+	/** `pool=FIRST-LAST`: dynamic NAT without overload from these addresses (`publicIp` is the first). */
+	pool?: string[];
+	/** `pool-timeout=DURATION`: how long a pool binding outlives its last packet, ms (absent: 24 h). */
+	poolTimeoutMs?: number;
+	/** `static ROUTER INSIDE-IP GLOBAL-IP` lines for this router, in file order. */
+	statics?: { line: number; inside: string; global: string }[];
 }
 
 /** `forward ROUTER tcp|udp PUBLICPORT IP:PORT`: a NAT port forward (needs a `nat ROUTER` line). */

@@ -1,14 +1,16 @@
 /**
  * Part of the hosts-and-topology family (topology.ts): what sits on a router, `nat`,
- * `forward`, `firewall` and `rule`, and the cross-line checks between them (a `forward` needs
- * a `nat`, `rule` lines need a stateless `firewall`).
+ * `forward`, `static`, `firewall` and `rule`, and the cross-line checks between them (a
+ * `forward` or `static` needs a `nat`, `rule` lines need a stateless `firewall`).
  *
  * @module
  */
+import ipaddr from 'ipaddr.js';
 import type { FirewallRule, Protocol } from '../../index';
 import { type LineErrors, type Token, isWord, show, subToken } from '../lexer';
 import type { ParseContext } from '../context';
 import type { NatDecl, RuleDecl } from '../types';
+import { MAX_POOL } from '../../nat';
 import type { RejectWith } from '../../router';
 import { keyValue, parseDuration, parseIp, parsePort, parseRange, splitArgs, tooMany } from '../values';
 import type { HeaderSpec } from './spec';
@@ -17,8 +19,37 @@ import type { HeaderSpec } from './spec';
 interface Pending {
 	rules: { node: string; tok: Token; rule: RuleDecl }[];
 	forwards: { router: string; tok: Token; line: number }[];
+	statics: { router: string; tok: Token; line: number; inside: string; global: string }[];
 }
-const pending = (ctx: ParseContext): Pending => ctx.local('middleboxes', (): Pending => ({ rules: [], forwards: [] }));
+const pending = (ctx: ParseContext): Pending => ctx.local('middleboxes', (): Pending => ({ rules: [], forwards: [], statics: [] }));
+
+/** `pool=FIRST-LAST` of a nat line: the addresses from FIRST to LAST (ipaddr.js arithmetic), at most {@link MAX_POOL}. */
+function poolAddresses(tok: Token, err: LineErrors): string[] | null {
+	const text = keyValue(tok, 'pool');
+	const dash = text.indexOf('-');
+	const first = parseIp(subToken(tok, dash < 0 ? text : text.slice(0, dash), 5), 'the first pool address after "pool="', err);
+	if (dash < 0) {
+		if (first !== null) err.at(tok, `expected pool=FIRST-LAST (e.g. pool=198.51.100.10-198.51.100.14), got ${JSON.stringify(text)}`);
+		return null;
+	}
+	const last = first === null ? null : parseIp(subToken(tok, text.slice(dash + 1), 6 + dash), 'the last pool address after "-"', err);
+	if (first === null || last === null) return null;
+	const num = (ip: string) => ipaddr.IPv4.parse(ip).toByteArray().reduce((n, b) => n * 256 + b, 0);
+	const lo = num(first);
+	const n = num(last) - lo + 1;
+	if (n < 1) {
+		err.at(tok, `pool ${first}-${last} is backwards: FIRST must not come after LAST`);
+		return null;
+	}
+	if (n > MAX_POOL) {
+		err.at(tok, `pool ${first}-${last} has ${n} addresses; at most ${MAX_POOL}`);
+		return null;
+	}
+	return Array.from({ length: n }, (_, i) => {
+		const v = lo + i;
+		return ipaddr.fromByteArray([(v >>> 24) & 255, (v >>> 16) & 255, (v >>> 8) & 255, v & 255]).toString();
+	});
+}
 
 /** `public=IP` of a nat line. */
 function publicAddress(tok: Token | undefined, nodeTok: Token, err: LineErrors): string | null {
@@ -31,9 +62,12 @@ function publicAddress(tok: Token | undefined, nodeTok: Token, err: LineErrors):
 
 const BEHAVIOURS = ['endpoint-independent', 'address-dependent', 'address-and-port-dependent'] as const;
 const TIMEOUTS = ['linux', 'rfc', 'cisco'] as const;
-const NAT_KEYS = ['public', 'mode', 'range', 'mapping', 'filtering', 'hairpin', 'parity', 'overload', 'timeouts'];
+const NAT_KEYS = ['public', 'mode', 'range', 'mapping', 'filtering', 'hairpin', 'parity', 'overload', 'timeouts', 'pool', 'pool-timeout'];
+/** Keys of port translation (PAT) that a dynamic NAT pool, which keeps ports, does not take. */
+const PAT_KEYS = ['public', 'mode', 'range', 'mapping', 'filtering', 'hairpin', 'parity', 'overload'];
 const NAT_USAGE =
 	'nat ROUTER public=IP [mode=remap|preserve] [range=LOW-HIGH] [mapping=BEHAVIOUR] [filtering=BEHAVIOUR] [hairpin=on|off] [parity=on|off] [overload=on|off] [timeouts=linux|rfc|cisco]';
+const NAT_POOL_USAGE = 'nat ROUTER pool=FIRST-LAST [pool-timeout=DURATION] [timeouts=linux|rfc|cisco]';
 
 /** `key=WORD` where WORD is one of `allowed`; null (after an error) or undefined when absent. */
 function choice<T extends string>(tok: Token | undefined, key: string, allowed: readonly T[], err: LineErrors): T | null | undefined {
@@ -52,8 +86,8 @@ const onOff = (tok: Token | undefined, key: string, err: LineErrors): boolean | 
 const nat: HeaderSpec = {
 	place: 'header',
 	keyword: 'nat',
-	syntax: [NAT_USAGE],
-	doc: 'Address and port translation on a router: inside sources leave as public=IP with a public port; mapping, filtering, hairpinning, parity and overloading as RFC 4787/5382 name them.',
+	syntax: [NAT_USAGE, NAT_POOL_USAGE],
+	doc: 'Address and port translation on a router: inside sources leave as public=IP with a public port; mapping, filtering, hairpinning, parity and overloading as RFC 4787/5382 name them. With pool= instead: dynamic NAT without overload, each inside address gets a pool address of its own and keeps its ports.',
 	keys: NAT_KEYS,
 	parse(ctx, rest, err, head) {
 		const args = splitArgs(rest, { keys: NAT_KEYS, flags: [] }, err, 'nat');
@@ -64,6 +98,12 @@ const nat: HeaderSpec = {
 		}
 		const router = ctx.nodeRef(nodeTok, ['router'], err, 'after "nat"');
 		tooMany(extra, 'nat', err, NAT_KEYS.map((k) => `${k}=`).join(', '));
+		const poolTok = args.keys.get('pool');
+		if (poolTok) {
+			parsePoolNat(ctx, args.keys, poolTok, router, nodeTok, err);
+			return;
+		}
+		if (args.keys.has('pool-timeout')) err.at(args.keys.get('pool-timeout')!, '"pool-timeout=" belongs to a NAT with pool=');
 		const pubTok = args.keys.get('public');
 		const publicIp = publicAddress(pubTok, nodeTok, err);
 		let mode: 'remap' | 'preserve' = 'remap';
@@ -106,6 +146,31 @@ const nat: HeaderSpec = {
 		ctx.header.nats.push(decl);
 	}
 };
+
+/** The rest of a `nat ROUTER pool=FIRST-LAST` line (dynamic NAT without overload). */
+function parsePoolNat(ctx: ParseContext, keys: Map<string, Token>, poolTok: Token, router: string | null, nodeTok: Token, err: LineErrors): void {
+	for (const k of PAT_KEYS) {
+		const tok = keys.get(k);
+		if (tok) err.at(tok, `"${k}=" is for port translation (PAT) with public=; a NAT with pool= translates addresses only and keeps ports (${NAT_POOL_USAGE})`);
+	}
+	if (PAT_KEYS.some((k) => keys.has(k))) return;
+	const pool = poolAddresses(poolTok, err);
+	const timeouts = choice(keys.get('timeouts'), 'timeouts', TIMEOUTS, err);
+	const holdTok = keys.get('pool-timeout');
+	const hold = holdTok ? parseDuration(holdTok, 'pool-timeout', err) : undefined;
+	if (router === null || pool === null || timeouts === null || hold === null) return;
+	const dup = ctx.header.nats.find((x) => x.router === router);
+	if (dup) {
+		err.at(nodeTok, `${router} already has a NAT (line ${dup.line})`);
+		return;
+	}
+	const ips = ctx.nodes.get(router)!.ips;
+	for (const ip of pool) if (!ips.includes(ip) && !ctx.claimIp(poolTok, ip, router, err)) return;
+	const decl: NatDecl = { line: err.line, router, publicIp: pool[0], mode: 'remap', range: null, pool };
+	if (hold !== undefined) decl.poolTimeoutMs = hold;
+	if (timeouts) decl.timeouts = timeouts;
+	ctx.header.nats.push(decl);
+}
 
 const FORWARD_USAGE = '"forward ROUTER tcp|udp PUBLICPORT IP:PORT" (e.g. forward r1 tcp 8080 192.168.1.20:80)';
 
@@ -150,6 +215,36 @@ const forward: HeaderSpec = {
 		}
 		ctx.header.forwards.push({ line: err.line, router, proto, publicPort, to });
 		pending(ctx).forwards.push({ router, tok: nodeTok, line: err.line });
+	}
+};
+
+const STATIC_USAGE = '"static ROUTER INSIDE-IP GLOBAL-IP" (e.g. static r1 192.168.1.20 198.51.100.20)';
+
+const staticNat: HeaderSpec = {
+	place: 'header',
+	keyword: 'static',
+	syntax: ['static ROUTER INSIDE-IP GLOBAL-IP'],
+	doc: 'Static NAT on a NAT router (Cisco "ip nat inside source static"): INSIDE-IP always leaves as GLOBAL-IP with its ports unchanged, and anything sent to GLOBAL-IP from outside reaches INSIDE-IP.',
+	parse(ctx, rest, err, head) {
+		const args = splitArgs(rest, { keys: [], flags: [] }, err, 'static');
+		const [nodeTok, inTok, globalTok, ...extra] = args.positional;
+		if (!nodeTok || !inTok || !globalTok) {
+			err.at(nodeTok ?? head, `expected ${STATIC_USAGE}`);
+			return;
+		}
+		const router = ctx.nodeRef(nodeTok, ['router'], err, 'after "static"');
+		const inside = parseIp(inTok, 'the inside (local) address', err);
+		const global = parseIp(globalTok, 'the global address', err);
+		tooMany(extra, 'static', err, 'nothing after GLOBAL-IP');
+		if (router === null || inside === null || global === null) return;
+		const p = pending(ctx);
+		const dup = p.statics.find((x) => x.router === router && (x.inside === inside || x.global === global));
+		if (dup) {
+			err.at(dup.inside === inside ? inTok : globalTok, `${dup.inside === inside ? inside : global} already has a static entry on ${router} (line ${dup.line})`);
+			return;
+		}
+		if (!ctx.nodes.get(router)!.ips.includes(global) && !ctx.claimIp(globalTok, global, router, err)) return;
+		p.statics.push({ router, tok: nodeTok, line: err.line, inside, global });
 	}
 };
 
@@ -261,8 +356,8 @@ const rule: HeaderSpec = {
 	}
 };
 
-/** nat, forward, firewall and rule, in the order the documentation lists them. */
-export const MIDDLEBOX_STATEMENTS: readonly HeaderSpec[] = [nat, forward, firewall, rule];
+/** nat, forward, static, firewall and rule, in the order the documentation lists them. */
+export const MIDDLEBOX_STATEMENTS: readonly HeaderSpec[] = [nat, forward, staticNat, firewall, rule];
 
 /** After the last line: forwards need a NAT; rules attach to their stateless firewall. */
 export function finishMiddleboxes(ctx: ParseContext): void {
@@ -273,6 +368,12 @@ export function finishMiddleboxes(ctx: ParseContext): void {
 		if (!ctx.header.nats.some((n) => n.router === f.router)) {
 			at(f.line, f.tok, `"forward ${f.router}" needs a line "nat ${f.router} public=IP" (port forwarding is part of NAT)`);
 		}
+	}
+	for (const st of p.statics) {
+		const n = ctx.header.nats.find((x) => x.router === st.router);
+		if (!n) at(st.line, st.tok, `"static ${st.router}" needs a line "nat ${st.router} public=IP" or "nat ${st.router} pool=FIRST-LAST" (static NAT is part of NAT)`);
+		else if (n.publicIp === st.global || n.pool?.includes(st.global)) at(st.line, st.tok, `static global address ${st.global} is already the public address or in the pool of line ${n.line}`);
+		else (n.statics ??= []).push({ line: st.line, inside: st.inside, global: st.global });
 	}
 	// Rules may be written before or after their firewall line.
 	for (const { node, tok, rule } of p.rules) {

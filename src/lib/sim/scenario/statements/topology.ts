@@ -246,9 +246,11 @@ function setup(sim: Simulation, h: ScenarioHeader, guard: (line: number, fn: () 
 	}
 	for (const r of h.routers) guard(r.line, () => void sim.addRouter({ name: r.name, ips: r.ips }));
 	for (const n of h.nats) {
-		const { mapping, filtering, hairpin, parity, overload, timeouts } = n;
-		const extra = Object.fromEntries(Object.entries({ mapping, filtering, hairpin, parity, overload, timeouts }).filter(([, v]) => v !== undefined));
-		guard(n.line, () => void sim.setNat(n.router, { publicIp: n.publicIp, mode: n.mode, ...(n.range ? { range: [n.range[0], n.range[1]] } : {}), ...extra }));
+		const { mapping, filtering, hairpin, parity, overload, timeouts, pool, poolTimeoutMs } = n;
+		const extra = Object.fromEntries(Object.entries({ mapping, filtering, hairpin, parity, overload, timeouts, pool, poolTimeoutMs }).filter(([, v]) => v !== undefined));
+		if (guard(n.line, () => void sim.setNat(n.router, { publicIp: n.publicIp, mode: n.mode, ...(n.range ? { range: [n.range[0], n.range[1]] } : {}), ...extra }))) {
+			for (const st of n.statics ?? []) guard(st.line, () => sim.staticNat(n.router, st.inside, st.global));
+		}
 	}
 	for (const f of h.forwards) {
 		guard(f.line, () => sim.forwardPort(f.router, { proto: f.proto === 'tcp' ? 'TCP' : 'UDP', publicPort: f.publicPort, to: { ...f.to } }));
