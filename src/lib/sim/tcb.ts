@@ -251,10 +251,11 @@ export interface LossState {
 }
 
 /**
- * What only a listener keeps: its backlog, SYN queue and accept queue (Linux keeps them in the
- * listening socket's `icsk_accept_queue` and `sk_max_ack_backlog`, FreeBSD in `struct socket`'s
- * `so_qlimit`, `so_incqlen`, `so_qlen`). Allocated by listen(), so the other sockets — every
- * connection — pay one null field for it (`npm run bench`: 48 heap bytes per socket less).
+ * What only a listener keeps: its backlog, SYN queue and accept queue (Linux: the listening
+ * socket's `icsk_accept_queue` and `sk_max_ack_backlog`; FreeBSD keeps `sol_qlimit`,
+ * `sol_incqlen` and `sol_qlen` in the part of `struct socket` that only listening sockets use,
+ * sys/sys/socketvar.h). Allocated by listen(), so the other sockets (every connection) pay one
+ * null field for it (`npm run bench`: 48 heap bytes less per socket).
  */
 export interface ListenQueues {
 	/** Its backlog, min(listen() backlog, somaxconn) (Linux `sk_max_ack_backlog`). */
