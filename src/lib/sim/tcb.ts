@@ -88,10 +88,11 @@ const MDEV = 16;
 const MDEV_MAX = 17;
 const RTT_SEQ = 18;
 const MIN_RTT = 19;
-// Numbers that are not small integers either: Infinity/-Infinity sentinels, TSvals and offsets
-// up to 2^32, window sizes up to 2^30. As object fields each of them was a separate 16-byte heap
-// box per socket (`npm run bench`: 256 heap bytes less per idle connection, and fewer
-// objects for the scavenger to copy per TIME-WAIT TCB).
+// Numbers that are not small integers either: Infinity/-Infinity sentinels, TSvals, TSval
+// offsets and `rcvWup` (a sequence number) up to 2^32, window sizes up to 2^30, and times that
+// V8 stored as doubles (`lrcvtime`). As object fields each of them was a separate 16-byte heap
+// box per socket (`npm run bench`: 320 heap bytes less per idle connection, and fewer objects
+// for the scavenger to copy per TIME-WAIT TCB).
 const CWND = 20;
 const SSTHRESH = 21;
 const TS_RECENT = 22;
@@ -99,6 +100,8 @@ const TS_RECENT_AT = 23;
 const TS_OFFSET = 24;
 const MAX_SND_WND = 25;
 const INVALID_ACK_WINDOW_START = 26;
+const RCV_WUP = 27;
+const LRCVTIME = 28;
 
 /** Send sequence variables (RFC 9293 §3.3.1, Figure 3). SND.UP is not modelled (no URG). */
 export class SendSequence {
@@ -331,7 +334,7 @@ export interface ConnectTuning {
  */
 function newNumbers(initialRtoMs: number): number[] {
 	// A fractional value first, so the array holds unboxed doubles from the start.
-	const v = [0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, 0, 0, 0, -1, Infinity, Infinity, -1, -1, 0, 0, -Infinity];
+	const v = [0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, 0, 0, 0, -1, Infinity, Infinity, -1, -1, 0, 0, -Infinity, 0, 0];
 	v[ISS] = 0;
 	v[RCV_WND] = TCP_TUNING.rcvWnd;
 	v[RTO] = initialRtoMs;
@@ -610,7 +613,12 @@ export abstract class Tcb implements EventTarget {
 	/** Segments received in order since our last ACK (Linux `inet_csk_ack_scheduled()`, BSD `t_unacksegs`); 0 = no ACK owed. */
 	ackOwed = 0;
 	/** RCV.NXT carried by our last ACK (Linux `rcv_wup`, BSD `last_ack_sent`). */
-	rcvWup = 0;
+	get rcvWup(): number {
+		return this.v[RCV_WUP];
+	}
+	set rcvWup(x: number) {
+		this.v[RCV_WUP] = x;
+	}
 	/** Delayed-ACK timer: deadline in ms, or −1 when stopped (Linux `icsk_ack.timeout`, BSD TT_DELACK). */
 	delackDeadline = -1;
 	/** Time of the queue event that will look at {@link delackDeadline}, or −1. */
@@ -622,7 +630,12 @@ export abstract class Tcb implements EventTarget {
 	/** Linux pingpong (interactive) mode: the ACK of a request waits to ride on the reply. */
 	pingpong = false;
 	/** Linux `icsk_ack.lrcvtime`: when the last data segment arrived, ms. */
-	lrcvtime = 0;
+	get lrcvtime(): number {
+		return this.v[LRCVTIME];
+	}
+	set lrcvtime(x: number) {
+		this.v[LRCVTIME] = x;
+	}
 
 	// ----- the application's side (BSD sockets)
 
