@@ -90,7 +90,7 @@ const RTT_SEQ = 18;
 const MIN_RTT = 19;
 // Numbers that are not small integers either: Infinity/-Infinity sentinels, TSvals, TSval
 // offsets and `rcvWup` (a sequence number) up to 2^32, window sizes up to 2^30, and times that
-// V8 stored as doubles (`lrcvtime`). As object fields each of them was a separate 16-byte heap
+// V8 stored as doubles (`lrcvtime`, the delayed-ACK timer's fractional deadlines). As object fields each of them was a separate 16-byte heap
 // box per socket (`npm run bench`: 320 heap bytes less per idle connection, and fewer objects
 // for the scavenger to copy per TIME-WAIT TCB).
 const CWND = 20;
@@ -102,6 +102,8 @@ const MAX_SND_WND = 25;
 const INVALID_ACK_WINDOW_START = 26;
 const RCV_WUP = 27;
 const LRCVTIME = 28;
+const DELACK_DEADLINE = 29;
+const DELACK_QUEUED_AT = 30;
 
 /** Send sequence variables (RFC 9293 §3.3.1, Figure 3). SND.UP is not modelled (no URG). */
 export class SendSequence {
@@ -334,7 +336,7 @@ export interface ConnectTuning {
  */
 function newNumbers(initialRtoMs: number): number[] {
 	// A fractional value first, so the array holds unboxed doubles from the start.
-	const v = [0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, 0, 0, 0, -1, Infinity, Infinity, -1, -1, 0, 0, -Infinity, 0, 0];
+	const v = [0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, 0, 0, 0, -1, Infinity, Infinity, -1, -1, 0, 0, -Infinity, 0, 0, -1, -1];
 	v[ISS] = 0;
 	v[RCV_WND] = TCP_TUNING.rcvWnd;
 	v[RTO] = initialRtoMs;
@@ -620,9 +622,19 @@ export abstract class Tcb implements EventTarget {
 		this.v[RCV_WUP] = x;
 	}
 	/** Delayed-ACK timer: deadline in ms, or −1 when stopped (Linux `icsk_ack.timeout`, BSD TT_DELACK). */
-	delackDeadline = -1;
+	get delackDeadline(): number {
+		return this.v[DELACK_DEADLINE];
+	}
+	set delackDeadline(x: number) {
+		this.v[DELACK_DEADLINE] = x;
+	}
 	/** Time of the queue event that will look at {@link delackDeadline}, or −1. */
-	delackQueuedAt = -1;
+	get delackQueuedAt(): number {
+		return this.v[DELACK_QUEUED_AT];
+	}
+	set delackQueuedAt(x: number) {
+		this.v[DELACK_QUEUED_AT] = x;
+	}
 	/** Linux `icsk_ack.ato`: the current delayed-ACK timeout, ms; 0 before the first data segment. */
 	ato = 0;
 	/** ACKs still to send at once (Linux `icsk_ack.quick`, XNU `t_forced_acks`). */
