@@ -39,8 +39,9 @@ v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 const mem = benchIdleMemory(gc, () => process.memoryUsage().heapUsed);
 console.log(
-	`TCP: ${fmt(mem.bytesPerConnection)} heap bytes per idle ESTABLISHED connection (${fmt(mem.connections)} open; both endpoints' sockets, ` +
-		`port-table and demultiplexing entries; ${fmt(mem.bytesPerConnection / 2)} per socket)`
+	`TCP: ${fmt(mem.bytesPerConnection)} heap bytes per idle ESTABLISHED connection (${fmt(mem.connections)} open, idle 2 s; both endpoints' sockets, ` +
+		`port-table and demultiplexing entries; ${fmt(mem.bytesPerConnection / 2)} per socket; ` +
+		`${fmt(mem.bytesPerConnectionAfterHandshake)} right after the handshakes, while their timer events are queued)`
 );
 
 const points = benchAllocation();

@@ -30,7 +30,7 @@ import type { Rng } from './prng';
 import { tcpInput } from './tcp-input';
 import { tcpIcmpError } from './tcp-icmp';
 import { TcpSocket, type SocketSnapshot, type TcpSocketOptions } from './tcp-socket';
-import type { ConnectTuning, Tcb, TcpHost } from './tcb';
+import type { ConnectTuning, ListenQueues, Tcb, TcpHost } from './tcb';
 import { CONNECT_TUNING, MAX_SYN_RETRIES } from './tcp-listen';
 import type { ErrorEvent, Protocol, SocketErrno } from './trace';
 import { createUdpSocket, udpInput, type UdpHostState, type UdpSocket } from './udp';
@@ -182,7 +182,7 @@ export class Host extends NetNode implements TcpHost {
 	 * @throws SimError if a socket the user created already has that id.
 	 */
 	tcpChild(l: Tcb): TcpSocket {
-		const n = ++l.childCount;
+		const n = ++(l.queues as ListenQueues).childCount;
 		const s = new TcpSocket(this, `${l.id}.${n}`, { autoRead: l.autoRead });
 		s.listener = l;
 		s.childNumber = n;

@@ -88,6 +88,22 @@ const MDEV = 16;
 const MDEV_MAX = 17;
 const RTT_SEQ = 18;
 const MIN_RTT = 19;
+// Numbers that are not small integers either: Infinity/-Infinity sentinels, TSvals, TSval
+// offsets and `rcvWup` (a sequence number) up to 2^32, window sizes up to 2^30, and times that
+// V8 stored as doubles (`lrcvtime`, the delayed-ACK timer's fractional deadlines). As object fields each of them was a separate 16-byte heap
+// box per socket (`npm run bench`: 320 heap bytes less per idle connection, and fewer objects
+// for the scavenger to copy per TIME-WAIT TCB).
+const CWND = 20;
+const SSTHRESH = 21;
+const TS_RECENT = 22;
+const TS_RECENT_AT = 23;
+const TS_OFFSET = 24;
+const MAX_SND_WND = 25;
+const INVALID_ACK_WINDOW_START = 26;
+const RCV_WUP = 27;
+const LRCVTIME = 28;
+const DELACK_DEADLINE = 29;
+const DELACK_QUEUED_AT = 30;
 
 /** Send sequence variables (RFC 9293 §3.3.1, Figure 3). SND.UP is not modelled (no URG). */
 export class SendSequence {
@@ -239,6 +255,30 @@ export interface LossState {
 	wEst: number;
 }
 
+/**
+ * What only a listener keeps: its backlog, SYN queue and accept queue (Linux: the listening
+ * socket's `icsk_accept_queue` and `sk_max_ack_backlog`; FreeBSD keeps `sol_qlimit`,
+ * `sol_incqlen` and `sol_qlen` in the part of `struct socket` that only listening sockets use,
+ * sys/sys/socketvar.h). Allocated by listen(), so the other sockets (every connection) pay one
+ * null field for it (`npm run bench`: 48 heap bytes less per socket).
+ */
+export interface ListenQueues {
+	/** Its backlog, min(listen() backlog, somaxconn) (Linux `sk_max_ack_backlog`). */
+	backlog: number;
+	/** The program calls accept() itself (scenario `manualaccept`); else at once. */
+	manualAccept: boolean;
+	/** Half-open children in SYN-RECEIVED (Linux `inet_csk_reqsk_queue_len`). */
+	synQueueLen: number;
+	/** Established children waiting for accept(), oldest first (Linux `sk_ack_backlog`). */
+	acceptQueue: Tcb[] | null;
+	/** accept() calls blocked waiting for a connection. */
+	pendingAccepts: number;
+	/** When its SYN queue last overflowed, ms (Linux `last_overflow`), or -Infinity. */
+	synOverflowAt: number;
+	/** Number of children created so far. */
+	childCount: number;
+}
+
 /** How a socket holds its local port (see `TcpSocket.bind`, `connect`, and accepted children). */
 export type PortHold = 'none' | 'bind' | 'autobind' | 'connect' | 'child';
 
@@ -290,10 +330,13 @@ export interface ConnectTuning {
 	syncookies: boolean;
 }
 
-/** A TCB's number store, initialised: RCV.WND, the initial RTO, SRTT −1 (no sample yet), timers stopped (−1). */
+/**
+ * A TCB's number store, initialised: RCV.WND, the initial RTO, SRTT −1 (no sample yet), timers
+ * stopped (−1), cwnd and ssthresh Infinity, TS.Recent −1, the invalid-ACK window −Infinity.
+ */
 function newNumbers(initialRtoMs: number): number[] {
 	// A fractional value first, so the array holds unboxed doubles from the start.
-	const v = [0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, 0, 0, 0, -1];
+	const v = [0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, 0, 0, 0, -1, Infinity, Infinity, -1, -1, 0, 0, -Infinity, 0, 0, -1, -1];
 	v[ISS] = 0;
 	v[RCV_WND] = TCP_TUNING.rcvWnd;
 	v[RTO] = initialRtoMs;
@@ -442,7 +485,12 @@ export abstract class Tcb implements EventTarget {
 	 * `tp->last_oow_ack_time`): when the current window opened (ms, -Infinity before the first
 	 * such ACK) and how many such ACKs were sent in it.
 	 */
-	invalidAckWindowStart = -Infinity;
+	get invalidAckWindowStart(): number {
+		return this.v[INVALID_ACK_WINDOW_START];
+	}
+	set invalidAckWindowStart(x: number) {
+		this.v[INVALID_ACK_WINDOW_START] = x;
+	}
 	invalidAcksInWindow = 0;
 	/** Retransmission timer: deadline in ms, or -1 when stopped. */
 	get rexmtDeadline(): number {
@@ -484,9 +532,19 @@ export abstract class Tcb implements EventTarget {
 	/** Rcv.Wind.Shift: our window field is shifted right by this when sent; 0 = no scaling. */
 	rcvWscale = 0;
 	/** cwnd: congestion window, bytes (RFC 5681 §2); Infinity when the preset models none. */
-	cwnd = Infinity;
+	get cwnd(): number {
+		return this.v[CWND];
+	}
+	set cwnd(x: number) {
+		this.v[CWND] = x;
+	}
 	/** ssthresh: slow-start threshold, bytes (RFC 5681 §3.1); Infinity until the first loss. */
-	ssthresh = Infinity;
+	get ssthresh(): number {
+		return this.v[SSTHRESH];
+	}
+	set ssthresh(x: number) {
+		this.v[SSTHRESH] = x;
+	}
 	/** Duplicate ACKs in a row (RFC 5681 §2 DUPLICATE ACKNOWLEDGMENT; RFC 6675 DupAcks). */
 	dupAcks = 0;
 	/** SYN or SYN,ACK retransmissions by the timer (RFC 5681 §3.1: they shrink the initial window). */
@@ -514,15 +572,35 @@ export abstract class Tcb implements EventTarget {
 	/** Eff.snd.MSS: the largest payload we put in one segment (RFC 9293 §3.7.1, less 12 bytes of timestamps). */
 	sndMss: number = TCP_TUNING.mss;
 	/** TS.Recent (RFC 7323 §4.3): the peer's latest TSval, echoed as TSecr; −1 before any. */
-	tsRecent = -1;
+	get tsRecent(): number {
+		return this.v[TS_RECENT];
+	}
+	set tsRecent(x: number) {
+		this.v[TS_RECENT] = x;
+	}
 	/** When TS.Recent was last updated (ms of virtual time), for PAWS and tcp_tw_reuse; −1 before any. */
-	tsRecentAt = -1;
+	get tsRecentAt(): number {
+		return this.v[TS_RECENT_AT];
+	}
+	set tsRecentAt(x: number) {
+		this.v[TS_RECENT_AT] = x;
+	}
 	/** Offset added to the host's millisecond clock to make TSval (Linux `ts_off`, per address pair). */
-	tsOffset = 0;
+	get tsOffset(): number {
+		return this.v[TS_OFFSET];
+	}
+	set tsOffset(x: number) {
+		this.v[TS_OFFSET] = x;
+	}
 	/** Receive buffer (bytes): RCV.WND never exceeds it less the unread bytes (the preset's `tcp.rcvBuf`). */
 	rcvBuf: number = TCP_TUNING.rcvWnd;
 	/** Largest SND.WND the peer has offered (RFC 9293 §3.8.6.2.1 "Max(SND.WND)"). */
-	maxSndWnd = 0;
+	get maxSndWnd(): number {
+		return this.v[MAX_SND_WND];
+	}
+	set maxSndWnd(x: number) {
+		this.v[MAX_SND_WND] = x;
+	}
 	/** Persist timer (zero-window probes, RFC 9293 §3.8.6.1): deadline in ms, or −1 when stopped. */
 	persistDeadline = -1;
 	/** Time of the queue event that will look at {@link persistDeadline}, or −1. */
@@ -537,11 +615,26 @@ export abstract class Tcb implements EventTarget {
 	/** Segments received in order since our last ACK (Linux `inet_csk_ack_scheduled()`, BSD `t_unacksegs`); 0 = no ACK owed. */
 	ackOwed = 0;
 	/** RCV.NXT carried by our last ACK (Linux `rcv_wup`, BSD `last_ack_sent`). */
-	rcvWup = 0;
+	get rcvWup(): number {
+		return this.v[RCV_WUP];
+	}
+	set rcvWup(x: number) {
+		this.v[RCV_WUP] = x;
+	}
 	/** Delayed-ACK timer: deadline in ms, or −1 when stopped (Linux `icsk_ack.timeout`, BSD TT_DELACK). */
-	delackDeadline = -1;
+	get delackDeadline(): number {
+		return this.v[DELACK_DEADLINE];
+	}
+	set delackDeadline(x: number) {
+		this.v[DELACK_DEADLINE] = x;
+	}
 	/** Time of the queue event that will look at {@link delackDeadline}, or −1. */
-	delackQueuedAt = -1;
+	get delackQueuedAt(): number {
+		return this.v[DELACK_QUEUED_AT];
+	}
+	set delackQueuedAt(x: number) {
+		this.v[DELACK_QUEUED_AT] = x;
+	}
 	/** Linux `icsk_ack.ato`: the current delayed-ACK timeout, ms; 0 before the first data segment. */
 	ato = 0;
 	/** ACKs still to send at once (Linux `icsk_ack.quick`, XNU `t_forced_acks`). */
@@ -549,7 +642,12 @@ export abstract class Tcb implements EventTarget {
 	/** Linux pingpong (interactive) mode: the ACK of a request waits to ride on the reply. */
 	pingpong = false;
 	/** Linux `icsk_ack.lrcvtime`: when the last data segment arrived, ms. */
-	lrcvtime = 0;
+	get lrcvtime(): number {
+		return this.v[LRCVTIME];
+	}
+	set lrcvtime(x: number) {
+		this.v[LRCVTIME] = x;
+	}
 
 	// ----- the application's side (BSD sockets)
 
@@ -587,20 +685,8 @@ export abstract class Tcb implements EventTarget {
 	accepted = false;
 	/** Child: counted in its listener's SYN queue (a passive child in SYN-RECEIVED). */
 	inSynQueue = false;
-	/** Listener: its backlog, min(listen() backlog, somaxconn) (Linux `sk_max_ack_backlog`). */
-	backlog = 0;
-	/** Listener: the program calls accept() itself (scenario `manualaccept`); else at once. */
-	manualAccept = false;
-	/** Listener: half-open children in SYN-RECEIVED (Linux `inet_csk_reqsk_queue_len`). */
-	synQueueLen = 0;
-	/** Listener: established children waiting for accept(), oldest first (Linux `sk_ack_backlog`). */
-	acceptQueue: Tcb[] | null = null;
-	/** Listener: accept() calls blocked waiting for a connection. */
-	pendingAccepts = 0;
-	/** Listener: when its SYN queue last overflowed, ms (Linux `last_overflow`), or -Infinity. */
-	synOverflowAt = -Infinity;
-	/** Listener: number of children created so far. */
-	childCount = 0;
+	/** Listener: its backlog, queues and counters, made by the first listen(); null on other sockets. */
+	queues: ListenQueues | null = null;
 	/** Child: its number n in `<listenerId>.<n>`, else 0. */
 	childNumber = 0;
 	/** The simulation's id table holds this socket (user-chosen ids only). */

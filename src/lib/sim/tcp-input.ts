@@ -41,7 +41,7 @@ import { enterFinWait2, enterTimeWait, established, restartTimeWait, setState, t
 import { inheritKeepalive, keepaliveHeard, resetsDataAfterShutdown, SHUT_RD_DATA } from './tcp-keepalive';
 import { rttSample } from './tcp-timer';
 import { acceptQueueFull, checkSynCookie, enterSynQueue, recordQueue, synCookie, SYNCOOKIE_VALID_MS, synQueueFull } from './tcp-listen';
-import { finAcked, rearmRexmt, startRexmtTimer, stopPersistTimer, stopRexmtTimer, TCP_TUNING, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
+import { finAcked, rearmRexmt, startRexmtTimer, stopPersistTimer, stopRexmtTimer, TCP_TUNING, type ListenQueues, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
 import { F_ACK, F_FIN, F_PSH, F_RST, F_SYN, segLen, seqAdd, seqDiff, seqLe, seqLt, type TcpPacket } from './wire';
 
 /**
@@ -97,16 +97,17 @@ function listenInput(l: Tcb, seg: TcpPacket, issOverride: number): void {
 	// tcp_conn_request(): a TIME-WAIT reopen (issOverride) skips the SYN queue test ("TW buckets
 	// are converted to open requests without limitations").
 	let wantCookie = false;
+	const q = l.queues as ListenQueues; // made by listen()
 	if (issOverride < 0 && synQueueFull(l)) {
-		l.synOverflowAt = host.core.queue.now;
+		q.synOverflowAt = host.core.queue.now;
 		if (!host.connectTuning.syncookies) {
-			recordQueue(l, 'syn-dropped', seg, `SYN queue full (${l.synQueueLen} half-open > backlog ${l.backlog}), SYN cookies off (tcp_syncookies = 0): SYN dropped`);
+			recordQueue(l, 'syn-dropped', seg, `SYN queue full (${q.synQueueLen} half-open > backlog ${q.backlog}), SYN cookies off (tcp_syncookies = 0): SYN dropped`);
 			return;
 		}
 		wantCookie = true;
 	}
 	if (acceptQueueFull(l)) {
-		recordQueue(l, 'syn-dropped', seg, `accept queue full (more than backlog ${l.backlog} connections wait for accept()): SYN dropped (ListenOverflows)`);
+		recordQueue(l, 'syn-dropped', seg, `accept queue full (more than backlog ${q.backlog} connections wait for accept()): SYN dropped (ListenOverflows)`);
 		return;
 	}
 	if (wantCookie) {
@@ -116,7 +117,7 @@ function listenInput(l: Tcb, seg: TcpPacket, issOverride: number): void {
 			l,
 			'cookie-sent',
 			seg,
-			`SYN queue full (${l.synQueueLen} half-open > backlog ${l.backlog}): SYN cookie ISN ${c.cookie} = hash + client ISN + counter ${c.count} << 24 + MSS index ${c.mssIndex} (MSS ${c.mss}); nothing kept`,
+			`SYN queue full (${q.synQueueLen} half-open > backlog ${q.backlog}): SYN cookie ISN ${c.cookie} = hash + client ISN + counter ${c.count} << 24 + MSS index ${c.mssIndex} (MSS ${c.mss}); nothing kept`,
 			c.cookie
 		);
 		sendWithoutTcb(host, F_SYN | F_ACK, seg.dport, seg.srcIp, seg.sport, c.cookie, seqAdd(seg.seq, 1), TCP_TUNING.rcvWnd);
@@ -170,7 +171,7 @@ function passiveChild(l: Tcb, seg: TcpPacket): Tcb | null {
  */
 function cookieAck(l: Tcb, seg: TcpPacket): boolean {
 	const host = l.host;
-	if (!host.connectTuning.syncookies || host.core.queue.now - l.synOverflowAt >= SYNCOOKIE_VALID_MS) return false;
+	if (!host.connectTuning.syncookies || host.core.queue.now - (l.queues as ListenQueues).synOverflowAt >= SYNCOOKIE_VALID_MS) return false;
 	const mss = checkSynCookie(host, seg);
 	if (mss === 0) {
 		recordQueue(l, 'cookie-rejected', seg, `ACK ${seg.ack} is not a valid SYN cookie for this 4-tuple: answered with RST`);
@@ -448,7 +449,7 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 				if (t.origin === 'passive' && l !== null && l.state === 'LISTEN' && acceptQueueFull(l)) {
 					// tcp_check_req(): no room in the accept queue and tcp_abort_on_overflow = 0: drop
 					// the ACK; the SYN,ACK timer runs on and a later ACK may find room.
-					recordQueue(l, 'ack-dropped', seg, `accept queue full (more than backlog ${l.backlog} connections wait for accept()): final ACK dropped, ${t.id} stays SYN-RECEIVED (tcp_abort_on_overflow = 0)`);
+					recordQueue(l, 'ack-dropped', seg, `accept queue full (more than backlog ${(l.queues as ListenQueues).backlog} connections wait for accept()): final ACK dropped, ${t.id} stays SYN-RECEIVED (tcp_abort_on_overflow = 0)`);
 					return;
 				}
 				ackArrived(t, ack);

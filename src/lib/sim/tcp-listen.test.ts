@@ -33,7 +33,7 @@ describe('listen backlog (Linux __sys_listen: min(backlog, somaxconn))', () => {
 		expect(listenBacklog(bsd, 511)).toBe(128);
 		const s = lx.tcp('web');
 		s.listen(80, { backlog: 7 });
-		expect(s.backlog).toBe(7);
+		expect(s.queues?.backlog).toBe(7);
 		expect(() => lx.tcp('x').listen(81, { backlog: 1.5 })).toThrow(SimError);
 	});
 
@@ -67,7 +67,7 @@ describe('the accept queue (tcp_conn_request, tcp_check_req)', () => {
 		]);
 		// accept() at 1500 made room: the SYN of 3200 gets web.3, which waits in the queue
 		expect(statesOf(tr, 'web.3')).toEqual(['SYN-RECEIVED', 'ESTABLISHED']);
-		expect(web.acceptQueue?.map((c) => c.id)).toEqual(['web.2', 'web.3']);
+		expect(web.queues?.acceptQueue?.map((c) => c.id)).toEqual(['web.2', 'web.3']);
 	});
 
 	it('drops the final ACK when the queue filled meanwhile; the SYN,ACK is resent and a later ACK gets in', () => {
@@ -163,7 +163,7 @@ describe('SYN flood and SYN cookies (net/ipv4/syncookies.c)', () => {
 		expect(sim.socket('a').state).toBe('ESTABLISHED');
 		expect(queueEvents(tr).filter((e) => e.action === 'cookie-accepted')).toHaveLength(1);
 		// no more children than the three half-open ones and the client's
-		expect(web.childCount).toBe(4);
+		expect(web.queues?.childCount).toBe(4);
 	});
 
 	it('encodes an MSS from the cookie table: 536 for a SYN without an MSS option', () => {
@@ -298,10 +298,10 @@ describe('property: the listener queues never exceed what Linux allows', () => {
 					const web = sim.socket('web') as TcpSocket;
 					for (let now = 0; now <= 12_000; now += 5) {
 						sim.run({ until: now });
-						const aq = web.acceptQueue ?? [];
-						if (aq.length > backlog + 1 || web.synQueueLen > backlog + 1) return false;
+						const aq = web.queues?.acceptQueue ?? [];
+						if (aq.length > backlog + 1 || (web.queues?.synQueueLen ?? 0) > backlog + 1) return false;
 						const half = sim.host('server').tcpSockets.filter((s) => s.listener === web && s.state === 'SYN-RECEIVED');
-						if (half.length !== web.synQueueLen) return false;
+						if (half.length !== (web.queues?.synQueueLen ?? 0)) return false;
 						if (aq.some((c) => c.accepted || c.state === 'SYN-RECEIVED')) return false;
 					}
 					return true;

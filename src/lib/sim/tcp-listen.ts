@@ -40,7 +40,7 @@
  */
 
 import type { OsPresetId } from './os';
-import type { ConnectTuning, Tcb, TcpHost } from './tcb';
+import type { ConnectTuning, ListenQueues, Tcb, TcpHost } from './tcb';
 import type { QueueEvent } from './trace';
 import type { TcpPacket } from './wire';
 
@@ -96,29 +96,31 @@ export function listenBacklog(host: TcpHost, requested?: number): number {
 
 /** The SYN queue is full: more half-open children than the backlog (`inet_csk_reqsk_queue_is_full`). */
 export function synQueueFull(l: Tcb): boolean {
-	return l.synQueueLen > l.backlog;
+	const q = l.queues as ListenQueues;
+	return q.synQueueLen > q.backlog;
 }
 
 /** The accept queue is full: more waiting connections than the backlog (`sk_acceptq_is_full`). */
 export function acceptQueueFull(l: Tcb): boolean {
-	return acceptQueueLen(l) > l.backlog;
+	return acceptQueueLen(l) > (l.queues as ListenQueues).backlog;
 }
 
 /** Connections waiting for accept(). */
 export function acceptQueueLen(l: Tcb): number {
-	return l.acceptQueue === null ? 0 : l.acceptQueue.length;
+	return l.queues?.acceptQueue?.length ?? 0;
 }
 
 /** A new half-open child `c` of `l` joins the SYN queue. */
 export function enterSynQueue(l: Tcb, c: Tcb): void {
 	c.inSynQueue = true;
-	l.synQueueLen++;
+	(l.queues as ListenQueues).synQueueLen++;
 }
 
 /** Child `c` leaves SYN-RECEIVED (established, reset, timed out or closed). */
 export function leaveSynQueue(c: Tcb): void {
 	c.inSynQueue = false;
-	if (c.listener !== null) c.listener.synQueueLen--;
+	const q = c.listener?.queues;
+	if (q) q.synQueueLen--;
 }
 
 /** Record a {@link QueueEvent} on listener `l` (only when recording). */
@@ -132,9 +134,9 @@ export function recordQueue(l: Tcb, action: QueueEvent['action'], seg: TcpPacket
 		socket: l.id,
 		action,
 		remote: { ip: seg.srcIp, port: seg.sport },
-		synQueue: l.synQueueLen,
+		synQueue: l.queues?.synQueueLen ?? 0,
 		acceptQueue: acceptQueueLen(l),
-		backlog: l.backlog,
+		backlog: l.queues?.backlog ?? 0,
 		detail
 	};
 	if (cookie !== undefined) e.cookie = cookie;

@@ -24,7 +24,7 @@ import { setKeepalive, SHUT_RD_DATA, type KeepaliveOptions } from './tcp-keepali
 import { reusableTimeWait, takeOverTimeWait } from './tcp-tw-reuse';
 import { acceptQueueLen, listenBacklog } from './tcp-listen';
 import { timerFired } from './tcp-timer';
-import { start2MslTimer, startRexmtTimer, Tcb, TCP_TUNING, type TcpHost } from './tcb';
+import { start2MslTimer, startRexmtTimer, Tcb, TCP_TUNING, type ListenQueues, type TcpHost } from './tcb';
 import type { SocketAddress, SocketErrno, TcpState } from './trace';
 import { checkIp, checkPort, F_ACK, F_RST, F_SYN, seqAdd } from './wire';
 
@@ -219,8 +219,10 @@ export class TcpSocket extends Tcb {
 			return this.fail('listen', 'EINVAL', `listen(${port}): socket ${this.id} is already bound to port ${this.localPort}`);
 		}
 		this.host.listeners.set(this.localPort, this);
-		this.backlog = listenBacklog(this.host, opts.backlog);
-		this.manualAccept = opts.manualAccept === true;
+		// A listener that is listening again keeps its child count (child ids stay unique).
+		const q = (this.queues ??= { backlog: 0, manualAccept: false, synQueueLen: 0, acceptQueue: null, pendingAccepts: 0, synOverflowAt: -Infinity, childCount: 0 });
+		q.backlog = listenBacklog(this.host, opts.backlog);
+		q.manualAccept = opts.manualAccept === true;
 		setState(this, 'LISTEN', 'OPEN(passive) / listen()');
 		return true;
 	}
@@ -237,12 +239,13 @@ export class TcpSocket extends Tcb {
 			this.host.callEvent(this.id, 'accept', '');
 			return this.fail('accept', 'EINVAL', `accept(): socket ${this.id} is not listening (${this.state})`);
 		}
-		if (!this.manualAccept) {
+		const q = this.queues as ListenQueues; // made by listen()
+		if (!q.manualAccept) {
 			this.host.callEvent(this.id, 'accept', '');
 			return this.fail('accept', 'EINVAL', `accept(): listener ${this.id} accepts connections by itself (listen without manualaccept)`);
 		}
 		if (acceptQueueLen(this) === 0) {
-			this.pendingAccepts++;
+			q.pendingAccepts++;
 			this.host.callEvent(this.id, 'accept', '(blocks: accept queue empty)');
 			return true;
 		}

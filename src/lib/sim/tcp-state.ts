@@ -8,7 +8,7 @@
  */
 
 import { sendSegment } from './tcp-output';
-import { start2MslTimer, startKeepTimer, stop2MslTimer, stopPersistTimer, stopRexmtTimer, TCP_TUNING, type Tcb } from './tcb';
+import { start2MslTimer, startKeepTimer, stop2MslTimer, stopPersistTimer, stopRexmtTimer, TCP_TUNING, type ListenQueues, type Tcb } from './tcb';
 import type { TcpState } from './trace';
 import { F_ACK, F_RST } from './wire';
 import { leaveSynQueue } from './tcp-listen';
@@ -142,11 +142,12 @@ export function established(t: Tcb): void {
 	}
 	const l = t.listener;
 	if (l !== null && !t.accepted) {
-		if (!l.manualAccept || l.state !== 'LISTEN') acceptChild(l, t);
+		const q = l.queues as ListenQueues; // a child's listener has listened
+		if (!q.manualAccept || l.state !== 'LISTEN') acceptChild(l, t);
 		else {
-			(l.acceptQueue ??= []).push(t);
-			if (l.pendingAccepts > 0) {
-				l.pendingAccepts--;
+			(q.acceptQueue ??= []).push(t);
+			if (q.pendingAccepts > 0) {
+				q.pendingAccepts--;
 				acceptNext(l);
 			}
 		}
@@ -166,7 +167,7 @@ function acceptChild(l: Tcb, c: Tcb): void {
 
 /** accept() takes the oldest connection of the accept queue (the caller checked it is not empty). */
 export function acceptNext(l: Tcb): void {
-	const q = l.acceptQueue as Tcb[];
+	const q = l.queues?.acceptQueue as Tcb[];
 	const c = q.shift() as Tcb;
 	acceptChild(l, c);
 }
@@ -185,14 +186,15 @@ export function closeListener(l: Tcb, cause: string): void {
 	}
 	// Connections still in the accept queue are reset too (inet_csk_listen_stop → inet_child_forget
 	// → tcp_disconnect, which sends RST from ESTABLISHED and CLOSE-WAIT).
-	for (const c of l.acceptQueue ?? []) {
+	const q = l.queues as ListenQueues;
+	for (const c of q.acceptQueue ?? []) {
 		if (c.state === 'ESTABLISHED' || c.state === 'CLOSE-WAIT') {
 			sendSegment(c, F_RST | F_ACK, c.snd.nxt, 0, undefined, false);
 			toClosed(c, 'listener closed before accept(): snd RST');
 		}
 	}
-	l.acceptQueue = null;
-	l.pendingAccepts = 0;
+	q.acceptQueue = null;
+	q.pendingAccepts = 0;
 	l.host.listeners.delete(l.localPort);
 	toClosed(l, cause);
 }
