@@ -3,7 +3,9 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 import { mdsvex } from 'mdsvex';
 import rehypeSlug from 'rehype-slug';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * CSP hashes of the inline scripts in src/app.html (the theme script that runs before first
@@ -14,6 +16,42 @@ const appHtmlScriptHashes = [...readFileSync(new URL('./src/app.html', import.me
 	(m) => /** @type {`sha256-${string}`} */ (`sha256-${createHash('sha256').update(m[1]).digest('base64')}`)
 );
 
+const root = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The components only some lessons use (widgets a lesson's Markdown imports, other than the
+ * figure every lesson has, and what they import in turn). Kit links the stylesheets of every
+ * lesson's imports from every lesson page (one page, `lessons/[slug]`, loads the lessons'
+ * modules on demand); these components carry their CSS in their JavaScript instead
+ * (`css: 'injected'`): the prerendered page of a lesson that uses one has its styles inline, and
+ * no other lesson loads them (issue 18 item 2: each page loads only its own CSS).
+ */
+function lessonOnlyComponents() {
+	const lessonsDir = join(root, 'content/lessons');
+	/** @type {string[]} */
+	const queue = [];
+	for (const part of readdirSync(lessonsDir)) {
+		for (const lesson of readdirSync(join(lessonsDir, part))) {
+			let md;
+			try {
+				md = readFileSync(join(lessonsDir, part, lesson, 'index.md'), 'utf8');
+			} catch {
+				continue;
+			}
+			for (const m of md.matchAll(/from\s+'\$lib\/([^']+\.svelte)'/g)) if (!m[1].endsWith('/SimPlayer.svelte')) queue.push(join(root, 'src/lib', m[1]));
+		}
+	}
+	const found = new Set();
+	while (queue.length) {
+		const file = /** @type {string} */ (queue.pop());
+		if (found.has(file)) continue;
+		found.add(file);
+		for (const m of readFileSync(file, 'utf8').matchAll(/from\s+'(\.{1,2}\/[^']+\.svelte)'/g)) queue.push(resolve(dirname(file), m[1]));
+	}
+	return found;
+}
+const injectCss = lessonOnlyComponents();
+
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
 	extensions: ['.svelte', '.md'],
@@ -22,6 +60,9 @@ const config = {
 	compilerOptions: {
 		// Runes everywhere except mdsvex output, which still emits Svelte 4 module scripts.
 		runes: ({ filename }) => (filename.endsWith('.md') ? undefined : true)
+	},
+	vitePlugin: {
+		dynamicCompileOptions: ({ filename }) => (injectCss.has(resolve(filename)) ? { css: 'injected' } : undefined)
 	},
 	kit: {
 		// 404.html: static hosts serve it for unknown paths, and it renders src/routes/+error.svelte.

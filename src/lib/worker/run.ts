@@ -9,7 +9,6 @@
  * @module
  */
 import type { RunScenarioResult } from '$lib/sim/scenario';
-import { handleRun } from './handle';
 import type { FromSimWorker, RunRequest } from './protocol';
 
 /**
@@ -62,11 +61,15 @@ function spawn(): Worker {
 export function runInWorker(req: Omit<RunRequest, 'id'>, hooks: RunHooks = {}): SimRun {
 	const id = nextId++;
 	if (typeof Worker === 'undefined') {
-		let done: WorkerOutcome = { status: 'failed', message: 'the simulator gave no result' };
-		handleRun({ ...req, id }, (m) => {
-			if (m.type === 'done') done = { status: 'done', result: m.result, ...(m.recorded === undefined ? {} : { recorded: m.recorded }) };
+		// Loaded here only: the engine stays out of the bundle of every page that uses the worker.
+		const outcome = import('./handle').then(({ handleRun }) => {
+			let done: WorkerOutcome = { status: 'failed', message: 'the simulator gave no result' };
+			handleRun({ ...req, id }, (m) => {
+				if (m.type === 'done') done = { status: 'done', result: m.result, ...(m.recorded === undefined ? {} : { recorded: m.recorded }) };
+			});
+			return done;
 		});
-		return { outcome: Promise.resolve(done), stop() {} };
+		return { outcome, stop() {} };
 	}
 	let settle: (o: WorkerOutcome) => void = () => {};
 	const outcome = new Promise<WorkerOutcome>((resolve) => (settle = resolve));
