@@ -22,6 +22,8 @@ export type PosixErrno =
 	| 'EACCES'
 	| 'ETIMEDOUT'
 	| 'EHOSTUNREACH'
+	/** "Network is unreachable": connect() to an IPv6 address from a host without one. */
+	| 'ENETUNREACH'
 	| 'ENOTCONN'
 	| 'EINVAL'
 	/** UDP send() on a socket with no destination (not connected), as Linux returns it. */
@@ -67,6 +69,7 @@ export const WINSOCK_ERRORS: Readonly<Record<PosixErrno, Readonly<WinsockError>>
 	EADDRINUSE: { name: 'WSAEADDRINUSE', code: 10048, text: 'Address already in use.' },
 	EADDRNOTAVAIL: { name: 'WSAEADDRNOTAVAIL', code: 10049, text: 'Cannot assign requested address.' },
 	ECONNRESET: { name: 'WSAECONNRESET', code: 10054, text: 'Connection reset by peer.' },
+	ENETUNREACH: { name: 'WSAENETUNREACH', code: 10051, text: 'Network is unreachable.' },
 	ENOBUFS: { name: 'WSAENOBUFS', code: 10055, text: 'No buffer space available.' },
 	ENOTCONN: { name: 'WSAENOTCONN', code: 10057, text: 'Socket is not connected.' },
 	EPIPE: { name: 'WSAESHUTDOWN', code: 10058, text: 'Cannot send after socket shutdown.' },

@@ -35,7 +35,7 @@ export function sendSegment(t: Tcb, flags: number, seq: number, len: number, tex
 	const h = t.host;
 	const seg: TcpPacket = {
 		proto: 'TCP',
-		srcIp: h.ip,
+		srcIp: t.localIp,
 		dstIp: t.remoteIp,
 		ttl: TCP_TUNING.ttl,
 		id: 0,
@@ -106,7 +106,7 @@ export function output(t: Tcb): boolean {
 		const window = snd.wnd - seqDiff(snd.nxt, snd.una); // usable window: SND.UNA + SND.WND − SND.NXT
 		if (window <= 0) break;
 		const chunk = t.sendQueue!; // unsent > 0: a SEND call is waiting
-		let n = chunk.len < TCP_TUNING.mss ? chunk.len : TCP_TUNING.mss;
+		let n = chunk.len < t.mss ? chunk.len : t.mss;
 		if (n > window) n = window;
 		const text = chunk.started ? undefined : chunk.text;
 		chunk.started = true;
@@ -140,9 +140,11 @@ export function output(t: Tcb): boolean {
  * reaching a listener (RFC 9293 §3.10.7.1–2). Window 0, no payload.
  */
 export function sendWithoutTcb(host: HostContext, flags: number, sport: number, dstIp: string, dport: number, seq: number, ack: number): void {
+	const srcIp = host.srcFor(dstIp);
+	if (srcIp === null) return;
 	const seg: TcpPacket = {
 		proto: 'TCP',
-		srcIp: host.ip,
+		srcIp,
 		dstIp,
 		ttl: TCP_TUNING.ttl,
 		id: 0,

@@ -10,7 +10,7 @@
 import { sendSegment } from './tcp-output';
 import { start2MslTimer, startKeepTimer, stop2MslTimer, stopRexmtTimer, TCP_TUNING, type Tcb } from './tcb';
 import type { TcpState } from './trace';
-import { F_RST } from './wire';
+import { anyAddress, F_RST, hostPort, mapped4 } from './wire';
 
 /**
  * Record a state change (one edge of RFC 9293 Figure 5) as a `state` event with its cause, and
@@ -26,8 +26,11 @@ export function setState(t: Tcb, to: TcpState, cause: string, from: TcpState = t
 		t: core.queue.now,
 		host: t.host.name,
 		socket: t.id,
-		local: { ip: t.host.ip, port: t.localPort },
-		remote: to === 'LISTEN' && from === 'CLOSED' ? { ip: '0.0.0.0', port: 0 } : { ip: t.remoteIp, port: t.remotePort },
+		local: { ip: t.mapped ? mapped4(t.localIp) : t.localIp, port: t.localPort },
+		remote:
+			to === 'LISTEN' && from === 'CLOSED'
+				? { ip: anyAddress(t.inet6), port: 0 }
+				: { ip: t.mapped ? mapped4(t.remoteIp) : t.remoteIp, port: t.remotePort },
 		from,
 		to,
 		cause
@@ -69,8 +72,9 @@ export function deleteTcb(t: Tcb): void {
 	t.outOfOrder = null;
 	t.finPending = false;
 	// Only bind()/autobind sockets can be listeners (connected and accepted sockets never are).
-	if ((t.hold === 'bind' || t.hold === 'autobind') && h.listeners.get(t.localPort) === t) {
-		h.listeners.delete(t.localPort);
+	const listeners = t.inet6 ? h.listeners6 : h.listeners;
+	if ((t.hold === 'bind' || t.hold === 'autobind') && listeners.get(t.localPort) === t) {
+		listeners.delete(t.localPort);
 	}
 	if (t.remotePort !== 0) h.removeConn(t);
 	if (t.tupleRegistered) {
@@ -79,7 +83,9 @@ export function deleteTcb(t: Tcb): void {
 		if (t.hold === 'connect') h.portEvent('release', t.localPort, 'connect', t.id);
 	}
 	if (t.bindHeld) {
-		h.tcpPorts.releaseBind(t.localPort);
+		// An AF_INET6 bind sits in tcpPorts6, a dual-stack one in both tables (TcpSocket.takePort).
+		if (t.inet6) h.tcpPorts6.releaseBind(t.localPort);
+		if (!t.inet6 || !t.v6only) h.tcpPorts.releaseBind(t.localPort);
 		t.bindHeld = false;
 		h.portEvent('release', t.localPort, t.hold === 'autobind' ? 'autobind' : 'bind', t.id);
 	}
@@ -129,7 +135,7 @@ export function established(t: Tcb): void {
 	const l = t.listener;
 	if (l !== null && !t.accepted) {
 		t.accepted = true;
-		if (t.host.core.record) t.host.callEvent(l.id, 'accept', `${t.id} from ${t.remoteIp}:${t.remotePort}`);
+		if (t.host.core.record) t.host.callEvent(l.id, 'accept', `${t.id} from ${hostPort(t.mapped ? mapped4(t.remoteIp) : t.remoteIp, t.remotePort)}`);
 	}
 	if (t.closeQueued) {
 		t.closeQueued = false;
@@ -149,6 +155,6 @@ export function closeListener(l: Tcb, cause: string): void {
 			toClosed(c, 'listener closed: snd RST');
 		}
 	}
-	l.host.listeners.delete(l.localPort);
+	(l.inet6 ? l.host.listeners6 : l.host.listeners).delete(l.localPort);
 	toClosed(l, cause);
 }
