@@ -325,6 +325,13 @@ export class Topology implements Network {
 							const node = rt.nodes[i];
 							if (i < rt.nodes.length - 1 && node instanceof Router) {
 								const next = rt.nodes[i + 1];
+								// A router without an address of the packet's family has no route for it
+								// (an IPv4-only router on an IPv6 path: the "broken IPv6" happy eyeballs works around).
+								if (!node.ipList.some((ip) => isIp6(ip) === isIp6(p!.dstIp))) {
+									dropped = 'no-route';
+									p = null;
+									break;
+								}
 								p.ttl -= 1;
 								if (p.ttl <= 0) {
 									dropped = 'ttl';
@@ -433,6 +440,8 @@ export class Topology implements Network {
 		const r = this.route(from, dst);
 		if (r === null) return false;
 		const nb = r.nodes[0];
+		// A next hop without an IPv6 address answers no solicitation; the routing drops the packet.
+		if (nb !== dst && !nb.ips.some(isIp6)) return false;
 		const key = `${from.name}>${nb.name}`;
 		const now = this.core.queue.now;
 		let ready = this.neighbours.get(key);
@@ -450,7 +459,7 @@ export class Topology implements Network {
 			this.neighbours.set(key, ready);
 			this.neighbours.set(`${nb.name}>${from.name}`, now + lat);
 			const v6 = nb.ips.filter(isIp6);
-			const target = nb === dst ? pkt.dstIp : v6.length > 0 ? v6[interfaceFacing(v6, from)] : pkt.dstIp;
+			const target = nb === dst ? pkt.dstIp : v6[interfaceFacing(v6, from)];
 			const b = ipBytes(target);
 			const hex = (i: number) => b[i].toString(16).padStart(2, '0');
 			const solicited = canonicalIp(`ff02::1:ff${hex(13)}:${hex(14)}${hex(15)}`) as string;

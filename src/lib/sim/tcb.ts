@@ -288,6 +288,8 @@ export abstract class Tcb implements EventTarget {
 	 * IPv4, 1440 over IPv6 on a 1500-byte link), lowered by Packet Too Big (RFC 8201, PMTUD).
 	 */
 	mss: number = TCP_TUNING.mss;
+	/** Called after every state change (happy-eyeballs.ts watches its two attempts). */
+	onState?: (t: Tcb) => void;
 	/** Remote port (0 while unconnected). */
 	remotePort = 0;
 

@@ -20,6 +20,7 @@ import { anyAddress, F_RST, hostPort, mapped4 } from './wire';
 export function setState(t: Tcb, to: TcpState, cause: string, from: TcpState = t.state): void {
 	t.state = to;
 	const core = t.host.core;
+	if (t.onState !== undefined) core.queue.push(core.queue.now, { onEvent: () => t.onState?.(t) }, 0, null);
 	if (!core.record) return;
 	core.events.push({
 		kind: 'state',

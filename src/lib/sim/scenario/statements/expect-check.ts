@@ -125,7 +125,8 @@ function mismatches(rt: CheckRuntime, m: PacketMatch, e: PacketEvent, seq: numbe
 		if (!inRange(e.src.port, m.sport)) out.push(`sport=${e.src.port}`);
 		if (!inRange(e.dst.port, m.dport)) out.push(`dport=${e.dst.port}`);
 	} else {
-		if (m.icmp && (e.type !== m.icmp.type || (m.icmp.code !== null && e.code !== m.icmp.code))) out.push(`it is type ${e.type} code ${e.code}`);
+		if (m.icmp && (m.icmp.v6 === true) !== (e.icmpv6 === true)) out.push(`it is ${e.icmpv6 ? 'ICMPv6' : 'ICMP (IPv4)'}`);
+		else if (m.icmp && (e.type !== m.icmp.type || (m.icmp.code !== null && e.code !== m.icmp.code))) out.push(`it is type ${e.type} code ${e.code}`);
 		if (m.echoId !== null && e.identifier !== m.echoId) out.push(`id=${e.identifier ?? 'none'}`);
 		if (m.echoSeq !== null && e.sequence !== m.echoSeq) out.push(`seq=${e.sequence ?? 'none'}`);
 	}
