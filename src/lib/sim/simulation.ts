@@ -340,7 +340,8 @@ export class Simulation implements SimCore, EventTarget {
 		const r = new Router(this.network, opts.name, opts.ips);
 		this.network.addNode(r);
 		installRouterIcmp(r, this);
-		this.hostInfos.push({ name: r.name, ip: r.ipList[0], os: 'router', role: 'router' });
+		const ip6 = r.ipList.find((ip) => ip.includes(':'));
+		this.hostInfos.push({ name: r.name, ip: r.ipList.find((ip) => !ip.includes(':')) ?? r.ipList[0], ...(ip6 !== undefined ? { ip6 } : {}), os: 'router', role: 'router' });
 		return r;
 	}
 

@@ -34,7 +34,8 @@ export function setState(t: Tcb, to: TcpState, cause: string, from: TcpState = t
 				: { ip: t.mapped ? mapped4(t.remoteIp) : t.remoteIp, port: t.remotePort },
 		from,
 		to,
-		cause
+		cause,
+		...(t.inet6 ? { v6only: t.v6only } : {})
 	});
 }
 

@@ -208,6 +208,11 @@ export interface StateEvent {
 	to: TcpState;
 	/** What caused it, in RFC words: "rcv SYN,ACK", "CLOSE", "TIME-WAIT timeout (2×MSL)". */
 	cause: string;
+	/**
+	 * AF_INET6 sockets only: IPV6_V6ONLY. `ss` prints a dual-stack socket's `::` as `*` and an
+	 * IPv6-only one's as `[::]` (iproute2 misc/ss.c `inet_addr_print`).
+	 */
+	v6only?: boolean;
 }
 
 /** An ephemeral or explicit port was taken or given back on a host. */

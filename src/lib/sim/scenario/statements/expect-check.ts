@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { hostPort } from '../../wire';
 import { formatEventDetail } from '../../format';
 import { WINSOCK_ERRORS, type PosixErrno } from '../../errno';
 import { isPacket, type PacketEvent, type SocketErrno, type StateEvent, type TraceEvent } from '../../trace';
@@ -93,7 +94,7 @@ export function checkAddress(rt: CheckRuntime, a: Of<'expect-address'>, t: numbe
 	const ipOk = a.ip === null || addr.ip === a.ip;
 	if (ipOk && addr.port >= a.ports[0] && addr.port <= a.ports[1]) return null;
 	const want = `${a.ip === null ? '' : `${a.ip}:`}${a.ports[0] === a.ports[1] ? a.ports[0] : `${a.ports[0]}..${a.ports[1]}`}`;
-	return `${a.socket}'s ${a.side} address at ${ms(t)} is ${addr.ip}:${addr.port}, not ${want}`;
+	return `${a.socket}'s ${a.side} address at ${ms(t)} is ${hostPort(addr.ip, addr.port)}, not ${a.ip !== null && a.ip.includes(':') ? `[${a.ip}]${want.slice(a.ip.length)}` : want}`;
 }
 
 /** A sequence number of an expectation: the number, or a socket's ISS/IRS (+offset). */

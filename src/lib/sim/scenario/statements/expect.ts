@@ -80,7 +80,11 @@ function parseAddress(ctx: ParseContext, tok: Token | undefined, anchor: Token, 
 		return null;
 	}
 	const i = tok.text.lastIndexOf(':');
-	const ip = i > 0 ? ctx.address(tok.text.slice(0, i), tok, err, anchor.text) : null;
+	// `[2001:db8::5]:80` or `[::ffff:192.0.2.20]:80`: an IPv6 address in brackets, as ss prints it.
+	let host = i > 0 ? tok.text.slice(0, i) : '';
+	const six = host.startsWith('[') && host.endsWith(']');
+	if (six) host = host.slice(1, -1);
+	const ip = i > 0 ? ctx.address(host, tok, err, anchor.text, six) : null;
 	const ports = parseRangeText(tok.text.slice(i + 1), true);
 	if (ports === null || ports[0] > ports[1]) {
 		err.at(tok, `expected a port or a range LOW..HIGH in ${show(tok)}`);
