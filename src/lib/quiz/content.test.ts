@@ -55,7 +55,7 @@ describe('content question banks', () => {
 
 	it('pass every build-time check: structure, heading anchors, derived simulation answers, no cues', () => {
 		expect(cat.errors).toEqual([]);
-		expect(Object.keys(banks).length).toBe(15);
+		expect(Object.keys(banks).length).toBe(16);
 		expect(cat.questions.length).toBeGreaterThanOrEqual(250);
 		const sims = cat.questions.filter((q) => q.type === 'simulation');
 		expect(sims.length).toBeGreaterThanOrEqual(25);
