@@ -243,18 +243,6 @@ export function canonicalIp(ip: string): string | null {
 	return a.toRFC5952String();
 }
 
-/**
- * The canonical text of an IPv4 or IPv6 address ({@link canonicalIp}).
- * @throws SimError when `ip` is neither.
- */
-export function normalizeIp(ip: string, field = 'ip'): string {
-	const c = canonicalIp(ip);
-	if (c === null) {
-		throw new SimError(`Invalid IP address ${JSON.stringify(ip)} (expected an IPv4 address a.b.c.d or an IPv6 address like 2001:db8::1).`, field);
-	}
-	return c;
-}
-
 /** @throws SimError unless `ip` is a dotted-quad IPv4 address or an IPv6 address in RFC 5952 text. */
 export function checkIp(ip: string, field = 'ip'): void {
 	if (canonicalIp(ip) !== ip) {
