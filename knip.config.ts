@@ -11,12 +11,12 @@ import type { KnipConfig } from 'knip';
  *   docs/engine-api.md; `src/lib/progress/index.ts`) is its public surface: its exports are kept
  *   for callers even when this app uses only some of them. Everything else must be used.
  * - Scripts in `scripts/` are run by hand or by npm scripts (`npx tsx scripts/...`).
- * - The capture page's Web Worker is loaded with `new URL('$lib/capture/worker.ts', ...)`, which
+ * - The capture page's and the simulation's Web Workers are loaded with `new URL('$lib/capture/worker.ts', ...)`, which
  *   knip does not resolve; the fixture builder is run by hand (fixtures/capture.sh). `tshark` is
  *   a Debian package that .ci/run installs, not an npm binary.
  */
 const config: KnipConfig = {
-	entry: ['content/**/*.md', 'scripts/*.ts', 'src/lib/*/index.ts', 'src/lib/capture/worker.ts', 'src/lib/capture/fixtures/make-fixtures.ts'],
+	entry: ['content/**/*.md', 'scripts/*.ts', 'src/lib/*/index.ts', 'src/lib/capture/worker.ts', 'src/lib/worker/sim.worker.ts', 'src/lib/capture/fixtures/make-fixtures.ts'],
 	ignoreBinaries: ['tshark'],
 	project: ['src/**/*.{ts,svelte}', 'scripts/**/*.ts', 'tests/**/*.ts', 'content/**/*.md'],
 	ignoreExportsUsedInFile: true,

@@ -1,8 +1,47 @@
 import { sveltekit } from '@sveltejs/kit/vite';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-	plugins: [sveltekit()],
+	plugins: [
+		sveltekit(),
+		// Offline course (issue 18 item 3): a Workbox service worker precaches every prerendered page,
+		// its __data.json, the app's scripts, styles, workers and the sample captures, so after one
+		// visit every lesson, the exam and the playground open with the network off.
+		// autoUpdate: a new build's worker installs on the reader's next visit, takes over at once
+		// (skipWaiting + clientsClaim) and the page reloads onto the new build; old caches are removed.
+		// The worker is registered from the app's own bundle (src/lib/pwa.ts), not an inline script,
+		// so the CSP (svelte.config.js, hash mode) needs no exception.
+		SvelteKitPWA({
+			registerType: 'autoUpdate',
+			injectRegister: false,
+			// Absolute: Kit's relative asset paths would otherwise register /lessons/sw.js from a lesson.
+			base: '/',
+			scope: '/',
+			manifest: {
+				name: 'PortLab: ports, sockets, TCP, UDP and ICMP',
+				short_name: 'PortLab',
+				description: 'Learn how ports, sockets and TCP/UDP/ICMP really work, with a live in-browser simulation.',
+				start_url: '/',
+				scope: '/',
+				display: 'standalone',
+				background_color: '#ffffff',
+				theme_color: '#0f6e6e',
+				icons: [{ src: '/favicon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }]
+			},
+			workbox: {
+				globPatterns: ['client/**/*.{js,css,svg,webmanifest,pcap,pcapng}', 'prerendered/**/*.{html,json}'],
+				// A URL the build did not write has no page offline; the host's 404 answers it online.
+				navigateFallback: null,
+				cleanupOutdatedCaches: true,
+				// Kit asks for a page's data as __data.json?x-sveltekit-invalidated=…: the same precached file.
+				ignoreURLParametersMatching: [/^x-sveltekit-invalidated$/],
+				// Take over the page of the first visit too: going offline on it and following a link works.
+				skipWaiting: true,
+				clientsClaim: true
+			}
+		})
+	],
 	server: { fs: { allow: ['content'] } },
 	// Module workers (the listing explainer's worker loads the port registry with a dynamic import).
 	worker: { format: 'es' },

@@ -10,6 +10,7 @@ import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { waitForServer } from './wait-for-server';
 
 const PORT = 4199;
 const base = `http://localhost:${PORT}`;
@@ -17,19 +18,8 @@ const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--stric
 const stop = () => server.kill();
 process.on('exit', stop);
 
-async function waitForServer() {
-	for (let i = 0; i < 100; i++) {
-		try {
-			if ((await fetch(base)).ok) return;
-		} catch {
-			/* not up yet */
-		}
-		await new Promise((r) => setTimeout(r, 200));
-	}
-	throw new Error('vite preview did not start');
-}
 
-await waitForServer();
+await waitForServer(base, 100);
 const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 const browser = await chromium.launch({
 	executablePath,

@@ -127,7 +127,8 @@ test('reliable-delivery starts in relative mode and shows the numbers its prose 
 	for (const size of [SIZES.phone, SIZES.laptop]) {
 		await page.setViewportSize(size);
 		await open(page, 'reliable-delivery');
-		const fig = page.locator('figure.sim').first();
+		// the third figure: Linux, SACK + RACK (the first two are the RFC 6298 timer and classic fast retransmit)
+		const fig = page.locator('figure.sim').nth(2);
 		await expect(fig.getByRole('checkbox', { name: /Relative sequence numbers/ })).toBeChecked();
 		await fig.locator('input[type=range]').evaluate((el: HTMLInputElement) => {
 			el.value = el.max;
@@ -140,6 +141,7 @@ test('reliable-delivery starts in relative mode and shows the numbers its prose 
 		expect(labels.filter((l) => /\back=1001\b/.test(l) && !/len=/.test(l))).toHaveLength(2);
 		expect(labels.some((l) => /\back=3001\b/.test(l))).toBe(true);
 		expect(labels.some((l) => /\bseq=2001\b/.test(l))).toBe(true);
+		expect(labels.some((l) => /\back=1001\b.*SACK 2001-3001/.test(l))).toBe(true);
 	}
 });
 

@@ -18,6 +18,7 @@ const SLUGS = [
 	'reliable-delivery',
 	'closing-connections',
 	'port-exhaustion',
+	'server-overload',
 	'udp',
 	'icmp',
 	'nat',
@@ -27,7 +28,7 @@ const SLUGS = [
 	'managing-devices'
 ];
 
-test('the course has all fifteen lessons in order', async ({ page }) => {
+test('the course has all sixteen lessons in order', async ({ page }) => {
 	expect(await lessonSlugs(page)).toEqual(SLUGS);
 });
 

@@ -15,7 +15,7 @@ import type { PacketEvent, Trace } from '../sim/trace';
 import { tracePcapng } from './export';
 import { CaptureReader } from './reader';
 import { decodePacket, newDecoded, flagNames } from './decode';
-import { hasTshark, tsharkProblems, tsharkRows, tsharkTcp } from './tshark.testkit';
+import { hasTshark, tsharkPayloads, tsharkProblems, tsharkRows, tsharkTcp } from './tshark.testkit';
 
 const root = join(import.meta.dirname, '../../..');
 function scenarioFiles(dir: string): string[] {
@@ -52,7 +52,33 @@ describe('simulation exports read by tshark', () => {
 		const { stderr, rows } = tsharkRows(all);
 		expect(stderr).toBe('');
 		expect(rows.length).toBe(runs.reduce((n, r) => n + packetsOf(r.trace).length, 0));
-		expect(tsharkProblems(all)).toEqual([]);
+		// One exception, checked rather than skipped. When a resent segment falls inside a PDU
+		// that a dissector is still reassembling (port 80 sends tshark's HTTP reader looking for
+		// the end of headers in a bulk upload that has none), tshark 4.0 reports "New fragment
+		// overlaps old data (retransmission?)" and marks the frame malformed, even though the
+		// copy carries the same bytes. A sender-side capture of a real upload with a loss gets
+		// the same report. It is accepted only on frames the trace marks as retransmissions, and
+		// only if tshark reads the same payload in them as in the first copy.
+		const packets = runs.flatMap((r) => packetsOf(r.trace));
+		const overlap = /^frame (\d+): (New fragment overlaps old data \(retransmission\?\).*|malformed)$/;
+		const resent = new Set<number>();
+		const problems = tsharkProblems(all).filter((p) => {
+			const m = overlap.exec(p);
+			const e = m ? packets[Number(m[1]) - 1] : undefined;
+			if (e?.kind !== 'segment' || !e.retransmission) return true;
+			resent.add(Number(m![1]));
+			return false;
+		});
+		expect(problems).toEqual([]);
+		if (resent.size > 0) {
+			const payloads = tsharkPayloads(all);
+			for (const frame of resent) {
+				const e = packets[frame - 1] as Extract<PacketEvent, { kind: 'segment' }>;
+				const first = packets.findIndex((o) => o.kind === 'segment' && o.seq === e.seq && o.len === e.len && o.src.port === e.src.port && o.dst.port === e.dst.port);
+				expect(first + 1).toBeLessThan(frame);
+				expect(payloads.get(frame)).toBe(payloads.get(first + 1));
+			}
+		}
 	});
 
 	it("tshark's TCP fields (ports, flags, seq, ack, length) equal the trace's segments", () => {

@@ -35,11 +35,16 @@ export function hostMac(i: number): Uint8Array {
  * `len` payload bytes. TCP: the text preview (UTF-8) first, then spaces, so Wireshark shows a
  * request line such as `GET / HTTP/1.1`. UDP: zeros, because UDP services' dissectors parse a
  * single datagram strictly (a text preview on port 53 would be a malformed DNS message); the
- * preview is then in the packet's comment.
+ * preview is then in the packet's comment. A datagram from port 53 gets the QR bit of a DNS
+ * header (RFC 1035 §4.1.1, third octet), so a DNS reader takes it as the response to the query
+ * it answers rather than as a second query with the same id (which it reports as a retransmission).
  */
-function payloadBytes(len: number, preview: string | undefined, text: boolean): Uint8Array {
+function payloadBytes(len: number, preview: string | undefined, text: boolean, dnsResponse = false): Uint8Array {
 	const b = new Uint8Array(len);
-	if (!text) return b;
+	if (!text) {
+		if (dnsResponse && len >= 12) b[2] = 0x80;
+		return b;
+	}
 	b.fill(0x20);
 	if (preview) b.set(enc.encode(preview).subarray(0, len));
 	return b;
@@ -106,7 +111,7 @@ function ipSpec(e: SegmentEvent | DatagramEvent | IcmpEvent, id: number): IpSpec
 		};
 	}
 	if (e.kind === 'datagram') {
-		return { src: e.src.ip, dst: e.dst.ip, ttl: e.ttl, id, l4: { proto: 'udp', sport: e.src.port, dport: e.dst.port, payload: payloadBytes(e.len, e.payload, false) } };
+		return { src: e.src.ip, dst: e.dst.ip, ttl: e.ttl, id, l4: { proto: 'udp', sport: e.src.port, dport: e.dst.port, payload: payloadBytes(e.len, e.payload, false, e.src.port === 53) } };
 	}
 	const v6 = e.srcIp.includes(':') || (e as IcmpEvent & { icmpv6?: boolean }).icmpv6 === true;
 	const rest = new Uint8Array(4);

@@ -108,6 +108,21 @@ export function ourRows(file: string, chunk = 1 << 16): { rows: OurRow[]; reader
 	return { rows, reader };
 }
 
+/** tshark's TCP payload (hex) of every frame that carries one, by frame number. */
+export function tsharkPayloads(file: string): Map<number, string> {
+	const out = execFileSync('tshark', ['-r', file, '-n', '-Y', 'tcp.len > 0', '-T', 'fields', '-E', 'separator=\t', '-e', 'frame.number', '-e', 'tcp.payload'], {
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'ignore'],
+		maxBuffer: 256 * 1024 * 1024
+	});
+	const payloads = new Map<number, string>();
+	for (const line of out.split('\n').filter(Boolean)) {
+		const [frame, hex] = line.split('\t');
+		payloads.set(Number(frame), hex);
+	}
+	return payloads;
+}
+
 /** tshark's expert infos of severity warning or error that are not about the traffic's own TCP behaviour (group Sequence). */
 export function tsharkProblems(file: string): string[] {
 	const out = execFileSync(
@@ -135,7 +150,8 @@ export function tsharkProblems(file: string): string[] {
 
 /** tshark's TCP fields of every TCP frame: ports, flags (hex), raw seq, raw ack, payload length. */
 export function tsharkTcp(file: string): Array<{ sport: number; dport: number; flags: number; seq: number; ack: number; len: number }> {
-	const out = execFileSync('tshark', ['-r', file, '-n', '-Y', 'tcp', '-T', 'fields', '-E', 'occurrence=f', '-e', 'tcp.srcport', '-e', 'tcp.dstport', '-e', 'tcp.flags', '-e', 'tcp.seq_raw', '-e', 'tcp.ack_raw', '-e', 'tcp.len'], {
+	// `!icmp`: an ICMP error quoting a TCP header (a firewall's REJECT answering a SYN) is not a segment.
+	const out = execFileSync('tshark', ['-r', file, '-n', '-Y', 'tcp && !icmp', '-T', 'fields', '-E', 'occurrence=f', '-e', 'tcp.srcport', '-e', 'tcp.dstport', '-e', 'tcp.flags', '-e', 'tcp.seq_raw', '-e', 'tcp.ack_raw', '-e', 'tcp.len'], {
 		encoding: 'utf8',
 		stdio: ['ignore', 'pipe', 'ignore'],
 		maxBuffer: 64 * 1024 * 1024

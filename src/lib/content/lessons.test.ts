@@ -87,7 +87,7 @@ describe('checkFigureViews', () => {
 	it('fails on an unknown or repeated view, naming the file and line', () => {
 		const bad = `---\ntitle: A\n---\n\nText.\n\n<SimPlayer\n  scenario={s}\n  caption="x > y"\n  views="ladder,sockets,porst" />\n`;
 		expect(() => checkFigureViews(file, bad)).toThrowError(ContentError);
-		expect(() => checkFigureViews(file, bad)).toThrowError(/why-ports\/index\.md: line 10: <SimPlayer views="ladder,sockets,porst">: unknown view "porst" \(the views are ladder, sockets, header, state, ports, topology, nat, terminal\)/);
+		expect(() => checkFigureViews(file, bad)).toThrowError(/why-ports\/index\.md: line 10: <SimPlayer views="ladder,sockets,porst">: unknown view "porst" \(the views are ladder, sockets, header, state, ports, topology, nat, terminal, window\)/);
 		expect(() => checkFigureViews(file, '<SimPlayer views="ladder,ladder" />')).toThrowError(/listed twice/);
 		expect(() => checkFigureViews(file, '<SimPlayer views="" />')).toThrowError(/no view listed/);
 	});

@@ -282,9 +282,19 @@ function validateAsk(v: unknown, errs: string[]): SimAsk | null {
 			const index = posInt('index', 1);
 			return index !== null ? { kind: 'icmp', index } : null;
 		}
+		case 'window': {
+			const s = socket();
+			const fields = ['snd-wnd', 'in-flight', 'cwnd', 'ssthresh', 'allowed'] as const;
+			const moments = ['max', 'last', 'after-loss'] as const;
+			const field = fields.find((f) => f === v.field);
+			const at = moments.find((m) => m === v.at);
+			if (!field) errs.push(`ask.field must be one of ${fields.join(', ')}`);
+			if (!at) errs.push(`ask.at must be one of ${moments.join(', ')}`);
+			return s !== null && field && at ? { kind: 'window', socket: s, field, at } : null;
+		}
 		default:
 			errs.push(
-				`ask.kind "${String(v.kind)}" is unknown (next-state, final-state, segment-field, datagram-field, local-port, time-wait, first-dropped, error, icmp)`
+				`ask.kind "${String(v.kind)}" is unknown (next-state, final-state, segment-field, datagram-field, local-port, time-wait, first-dropped, error, icmp, window)`
 			);
 			return null;
 	}

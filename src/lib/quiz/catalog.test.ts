@@ -5,7 +5,7 @@ import { isCorrect } from './grade';
 
 const LESSONS = [
 	'why-ports', 'port-ranges', 'ports-and-sockets', 'ephemeral-ports', 'tcp-handshake', 'reliable-delivery',
-	'closing-connections', 'port-exhaustion', 'udp', 'icmp', 'nat', 'firewalls', 'ports-in-practice',
+	'closing-connections', 'port-exhaustion', 'server-overload', 'udp', 'icmp', 'nat', 'firewalls', 'ports-in-practice',
 	'services-and-ports', 'managing-devices'
 ];
 
@@ -23,7 +23,7 @@ describe('the real question banks', () => {
 			expect(isCorrect(q, q.options ? q.answer![0] : q.derived!), q.id).toBe(true);
 		}
 	});
-	it('cover all 15 lessons with at least 8 questions each and use every question type', () => {
+	it('cover all 16 lessons with at least 8 questions each and use every question type', () => {
 		for (const slug of LESSONS) expect(questionsForLesson(slug).length, slug).toBeGreaterThanOrEqual(8);
 		expect(new Set(cat.questions.map((q) => q.type))).toEqual(new Set(['single', 'multi', 'short', 'ordering', 'matching', 'simulation']));
 	});

@@ -55,7 +55,7 @@ describe('content question banks', () => {
 
 	it('pass every build-time check: structure, heading anchors, derived simulation answers, no cues', () => {
 		expect(cat.errors).toEqual([]);
-		expect(Object.keys(banks).length).toBe(16);
+		expect(Object.keys(banks).length).toBe(18); // one bank per lesson, flow-and-congestion and ipv6 included
 		expect(cat.questions.length).toBeGreaterThanOrEqual(250);
 		const sims = cat.questions.filter((q) => q.type === 'simulation');
 		expect(sims.length).toBeGreaterThanOrEqual(25);
@@ -88,6 +88,19 @@ describe('content question banks', () => {
 		expect(answer('mgmt-15')).toEqual(['32768–60999']);
 		// CLOSE_WAIT and CloseWait already normalise to the derived CLOSE-WAIT, so they are not repeated
 		expect(answer('cls-02')).toEqual(['CLOSE-WAIT']);
+	});
+
+	it('derive cwnd after the loss in bulk-loss as CUBIC’s cut: 70 % of cwnd just before it (flc-14)', () => {
+		const q = byId.get('flc-14');
+		if (q?.type !== 'simulation') throw new Error('flc-14 is not a simulation question');
+		const r = runScenario(scenarios['/content/lessons/02-tcp/03-flow-and-congestion/bulk-loss.scn']);
+		if (!r.ok) throw new Error('bulk-loss.scn does not run');
+		const ev = r.trace.events;
+		const retx = ev.findIndex((e) => e.kind === 'segment' && e.from === 'client' && e.retransmission === true);
+		const before = ev.slice(0, retx).flatMap((e) => (e.kind === 'window' && e.socket === 'c1' && e.ssthresh === null && e.cwnd !== null ? [e.cwnd] : []));
+		const cwndAtLoss = before.at(-1) ?? NaN;
+		expect(cwndAtLoss).toBeGreaterThan(10 * 1448); // slow start grew it past IW10
+		expect(q.answer).toEqual([String(Math.floor((cwndAtLoss * 7) / 10))]); // RFC 9438 §4.6, β = 0.7
 	});
 
 	it('ask every objective listed in objectives.yaml with at least three exam questions, and every domain', () => {

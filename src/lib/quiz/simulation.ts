@@ -27,13 +27,18 @@
  *   `src-port`, `dst-port`, `proto`, `reason` = lost | firewall | …).
  * - `error {socket}`: the errno of the socket's first ErrorEvent (e.g. ECONNREFUSED).
  * - `icmp {index}`: `type/code` of the `index`-th ICMP message (e.g. `3/3` port unreachable).
+ * - `window {socket, field, at}`: a byte count from the socket's `window` events (tcp-output.ts
+ *   `traceWindow`): `field` is `snd-wnd` (the peer's window), `in-flight`, `cwnd`, `ssthresh` or
+ *   `allowed` (min(cwnd, SND.WND): what may be in flight); `at` is `max` (the largest over the
+ *   run; all packets shown), `last`, or `after-loss` (the first event at or after the socket's
+ *   host first sends a retransmission; paused there).
  *
  * Options may be exact values or numeric ranges `lo-hi` (the derived number must lie inside);
  * exactly one option must match, or the bank fails validation.
  *
  * @module
  */
-import { isPacket, type PacketEvent, type Trace, type TraceEvent } from '../sim/trace';
+import { isPacket, type PacketEvent, type Trace, type TraceEvent, type WindowEvent } from '../sim/trace';
 import { icmpTypeName } from '../sim/icmp-names';
 import type { BankError, PausedPacket, SimAsk, SimulationQuestion } from './types';
 import { normaliseAnswer } from './normalise';
@@ -133,6 +138,8 @@ export function deriveAnswer(trace: Trace, ask: SimAsk): Derivation {
 			} else value = String(ask.field === 'src-port' ? p.src.port : p.dst.port);
 			return { ok: true, value, pauseAt: i };
 		}
+		case 'window':
+			return deriveWindow(trace, ask);
 		case 'error': {
 			const i = ev.findIndex((e) => e.kind === 'error' && e.socket === ask.socket);
 			if (i < 0) return { ok: false, reason: `socket "${ask.socket}" reports no error` };
@@ -227,4 +234,41 @@ export function resolveSimulationQuestions(
 		}
 	}
 	return errors;
+}
+
+/** The `window` ask kind (see the module note). */
+function deriveWindow(trace: Trace, ask: Extract<SimAsk, { kind: 'window' }>): Derivation {
+	const ev = trace.events;
+	const wins: { e: WindowEvent; i: number }[] = [];
+	ev.forEach((e, i) => {
+		if (e.kind === 'window' && e.socket === ask.socket) wins.push({ e, i });
+	});
+	if (wins.length === 0) return { ok: false, reason: `socket "${ask.socket}" has no window events in the trace` };
+	const value = (e: WindowEvent): number | null => {
+		switch (ask.field) {
+			case 'snd-wnd':
+				return e.sndWnd;
+			case 'in-flight':
+				return e.inFlight;
+			case 'cwnd':
+				return e.cwnd;
+			case 'ssthresh':
+				return e.ssthresh;
+			case 'allowed':
+				return e.cwnd === null ? e.sndWnd : Math.min(e.cwnd, e.sndWnd);
+		}
+	};
+	if (ask.at === 'max' || ask.at === 'last') {
+		const vals = wins.map((w) => value(w.e)).filter((v): v is number => v !== null);
+		if (vals.length === 0) return { ok: false, reason: `socket "${ask.socket}" never has a ${ask.field} (no congestion control modelled?)` };
+		return { ok: true, value: String(ask.at === 'max' ? Math.max(...vals) : vals[vals.length - 1]), pauseAt: ev.length };
+	}
+	const host = wins[0].e.host;
+	const r = ev.findIndex((e) => e.kind === 'segment' && e.from === host && e.retransmission === true);
+	if (r < 0) return { ok: false, reason: `${host} never retransmits, so there is no window after a loss` };
+	const hit = wins.find((w) => w.i >= r);
+	if (hit === undefined) return { ok: false, reason: `socket "${ask.socket}" has no window event after the first retransmission` };
+	const v = value(hit.e);
+	if (v === null) return { ok: false, reason: `socket "${ask.socket}" has no ${ask.field} after the loss (no congestion control modelled?)` };
+	return { ok: true, value: String(v), pauseAt: hit.i };
 }

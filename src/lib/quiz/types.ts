@@ -103,7 +103,16 @@ export type SimAsk =
 	| { kind: 'time-wait' }
 	| { kind: 'first-dropped'; field: 'flags' | 'src-port' | 'dst-port' | 'proto' | 'reason' }
 	| { kind: 'error'; socket: string }
-	| { kind: 'icmp'; index: number };
+	| { kind: 'icmp'; index: number }
+	| { kind: 'window'; socket: string; field: WindowField; at: WindowMoment };
+
+/** A quantity of a socket's `window` trace events (bytes); `allowed` = min(cwnd, SND.WND). */
+export type WindowField = 'snd-wnd' | 'in-flight' | 'cwnd' | 'ssthresh' | 'allowed';
+/**
+ * Which of the socket's `window` events: `max` = the largest value over the run, `last` = the
+ * final one, `after-loss` = the first one at or after the socket's host first retransmits.
+ */
+export type WindowMoment = 'max' | 'last' | 'after-loss';
 
 /** One packet line of the "paused" view shown with a simulation question. */
 export interface PausedPacket {

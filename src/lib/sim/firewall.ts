@@ -17,7 +17,9 @@
  * **Stateless** (`{ mode: 'stateless', rules, default? }`): the rules are tried in order and the
  * first that matches decides (allow/deny); no match → `default` (`'deny'` unless given). A rule
  * matches on direction, protocol (`'any'` matches all) and optional source/destination port or
- * inclusive range (ports only ever match TCP/UDP). Return traffic is judged like any other
+ * inclusive range (ports only ever match TCP/UDP). `deny` drops silently (iptables DROP: the
+ * sender only sees silence); `reject` drops and has the router answer (iptables REJECT: an ICMP
+ * Destination Unreachable, port unreachable by default, or a TCP RST; `rejectWith`). Return traffic is judged like any other
  * packet, so a client's replies need a rule opening the ephemeral range.
  *
  * **Stateful** (`{ mode: 'stateful', rules? }`): connection tracking. A packet that belongs to a
@@ -36,7 +38,7 @@
 
 import { SimError } from './errors';
 import { insideInterfaces, neighbourInside } from './iface';
-import type { Direction, FirewallHook, FirewallRule, Router } from './router';
+import type { Direction, FirewallHook, FirewallRule, RejectWith, Router } from './router';
 import { newTracked, trackPacket, type Tracked } from './nat';
 import type { Packet } from './wire';
 
@@ -63,7 +65,12 @@ function inPorts(spec: number | [number, number] | undefined, port: number): boo
 function checkRule(r: FirewallRule, i: number, router: string): void {
 	const where = `setFirewall(${router}): rule ${i + 1}`;
 	if (!r || typeof r !== 'object') throw new SimError(`${where} must be an object { action, direction, proto, sport?, dport? }.`, 'rules');
-	if (r.action !== 'allow' && r.action !== 'deny') throw new SimError(`${where}: action must be 'allow' or 'deny' (got ${JSON.stringify(r.action)}).`, 'action');
+	if (r.action !== 'allow' && r.action !== 'deny' && r.action !== 'reject') throw new SimError(`${where}: action must be 'allow', 'deny' or 'reject' (got ${JSON.stringify(r.action)}).`, 'action');
+	if (r.rejectWith !== undefined) {
+		if (r.action !== 'reject') throw new SimError(`${where}: rejectWith needs action 'reject'.`, 'rejectWith');
+		if (!REJECT_WITH.includes(r.rejectWith)) throw new SimError(`${where}: rejectWith must be one of ${REJECT_WITH.join(', ')} (got ${JSON.stringify(r.rejectWith)}).`, 'rejectWith');
+		if (r.rejectWith === 'tcp-reset' && r.proto !== 'TCP') throw new SimError(`${where}: rejectWith 'tcp-reset' needs proto 'TCP'.`, 'rejectWith');
+	}
 	if (r.direction !== 'in' && r.direction !== 'out') throw new SimError(`${where}: direction must be 'in' or 'out' (got ${JSON.stringify(r.direction)}).`, 'direction');
 	if (!['TCP', 'UDP', 'ICMP', 'any'].includes(r.proto)) throw new SimError(`${where}: proto must be 'TCP', 'UDP', 'ICMP' or 'any' (got ${JSON.stringify(r.proto)}).`, 'proto');
 	for (const k of ['sport', 'dport'] as const) {
@@ -74,6 +81,9 @@ function checkRule(r: FirewallRule, i: number, router: string): void {
 		if (r.proto === 'ICMP') throw new SimError(`${where}: ${k} needs proto TCP or UDP (ICMP has no ports).`, k);
 	}
 }
+
+/** The answers a `reject` rule can give (iptables REJECT `--reject-with`). */
+export const REJECT_WITH: readonly RejectWith[] = ['port-unreachable', 'host-unreachable', 'net-unreachable', 'host-prohibited', 'net-prohibited', 'admin-prohibited', 'tcp-reset'];
 
 const isPort = (p: unknown): boolean => Number.isInteger(p) && (p as number) >= 0 && (p as number) <= 65535;
 
@@ -145,15 +155,21 @@ export class Firewall implements FirewallHook {
 		return v ? 'out' : 'in';
 	}
 
-	private byRules(pkt: Packet, dir: Direction): 'allow' | 'deny' | null {
-		for (const r of this.rules) if (ruleMatches(r, pkt, dir)) return r.action;
+	/** The first matching rule's verdict; a `reject` also makes the router answer (iptables REJECT). */
+	private byRules(pkt: Packet, dir: Direction, fromNode: string, t: number): 'allow' | 'deny' | null {
+		for (const r of this.rules) {
+			if (!ruleMatches(r, pkt, dir)) continue;
+			if (r.action !== 'reject') return r.action;
+			this.router.onReject?.(pkt, t, fromNode, r.rejectWith ?? 'port-unreachable');
+			return 'deny';
+		}
 		return null;
 	}
 
 	/** FirewallHook: true = forward, false = drop (`dropped: 'firewall'`). */
 	filter(pkt: Packet, fromNode: string, _toNode: string, t: number): boolean {
 		const dir = this.direction(fromNode);
-		if (this.mode === 'stateless') return (this.byRules(pkt, dir) ?? this.defaultAction) === 'allow';
+		if (this.mode === 'stateless') return (this.byRules(pkt, dir, fromNode, t) ?? this.defaultAction) === 'allow';
 
 		const [fwd, rev] = flowKeys(pkt);
 		const own = this.live(fwd, t);
@@ -172,7 +188,7 @@ export class Firewall implements FirewallHook {
 			const k = q.proto === 'ICMP' ? `ICMP|${q.src.ip}|${q.dst.ip}|${q.identifier ?? 0}` : `${q.proto}|${q.src.ip}:${q.src.port}|${q.dst.ip}:${q.dst.port}`;
 			if (this.live(k, t)) return true;
 		}
-		const verdict = this.byRules(pkt, dir) ?? (dir === 'out' ? 'allow' : 'deny');
+		const verdict = this.byRules(pkt, dir, fromNode, t) ?? (dir === 'out' ? 'allow' : 'deny');
 		if (verdict === 'deny') return false;
 		if (pkt.proto !== 'ICMP' || pkt.type === 8) {
 			const f = newTracked(pkt.proto, t);

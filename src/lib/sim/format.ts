@@ -20,6 +20,7 @@
 import {
 	formatAddress,
 	formatFlags,
+	formatTcpOptionsLong,
 	type DatagramEvent,
 	type IcmpEvent,
 	type SegmentEvent,
@@ -57,7 +58,7 @@ function segment(e: SegmentEvent): string {
 	const retx = e.retransmission ? ' (retransmission)' : '';
 	return (
 		`${formatAddress(e.src)} > ${formatAddress(e.dst)}  [${formatFlags(e.flags)}] ` +
-		`seq=${e.seq} ack=${e.ack} len=${e.len} win=${e.wnd}${retx}${preview(e.payload)}${dropNote(e)}`
+		`seq=${e.seq} ack=${e.ack} len=${e.len} win=${e.wnd}${e.options !== undefined ? ` <${formatTcpOptionsLong(e.options)}>` : ''}${retx}${preview(e.payload)}${dropNote(e)}`
 	);
 }
 
@@ -162,6 +163,12 @@ function detail(e: TraceEvent): string {
 				`${e.socket} window snd.wnd=${e.sndWnd} rcv.wnd=${e.rcvWnd} in-flight=${e.inFlight}` +
 				(e.cwnd === null ? '' : ` cwnd=${e.cwnd}`) +
 				(e.ssthresh === null ? '' : ` ssthresh=${e.ssthresh}`)
+			);
+		case 'queue':
+			return (
+				`${e.socket} ${e.action} from ${formatAddress(e.remote)}: syn-queue=${e.synQueue} accept-queue=${e.acceptQueue} backlog=${e.backlog}` +
+				(e.cookie === undefined ? '' : ` cookie=${e.cookie}`) +
+				` (${e.detail})`
 			);
 		default: {
 			// Event kinds added to trace.ts later still print something useful.

@@ -28,8 +28,10 @@ import { getPreset, presetPortOptions, type OsPreset, type OsPresetId } from './
 import { PortTable } from './ports';
 import type { Rng } from './prng';
 import { tcpInput } from './tcp-input';
+import { tcpIcmpError } from './tcp-icmp';
 import { TcpSocket, type SocketSnapshot, type TcpSocketOptions } from './tcp-socket';
-import type { Tcb, TcpHost } from './tcb';
+import type { ConnectTuning, Tcb, TcpHost } from './tcb';
+import { CONNECT_TUNING, MAX_SYN_RETRIES } from './tcp-listen';
 import type { ErrorEvent, Protocol, SocketErrno } from './trace';
 import { createUdpSocket, udpInput, type UdpHostState, type UdpSocket } from './udp';
 import { v6onlyDefault } from './ipv6';
@@ -46,6 +48,24 @@ export interface HostConfig {
 	scripted?: boolean;
 	ephemeral?: [number, number];
 	autoReuse?: [number, number];
+	/** Override of the preset's SYN retries (Linux `tcp_syn_retries`), 0..127. */
+	synRetries?: number;
+	/** Override of the preset's SYN cookies (Linux `tcp_syncookies` 1 or 0). */
+	syncookies?: boolean;
+	tcp?: TcpHostSettings;
+}
+
+/**
+ * Per-host changes to the preset's TCP profile (`preset.tcp`, os.ts): options turned off (Linux
+ * `net.ipv4.tcp_window_scaling`, `tcp_sack`, `tcp_timestamps` = 0), the receive buffer (bytes,
+ * `tcp_rmem` / SO_RCVBUF) and Linux `tcp_tw_reuse`.
+ */
+export interface TcpHostSettings {
+	wscale?: boolean;
+	sack?: boolean;
+	ts?: boolean;
+	rcvBuf?: number;
+	twReuse?: 0 | 1 | 2;
 }
 
 /**
@@ -67,6 +87,8 @@ export class Host extends NetNode implements TcpHost {
 	readonly scripted: boolean;
 	/** @internal TCP port table (ephemeral allocation, bind conflicts, TIME-WAIT tuples). */
 	readonly tcpPorts: PortTable;
+	/** SYN retries, first SYN RTO, somaxconn and SYN cookies (the preset's, with this host's overrides). */
+	readonly connectTuning: ConnectTuning;
 	/** @internal ISN stream for this host (RFC 9293 §3.4.1: ISN chosen per connection). */
 	readonly isnRng: Rng;
 	/** @internal */ readonly core: SimCore;
@@ -139,6 +161,7 @@ export class Host extends NetNode implements TcpHost {
 			}
 			preset = Object.freeze({ ...preset, ephemeral: [r[0], r[1]] as [number, number] });
 		}
+		if (opts.tcp !== undefined) preset = withTcpSettings(preset, opts.tcp, opts.name);
 		this.preset = preset;
 		this.root = opts.root ?? false;
 		this.scripted = opts.scripted ?? false;
@@ -148,6 +171,15 @@ export class Host extends NetNode implements TcpHost {
 			// Set-NetTCPSetting -AutoReusePortRange…: Windows 8.1 / Server 2012 R2 (KB3149157) and later.
 			throw new SimError(`Host ${opts.name}: an auto-reuse port range is a Windows setting (os=windows), not ${this.os}.`, 'autoReuse');
 		}
+		const tuning = { ...CONNECT_TUNING[this.os] };
+		if (opts.synRetries !== undefined) {
+			if (!Number.isInteger(opts.synRetries) || opts.synRetries < 0 || opts.synRetries > MAX_SYN_RETRIES) {
+				throw new SimError(`Host ${opts.name}: synRetries must be an integer 0-${MAX_SYN_RETRIES} (got ${String(opts.synRetries)}).`, 'synRetries');
+			}
+			tuning.synRetries = opts.synRetries;
+		}
+		if (opts.syncookies !== undefined) tuning.syncookies = opts.syncookies === true;
+		this.connectTuning = Object.freeze(tuning);
 		this.tcpPorts = new PortTable({ ...presetPortOptions(this.preset, opts.autoReuse), rng: core.rng.fork(`ports:tcp:${opts.name}`) });
 		this.autoReuse = opts.autoReuse;
 		this.ipList = this.ip6 === null ? [this.ip] : [this.ip, this.ip6];
@@ -288,7 +320,10 @@ export class Host extends NetNode implements TcpHost {
 		if (this.scripted) return;
 		if (pkt.proto === 'TCP') tcpInput(this, pkt);
 		else if (pkt.proto === 'UDP') udpInput(this, pkt);
-		else icmpInput(this, pkt);
+		else {
+			if (pkt.type === 3 && pkt.quoted?.proto === 'TCP') tcpIcmpError(this, pkt);
+			icmpInput(this, pkt);
+		}
 	}
 
 	/** @internal the connection (not a listener) with this 4-tuple; the local IP is the host's. */
@@ -372,4 +407,30 @@ export class Host extends NetNode implements TcpHost {
 		if (!c.record) return;
 		c.events.push({ kind: 'call', t: c.queue.now, host: this.name, socket, call, detail });
 	}
+}
+
+/**
+ * The preset with a host's TCP settings applied (a frozen copy).
+ * @throws SimError for a receive buffer that is not an integer 1..1,073,725,440 (65,535 << 14,
+ *   RFC 7323 §2.3), for tcp_tw_reuse outside 0..2, and for tcp_tw_reuse on a non-Linux host.
+ */
+function withTcpSettings(preset: OsPreset, s: TcpHostSettings, name: string): OsPreset {
+	const tcp = { ...preset.tcp };
+	if (s.wscale === false) tcp.wscale = null;
+	if (s.sack === false) tcp.sack = false;
+	if (s.ts === false) tcp.ts = false;
+	if (s.rcvBuf !== undefined) {
+		if (!Number.isInteger(s.rcvBuf) || s.rcvBuf < 1 || s.rcvBuf > 65535 * 2 ** 14) {
+			throw new SimError(`Host ${name}: receive buffer must be an integer 1..${65535 * 2 ** 14} bytes (got ${JSON.stringify(s.rcvBuf)}).`, 'rcvBuf');
+		}
+		tcp.rcvBuf = s.rcvBuf;
+	}
+	if (s.twReuse !== undefined) {
+		if (s.twReuse !== 0 && s.twReuse !== 1 && s.twReuse !== 2) {
+			throw new SimError(`Host ${name}: tcp_tw_reuse must be 0, 1 or 2 (got ${JSON.stringify(s.twReuse)}).`, 'twReuse');
+		}
+		if (preset.id !== 'linux') throw new SimError(`Host ${name}: tcp_tw_reuse is a Linux setting (os=linux), not ${preset.id}.`, 'twReuse');
+		tcp.twReuse = s.twReuse;
+	}
+	return Object.freeze({ ...preset, tcp: Object.freeze(tcp) });
 }

@@ -40,6 +40,8 @@ export const ICMP_MESSAGES: readonly IcmpMessage[] = [
 	{ type: 3, code: 2, slug: 'protocol-unreachable', name: 'Protocol Unreachable' },
 	{ type: 3, code: 3, slug: 'port-unreachable', name: 'Port Unreachable' },
 	{ type: 3, code: 4, slug: 'fragmentation-needed', name: 'Fragmentation Needed' },
+	{ type: 3, code: 9, slug: 'net-prohibited', name: 'Destination Network Administratively Prohibited' },
+	{ type: 3, code: 10, slug: 'host-prohibited', name: 'Destination Host Administratively Prohibited' },
 	{ type: 3, code: 13, slug: 'admin-prohibited', name: 'Communication Administratively Prohibited' },
 	{ type: 11, code: null, slug: 'time-exceeded', name: 'Time Exceeded' },
 	{ type: 11, code: 0, slug: 'ttl-exceeded', name: 'TTL exceeded in transit' },

@@ -26,8 +26,12 @@
  * with the hop, the address and the round-trip time, which can also be read from the trace as
  * reply `arrivedAt` − request `t`.
  *
+ * - **Firewall REJECT**: a router's `reject` rule answers a dropped packet with Destination
+ *   Unreachable (or a TCP RST), see `rejectReply`; what a connecting TCP socket does with it is in
+ *   tcp-icmp.ts.
+ *
  * Not modelled: ICMP rate limiting (`icmp_ratelimit`, `icmp_msgs_per_sec`), TTL differences
- * between OSes (every host and router sends with TTL 64), ICMP errors about TCP segments.
+ * between OSes (every host and router sends with TTL 64).
  *
  * @module
  */
@@ -38,10 +42,10 @@ import { SimError } from './errors';
 import { interfaceFacing } from './iface';
 import type { NetNode } from './node';
 import { PortTable } from './ports';
-import type { Router } from './router';
+import type { RejectWith, Router } from './router';
 import { createUdpSocket, udpError, UDP_TTL, type UdpHost, type UdpSocket } from './udp';
 import { ICMP6, ICMP6_PORT_UNREACH, isIcmp6Error } from './ipv6';
-import { checkIp, isIp6, type IcmpPacket, type Packet, type UdpPacket } from './wire';
+import { checkIp, F_ACK, F_RST, isIp6, segLen, type IcmpPacket, type Packet, type TcpPacket, type UdpPacket } from './wire';
 
 /** The host as ICMP sees it (implemented by `Host`, host.ts): UDP's view (traceroute sends UDP) plus ICMP's own state. */
 export type IcmpHost = UdpHost & { icmpState?: IcmpHostState };
@@ -202,8 +206,8 @@ export function icmpInput(host: Host & { onTcpIcmp?: TcpIcmpHandler }, pkt: Icmp
 		if (q === undefined) return;
 		if (q.proto === 'UDP') udpError(host, pkt);
 		else if (q.proto === 'ICMP' && q.identifier !== undefined && (q.src.ip === host.ip || q.src.ip === host.ip6)) host.icmpState?.byId.get(q.identifier)?.onError(pkt);
-		// About TCP: only Packet Too Big is modelled (tcp_v6_err → tcp_v6_mtu_reduced); other
-		// errors about TCP segments are not (tcp_v4_err's soft errors).
+		// About TCP: Destination Unreachable goes to tcp-icmp.ts (tcp_v4_err / tcp_v6_err) from
+		// host.ts first; Packet Too Big here to tcp-pmtu.ts (tcp_v6_err → tcp_v6_mtu_reduced).
 		else if (q.proto === 'TCP' && tooBig) host.onTcpIcmp?.(pkt);
 	}
 }
@@ -272,6 +276,11 @@ export function installRouterIcmp(router: Router, core: SimCore): void {
 		};
 		core.queue.push(t, sender, EV_ROUTER_ICMP, { src: ingress, pkt: icmp });
 	};
+	router.onReject = (pkt: Packet, t: number, from: string, how: RejectWith): void => {
+		if (isIcmpError(pkt)) return;
+		const reply = rejectReply(router, pkt, from, how);
+		if (reply !== null) core.queue.push(t, sender, EV_ROUTER_ICMP, { src: reply.srcIp, pkt: reply });
+	};
 }
 
 /**
@@ -284,6 +293,66 @@ function ingressAddress(router: Router, pkt: Packet, from?: NetNode): string | n
 	const ips = router.ipList.filter((ip) => isIp6(ip) === v6);
 	if (ips.length === 0) return null;
 	return from ? ips[interfaceFacing(ips, from)] : ips[0];
+}
+
+/** iptables REJECT `--reject-with` codes (ipt_REJECT.c → nf_send_unreach; RFC 1812 §5.2.7.1). */
+const REJECT_CODES: Readonly<Record<Exclude<RejectWith, 'tcp-reset'>, number>> = {
+	'net-unreachable': 0,
+	'host-unreachable': 1,
+	'port-unreachable': 3,
+	'net-prohibited': 9,
+	'host-prohibited': 10,
+	'admin-prohibited': 13
+};
+
+/**
+ * The same rejections for an IPv6 packet: ICMPv6 Destination Unreachable (type 1) codes, as nft's
+ * `reject with icmpx` maps them (nft_reject_inet.c: no-route 0, admin-prohibited 1,
+ * host-unreachable → address unreachable 3, port-unreachable 4; RFC 4443 §3.1). IPv4's
+ * net/host prohibited have no ICMPv6 twin and become "administratively prohibited".
+ */
+const REJECT_CODES6: Readonly<Record<Exclude<RejectWith, 'tcp-reset'>, number>> = {
+	'net-unreachable': 0,
+	'host-unreachable': 3,
+	'port-unreachable': ICMP6_PORT_UNREACH,
+	'net-prohibited': 1,
+	'host-prohibited': 1,
+	'admin-prohibited': 1
+};
+
+/**
+ * What a router's `reject` rule sends back about `pkt`: ICMP (ICMPv6 for an IPv6 packet)
+ * Destination Unreachable from the interface the packet arrived on, or for `tcp-reset` a RST in
+ * the destination's name (Linux `nf_send_reset()`: `<SEQ=SEG.ACK><CTL=RST>` if the segment had
+ * ACK, else `<SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>`, as RFC 9293 §3.10.7.1 for a closed port).
+ * Nothing for a RST, or when the router has no address of the packet's family.
+ */
+function rejectReply(router: Router, pkt: Packet, from: string, how: RejectWith): Packet | null {
+	if (how === 'tcp-reset') {
+		if (pkt.proto !== 'TCP' || pkt.flags & F_RST) return null;
+		const hasAck = (pkt.flags & F_ACK) !== 0;
+		const rst: TcpPacket = {
+			proto: 'TCP',
+			srcIp: pkt.dstIp,
+			dstIp: pkt.srcIp,
+			ttl: UDP_TTL,
+			id: 0,
+			sport: pkt.dport,
+			dport: pkt.sport,
+			flags: hasAck ? F_RST : F_RST | F_ACK,
+			seq: hasAck ? pkt.ack : 0,
+			ack: hasAck ? 0 : (pkt.seq + segLen(pkt)) >>> 0,
+			len: 0,
+			wnd: 0,
+			retransmission: false
+		};
+		return rst;
+	}
+	const ingress = ingressAddress(router, pkt, router.net.nodes.get(from));
+	if (ingress === null) return null;
+	const v6 = isIp6(pkt.srcIp);
+	const type = v6 ? ICMP6.DEST_UNREACH : ICMP.DEST_UNREACH;
+	return { proto: 'ICMP', srcIp: ingress, dstIp: pkt.srcIp, ttl: UDP_TTL, id: 0, type, code: (v6 ? REJECT_CODES6 : REJECT_CODES)[how], quoted: quoteOf(pkt) };
 }
 
 // ---------------------------------------------------------------------------------------------

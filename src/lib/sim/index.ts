@@ -47,14 +47,16 @@ export type {
 	RunOptions,
 	DropSpec,
 	InjectSpec,
+	InjectDatagramSpec,
 	SocketSnapshot
 } from './simulation';
 export { Host } from './host';
+export type { TcpHostSettings } from './host';
 export { Router } from './router';
 export type { Packet, TcpPacket, UdpPacket, IcmpPacket } from './wire';
-export type { NatHook, FirewallHook, NatConfig, FirewallConfig, FirewallRule, Direction } from './router';
+export type { NatHook, FirewallHook, NatConfig, FirewallConfig, FirewallRule, Direction, RejectWith } from './router';
 export { TcpSocket } from './tcp-socket';
-export type { TcpSocketOptions, BindOptions } from './tcp-socket';
+export type { TcpSocketOptions, BindOptions, ListenOptions } from './tcp-socket';
 export { TCP_TUNING } from './tcb';
 export { UdpSocket, MAX_UDP_PAYLOAD } from './udp';
 export type { UdpSocketSnapshot } from './udp';

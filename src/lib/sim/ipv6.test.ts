@@ -90,7 +90,7 @@ describe('IPv6 paths', () => {
 		expect(sim.host('a').tcp('x').connect('2001:db8::5', 80)).toBe(false);
 		expect(sim.trace().events.find((e) => e.kind === 'error')).toMatchObject({ errno: 'ENETUNREACH' });
 	});
-	it('Packet Too Big lowers the MSS to MTU - 60 and every byte arrives', () => {
+	it('Packet Too Big lowers the MSS to MTU - 60 - 12 (timestamps) and every byte arrives', () => {
 		const sim = pair();
 		sim.addHost({ name: 'far', ip: '198.51.100.9', ip6: '2001:db8:3::9', root: true });
 		sim.addRouter({ name: 'r2', ips: ['198.51.100.1', '2001:db8:3::1'] });
@@ -105,11 +105,11 @@ describe('IPv6 paths', () => {
 		sim.run({ until: 5000 });
 		const ev = sim.trace().events;
 		expect(ev.some((e) => e.kind === 'icmp' && e.icmpv6 === true && e.type === 2 && e.mtu === 1280)).toBe(true);
-		expect(c.mss).toBe(1220);
+		expect(c.sndMss).toBe(1280 - 40 - 20 - 12); // tcp_mtu_to_mss: IPv6 and TCP headers, timestamps
 		const snap = c.snapshot();
 		expect(snap.sndUna).toBe(snap.sndNxt);
 		const delivered = ev.filter((e) => e.kind === 'segment' && e.from === 'c' && e.arrivedAt !== null && e.len > 0);
-		expect(delivered.every((e) => e.kind === 'segment' && e.len <= 1220)).toBe(true);
+		expect(delivered.every((e) => e.kind === 'segment' && e.len <= 1208)).toBe(true);
 	});
 	it('happy eyeballs: a working IPv6 path wins and IPv4 is never tried', () => {
 		const sim = pair();

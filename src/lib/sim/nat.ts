@@ -8,28 +8,37 @@
  * A neighbour sits on the interface with the longest common address prefix; one that shares
  * fewer than 16 bits with every interface is outside (reached by the default route; iface.ts).
  *
- * **Mappings** (RFC 4787 REQ-1, endpoint-independent mapping): the first packet from an inside
- * endpoint (protocol, inside IP, inside port) to the outside creates a mapping to one public
- * port, which then serves every destination that endpoint talks to:
+ * **Mappings** (RFC 4787 §4.1; `mapping`, default endpoint-independent as REQ-1 requires): the
+ * first packet from an inside endpoint (protocol, inside IP, inside port) to the outside creates
+ * a mapping to one public port, which then serves every destination that endpoint talks to
+ * (endpoint-independent), every port of one destination address (address-dependent), or one
+ * destination address and port (address-and-port-dependent, "symmetric"):
  * - `mode: 'preserve'` keeps the inside port when it is inside `range` and no other mapping
  *   holds it on the public address (Linux MASQUERADE keeps the source port when it can);
  *   otherwise it picks another port as `remap` does;
  * - `mode: 'remap'` always picks a port from `range` (default 1024-65535) at random
  *   (RFC 6056 Algorithm 1 via a {@link PortTable} of the router, RFC 6056 §3.2 / RFC 4787 REQ-3).
- * A public port belongs to one mapping at a time, so two inside 5-tuples never share an outside
- * 5-tuple. When the range is exhausted the packet is dropped (`dropped: 'nat'`) and an `error`
+ * With `parity` a new port has the inside port's parity (REQ-4). A public port belongs to one
+ * mapping at a time, so two inside 5-tuples never share an outside 5-tuple; with `overload`
+ * (Linux SNAT/MASQUERADE, forbidden by RFC 4787 REQ-3 and RFC 5382 REQ-7) several mappings
+ * share a public port as long as their remote endpoints differ. When the range is exhausted the packet is dropped (`dropped: 'nat'`) and an `error`
  * event (`EADDRNOTAVAIL`, call `nat`) is recorded on the router. ICMP echo identifiers are mapped
  * the same way (a separate 1-65535 table).
  *
- * **Sessions and filtering** (RFC 4787 REQ-8 option "address and port-dependent filtering", as
+ * **Sessions and filtering** (RFC 4787 §5; `filtering`, default address-and-port-dependent as
  * Linux conntrack): each (mapping, remote address:port) pair is a session with its own timer,
  * recorded as a `nat` event `create`/`expire`. An inbound packet to the public address is
- * translated back only if it belongs to a live session (or a port forward); anything else is
- * dropped with `dropped: 'nat'`. An Echo Request to the public address is answered by the
+ * translated back if it belongs to a live session or a port forward, or, with endpoint-
+ * independent filtering, always, and with address-dependent filtering, when the mapping has a
+ * session with its source address (both open a new session); anything else is dropped with
+ * `dropped: 'nat'`. **Hairpinning** (REQ-9, `hairpin`, default on): a packet from inside to the
+ * public address gets the sender's own public mapping as its source and is filtered and
+ * translated as if it came from outside; with it off, it is dropped. An Echo Request to the public address is answered by the
  * router itself. ICMP errors (Time Exceeded, Destination Unreachable) about a translated packet
  * are translated back using the 5-tuple they quote (RFC 5508 §4.2).
  *
- * **Timeouts** ({@link CONNTRACK_TIMEOUTS}, Linux nf_conntrack defaults): TCP unanswered SYN
+ * **Timeouts** (`timeouts`: {@link CONNTRACK_TIMEOUTS} by default, or {@link RFC_NAT_TIMEOUTS},
+ * {@link CISCO_NAT_TIMEOUTS}). Linux nf_conntrack defaults: TCP unanswered SYN
  * 120 s, established 5 days, after the first FIN 120 s, after both FINs (TIME-WAIT) 120 s,
  * after a RST 10 s; UDP 30 s, or 120 s once replies have been seen and the flow is more than
  * 2 s old (`nf_conntrack_udp_timeout_stream`); ICMP 30 s. Each packet restarts its session's
@@ -48,6 +57,7 @@ import type { SimCore } from './core';
 import { SimError } from './errors';
 import { insideInterfaces, neighbourInside } from './iface';
 import { PortTable } from './ports';
+import type { Rng } from './prng';
 import type { NatConfig, NatHook, Router } from './router';
 import type { Protocol, SocketAddress, TraceEvent } from './trace';
 import { checkIp, checkPort, F_ACK, F_FIN, F_RST, F_SYN, type IcmpPacket, type Packet } from './wire';
@@ -74,6 +84,57 @@ export const CONNTRACK_TIMEOUTS = Object.freeze({
 	icmp: 30_000
 });
 
+/** The idle timeouts a NAT or firewall applies to one tracked flow, ms (shape of {@link CONNTRACK_TIMEOUTS}). */
+export type NatTimeouts = { readonly [K in keyof typeof CONNTRACK_TIMEOUTS]: number };
+
+/**
+ * The smallest idle timeouts RFC 4787 and RFC 5382 allow, ms: UDP 2 min (RFC 4787 REQ-5, which
+ * recommends 5 min or more), established TCP 2 h 4 min (RFC 5382 REQ-5), a connection being
+ * opened or closed ("partially open or closing", RFC 5382 REQ-5) 4 min. ICMP Query mappings:
+ * 60 s (RFC 5508 REQ-1). The RFCs have no second UDP value for flows with replies.
+ */
+export const RFC_NAT_TIMEOUTS: NatTimeouts = Object.freeze({
+	tcpSynSent: 240_000,
+	tcpEstablished: 7_440_000,
+	tcpFinWait: 240_000,
+	tcpTimeWait: 240_000,
+	tcpClose: 240_000,
+	udp: 120_000,
+	udpStream: 120_000,
+	udpStreamAfter: 0,
+	icmp: 60_000
+});
+
+/**
+ * Cisco IOS NAT defaults, ms (`ip nat translation` in Cisco's IOS IP Addressing Services command
+ * reference): `syn-timeout` 60 s, `tcp-timeout` 24 h, `finrst-timeout` 60 s, `udp-timeout`
+ * 5 min, `icmp-timeout` 60 s.
+ */
+export const CISCO_NAT_TIMEOUTS: NatTimeouts = Object.freeze({
+	tcpSynSent: 60_000,
+	tcpEstablished: 86_400_000,
+	tcpFinWait: 60_000,
+	tcpTimeWait: 60_000,
+	tcpClose: 60_000,
+	udp: 300_000,
+	udpStream: 300_000,
+	udpStreamAfter: 0,
+	icmp: 60_000
+});
+
+/** Named timeout tables for `NatOptions.timeouts`. */
+export const NAT_TIMEOUT_PRESETS = Object.freeze({ linux: CONNTRACK_TIMEOUTS as NatTimeouts, rfc: RFC_NAT_TIMEOUTS, cisco: CISCO_NAT_TIMEOUTS });
+
+/**
+ * RFC 4787 §4.1 / §5 names, also used by RFC 5382: which remote endpoints share one mapping
+ * (mapping behaviour), or may send in through it (filtering behaviour).
+ * - `endpoint-independent`: any remote address and port;
+ * - `address-dependent`: the same remote address, any port;
+ * - `address-and-port-dependent`: the same remote address and port.
+ */
+export type NatBehaviour = 'endpoint-independent' | 'address-dependent' | 'address-and-port-dependent';
+export const NAT_BEHAVIOURS: readonly NatBehaviour[] = Object.freeze(['endpoint-independent', 'address-dependent', 'address-and-port-dependent']);
+
 /** Simplified TCP conntrack state. */
 export type TcpTrackState = 'syn-sent' | 'established' | 'fin-wait' | 'time-wait' | 'close';
 
@@ -97,8 +158,7 @@ export function newTracked(proto: Protocol, t: number): Tracked {
  * @internal Update a tracked flow for a packet seen at `t`; `reply` = the packet goes in the
  * reply direction (towards the side that started the flow). Sets `expiresAt`.
  */
-export function trackPacket(f: Tracked, pkt: Packet, reply: boolean, t: number): void {
-	const T = CONNTRACK_TIMEOUTS;
+export function trackPacket(f: Tracked, pkt: Packet, reply: boolean, t: number, T: NatTimeouts = CONNTRACK_TIMEOUTS): void {
 	if (reply) f.replied = true;
 	if (pkt.proto === 'TCP') {
 		const fl = pkt.flags;
@@ -139,10 +199,28 @@ export interface PortForward {
 	to: SocketAddress;
 }
 
-/** NAT configuration accepted by `sim.setNat` (the contract's {@link NatConfig} plus `inside`). */
+/** NAT configuration accepted by `sim.setNat` (the contract's {@link NatConfig} plus the behaviours below). */
 export interface NatOptions extends NatConfig {
 	/** Interface addresses of the router that face the inside (default: all but the public one). */
 	inside?: string[];
+	/** Mapping behaviour (RFC 4787 §4.1); default `endpoint-independent` (REQ-1). */
+	mapping?: NatBehaviour;
+	/** Filtering behaviour (RFC 4787 §5); default `address-and-port-dependent` (as Linux conntrack). */
+	filtering?: NatBehaviour;
+	/** Hairpinning (RFC 4787 REQ-9, RFC 5382 REQ-8); default true. */
+	hairpin?: boolean;
+	/** Port parity (RFC 4787 REQ-4): a new public port has the inside port's parity; default false. */
+	parity?: boolean;
+	/**
+	 * Port overloading (RFC 4787 REQ-3 / RFC 5382 REQ-7 forbid it; Linux SNAT and MASQUERADE do
+	 * it, `get_unique_tuple()` in net/netfilter/nf_nat_core.c): one public port may serve several
+	 * inside endpoints as long as the remote address and port differ. Each flow is its own
+	 * mapping (so `mapping` must be, and defaults to, `address-and-port-dependent`), and an
+	 * inbound packet is matched by its whole 5-tuple (so `filtering` must be the same). Default false.
+	 */
+	overload?: boolean;
+	/** Idle timeouts: `linux` (default, nf_conntrack), `rfc` (the RFC minimums) or `cisco` (IOS defaults). */
+	timeouts?: keyof typeof NAT_TIMEOUT_PRESETS;
 }
 
 /** One mapping: inside endpoint ↔ public port. */
@@ -154,11 +232,15 @@ interface Mapping {
 	sessions: Map<string, Session>;
 	/** Port forward: never expires, accepts any remote. */
 	static: boolean;
+	/** Key in `byInside` (protocol, inside endpoint and, per the mapping behaviour, remote). */
+	key: string;
 }
 
 interface Session extends Tracked {
 	mapping: Mapping;
 	remote: SocketAddress;
+	/** Started by a packet from the outside (a forward, or endpoint/address-dependent filtering). */
+	outsideStarted: boolean;
 	/** Time of the queue event that will look at this session, or -1. */
 	timerAt: number;
 	dead: boolean;
@@ -179,14 +261,35 @@ export class Nat implements NatHook, EventTarget {
 	readonly mode: 'preserve' | 'remap';
 	/** Inclusive public port range. */
 	readonly range: [number, number];
+	/** Mapping behaviour (RFC 4787 §4.1). */
+	readonly mapping: NatBehaviour;
+	/** Filtering behaviour (RFC 4787 §5). */
+	readonly filtering: NatBehaviour;
+	/** Hairpinning (RFC 4787 REQ-9). */
+	readonly hairpin: boolean;
+	/** Port parity (RFC 4787 REQ-4). */
+	readonly parity: boolean;
+	/** Port overloading (forbidden by RFC 4787 REQ-3; Linux does it). */
+	readonly overload: boolean;
+	/** Idle timeouts in use. */
+	readonly timeouts: NatTimeouts;
 	private readonly insideIf: boolean[];
 	private readonly sideCache = new Map<string, boolean>();
 	private readonly tables = new Map<Protocol, PortTable>();
+	private readonly pickers = new Map<Protocol, Rng>();
 	private readonly byInside = new Map<string, Mapping>();
-	private readonly byOutside = new Map<string, Mapping>();
+	/** Public (protocol, port) → the mappings using it: one, or several with `overload`. */
+	private readonly byOutside = new Map<string, Mapping[]>();
+	/**
+	 * Sessions opened from the outside (endpoint- or address-dependent filtering) under a
+	 * mapping whose scope does not cover that remote: inside endpoint + remote → the mapping, so
+	 * the inside socket's answers leave through the port the remote wrote to.
+	 */
+	private readonly adopted = new Map<string, Mapping>();
 
 	/**
-	 * @throws SimError for an invalid public IP, mode, range or inside list.
+	 * @throws SimError for an invalid public IP, mode, range, inside list, behaviour, or an
+	 *   `overload` combined with a mapping or filtering other than address-and-port-dependent.
 	 */
 	constructor(
 		private readonly router: Router,
@@ -208,6 +311,27 @@ export class Nat implements NatHook, EventTarget {
 				if (!router.ipList.includes(ip)) throw new SimError(`setNat(${router.name}): inside address ${ip} is not one of the router's interfaces (${router.ipList.join(', ')}).`, 'inside');
 			}
 		}
+		const overload = cfg.overload === true;
+		const behaviour = (v: unknown, field: 'mapping' | 'filtering', dflt: NatBehaviour): NatBehaviour => {
+			if (v === undefined) return dflt;
+			if (!NAT_BEHAVIOURS.includes(v as NatBehaviour)) throw new SimError(`setNat(${router.name}): ${field} must be one of ${NAT_BEHAVIOURS.join(', ')} (got ${JSON.stringify(v)}).`, field);
+			if (overload && v !== 'address-and-port-dependent') {
+				throw new SimError(
+					`setNat(${router.name}): with overload, ${field} must be address-and-port-dependent (a shared public port tells its flows apart only by the remote address and port).`,
+					field
+				);
+			}
+			return v as NatBehaviour;
+		};
+		this.mapping = behaviour(cfg.mapping, 'mapping', overload ? 'address-and-port-dependent' : 'endpoint-independent');
+		this.filtering = behaviour(cfg.filtering, 'filtering', 'address-and-port-dependent');
+		if (cfg.timeouts !== undefined && !Object.hasOwn(NAT_TIMEOUT_PRESETS, cfg.timeouts)) {
+			throw new SimError(`setNat(${router.name}): timeouts must be one of ${Object.keys(NAT_TIMEOUT_PRESETS).join(', ')} (got ${JSON.stringify(cfg.timeouts)}).`, 'timeouts');
+		}
+		this.timeouts = NAT_TIMEOUT_PRESETS[cfg.timeouts ?? 'linux'];
+		this.hairpin = cfg.hairpin !== false;
+		this.parity = cfg.parity === true;
+		this.overload = overload;
 		this.publicIp = cfg.publicIp;
 		this.mode = cfg.mode;
 		this.range = [range[0], range[1]];
@@ -222,6 +346,16 @@ export class Nat implements NatHook, EventTarget {
 			this.tables.set(proto, t);
 		}
 		return t;
+	}
+
+	/** Random numbers for the parity and overload port searches (a separate stream, so the plain table's draws do not change). */
+	private picker(proto: Protocol): Rng {
+		let r = this.pickers.get(proto);
+		if (r === undefined) {
+			r = this.core.rng.fork(`nat:${this.router.name}:${proto}:pick`);
+			this.pickers.set(proto, r);
+		}
+		return r;
 	}
 
 	/** True when the neighbour named `name` is on an inside interface. */
@@ -281,55 +415,122 @@ export class Nat implements NatHook, EventTarget {
 		this.emit(t, { kind: 'port', t, host: this.router.name, proto: m.proto, action, port: m.outsidePort, via: 'nat', socket: m.id });
 	}
 
+	/** Register `m` under its public port; the port is taken from the table by its first user. */
+	private register(m: Mapping, t: number): boolean {
+		const ok = key3(m.proto, this.publicIp, m.outsidePort);
+		const users = this.byOutside.get(ok);
+		if (users === undefined || users.length === 0) {
+			const tbl = this.table(m.proto);
+			if (!tbl.isBound(m.outsidePort) && !tbl.bind(m.outsidePort, { root: true }).ok) return false;
+			this.byOutside.set(ok, [m]);
+		} else if (!users.includes(m)) users.push(m);
+		this.byInside.set(m.key, m);
+		this.portEvent(t, 'allocate', m);
+		return true;
+	}
+
+	private unregister(m: Mapping, t: number): void {
+		this.byInside.delete(m.key);
+		const ok = key3(m.proto, this.publicIp, m.outsidePort);
+		const users = (this.byOutside.get(ok) ?? []).filter((x) => x !== m);
+		if (users.length === 0) {
+			this.byOutside.delete(ok);
+			this.table(m.proto).releaseBind(m.outsidePort);
+		} else this.byOutside.set(ok, users);
+		this.portEvent(t, 'release', m);
+	}
+
 	private expire(s: Session, t: number): void {
 		s.dead = true;
 		const m = s.mapping;
 		m.sessions.delete(rkey(s.remote));
-		this.natEvent(t, 'expire', m, s.remote);
-		if (m.sessions.size === 0 && !m.static) {
-			this.byInside.delete(key3(m.proto, m.inside.ip, m.inside.port));
-			this.byOutside.delete(key3(m.proto, this.publicIp, m.outsidePort));
-			this.table(m.proto).releaseBind(m.outsidePort);
-			this.portEvent(t, 'release', m);
+		if (s.outsideStarted && !m.static) {
+			const ak = `${key3(m.proto, m.inside.ip, m.inside.port)}|${rkey(s.remote)}`;
+			if (this.adopted.get(ak) === m) this.adopted.delete(ak);
 		}
+		this.natEvent(t, 'expire', m, s.remote);
+		if (m.sessions.size === 0 && !m.static) this.unregister(m, t);
 	}
 
 	// ------------------------------------------------------------------ mappings
 
-	private mappingFor(proto: Protocol, inside: SocketAddress, t: number): Mapping | null {
-		const k = key3(proto, inside.ip, inside.port);
-		const have = this.byInside.get(k);
-		if (have !== undefined) return have;
+	/** The part of the remote endpoint that selects a mapping (RFC 4787 §4.1). */
+	private scope(remote: SocketAddress): string {
+		if (this.mapping === 'endpoint-independent') return '';
+		return this.mapping === 'address-dependent' ? remote.ip : rkey(remote);
+	}
+
+	/** A public port no mapping uses, with the inside port's parity when `parity` is on; -1 if none. */
+	private pickFree(proto: Protocol, insidePort: number): number {
 		const tbl = this.table(proto);
-		let port = -1;
-		if (this.mode === 'preserve' && inside.port >= tbl.low && inside.port <= tbl.high && inside.port > 0) {
-			const r = tbl.bind(inside.port, { root: true });
-			if (r.ok) port = r.port;
+		const lo = tbl.low;
+		const n = tbl.high - lo + 1;
+		const start = this.picker(proto).int(n);
+		for (let i = 0; i < n; i++) {
+			const port = lo + ((start + i) % n);
+			if (this.parity && (port & 1) !== (insidePort & 1)) continue;
+			if (!tbl.isBound(port)) return port;
 		}
-		if (port < 0) {
-			const r = tbl.bind(0, { root: true });
-			if (!r.ok) {
-				this.emit(t, {
-					kind: 'error',
-					t,
-					host: this.router.name,
-					socket: `nat:${proto}:${inside.ip}:${inside.port}`,
-					call: 'nat',
-					errno: 'EADDRNOTAVAIL',
-					message: `NAT ${this.router.name} has no free public ${proto === 'ICMP' ? 'echo identifier' : `${proto} port in ${tbl.low}-${tbl.high}`} on ${this.publicIp} for ${inside.ip}:${inside.port}; packet dropped`
-				});
-				return null;
+		return -1;
+	}
+
+	/** With overload: may `port` carry one more flow to `remote`? (its 5-tuple must stay unique) */
+	private tupleFree(proto: Protocol, port: number, remote: SocketAddress): boolean {
+		const users = this.byOutside.get(key3(proto, this.publicIp, port));
+		if (users === undefined) return true;
+		const rk = rkey(remote);
+		return !users.some((m) => m.static || m.sessions.has(rk));
+	}
+
+	/** A public port for a new mapping of `inside` towards `remote`, or -1 when none is left. */
+	private choosePort(proto: Protocol, inside: SocketAddress, remote: SocketAddress): number {
+		const tbl = this.table(proto);
+		const inRange = inside.port >= tbl.low && inside.port <= tbl.high && inside.port > 0;
+		if (this.overload) {
+			// Linux get_unique_tuple(): keep the source port if the translated 5-tuple is unique,
+			// otherwise search the range (nf_nat_l4proto_unique_tuple) for one that is.
+			if (this.mode === 'preserve' && inRange && this.tupleFree(proto, inside.port, remote)) return inside.port;
+			const lo = tbl.low;
+			const n = tbl.high - lo + 1;
+			const start = this.picker(proto).int(n);
+			for (let i = 0; i < n; i++) {
+				const port = lo + ((start + i) % n);
+				if (this.parity && (port & 1) !== (inside.port & 1)) continue;
+				if (this.tupleFree(proto, port, remote)) return port;
 			}
-			port = r.port;
+			return -1;
 		}
-		const m: Mapping = { id: `nat:${proto}:${inside.ip}:${inside.port}`, proto, inside: { ...inside }, outsidePort: port, sessions: new Map(), static: false };
-		this.byInside.set(k, m);
-		this.byOutside.set(key3(proto, this.publicIp, port), m);
-		this.portEvent(t, 'allocate', m);
+		if (this.mode === 'preserve' && inRange && !tbl.isBound(inside.port)) return inside.port;
+		if (this.parity) return this.pickFree(proto, inside.port);
+		const r = tbl.bind(0, { root: true });
+		if (!r.ok) return -1;
+		tbl.releaseBind(r.port); // register() takes it again
+		return r.port;
+	}
+
+	private mappingFor(proto: Protocol, inside: SocketAddress, remote: SocketAddress, t: number): Mapping | null {
+		const k = `${key3(proto, inside.ip, inside.port)}|${proto === 'ICMP' ? '' : this.scope(remote)}`;
+		const have = this.byInside.get(k) ?? (this.adopted.size > 0 ? this.adopted.get(`${key3(proto, inside.ip, inside.port)}|${rkey(remote)}`) : undefined);
+		if (have !== undefined) return have;
+		const port = this.choosePort(proto, inside, remote);
+		if (port < 0) {
+			this.emit(t, {
+				kind: 'error',
+				t,
+				host: this.router.name,
+				socket: `nat:${proto}:${inside.ip}:${inside.port}`,
+				call: 'nat',
+				errno: 'EADDRNOTAVAIL',
+				message: `NAT ${this.router.name} has no free public ${proto === 'ICMP' ? 'echo identifier' : `${proto} port in ${this.table(proto).low}-${this.table(proto).high}`} on ${this.publicIp} for ${inside.ip}:${inside.port}; packet dropped`
+			});
+			return null;
+		}
+		const m: Mapping = { id: `nat:${proto}:${inside.ip}:${inside.port}`, proto, inside: { ...inside }, outsidePort: port, sessions: new Map(), static: false, key: k };
+		if (!this.register(m, t)) return null;
 		return m;
 	}
 
-	private session(m: Mapping, remote: SocketAddress, pkt: Packet, reply: boolean, t: number, create: boolean): Session | null {
+	private session(m: Mapping, remote: SocketAddress, pkt: Packet, reply: boolean, t: number, create: boolean, outsideStarted = false): Session | null {
 		const rk = rkey(remote);
 		let s = m.sessions.get(rk);
 		if (s !== undefined && s.expiresAt <= t && !s.dead) {
@@ -339,19 +540,17 @@ export class Nat implements NatHook, EventTarget {
 		}
 		if (s === undefined) {
 			if (!create) return null;
-			if (!this.byInside.has(key3(m.proto, m.inside.ip, m.inside.port))) {
+			if (this.byInside.get(m.key) !== m) {
 				// The mapping was released by the expiry above: re-register it.
-				this.byInside.set(key3(m.proto, m.inside.ip, m.inside.port), m);
-				this.byOutside.set(key3(m.proto, this.publicIp, m.outsidePort), m);
-				const r = this.table(m.proto).bind(m.outsidePort, { root: true });
-				if (!r.ok) return null;
-				this.portEvent(t, 'allocate', m);
+				if (!this.register(m, t)) return null;
 			}
-			s = { ...newTracked(m.proto, t), mapping: m, remote: { ...remote }, timerAt: -1, dead: false };
+			s = { ...newTracked(m.proto, t), mapping: m, remote: { ...remote }, outsideStarted: outsideStarted || m.static, timerAt: -1, dead: false };
 			m.sessions.set(rk, s);
+			if (outsideStarted && !m.static) this.adopted.set(`${key3(m.proto, m.inside.ip, m.inside.port)}|${rk}`, m);
 			this.natEvent(t, 'create', m, remote);
 		}
-		trackPacket(s, pkt, reply, t);
+		// `reply`: the packet travels towards the side that started the session.
+		trackPacket(s, pkt, s.outsideStarted ? !reply : reply, t, this.timeouts);
 		this.arm(s);
 		return s;
 	}
@@ -367,14 +566,13 @@ export class Nat implements NatHook, EventTarget {
 		if (fwd.publicPort === 0) throw new SimError(`forwardPort(${this.router.name}): publicPort must be 1-65535.`, 'publicPort');
 		checkIp(fwd.to?.ip, 'to.ip');
 		checkPort(fwd.to?.port, 'to.port');
-		const k = key3(fwd.proto, fwd.to.ip, fwd.to.port);
-		if (this.byInside.has(k)) throw new SimError(`forwardPort(${this.router.name}): ${fwd.to.ip}:${fwd.to.port} already has a mapping.`, 'to');
-		const r = this.table(fwd.proto).bind(fwd.publicPort, { root: true });
-		if (!r.ok) throw new SimError(`forwardPort(${this.router.name}): public ${fwd.proto} port ${fwd.publicPort} is already forwarded or mapped.`, 'publicPort');
-		const m: Mapping = { id: `forward:${fwd.proto}:${fwd.publicPort}`, proto: fwd.proto, inside: { ...fwd.to }, outsidePort: fwd.publicPort, sessions: new Map(), static: true };
-		this.byInside.set(k, m);
-		this.byOutside.set(key3(fwd.proto, this.publicIp, fwd.publicPort), m);
-		this.portEvent(this.core.queue.now, 'allocate', m);
+		const k = `${key3(fwd.proto, fwd.to.ip, fwd.to.port)}|`;
+		if ([...this.byInside.values()].some((m) => m.proto === fwd.proto && m.inside.ip === fwd.to.ip && m.inside.port === fwd.to.port)) {
+			throw new SimError(`forwardPort(${this.router.name}): ${fwd.to.ip}:${fwd.to.port} already has a mapping.`, 'to');
+		}
+		if (this.table(fwd.proto).isBound(fwd.publicPort)) throw new SimError(`forwardPort(${this.router.name}): public ${fwd.proto} port ${fwd.publicPort} is already forwarded or mapped.`, 'publicPort');
+		const m: Mapping = { id: `forward:${fwd.proto}:${fwd.publicPort}`, proto: fwd.proto, inside: { ...fwd.to }, outsidePort: fwd.publicPort, sessions: new Map(), static: true, key: k };
+		this.register(m, this.core.queue.now);
 	}
 
 	// ------------------------------------------------------------------ hooks
@@ -393,16 +591,23 @@ export class Nat implements NatHook, EventTarget {
 		return pkt;
 	}
 
+	/** The mapping an inside endpoint uses towards `remote` (a forward's mapping for its server). */
+	private outboundMapping(proto: Protocol, inside: SocketAddress, remote: SocketAddress, t: number): Mapping | null {
+		const fwd = this.byInside.get(`${key3(proto, inside.ip, inside.port)}|`);
+		if (fwd !== undefined && fwd.static) return fwd;
+		return this.mappingFor(proto, inside, remote, t);
+	}
+
 	private outbound(pkt: Packet, t: number): Packet | null {
 		if (pkt.proto === 'TCP' || pkt.proto === 'UDP') {
-			const m = this.mappingFor(pkt.proto, { ip: pkt.srcIp, port: pkt.sport }, t);
+			const remote = { ip: pkt.dstIp, port: pkt.dport };
+			const m = this.outboundMapping(pkt.proto, { ip: pkt.srcIp, port: pkt.sport }, remote, t);
 			if (m === null) return null;
-			const reply = m.static; // a forwarded server's packets are replies
-			if (this.session(m, { ip: pkt.dstIp, port: pkt.dport }, pkt, reply, t, true) === null) return null;
+			if (this.session(m, remote, pkt, false, t, true) === null) return null;
 			return { ...pkt, srcIp: this.publicIp, sport: m.outsidePort };
 		}
 		if (pkt.type === 8 && pkt.identifier !== undefined) {
-			const m = this.mappingFor('ICMP', { ip: pkt.srcIp, port: pkt.identifier }, t);
+			const m = this.mappingFor('ICMP', { ip: pkt.srcIp, port: pkt.identifier }, { ip: pkt.dstIp, port: 0 }, t);
 			if (m === null) return null;
 			if (this.session(m, { ip: pkt.dstIp, port: 0 }, pkt, false, t, true) === null) return null;
 			return { ...pkt, srcIp: this.publicIp, identifier: m.outsidePort };
@@ -411,7 +616,7 @@ export class Nat implements NatHook, EventTarget {
 		const q = pkt.quoted;
 		if (q !== undefined) {
 			// An inside host's ICMP error about a packet it received through a mapping (RFC 5508).
-			const m = this.byInside.get(key3(q.proto, q.dst.ip, q.proto === 'ICMP' ? (q.identifier ?? 0) : q.dst.port));
+			const m = this.findInside(q.proto, q.dst.ip, q.proto === 'ICMP' ? (q.identifier ?? 0) : q.dst.port, q.src);
 			if (m !== undefined) {
 				out.quoted = { ...q, src: { ...q.src }, dst: { ip: this.publicIp, port: q.proto === 'ICMP' ? 0 : m.outsidePort } };
 				if (q.proto === 'ICMP') out.quoted.identifier = m.outsidePort;
@@ -420,35 +625,86 @@ export class Nat implements NatHook, EventTarget {
 		return out;
 	}
 
+	/** The mapping of an inside endpoint that serves `remote`, if any. */
+	private findInside(proto: Protocol, ip: string, port: number, remote: SocketAddress): Mapping | undefined {
+		const base = key3(proto, ip, port);
+		return this.byInside.get(`${base}|`) ?? this.byInside.get(`${base}|${proto === 'ICMP' ? '' : this.scope(remote)}`);
+	}
+
+	/**
+	 * Inbound filtering (RFC 4787 §5): the mapping on public `port` that admits a packet from
+	 * `remote`, creating its session when the filtering behaviour allows one; null to drop.
+	 */
+	private admit(pkt: Packet & { proto: 'TCP' | 'UDP' }, remote: SocketAddress, t: number): Mapping | null {
+		const users = this.byOutside.get(key3(pkt.proto, this.publicIp, pkt.dport));
+		if (users === undefined || users.length === 0) return null;
+		const rk = rkey(remote);
+		const live = (m: Mapping, k: string) => {
+			const s = m.sessions.get(k);
+			return s !== undefined && !s.dead && s.expiresAt > t;
+		};
+		// A session for exactly this remote passes under every filtering behaviour.
+		const exact = users.find((m) => live(m, rk));
+		if (exact !== undefined) return this.session(exact, remote, pkt, true, t, false) === null ? null : exact;
+		if (users.length > 1) return null; // overload: only the whole 5-tuple tells the flows apart
+		const m = users[0];
+		let ok = m.static || this.filtering === 'endpoint-independent';
+		if (!ok && this.filtering === 'address-dependent') {
+			for (const s of m.sessions.values()) if (!s.dead && s.expiresAt > t && s.remote.ip === remote.ip) ok = true;
+		}
+		if (!ok) return null;
+		return this.session(m, remote, pkt, true, t, true, true) === null ? null : m;
+	}
+
 	/**
 	 * A packet addressed to the public address reached the router: return the packet translated
-	 * back to the inside, `null` to drop it (`dropped: 'nat'`: no live session or forward), or
-	 * `'local'` when it is for the router itself (Echo Request; ICMP error about its own packet).
+	 * back to the inside, `null` to drop it (`dropped: 'nat'`: no live session or forward, the
+	 * filtering behaviour refused it, or hairpinning is off), or `'local'` when it is for the
+	 * router itself (Echo Request; ICMP error about its own packet).
 	 */
-	inbound(pkt: Packet, _fromNode: string, t: number): Packet | null | 'local' {
+	inbound(pkt: Packet, fromNode: string, t: number): Packet | null | 'local' {
 		if (pkt.dstIp !== this.publicIp) return 'local';
 		if (pkt.proto === 'TCP' || pkt.proto === 'UDP') {
-			const m = this.byOutside.get(key3(pkt.proto, this.publicIp, pkt.dport));
-			if (m === undefined) return null;
-			const s = this.session(m, { ip: pkt.srcIp, port: pkt.sport }, pkt, !m.static, t, m.static);
-			if (s === null) return null;
+			if (this.isInside(fromNode)) return this.hairpinned(pkt, t);
+			const m = this.admit(pkt, { ip: pkt.srcIp, port: pkt.sport }, t);
+			if (m === null) return null;
 			return { ...pkt, dstIp: m.inside.ip, dport: m.inside.port };
 		}
 		if (pkt.type === 8) return 'local';
 		if (pkt.type === 0) {
 			if (pkt.identifier === undefined) return null;
-			const m = this.byOutside.get(key3('ICMP', this.publicIp, pkt.identifier));
+			const m = this.byOutside.get(key3('ICMP', this.publicIp, pkt.identifier))?.[0];
 			if (m === undefined) return null;
 			if (this.session(m, { ip: pkt.srcIp, port: 0 }, pkt, true, t, false) === null) return null;
 			return { ...pkt, dstIp: m.inside.ip, identifier: m.inside.port };
 		}
 		const q = pkt.quoted;
 		if (q === undefined || q.src.ip !== this.publicIp) return 'local';
-		const m = this.byOutside.get(key3(q.proto, this.publicIp, q.proto === 'ICMP' ? (q.identifier ?? 0) : q.src.port));
+		const users = this.byOutside.get(key3(q.proto, this.publicIp, q.proto === 'ICMP' ? (q.identifier ?? 0) : q.src.port));
+		const m = users?.find((x) => x.sessions.has(rkey(q.proto === 'ICMP' ? { ip: q.dst.ip, port: 0 } : q.dst))) ?? users?.[0];
 		if (m === undefined) return 'local';
 		const quoted: NonNullable<IcmpPacket['quoted']> = { ...q, dst: { ...q.dst }, src: { ip: m.inside.ip, port: q.proto === 'ICMP' ? 0 : m.inside.port } };
 		if (q.proto === 'ICMP') quoted.identifier = m.inside.port;
 		return { ...pkt, dstIp: m.inside.ip, quoted };
+	}
+
+	/**
+	 * Hairpinning (RFC 4787 REQ-9, RFC 5382 REQ-8): an inside host sent to the public address.
+	 * The source becomes the sender's own public mapping (REQ-9b: "external source IP address
+	 * and port"), the destination the inside endpoint behind the public port, and the packet is
+	 * filtered as if it came from outside. Without hairpinning it is dropped.
+	 */
+	private hairpinned(pkt: Packet & { proto: 'TCP' | 'UDP' }, t: number): Packet | null {
+		if (!this.hairpin) return null;
+		const target = { ip: this.publicIp, port: pkt.dport };
+		if (!this.byOutside.has(key3(pkt.proto, this.publicIp, pkt.dport))) return null;
+		const sm = this.outboundMapping(pkt.proto, { ip: pkt.srcIp, port: pkt.sport }, target, t);
+		if (sm === null) return null;
+		if (this.session(sm, target, pkt, false, t, true) === null) return null;
+		const outside = { ip: this.publicIp, port: sm.outsidePort };
+		const m = this.admit(pkt, outside, t);
+		if (m === null) return null;
+		return { ...pkt, srcIp: outside.ip, sport: outside.port, dstIp: m.inside.ip, dport: m.inside.port };
 	}
 
 	/** Live mappings, for tests and views: inside ↔ outside with their remotes. */

@@ -55,9 +55,20 @@ export interface NatConfig {
 	range?: [number, number];
 }
 
+/**
+ * What a `reject` rule answers with (iptables-extensions(8) REJECT `--reject-with`): an ICMP
+ * Destination Unreachable (port unreachable, iptables' default: code 3; host unreachable 1; net
+ * unreachable 0; host prohibited 10; net prohibited 9; administratively prohibited 13) from the
+ * router, or for TCP a RST in the name of the destination (`tcp-reset`).
+ */
+export type RejectWith = 'port-unreachable' | 'host-unreachable' | 'net-unreachable' | 'host-prohibited' | 'net-prohibited' | 'admin-prohibited' | 'tcp-reset';
+
 /** A stateless firewall rule (`sim.setFirewall`). */
 export interface FirewallRule {
-	action: 'allow' | 'deny';
+	/** `deny` drops silently (iptables DROP); `reject` drops and answers (iptables REJECT). */
+	action: 'allow' | 'deny' | 'reject';
+	/** For `reject`: the answer; default `'port-unreachable'`, as iptables REJECT. */
+	rejectWith?: RejectWith;
 	direction: Direction;
 	proto: Protocol | 'any';
 	/** Destination port or inclusive range. */
@@ -97,6 +108,11 @@ export class Router extends NetNode {
 	onTooBig?: (pkt: Packet, t: number, mtu: number, from?: NetNode) => void;
 	/** Called for packets addressed to one of the router's own IPs. */
 	onLocalPacket?: (pkt: Packet) => void;
+	/**
+	 * Called when a firewall `reject` rule drops `pkt` (arrived at `t` from the neighbour named
+	 * `from`): the router answers as `how` says (icmp.ts).
+	 */
+	onReject?: (pkt: Packet, t: number, from: string, how: RejectWith) => void;
 
 	/**
 	 * @internal use `Simulation.addRouter`.

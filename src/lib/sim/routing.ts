@@ -26,7 +26,7 @@ import { SimError } from './errors';
 import { EV_DELIVER, type Network, type NetNode } from './node';
 import type { Rng } from './prng';
 import { Router, type FirewallHook, type NatHook } from './router';
-import type { SegmentEvent } from './trace';
+import type { SegmentEvent, TcpOptions } from './trace';
 import type { EventTarget } from './clock';
 import { interfaceFacing } from './iface';
 import { ICMP6, IPV6 } from './ipv6';
@@ -45,13 +45,29 @@ export interface Link {
 }
 
 /**
+ * Bytes of TCP options on a segment, laid out as Linux `tcp_options_write()` does (each option
+ * padded with NOPs to 32 bits): MSS 4, SACK-permitted and Timestamps together 12 (Timestamps
+ * alone 12, SACK-permitted alone 4), Window Scale 4, SACK blocks 4 + 8 per block.
+ */
+function tcpOptionBytes(o: TcpOptions | undefined): number {
+	if (o === undefined) return 0;
+	let n = 0;
+	if (o.mss !== undefined) n += 4;
+	if (o.ts !== undefined) n += 12;
+	else if (o.sackOk) n += 4;
+	if (o.wscale !== undefined) n += 4;
+	if (o.sack !== undefined && o.sack.length > 0) n += 4 + 8 * o.sack.length;
+	return n;
+}
+
+/**
  * Size on the wire of an IP packet, bytes: IP header (20, or 40 for IPv6: RFC 8200 §3) + TCP
- * header (20, no options) or UDP/ICMP header (8) + payload. ICMP echo payloads are 56 bytes
+ * header (20 + options) or UDP/ICMP header (8) + payload. ICMP echo payloads are 56 bytes
  * (ping's default); ICMP errors quote the offending headers (IPv6: as much as fits in 1280).
  */
 export function packetSize(p: Packet): number {
 	const ip = isIp6(p.srcIp) ? IPV6.header : IPV6.ipv4Header;
-	if (p.proto === 'TCP') return ip + IPV6.tcpHeader + p.len;
+	if (p.proto === 'TCP') return ip + IPV6.tcpHeader + tcpOptionBytes(p.options) + p.len;
 	if (p.proto === 'UDP') return ip + 8 + p.len;
 	return ip + 8 + (p.quoted ? ip + 8 : 56);
 }
@@ -511,6 +527,7 @@ export class Topology implements Network {
 			};
 			if (pkt.retransmission) ev.retransmission = true;
 			if (pkt.payload !== undefined) ev.payload = pkt.payload;
+			if (pkt.options !== undefined) ev.options = pkt.options;
 			this.core.events.push(ev);
 			return ev;
 		}

@@ -13,7 +13,7 @@ import { EventQueue, type EventTarget } from './clock';
 import type { NamedSocket, SimCore } from './core';
 import { SimError, WorkBudgetError } from './errors';
 import { Firewall, type FirewallOptions } from './firewall';
-import { Host } from './host';
+import { Host, type TcpHostSettings } from './host';
 import type { NetNode } from './node';
 import { installRouterIcmp } from './icmp';
 import { installTcpPmtu } from './tcp-pmtu';
@@ -25,7 +25,7 @@ import { Topology } from './routing';
 import { TcpSocket, type SocketSnapshot } from './tcp-socket';
 import type { HostInfo, SocketAddress, TcpFlag, Trace, TraceEvent } from './trace';
 import { UdpSocket, type UdpSocketSnapshot } from './udp';
-import { checkIp, checkPort, flagsFromList, F_ACK, type TcpPacket } from './wire';
+import { checkIp, checkPort, flagsFromList, F_ACK, type TcpOptions, type TcpPacket, type UdpPacket } from './wire';
 
 /** Options for `new Simulation(…)`. */
 export interface SimulationOptions {
@@ -69,6 +69,19 @@ export interface HostOptions {
 	 * destinations as long as the 4-tuple is unique (see `PortTableOptions.autoReuse`).
 	 */
 	autoReuse?: [number, number];
+	/**
+	 * Changes to the preset's TCP profile: `{ ts: false, sack: false, wscale: false }` turn SYN
+	 * options off (Linux `tcp_timestamps`, `tcp_sack`, `tcp_window_scaling` = 0), `rcvBuf` sets the
+	 * receive buffer in bytes (the most RCV.WND can be), `twReuse` Linux `tcp_tw_reuse` (0, 1, 2).
+	 */
+	tcp?: TcpHostSettings;
+	/**
+	 * SYN retransmissions before connect() gives up with ETIMEDOUT, 0..127, overriding the
+	 * preset's (Linux `net.ipv4.tcp_syn_retries`, 6; Windows 2). See `CONNECT_TUNING` (tcp-listen.ts).
+	 */
+	synRetries?: number;
+	/** SYN cookies on SYN queue overflow (Linux `net.ipv4.tcp_syncookies`; on for linux hosts). */
+	syncookies?: boolean;
 }
 
 /** Options for {@link Simulation.addRouter}. */
@@ -111,6 +124,12 @@ export interface RunOptions {
 	 * {@link DEFAULT_MAX_EVENTS_AT_ONE_TIME}.
 	 */
 	maxEventsAtOneTime?: number;
+	/**
+	 * Called between chunks of {@link BUDGET_CHUNK} events with the events processed so far by
+	 * this call and the virtual time reached (ms), so a caller (the playground's Web Worker) can
+	 * show a long run's progress. It must not touch the simulation; it never changes the trace.
+	 */
+	onProgress?: (events: number, now: number) => void;
 }
 
 /**
@@ -156,6 +175,24 @@ export interface InjectSpec {
 	len?: number;
 	/** Advertised window, default 65535. */
 	wnd?: number;
+	payload?: string;
+	/** IP TTL, default 64. */
+	ttl?: number;
+	/** TCP options (MSS, window scale, SACK-permitted, timestamps, SACK blocks), default none. */
+	options?: TcpOptions;
+}
+
+/** Argument of {@link Simulation.injectDatagram}: a raw UDP datagram, its source possibly forged. */
+export interface InjectDatagramSpec {
+	/** Host the datagram is sent from (its links are used). */
+	from: string;
+	/** Destination host name (informative; routing uses `dst.ip`). */
+	to?: string;
+	/** Source address and port written in the headers: any address (spoofing), not only `from`'s. */
+	src: SocketAddress;
+	dst: SocketAddress;
+	/** Payload bytes, 0-65507. */
+	len: number;
 	payload?: string;
 	/** IP TTL, default 64. */
 	ttl?: number;
@@ -534,6 +571,7 @@ export class Simulation implements SimCore, EventTarget {
 			if (same >= maxSame) throw new WorkBudgetError('stuck-time', done, q.now, this.trace(), same);
 			if (done >= maxEvents) throw new WorkBudgetError('events', done, q.now, this.trace());
 			if (wallNow() - start > maxWallMs) throw new WorkBudgetError('wall-clock', done, q.now, this.trace(), 0, maxWallMs);
+			opts.onProgress?.(done, q.now);
 		}
 		if (until !== Infinity) q.advanceTo(until);
 		return this.trace();
@@ -600,8 +638,29 @@ export class Simulation implements SimCore, EventTarget {
 			len,
 			wnd,
 			payload: spec.payload,
-			retransmission: false
+			retransmission: false,
+			...(spec.options !== undefined ? { options: spec.options } : {})
 		};
+		this.network.transmit(pkt, from);
+	}
+
+	/**
+	 * Send a raw UDP datagram from `spec.from`, now, with whatever source address the spec
+	 * writes: how an attacker forges the source of a request so that the answer goes to a victim
+	 * (reflection, BCP 38 / RFC 2827). No socket stands behind it.
+	 * @throws SimError for unknown hosts, bad addresses, or a length outside 0-65507.
+	 */
+	injectDatagram(spec: InjectDatagramSpec): void {
+		const from = this.host(spec.from);
+		if (spec.to !== undefined) this.node(spec.to);
+		checkIp(spec.src?.ip, 'src.ip');
+		checkPort(spec.src?.port, 'src.port');
+		checkIp(spec.dst?.ip, 'dst.ip');
+		checkPort(spec.dst?.port, 'dst.port');
+		if (!Number.isInteger(spec.len) || spec.len < 0 || spec.len > 65507) throw new SimError(`injectDatagram: len must be an integer 0..65507 (got ${String(spec.len)}).`, 'len');
+		const ttl = spec.ttl ?? 64;
+		if (!Number.isInteger(ttl) || ttl < 1 || ttl > 255) throw new SimError(`injectDatagram: ttl must be 1..255 (got ${String(ttl)}).`, 'ttl');
+		const pkt: UdpPacket = { proto: 'UDP', srcIp: spec.src.ip, dstIp: spec.dst.ip, ttl, id: 0, sport: spec.src.port, dport: spec.dst.port, len: spec.len, payload: spec.payload };
 		this.network.transmit(pkt, from);
 	}
 }

@@ -17,7 +17,10 @@
  * | tcp-timer.ts | retransmission timeout, RTO (RFC 6298), TIME-WAIT and FIN-WAIT-2 timeouts | §3.10.8 | tcp_timer.c |
  * | tcp-keepalive.ts | keep-alive probes (SO_KEEPALIVE), RST for data after close | §3.8.4, §3.10.7.4 | tcp_timer.c (tcp_timer_keep) |
  * | tcp-state.ts | state changes, TIME-WAIT, deleting the TCB | §3.3.2 (Figure 5) | tcp_subr.c, tcp_timewait.c |
- * | tcp-rtx-queue.ts | the retransmission queue | §3.10.8 | (tcp_sack.c's scoreboard) |
+ * | tcp-rtx-queue.ts | the retransmission queue (with the SACK/lost marks of the scoreboard) | §3.10.8 | (tcp_sack.c's scoreboard) |
+ * | tcp-sack.ts | SACK blocks (RFC 2018) and the scoreboard | — | tcp_sack.c |
+ * | tcp-recovery.ts | NewReno, RFC 6675, RACK-TLP loss detection and recovery | — | tcp_input.c, tcp_sack.c (Linux tcp_recovery.c) |
+ * | tcp-cc.ts | cwnd, ssthresh: Reno, CUBIC (RFC 5681, RFC 9438) | — | cc/cc_newreno.c, cc/cc_cubic.c |
  *
  * Imports point one way: tcp-socket → tcp-input → tcp-timer → tcp-state → tcp-output → tcb →
  * tcp-rtx-queue → wire (a module may use any module to its right). A TCB reaches its host through
@@ -83,6 +86,7 @@ const TWO_MSL_QUEUED_AT = 15;
 const MDEV = 16;
 const MDEV_MAX = 17;
 const RTT_SEQ = 18;
+const MIN_RTT = 19;
 
 /** Send sequence variables (RFC 9293 §3.3.1, Figure 3). SND.UP is not modelled (no URG). */
 export class SendSequence {
@@ -186,6 +190,52 @@ export interface OutOfOrderSegment {
 	len: number;
 	/** It carried the peer's FIN. */
 	fin: boolean;
+	/** Arrival order on this connection (larger = later): SACK blocks list the latest first (RFC 2018 §4). */
+	order: number;
+}
+
+/**
+ * A sender's loss-recovery state (tcp-recovery.ts, tcp-cc.ts), created at the first sign of
+ * loss (a duplicate ACK, a SACK block, a timeout or a tail loss probe) and kept for the
+ * connection's life; a connection that never loses anything never allocates one. Sequence
+ * numbers are SND-space; times are ms.
+ */
+export interface LossState {
+	/** In fast recovery (RFC 5681 §3.2, RFC 6582, RFC 6675 §5) until SND.UNA passes {@link recoveryPoint}. */
+	inRecovery: boolean;
+	/** RFC 6675 RecoveryPoint / RFC 6582 `recover`: SND.NXT when recovery (or the last timeout) began. */
+	recoveryPoint: number;
+	/** Segments marked lost have been retransmitted by the timer and not yet acknowledged (RTO recovery). */
+	afterRto: boolean;
+	/** RACK.xmit_ts (RFC 8985 §6.1): send time of the most recently sent segment delivered so far; -1 none. */
+	rackXmitTs: number;
+	/**
+	 * In place of RACK.end_seq: that segment's transmission order ({@link RtxSegment.sentOrder}),
+	 * which breaks ties in send time (see `sentAfter` in tcp-recovery.ts); 0 none.
+	 */
+	rackXmitOrder: number;
+	/** RACK.rtt: the RTT measured from that segment, ms. */
+	rackRtt: number;
+	/** RACK.reordering_seen: a segment was delivered below one delivered earlier (RFC 8985 §6.2 step 3). */
+	reorderingSeen: boolean;
+	/** RACK.segs_sacked-style count: the highest SEG.SEQ SACKed or cumulatively ACKed so far. */
+	highestDelivered: number;
+	/** TLP (RFC 8985 §7): a probe is outstanding (TLPRxtOut) … */
+	tlpRxtOut: boolean;
+	/** … and SND.NXT when it was sent (TLPHighRxt). */
+	tlpHighRxt: number;
+	/** The probe retransmitted old data (not new data). */
+	tlpWasRetransmission: boolean;
+	/** CUBIC (RFC 9438 §4): W_max, segments, before the last reduction … */
+	wMax: number;
+	/** … the previous W_max (fast convergence, §4.7) … */
+	wLastMax: number;
+	/** … K, seconds … */
+	k: number;
+	/** … when the current congestion-avoidance epoch began, ms (-1: not begun) … */
+	epochStart: number;
+	/** … and the Reno-friendly estimate W_est, segments (§4.3). */
+	wEst: number;
 }
 
 /** How a socket holds its local port (see `TcpSocket.bind`, `connect`, and accepted children). */
@@ -228,12 +278,29 @@ export interface TcpHost extends HostContext {
 	tcpChild(l: Tcb): Tcb;
 	/** Forget a CLOSED socket: drop it from `tcpSockets` and the simulation's id table. */
 	forget(t: Tcb): void;
+	/** SYN retries, the SYN's first RTO, somaxconn and SYN cookies of this host (tcp-listen.ts). */
+	readonly connectTuning: ConnectTuning;
+}
+
+/**
+ * The handshake settings of a host: how a client retries its SYN and how a listener limits its
+ * queues. Per OS preset in `CONNECT_TUNING` (tcp-listen.ts, with sources), overridable per host.
+ */
+export interface ConnectTuning {
+	/** SYN retransmissions before connect() fails with ETIMEDOUT (Linux `tcp_syn_retries`). */
+	synRetries: number;
+	/** The SYN's retransmission timeout before the first retry, ms (doubles per retry). */
+	synRtoMs: number;
+	/** Largest listen() backlog (Linux `net.core.somaxconn`). */
+	somaxconn: number;
+	/** SYN cookies when the SYN queue overflows (Linux `tcp_syncookies` = 1). */
+	syncookies: boolean;
 }
 
 /** A TCB's number store, initialised: RCV.WND, the initial RTO, SRTT −1 (no sample yet), timers stopped (−1). */
 function newNumbers(initialRtoMs: number): number[] {
 	// A fractional value first, so the array holds unboxed doubles from the start.
-	const v = [0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, 0, 0, 0];
+	const v = [0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, 0, 0, 0, -1];
 	v[ISS] = 0;
 	v[RCV_WND] = TCP_TUNING.rcvWnd;
 	v[RTO] = initialRtoMs;
@@ -247,6 +314,8 @@ export const TIMER_REXMT = 10;
 export const TIMER_2MSL = 11;
 /** Queue event kind of the keep-alive timer (tcp-keepalive.ts). */
 export const TIMER_KEEP = 12;
+/** Queue event kind of the persist timer (zero-window probes, tcp-flow.ts). */
+export const TIMER_PERSIST = 13;
 
 /**
  * The TCB of one connection. `TcpSocket` (tcp-socket.ts) extends it with the user calls, so one
@@ -283,11 +352,6 @@ export abstract class Tcb implements EventTarget {
 	 * RFC 3493 §3.7); on the wire it is plain IPv4.
 	 */
 	mapped = false;
-	/**
-	 * Maximum segment size, bytes: the interface MTU minus the IP and TCP headers (1460 over
-	 * IPv4, 1440 over IPv6 on a 1500-byte link), lowered by Packet Too Big (RFC 8201, PMTUD).
-	 */
-	mss: number = TCP_TUNING.mss;
 	/** Called after every state change (happy-eyeballs.ts watches its two attempts). */
 	onState?: (t: Tcb) => void;
 	/** Remote port (0 while unconnected). */
@@ -445,8 +509,53 @@ export abstract class Tcb implements EventTarget {
 	cwnd = Infinity;
 	/** ssthresh: slow-start threshold, bytes (RFC 5681 §3.1); Infinity until the first loss. */
 	ssthresh = Infinity;
+	/** Duplicate ACKs in a row (RFC 5681 §2 DUPLICATE ACKNOWLEDGMENT; RFC 6675 DupAcks). */
+	dupAcks = 0;
+	/** SYN or SYN,ACK retransmissions by the timer (RFC 5681 §3.1: they shrink the initial window). */
+	synRetransmits = 0;
+	/** Loss-recovery, RACK-TLP and CUBIC state, allocated at the first sign of loss (null before). */
+	loss: LossState | null = null;
+	/** Which timer the retransmission timer slot is running (as Linux's one `icsk_pending` slot): see tcp-timer.ts. */
+	rexmtMode: 0 | 1 | 2 = 0;
+	/** RACK min_RTT (RFC 8985 §6.1; Linux `tcp_min_rtt`), ms: the smallest RTT sample so far; -1 before any. */
+	get minRtt(): number {
+		return this.v[MIN_RTT];
+	}
+	set minRtt(x: number) {
+		this.v[MIN_RTT] = x;
+	}
 	/** The last {@link WindowEvent} values recorded for this socket (see `traceWindow`), or null. */
 	lastWindowTrace: { sndWnd: number; rcvWnd: number; inFlight: number; cwnd: number; ssthresh: number } | null = null;
+
+	// ----- options state and flow control (tcp-options.ts, tcp-flow.ts)
+
+	/** Both SYNs carried Window Scale (RFC 7323 §2.2), so both shifts apply (either may be 0). */
+	wscaleOk = false;
+	/** MSS the peer announced in its SYN (RFC 9293 §3.7.1; 536 when it sent none, MUST-15). */
+	peerMss = 536;
+	/**
+	 * Eff.snd.MSS: the largest payload we put in one segment (RFC 9293 §3.7.1, less 12 bytes of
+	 * timestamps); lowered further by Packet Too Big / fragmentation needed (tcp-pmtu.ts, RFC 8201).
+	 */
+	sndMss: number = TCP_TUNING.mss;
+	/** TS.Recent (RFC 7323 §4.3): the peer's latest TSval, echoed as TSecr; −1 before any. */
+	tsRecent = -1;
+	/** When TS.Recent was last updated (ms of virtual time), for PAWS and tcp_tw_reuse; −1 before any. */
+	tsRecentAt = -1;
+	/** Offset added to the host's millisecond clock to make TSval (Linux `ts_off`, per address pair). */
+	tsOffset = 0;
+	/** Receive buffer (bytes): RCV.WND never exceeds it less the unread bytes (the preset's `tcp.rcvBuf`). */
+	rcvBuf: number = TCP_TUNING.rcvWnd;
+	/** Largest SND.WND the peer has offered (RFC 9293 §3.8.6.2.1 "Max(SND.WND)"). */
+	maxSndWnd = 0;
+	/** Persist timer (zero-window probes, RFC 9293 §3.8.6.1): deadline in ms, or −1 when stopped. */
+	persistDeadline = -1;
+	/** Time of the queue event that will look at {@link persistDeadline}, or −1. */
+	persistQueuedAt = -1;
+	/** Zero-window probes sent since the window last opened (Linux `icsk_probes_out`): the backoff exponent. */
+	probesOut = 0;
+	/** A one-byte zero-window probe (the byte at SND.UNA) was sent and is not yet acknowledged. */
+	probeOutstanding = false;
 
 	// ----- the application's side (BSD sockets)
 
@@ -482,6 +591,20 @@ export abstract class Tcb implements EventTarget {
 	origin: 'passive' | 'active' | null = null;
 	/** accept() has returned this child (it reached ESTABLISHED). */
 	accepted = false;
+	/** Child: counted in its listener's SYN queue (a passive child in SYN-RECEIVED). */
+	inSynQueue = false;
+	/** Listener: its backlog, min(listen() backlog, somaxconn) (Linux `sk_max_ack_backlog`). */
+	backlog = 0;
+	/** Listener: the program calls accept() itself (scenario `manualaccept`); else at once. */
+	manualAccept = false;
+	/** Listener: half-open children in SYN-RECEIVED (Linux `inet_csk_reqsk_queue_len`). */
+	synQueueLen = 0;
+	/** Listener: established children waiting for accept(), oldest first (Linux `sk_ack_backlog`). */
+	acceptQueue: Tcb[] | null = null;
+	/** Listener: accept() calls blocked waiting for a connection. */
+	pendingAccepts = 0;
+	/** Listener: when its SYN queue last overflowed, ms (Linux `last_overflow`), or -Infinity. */
+	synOverflowAt = -Infinity;
 	/** Listener: number of children created so far. */
 	childCount = 0;
 	/** Child: its number n in `<listenerId>.<n>`, else 0. */
@@ -493,12 +616,17 @@ export abstract class Tcb implements EventTarget {
 
 	constructor(host: TcpHost, id: string, autoRead: boolean) {
 		this.v = newNumbers(host.preset.rto.initialMs);
+		// Initial window (RFC 6928 IW10, RFC 5681 §3.1), bytes; tcp-cc.ts keeps it from here on.
+		this.cwnd = host.preset.loss.initialWindow * TCP_TUNING.mss;
 		this.snd = new SendSequence(this.v);
 		this.rcv = new ReceiveSequence(this.v);
 		this.host = host;
 		this.id = id;
 		this.autoRead = autoRead;
 		this.localIp = host.ip;
+		this.rcvBuf = host.preset.tcp.rcvBuf;
+		// The SYN's window is never scaled (RFC 7323 §2.2): at most 65,535 until the handshake is done.
+		this.rcv.wnd = Math.min(this.rcvBuf, 65535);
 	}
 
 	/** Timer dispatch from the event queue (implemented by `TcpSocket`). */
@@ -513,12 +641,64 @@ export abstract class Tcb implements EventTarget {
  * deadline, queues itself again for the deadline (`timerFired` in tcp-timer.ts).
  */
 export function startRexmtTimer(t: Tcb): void {
-	const at = t.host.core.queue.now + t.rto;
+	armRexmtSlot(t, t.host.core.queue.now + t.rto, REXMT_RTO);
+}
+
+/** {@link Tcb.rexmtMode}: the slot runs the retransmission timeout (RFC 6298). */
+export const REXMT_RTO = 0;
+/** The slot runs RACK-TLP's probe timeout (RFC 8985 §7.2; Linux ICSK_TIME_LOSS_PROBE). */
+export const REXMT_TLP = 1;
+/** The slot runs RACK's reordering timer (RFC 8985 §6.3; Linux ICSK_TIME_REO_TIMEOUT). */
+export const REXMT_REO = 2;
+
+/**
+ * Arm the retransmission timer's slot to expire at `at` (ms) running timer `mode`. As in Linux
+ * (one `icsk_pending` slot for RTO, loss probe and reordering timeout), arming one replaces the
+ * other; lazy, as {@link startRexmtTimer}.
+ */
+export function armRexmtSlot(t: Tcb, at: number, mode: 0 | 1 | 2): void {
 	t.rexmtDeadline = at;
+	t.rexmtMode = mode;
 	if (t.rexmtQueuedAt < 0 || t.rexmtQueuedAt > at) {
 		t.rexmtQueuedAt = at;
 		t.host.core.queue.push(at, t, TIMER_REXMT, null);
 	}
+}
+
+/**
+ * RFC 8985 §7.2 WCDelAckT: the worst-case delayed-ACK time a loss probe waits for when a single
+ * segment is in flight, ms (Linux adds `tcp_rto_min`, 200 ms, in `tcp_schedule_loss_probe()`).
+ */
+export const TLP_WC_DEL_ACK_MS = 200;
+
+/**
+ * (Re)arm the retransmission slot after sending new data or after an ACK of new data: stopped
+ * when nothing is outstanding; the tail loss probe when the preset uses RACK-TLP, SACK is on,
+ * data is outstanding in a synchronized state and no loss recovery, timeout recovery or probe is
+ * under way (RFC 8985 §7.2; Linux `tcp_schedule_loss_probe()`); otherwise the RTO.
+ *
+ * PTO = 2·SRTT, plus {@link TLP_WC_DEL_ACK_MS} when one segment is in flight (1 s before any RTT
+ * sample), and never later than the RTO would fire.
+ */
+export function rearmRexmt(t: Tcb): void {
+	if (t.rtx.isEmpty()) {
+		stopRexmtTimer(t);
+		return;
+	}
+	const L = t.loss;
+	const st = t.state;
+	if (
+		t.sackOk &&
+		t.host.preset.loss.recovery === 'rack-tlp' &&
+		(L === null || (!L.inRecovery && !L.afterRto && !L.tlpRxtOut)) &&
+		(st === 'ESTABLISHED' || st === 'CLOSE-WAIT' || st === 'FIN-WAIT-1' || st === 'LAST-ACK' || st === 'CLOSING')
+	) {
+		let pto = t.srtt > 0 ? 2 * t.srtt + (t.rtx.length === 1 ? TLP_WC_DEL_ACK_MS : 0) : 1000;
+		if (pto > t.rto) pto = t.rto;
+		armRexmtSlot(t, t.host.core.queue.now + pto, REXMT_TLP);
+		return;
+	}
+	startRexmtTimer(t);
 }
 
 /** Stop the retransmission timer (RFC 6298 §5.2: all outstanding data acknowledged). */
@@ -551,6 +731,33 @@ export function startKeepTimer(t: Tcb, ms: number): void {
 		k.queuedAt = at;
 		t.host.core.queue.push(at, t, TIMER_KEEP, null);
 	}
+}
+
+/** Start (or move) the persist timer to expire `ms` from now; lazy, as {@link startRexmtTimer}. */
+export function startPersistTimer(t: Tcb, ms: number): void {
+	const at = t.host.core.queue.now + ms;
+	t.persistDeadline = at;
+	if (t.persistQueuedAt < 0 || t.persistQueuedAt > at) {
+		t.persistQueuedAt = at;
+		t.host.core.queue.push(at, t, TIMER_PERSIST, null);
+	}
+}
+
+/**
+ * Arm the persist timer for the next zero-window probe: max(RTO, `persistMinMs`) doubled once per
+ * probe already sent, at most `persistMaxMs` (Linux `tcp_probe0_when()`, BSD `tcp_setpersist()`).
+ */
+export function armPersistTimer(t: Tcb): void {
+	const p = t.host.preset.tcp;
+	const base = t.rto > p.persistMinMs ? t.rto : p.persistMinMs;
+	const ms = Math.min(base * 2 ** t.probesOut, p.persistMaxMs);
+	startPersistTimer(t, ms);
+}
+
+/** Stop the persist timer (the window opened, or the connection ended). */
+export function stopPersistTimer(t: Tcb): void {
+	t.persistDeadline = -1;
+	t.probesOut = 0;
 }
 
 /** Our FIN has been sent and acknowledged: SND.UNA has reached SND.NXT, whose last octet is the FIN. */

@@ -32,12 +32,15 @@
  * @module
  */
 
-import { output, sendAck, sendSegment, sendWithoutTcb } from './tcp-output';
+import { acceptSynOptions, pawsReject, updateTsRecent } from './tcp-options';
+import { output, sendAck, sendSegment, sendWithoutTcb, traceWindow } from './tcp-output';
+import { ackReceived, rackDelivered } from './tcp-recovery';
+import { nextArrival } from './tcp-sack';
 import { enterFinWait2, enterTimeWait, established, restartTimeWait, setState, toClosed, toClosedAs } from './tcp-state';
 import { inheritKeepalive, keepaliveHeard, resetsDataAfterShutdown, SHUT_RD_DATA } from './tcp-keepalive';
 import { rttSample } from './tcp-timer';
-import { finAcked, startRexmtTimer, stopRexmtTimer, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
-import { IPV6 } from './ipv6';
+import { acceptQueueFull, checkSynCookie, enterSynQueue, recordQueue, synCookie, SYNCOOKIE_VALID_MS, synQueueFull } from './tcp-listen';
+import { finAcked, rearmRexmt, startRexmtTimer, stopPersistTimer, stopRexmtTimer, TCP_TUNING, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
 import { F_ACK, F_FIN, F_RST, F_SYN, hostPort, isIp6, segLen, seqAdd, seqDiff, seqLe, seqLt, type TcpPacket } from './wire';
 
 /**
@@ -50,6 +53,7 @@ export function tcpInput(host: TcpHost, seg: TcpPacket): void {
 	if (t !== undefined) {
 		if (t.state === 'SYN-SENT') synSentInput(t, seg);
 		else otherStatesInput(t, seg);
+		if (t.state !== 'CLOSED' && t.state !== 'SYN-SENT' && t.state !== 'SYN-RECEIVED') traceWindow(t);
 		return;
 	}
 	const l = host.listenerFor(seg.dport, seg.srcIp);
@@ -73,8 +77,10 @@ function closedInput(host: TcpHost, seg: TcpPacket): void {
 }
 
 /**
- * §3.10.7.2 LISTEN: RST ignored; ACK → `<SEQ=SEG.ACK><CTL=RST>`; SYN → a child socket in
- * SYN-RECEIVED sending `<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>`; anything else dropped.
+ * §3.10.7.2 LISTEN: RST ignored; ACK → `<SEQ=SEG.ACK><CTL=RST>` (unless it returns a valid SYN
+ * cookie); SYN → a child socket in SYN-RECEIVED sending `<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>`,
+ * if the listener's queues let it in (tcp-listen.ts, Linux `tcp_conn_request()`); anything else
+ * dropped.
  * @param issOverride - ISS to use (TIME-WAIT reopen, MAY-2) or -1 for a fresh random ISS.
  */
 function listenInput(l: Tcb, seg: TcpPacket, issOverride: number): void {
@@ -82,12 +88,67 @@ function listenInput(l: Tcb, seg: TcpPacket, issOverride: number): void {
 	if (f & F_RST) return;
 	const host = l.host;
 	if (f & F_ACK) {
+		if (!(f & F_SYN) && cookieAck(l, seg)) return;
 		sendWithoutTcb(host, F_RST, seg.dport, seg.srcIp, seg.sport, seg.ack, 0);
 		return;
 	}
 	if (!(f & F_SYN)) return;
+	// tcp_conn_request(): a TIME-WAIT reopen (issOverride) skips the SYN queue test ("TW buckets
+	// are converted to open requests without limitations").
+	let wantCookie = false;
+	if (issOverride < 0 && synQueueFull(l)) {
+		l.synOverflowAt = host.core.queue.now;
+		if (!host.connectTuning.syncookies) {
+			recordQueue(l, 'syn-dropped', seg, `SYN queue full (${l.synQueueLen} half-open > backlog ${l.backlog}), SYN cookies off (tcp_syncookies = 0): SYN dropped`);
+			return;
+		}
+		wantCookie = true;
+	}
+	if (acceptQueueFull(l)) {
+		recordQueue(l, 'syn-dropped', seg, `accept queue full (more than backlog ${l.backlog} connections wait for accept()): SYN dropped (ListenOverflows)`);
+		return;
+	}
+	if (wantCookie) {
+		// No state: the SYN,ACK's ISN is the cookie (syncookies.c); the ACK will bring it back.
+		const c = synCookie(host, seg);
+		recordQueue(
+			l,
+			'cookie-sent',
+			seg,
+			`SYN queue full (${l.synQueueLen} half-open > backlog ${l.backlog}): SYN cookie ISN ${c.cookie} = hash + client ISN + counter ${c.count} << 24 + MSS index ${c.mssIndex} (MSS ${c.mss}); nothing kept`,
+			c.cookie
+		);
+		sendWithoutTcb(host, F_SYN | F_ACK, seg.dport, seg.srcIp, seg.sport, c.cookie, seqAdd(seg.seq, 1), TCP_TUNING.rcvWnd);
+		return;
+	}
+	const c = passiveChild(l, seg);
+	if (c === null) return; // cannot happen: the 4-tuple had no TCB
+	c.irs = seg.seq;
+	c.rcv.nxt = seqAdd(seg.seq, 1);
+	acceptSynOptions(c, seg); // what the SYN,ACK answers and what the connection uses (RFC 7323, RFC 2018)
+	c.iss = issOverride >= 0 ? issOverride : host.isnRng.u32();
+	c.snd.una = c.iss;
+	c.snd.nxt = seqAdd(c.iss, 1);
+	c.snd.wnd = seg.wnd;
+	c.snd.wl1 = seg.seq;
+	c.snd.wl2 = 0;
+	// (the cause text is only recorded with record: true; do not build it otherwise)
+	setState(c, 'SYN-RECEIVED', host.core.record ? `rcv SYN (passive OPEN on ${l.id}): snd SYN,ACK` : '', 'LISTEN');
+	enterSynQueue(l, c);
+	c.rtx.push(c.iss, 0, F_SYN | F_ACK, undefined, host.core.queue.now);
+	sendSegment(c, F_SYN | F_ACK, c.iss, 0, undefined, false);
+	startRexmtTimer(c);
+}
+
+/**
+ * A new child of listener `l` for the peer that sent `seg` (RFC 9293 §3.10.7.2: a new TCB from
+ * the listener's), registered under its 4-tuple in the host's tables, inheriting the listener's
+ * keep-alive settings (Linux `inet_csk_clone_lock()`). @returns null if the 4-tuple is taken.
+ */
+function passiveChild(l: Tcb, seg: TcpPacket): Tcb | null {
+	const host = l.host;
 	const r = host.tcpPorts.attachTuple(l.localPort, seg.srcIp, seg.sport, { recycleTimeWait: true });
-	if (!r.ok) return; // cannot happen: the 4-tuple had no TCB
+	if (!r.ok) return null;
 	const c = host.tcpChild(l);
 	c.hold = 'child';
 	c.tupleRegistered = true;
@@ -97,25 +158,44 @@ function listenInput(l: Tcb, seg: TcpPacket, issOverride: number): void {
 	c.inet6 = l.inet6;
 	c.v6only = l.v6only;
 	c.mapped = l.inet6 && !isIp6(seg.srcIp);
-	if (isIp6(seg.srcIp)) c.mss = IPV6.defaultMtu - IPV6.header - IPV6.tcpHeader;
 	c.remoteIp = seg.srcIp;
 	c.remotePort = seg.sport;
 	host.addConn(c);
 	c.origin = 'passive';
 	inheritKeepalive(c, l);
-	c.irs = seg.seq;
-	c.rcv.nxt = seqAdd(seg.seq, 1);
-	c.iss = issOverride >= 0 ? issOverride : host.isnRng.u32();
-	c.snd.una = c.iss;
-	c.snd.nxt = seqAdd(c.iss, 1);
-	c.snd.wnd = seg.wnd;
-	c.snd.wl1 = seg.seq;
-	c.snd.wl2 = 0;
-	// (the cause text is only recorded with record: true; do not build it otherwise)
-	setState(c, 'SYN-RECEIVED', host.core.record ? `rcv SYN (passive OPEN on ${l.id}): snd SYN,ACK` : '', 'LISTEN');
-	c.rtx.push(c.iss, 0, F_SYN | F_ACK, undefined, host.core.queue.now);
-	sendSegment(c, F_SYN | F_ACK, c.iss, 0, undefined, false);
-	startRexmtTimer(c);
+	return c;
+}
+
+/**
+ * An ACK reached a listener with no half-open connection for it: if the SYN queue overflowed
+ * lately and SEG.ACK − 1 is a valid SYN cookie, make the connection from it, straight into
+ * ESTABLISHED (Linux `cookie_v4_check()` → `tcp_get_cookie_sock()`); it joins the accept queue
+ * unless that is full, when the ACK is dropped. @returns false when the caller should answer RST.
+ */
+function cookieAck(l: Tcb, seg: TcpPacket): boolean {
+	const host = l.host;
+	if (!host.connectTuning.syncookies || host.core.queue.now - l.synOverflowAt >= SYNCOOKIE_VALID_MS) return false;
+	const mss = checkSynCookie(host, seg);
+	if (mss === 0) {
+		recordQueue(l, 'cookie-rejected', seg, `ACK ${seg.ack} is not a valid SYN cookie for this 4-tuple: answered with RST`);
+		return false;
+	}
+	if (acceptQueueFull(l)) {
+		recordQueue(l, 'ack-dropped', seg, `valid SYN cookie, but the accept queue is full: ACK dropped`, (seg.ack - 1) >>> 0);
+		return true;
+	}
+	const c = passiveChild(l, seg);
+	if (c === null) return true;
+	c.irs = seqAdd(seg.seq, -1);
+	c.rcv.nxt = seg.seq;
+	c.iss = seqAdd(seg.ack, -1);
+	c.snd.una = seg.ack;
+	c.snd.nxt = seg.ack;
+	updateWindow(c, seg);
+	recordQueue(l, 'cookie-accepted', seg, `ACK ${seg.ack} returns SYN cookie ${c.iss} (MSS ${mss}): connection made from the cookie`, c.iss);
+	setState(c, 'ESTABLISHED', host.core.record ? `rcv ACK with a valid SYN cookie (passive OPEN on ${l.id}, no SYN-RECEIVED)` : '', 'LISTEN');
+	established(c);
+	return true;
 }
 
 /** §3.10.7.3 SYN-SENT. */
@@ -139,6 +219,7 @@ function synSentInput(t: Tcb, seg: TcpPacket): void {
 	}
 	// (third: security — not modelled) fourth: check the SYN bit
 	if (!(f & F_SYN)) return; // fifth: neither SYN nor RST → drop
+	acceptSynOptions(t, seg);
 	t.irs = seg.seq;
 	t.rcv.nxt = seqAdd(seg.seq, 1);
 	if (hasAck) ackArrived(t, seg.ack);
@@ -187,9 +268,13 @@ function invalidSegmentAck(t: Tcb, seg: TcpPacket): void {
 	sendAck(t);
 }
 
-/** SND.WND ← SEG.WND, SND.WL1 ← SEG.SEQ, SND.WL2 ← SEG.ACK (§3.10.7.3–4). */
+/**
+ * SND.WND ← SEG.WND, SND.WL1 ← SEG.SEQ, SND.WL2 ← SEG.ACK (§3.10.7.3–4). SEG.WND is in bytes
+ * here: the sender already shifted its window field back (tcp-options.ts `windowField`).
+ */
 function updateWindow(t: Tcb, seg: TcpPacket, seq: number = seg.seq): void {
 	t.snd.wnd = seg.wnd;
+	if (seg.wnd > t.maxSndWnd) t.maxSndWnd = seg.wnd;
 	t.snd.wl1 = seq;
 	t.snd.wl2 = seg.ack;
 }
@@ -201,11 +286,19 @@ function updateWindow(t: Tcb, seg: TcpPacket, seq: number = seg.seq): void {
  */
 function ackArrived(t: Tcb, ack: number): void {
 	t.snd.una = ack;
+	// New data acknowledged: the persist timer and its backoff start again (BSD resets
+	// t_rxtshift); output() re-arms it if the window is still shut.
+	stopPersistTimer(t);
+	t.probeOutstanding = false;
 	const sample = t.rtx.acknowledge(ack, t.host.core.queue.now);
+	const delivered = t.rtx.lastAcked;
+	if (delivered !== null) {
+		t.rtx.lastAcked = null;
+		rackDelivered(t, delivered); // RACK, RFC 8985 §6.2 (min_RTT from the first sample on)
+	}
 	if (sample >= 0) rttSample(t, sample);
 	t.retries = 0;
-	if (t.rtx.isEmpty()) stopRexmtTimer(t);
-	else startRexmtTimer(t);
+	rearmRexmt(t); // RFC 6298 §5.2–5.3, or the loss probe (RFC 8985 §7.2)
 }
 
 /** Table 6 acceptability test (RFC 9293 §3.10.7.4 first step). */
@@ -287,6 +380,12 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 		}
 	}
 
+	// PAWS (RFC 7323 §5.3 R1), before the acceptability test: an old duplicate by its timestamp.
+	if (!(f & F_RST) && pawsReject(t, seg)) {
+		invalidSegmentAck(t, seg);
+		return;
+	}
+
 	// first: check sequence number
 	let dupAck = false;
 	if (!acceptable(t, seq, sl)) {
@@ -323,6 +422,7 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 		return;
 	}
 
+	updateTsRecent(t, seg, seqLe(seq, t.rcv.nxt)); // RFC 7323 §4.3: the segment covers Last.ACK.sent
 	// trim data already received (segment starts before RCV.NXT)
 	if (seqLt(seq, t.rcv.nxt)) {
 		const cut = seqDiff(t.rcv.nxt, seq);
@@ -334,6 +434,12 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 		seq = t.rcv.nxt;
 		dupAck = true;
 	}
+	// trim data beyond the window's right edge (§3.10.7.4: "the segment … trimmed to the window");
+	// a FIN beyond it is not taken either
+	if (len > 0 && seq === t.rcv.nxt && len > t.rcv.wnd) {
+		len = t.rcv.wnd;
+		fin = false;
+	}
 
 	// fifth: check the ACK field
 	if (!(f & F_ACK)) return;
@@ -342,6 +448,13 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 	switch (t.state) {
 		case 'SYN-RECEIVED':
 			if (seqLt(t.snd.una, ack) && seqLe(ack, t.snd.nxt)) {
+				const l = t.listener;
+				if (t.origin === 'passive' && l !== null && l.state === 'LISTEN' && acceptQueueFull(l)) {
+					// tcp_check_req(): no room in the accept queue and tcp_abort_on_overflow = 0: drop
+					// the ACK; the SYN,ACK timer runs on and a later ACK may find room.
+					recordQueue(l, 'ack-dropped', seg, `accept queue full (more than backlog ${l.backlog} connections wait for accept()): final ACK dropped, ${t.id} stays SYN-RECEIVED (tcp_abort_on_overflow = 0)`);
+					return;
+				}
 				ackArrived(t, ack);
 				updateWindow(t, seg, seq);
 				setState(t, 'ESTABLISHED', 'rcv ACK of SYN');
@@ -362,10 +475,17 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 				if (t.host.preset.invalidAck.ackOfUnsent === 'ack') invalidSegmentAck(t, seg);
 				return;
 			}
-			if (seqLt(t.snd.una, ack)) ackArrived(t, ack);
-			// window update: only from a segment no older than the last one used (SND.WL1, SND.WL2)
-			if (seqLe(t.snd.una, ack) && (seqLt(t.snd.wl1, seq) || (t.snd.wl1 === seq && seqLe(t.snd.wl2, ack)))) {
-				updateWindow(t, seg, seq);
+			{
+				const prevWnd = t.snd.wnd;
+				const acked = seqLt(t.snd.una, ack) ? seqDiff(ack, t.snd.una) : 0;
+				if (acked > 0) ackArrived(t, ack);
+				// window update: only from a segment no older than the last one used (SND.WL1, SND.WL2)
+				if (seqLe(t.snd.una, ack) && (seqLt(t.snd.wl1, seq) || (t.snd.wl1 === seq && seqLe(t.snd.wl2, ack)))) {
+					updateWindow(t, seg, seq);
+				}
+				// SACK, duplicate ACKs, loss recovery, cwnd (tcp-recovery.ts, tcp-cc.ts)
+				ackReceived(t, ack, acked, seg.options?.sack, seg.len === 0 && !fin && seg.wnd === prevWnd);
+				traceWindow(t);
 			}
 			if (t.state === 'CLOSING') {
 				if (finAcked(t)) enterTimeWait(t, 'rcv ACK of FIN');
@@ -445,6 +565,8 @@ function textAndFin(t: Tcb, seq: number, len: number, fin: boolean): boolean {
 /** In-order data reaches the application: read at once unless the socket was made with autoRead false. */
 function deliver(t: Tcb, n: number): void {
 	t.bytesReceived += n;
+	// RCV.NXT moved n bytes to the right; the window's right edge did not (RFC 9293 §3.8.6).
+	t.rcv.wnd = t.rcv.wnd > n ? t.rcv.wnd - n : 0;
 	// After shutdown(SHUT_RD) the program reads no more: Linux still queues the data (recv()
 	// returns what is queued, then 0); the BSDs discard it (SBS_CANTRCVMORE). Either way it is ACKed.
 	if (t.shutRd) {
@@ -457,8 +579,11 @@ function holdOutOfOrder(t: Tcb, seq: number, len: number, fin: boolean): void {
 	const q = t.outOfOrder ?? (t.outOfOrder = []);
 	let i = 0;
 	while (i < q.length && seqLt(q[i].seq, seq)) i++;
-	if (i < q.length && q[i].seq === seq && q[i].len >= len && (q[i].fin || !fin)) return;
-	const e: OutOfOrderSegment = { seq, len, fin };
+	if (i < q.length && q[i].seq === seq && q[i].len >= len && (q[i].fin || !fin)) {
+		q[i].order = nextArrival(); // received again: its block is the most recent (RFC 2018 §4)
+		return;
+	}
+	const e: OutOfOrderSegment = { seq, len, fin, order: nextArrival() };
 	q.splice(i, 0, e);
 }
 

@@ -8,16 +8,22 @@
  * - {@link sendAck} is `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>`.
  * - {@link sendWithoutTcb} answers for a port with no TCB (RST from CLOSED or LISTEN, §3.10.7.1–2).
  *
- * Model limits (docs/tcp-deviations.md): MSS 1460, every send() starts a new segment and its last
- * segment carries PSH, no Nagle, no congestion window (the send window alone limits what is in
- * flight), no zero-window probes, no TCP options.
+ * What may be in flight is limited by min(cwnd, SND.WND) (RFC 5681 §3, RFC 9293 §3.8.6): new
+ * data goes out only while {@link bytesInFlight} + the segment ≤ cwnd and it fits the peer's
+ * window (a segment is never split to fit cwnd; it waits). ACKs carry SACK blocks (tcp-sack.ts)
+ * and SYNs SACK-permitted when the preset offers it.
+ *
+ * Model limits (docs/tcp-deviations.md): every send() starts a new segment and its last
+ * segment carries PSH, no Nagle.
  *
  * @module
  */
 
 import type { HostContext } from './node';
-import { startRexmtTimer, TCP_TUNING, type SendChunk, type Tcb } from './tcb';
-import { F_ACK, F_FIN, F_PSH, seqAdd, seqDiff, type TcpPacket } from './wire';
+import { segmentOptions, synOptions, tsOffsetFor, windowField } from './tcp-options';
+import { armPersistTimer, rearmRexmt, REXMT_TLP, stopPersistTimer, TCP_TUNING, type SendChunk, type Tcb } from './tcb';
+import { sackBlocks } from './tcp-sack';
+import { F_ACK, F_FIN, F_PSH, F_SYN, seqAdd, seqDiff, type TcpPacket } from './wire';
 
 /** Queue a SEND call's bytes behind the earlier ones (the user's send buffer, RFC 9293 §3.10.2). */
 export function appendSend(t: Tcb, chunk: SendChunk): void {
@@ -28,11 +34,16 @@ export function appendSend(t: Tcb, chunk: SendChunk): void {
 
 /**
  * Put one segment from `t` on the wire. The ACK field is RCV.NXT when the ACK bit is set, the
- * window is RCV.WND.
+ * window is RCV.WND (scaled, tcp-options.ts `windowField`; `wnd` in the packet is in bytes); a
+ * SYN carries the options of tcp-options.ts `synOptions`, later segments the timestamps once
+ * negotiated.
  * @param retransmission - marks a resent segment in the trace.
  */
 export function sendSegment(t: Tcb, flags: number, seq: number, len: number, text: string | undefined, retransmission: boolean): void {
 	const h = t.host;
+	if (flags & F_SYN && !(flags & F_ACK)) t.tsOffset = tsOffsetFor(t.localIp, t.remoteIp);
+	const win = windowField(t, flags);
+	const options = flags & F_SYN ? synOptions(t, (flags & F_ACK) !== 0) : segmentOptions(t);
 	const seg: TcpPacket = {
 		proto: 'TCP',
 		srcIp: t.localIp,
@@ -45,11 +56,33 @@ export function sendSegment(t: Tcb, flags: number, seq: number, len: number, tex
 		seq,
 		ack: flags & F_ACK ? t.rcv.nxt : 0,
 		len,
-		wnd: t.rcv.wnd,
+		wnd: win.bytes,
 		payload: text,
 		retransmission
 	};
+	if (options !== undefined) seg.options = options;
+	// SACK blocks on ACKs once SACK-permitted was negotiated (RFC 2018 §3-4; tcp-sack.ts).
+	if (!(flags & F_SYN) && flags & F_ACK) {
+		const sack = sackBlocks(t);
+		if (sack !== undefined) seg.options = { ...seg.options, sack };
+	}
 	h.net.transmit(seg, h);
+}
+
+/**
+ * Bytes in flight: RFC 6675's `pipe` — every byte sent and neither SACKed nor marked lost, plus
+ * every byte retransmitted since it was marked lost and not yet acknowledged. Before any sign of
+ * loss that is simply SND.NXT − SND.UNA (RFC 5681 FlightSize).
+ */
+export function bytesInFlight(t: Tcb): number {
+	if (t.loss === null) return seqDiff(t.snd.nxt, t.snd.una);
+	let pipe = 0;
+	for (let s = t.rtx.head() ?? null; s !== null; s = s.next) {
+		if (s.sacked) continue;
+		if (!s.lost) pipe += s.len;
+		if (s.rexmitOut) pipe += s.len;
+	}
+	return pipe;
 }
 
 /**
@@ -58,7 +91,8 @@ export function sendSegment(t: Tcb, flags: number, seq: number, len: number, tex
  * one of them; calling it when nothing changed records nothing.
  */
 export function traceWindow(t: Tcb): void {
-	const inFlight = seqDiff(t.snd.nxt, t.snd.una);
+	if (!t.host.core.record) return; // nothing to record: skip the work (benchmarks)
+	const inFlight = bytesInFlight(t);
 	const last = t.lastWindowTrace;
 	if (
 		last !== null &&
@@ -90,10 +124,42 @@ export function sendAck(t: Tcb): void {
 }
 
 /**
- * Send what the TCB may send now: queued data, in MSS-sized segments, as far as the send window
- * (SND.UNA + SND.WND) allows; then the FIN if CLOSE was called and no data is left. Only in
+ * Segmentize up to `max` bytes (at most one MSS) of queued SEND data as the next segment: it goes
+ * on the retransmission queue and SND.NXT advances. The last segment of a SEND call carries PSH.
+ * Does not start a timer. @returns the bytes sent.
+ */
+export function sendQueuedData(t: Tcb, max: number): number {
+	const snd = t.snd;
+	const chunk = t.sendQueue!; // the caller checked unsent > 0: a SEND call is waiting
+	let n = chunk.len < t.sndMss ? chunk.len : t.sndMss;
+	if (n > max) n = max;
+	const text = chunk.started ? undefined : chunk.text;
+	chunk.started = true;
+	chunk.len -= n;
+	const flags = chunk.len === 0 ? F_ACK | F_PSH : F_ACK;
+	if (chunk.len === 0) {
+		t.sendQueue = chunk.next;
+		if (t.sendQueue === null) t.sendQueueTail = null;
+	}
+	t.unsent -= n;
+	const seq = snd.nxt;
+	t.rtx.push(seq, n, flags, text, t.host.core.queue.now);
+	sendSegment(t, flags, seq, n, text, false);
+	snd.nxt = seqAdd(seq, n);
+	return n;
+}
+
+/**
+ * Send what the TCB may send now: queued data, in segments of Eff.snd.MSS, as far as the send
+ * window (SND.UNA + SND.WND) allows; then the FIN if CLOSE was called and no data is left. Only in
  * ESTABLISHED, CLOSE-WAIT, FIN-WAIT-1 and LAST-ACK (data queued in SYN-SENT or SYN-RECEIVED waits
  * for ESTABLISHED). Starts the retransmission timer if it was stopped.
+ *
+ * Sender-side silly window avoidance: a segment is sent only when all of it fits in the usable
+ * window (Linux `tcp_snd_wnd_test()`: a full MSS, or the whole rest of a SEND call; RFC 9293
+ * §3.8.6.2.1 would also send when the usable window is at least half the largest window
+ * offered). When data waits for the window and nothing is in flight, the persist timer is armed
+ * (RFC 9293 §3.8.6.1; tcp-flow.ts sends the probes).
  * @returns true if at least one segment was sent.
  */
 export function output(t: Tcb): boolean {
@@ -102,25 +168,26 @@ export function output(t: Tcb): boolean {
 	const snd = t.snd;
 	const now = t.host.core.queue.now;
 	let sent = false;
+	if (t.probeOutstanding && snd.wnd > 0 && snd.nxt !== snd.una) {
+		// The window opened while our one-byte probe (at SND.UNA) was refused: send it again
+		// first, as BSD does by pulling SND.NXT back to SND.UNA (tcp_output()).
+		const head = t.rtx.head();
+		if (head !== undefined) {
+			t.rtx.resent(head, now);
+			sendSegment(t, head.flags, head.seq, head.len, head.text, true);
+			sent = true;
+		}
+		t.probeOutstanding = false;
+	}
+	let inFlight = t.unsent > 0 ? bytesInFlight(t) : 0;
 	while (t.unsent > 0) {
 		const window = snd.wnd - seqDiff(snd.nxt, snd.una); // usable window: SND.UNA + SND.WND − SND.NXT
-		if (window <= 0) break;
-		const chunk = t.sendQueue!; // unsent > 0: a SEND call is waiting
-		let n = chunk.len < t.mss ? chunk.len : t.mss;
-		if (n > window) n = window;
-		const text = chunk.started ? undefined : chunk.text;
-		chunk.started = true;
-		chunk.len -= n;
-		const flags = chunk.len === 0 ? F_ACK | F_PSH : F_ACK;
-		if (chunk.len === 0) {
-			t.sendQueue = chunk.next;
-			if (t.sendQueue === null) t.sendQueueTail = null;
-		}
-		t.unsent -= n;
-		const seq = snd.nxt;
-		t.rtx.push(seq, n, flags, text, now);
-		sendSegment(t, flags, seq, n, text, false);
-		snd.nxt = seqAdd(seq, n);
+		const chunk = t.sendQueue!;
+		const n = chunk.len < t.sndMss ? chunk.len : t.sndMss;
+		if (n > window) break;
+		if (inFlight + n > t.cwnd) break; // RFC 5681 §3: in flight ≤ cwnd (the segment waits for ACKs)
+		sendQueuedData(t, n);
+		inFlight += n;
 		sent = true;
 	}
 	if (t.finPending && !t.finSent && t.unsent === 0) {
@@ -131,7 +198,15 @@ export function output(t: Tcb): boolean {
 		snd.nxt = seqAdd(seq, 1);
 		sent = true;
 	}
-	if (sent && t.rexmtDeadline < 0) startRexmtTimer(t);
+	if (sent) {
+		stopPersistTimer(t);
+		// RFC 6298 §5.1: start the timer if it is not running; RFC 8985 §7.2: (re)schedule the
+		// loss probe after new data
+		if (t.rexmtDeadline < 0 || t.rexmtMode === REXMT_TLP) rearmRexmt(t);
+	} else if (t.unsent > 0 && snd.nxt === snd.una && t.persistDeadline < 0) {
+		armPersistTimer(t);
+	}
+	traceWindow(t);
 	return sent;
 }
 
@@ -139,7 +214,7 @@ export function output(t: Tcb): boolean {
  * Send a segment that belongs to no TCB: the RST answering a segment for a CLOSED port or an ACK
  * reaching a listener (RFC 9293 §3.10.7.1–2). Window 0, no payload.
  */
-export function sendWithoutTcb(host: HostContext, flags: number, sport: number, dstIp: string, dport: number, seq: number, ack: number): void {
+export function sendWithoutTcb(host: HostContext, flags: number, sport: number, dstIp: string, dport: number, seq: number, ack: number, wnd = 0): void {
 	const srcIp = host.srcFor(dstIp);
 	if (srcIp === null) return;
 	const seg: TcpPacket = {
@@ -154,7 +229,7 @@ export function sendWithoutTcb(host: HostContext, flags: number, sport: number, 
 		seq: seq >>> 0,
 		ack: flags & F_ACK ? ack >>> 0 : 0,
 		len: 0,
-		wnd: 0,
+		wnd,
 		retransmission: false
 	};
 	host.net.transmit(seg, host);

@@ -13,9 +13,10 @@
  */
 
 import { IPV6 } from './ipv6';
+import { TS_OPTION_BYTES } from './tcp-options';
 import { sendSegment } from './tcp-output';
 import { startRexmtTimer, type TcpHost } from './tcb';
-import { isIp6, seqAdd, type IcmpPacket } from './wire';
+import { isIp6, type IcmpPacket } from './wire';
 
 /** A host that hands ICMP errors about its TCP segments to {@link tcpPacketTooBig}. */
 export interface PmtuHost extends TcpHost {
@@ -39,33 +40,24 @@ export function tcpPacketTooBig(host: TcpHost, icmp: IcmpPacket): void {
 	const v6 = isIp6(q.dst.ip);
 	// An IPv6 link carries at least 1280 bytes (RFC 8200 §5): a smaller claimed MTU is not believed.
 	const mtu = v6 ? Math.max(icmp.mtu, IPV6.minMtu) : icmp.mtu;
-	const mss = mtu - (v6 ? IPV6.header : IPV6.ipv4Header) - IPV6.tcpHeader;
-	if (mss >= t.mss) return;
-	t.mss = mss;
+	// tcp_mtu_to_mss(): the MTU less the IP and TCP headers and the TCP options every segment
+	// carries (12 bytes of timestamps when negotiated, as Eff.snd.MSS in tcp-options.ts).
+	const mss = mtu - (v6 ? IPV6.header : IPV6.ipv4Header) - IPV6.tcpHeader - (t.tsOk ? TS_OPTION_BYTES : 0);
+	if (mss >= t.sndMss) return;
+	t.sndMss = mss;
 	host.callEvent(t.id, 'pmtu', `path MTU to ${q.dst.ip} is ${mtu} bytes (ICMP${v6 ? 'v6 Packet Too Big' : ' fragmentation needed'} from ${icmp.srcIp}): MSS ${mss}`);
-	// tcp_simple_retransmit: every queued segment longer than the new MSS is resent now, cut to size.
-	const kept: { seq: number; len: number; flags: number; text: string | undefined; sentAt: number; resend: boolean }[] = [];
-	for (let s = t.rtx.head(); s !== undefined && s !== null; s = s.next ?? undefined) {
-		if (s.len <= mss) {
-			kept.push({ seq: s.seq, len: s.len, flags: s.flags, text: s.text, sentAt: s.sentAt, resend: false });
-			continue;
+	// tcp_simple_retransmit: every queued segment longer than the new MSS is resent now, cut to
+	// size (tcp_fragment); SACKed ones are already delivered and stay whole.
+	const now = host.core.queue.now;
+	for (let s = t.rtx.head() ?? null; s !== null; s = s.next) {
+		if (s.len <= mss || s.sacked) continue;
+		while (s.len > mss) {
+			const back = t.rtx.split(s, mss);
+			t.rtx.resent(s, now);
+			sendSegment(t, s.flags, s.seq, s.len, s.text, true);
+			s = back;
 		}
-		let off = 0;
-		while (off < s.len) {
-			const n = Math.min(mss, s.len - off);
-			const last = off + n === s.len;
-			// Control bits stay on the last piece (PSH, FIN); the first piece keeps the text preview.
-			const flags = last ? s.flags : s.flags & ~(1 | 8);
-			kept.push({ seq: seqAdd(s.seq, off), len: n, flags, text: off === 0 ? s.text : undefined, sentAt: host.core.queue.now, resend: true });
-			off += n;
-		}
-	}
-	t.rtx.clear();
-	for (const k of kept) t.rtx.push(k.seq, k.len, k.flags, k.text, k.sentAt);
-	let i = 0;
-	for (let s = t.rtx.head(); s !== undefined && s !== null; s = s.next ?? undefined, i++) {
-		if (!kept[i].resend) continue;
-		s.retransmitted = true;
+		t.rtx.resent(s, now);
 		sendSegment(t, s.flags, s.seq, s.len, s.text, true);
 	}
 	startRexmtTimer(t);

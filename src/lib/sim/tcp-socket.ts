@@ -18,12 +18,14 @@
 
 import { SimError } from './errors';
 import { appendSend, output, sendSegment } from './tcp-output';
-import { closeListener, deleteTcb, setState, toClosed } from './tcp-state';
+import { windowUpdateAfterRead } from './tcp-flow';
+import { acceptNext, closeListener, deleteTcb, setState, toClosed } from './tcp-state';
 import { setKeepalive, SHUT_RD_DATA, type KeepaliveOptions } from './tcp-keepalive';
+import { reusableTimeWait, takeOverTimeWait } from './tcp-tw-reuse';
+import { acceptQueueLen, listenBacklog } from './tcp-listen';
 import { timerFired } from './tcp-timer';
 import { start2MslTimer, startRexmtTimer, Tcb, TCP_TUNING, type TcpHost } from './tcb';
 import type { SocketAddress, SocketErrno, TcpState } from './trace';
-import { IPV6 } from './ipv6';
 import { anyAddress, checkIp, checkPort, hostPort, F_ACK, F_RST, F_SYN, isIp6, mapped4, seqAdd } from './wire';
 
 /** Options for `host.tcp(id, opts)`. */
@@ -42,6 +44,19 @@ export interface TcpSocketOptions {
 
 /** The `how` of {@link TcpSocket.shutdown} (Windows: SD_RECEIVE, SD_SEND, SD_BOTH). */
 export type ShutdownHow = 'SHUT_RD' | 'SHUT_WR' | 'SHUT_RDWR';
+/** Options for {@link TcpSocket.listen}. */
+export interface ListenOptions {
+	/**
+	 * listen()'s backlog; the listener's queues are bounded by min(backlog, somaxconn) (Linux
+	 * `__sys_listen()`; tcp-listen.ts). Default SOMAXCONN, i.e. the host's somaxconn (4096 on Linux).
+	 */
+	backlog?: number;
+	/**
+	 * The program calls {@link TcpSocket.accept} itself: established connections wait in the
+	 * accept queue until it does. Default false: every connection is accepted as it is established.
+	 */
+	manualAccept?: boolean;
+}
 
 /** Options for {@link TcpSocket.bind}. */
 export interface BindOptions {
@@ -210,16 +225,17 @@ export class TcpSocket extends Tcb {
 	 * listen(): passive OPEN (RFC 9293 §3.10.1) — CLOSED → LISTEN. With `port`, binds it first
 	 * (bind()+listen()); without a port on an unbound socket, autobinds an ephemeral port
 	 * (Linux `inet_csk_listen_start` → `inet_csk_get_port(sk, 0)`).
+	 * `opts.backlog` bounds the SYN queue and the accept queue (see {@link ListenOptions}).
 	 * Errors: as {@link TcpSocket.bind}; EINVAL if the socket is not CLOSED.
-	 * @throws SimError if `port` is not an integer 0..65535.
+	 * @throws SimError if `port` is not an integer 0..65535 or the backlog not an integer.
 	 */
-	listen(port?: number): boolean {
+	listen(port?: number, opts: ListenOptions = {}): boolean {
 		if (port !== undefined) checkPort(port);
-		this.host.callEvent(
-			this.id,
-			'listen',
-			(port !== undefined ? `${this.inet6 ? '[::]' : this.host.ip}:${port}` : '(autobind)') + (this.inet6 ? ` AF_INET6 IPV6_V6ONLY=${this.v6only ? 1 : 0}` : '')
-		);
+		if (opts.backlog !== undefined && !Number.isInteger(opts.backlog)) {
+			throw new SimError(`listen(): backlog must be an integer (got ${String(opts.backlog)}).`, 'backlog');
+		}
+		const where = (port !== undefined ? `${this.inet6 ? '[::]' : this.host.ip}:${port}` : '(autobind)') + (this.inet6 ? ` AF_INET6 IPV6_V6ONLY=${this.v6only ? 1 : 0}` : '');
+		this.host.callEvent(this.id, 'listen', opts.backlog !== undefined ? `${where} backlog=${opts.backlog}` : where);
 		if (this.state !== 'CLOSED' || this.appClosed) {
 			return this.fail('listen', 'EINVAL', `listen(): socket ${this.id} is ${this.state}, not CLOSED`);
 		}
@@ -229,7 +245,34 @@ export class TcpSocket extends Tcb {
 			return this.fail('listen', 'EINVAL', `listen(${port}): socket ${this.id} is already bound to port ${this.localPort}`);
 		}
 		(this.inet6 ? this.host.listeners6 : this.host.listeners).set(this.localPort, this);
+		this.backlog = listenBacklog(this.host, opts.backlog);
+		this.manualAccept = opts.manualAccept === true;
 		setState(this, 'LISTEN', 'OPEN(passive) / listen()');
+		return true;
+	}
+
+	/**
+	 * accept(): take the oldest connection from the accept queue; the accepted socket is
+	 * `<listenerId>.<n>` (recorded as an `accept` call naming it). With the queue empty the call
+	 * blocks: the next connection to complete its handshake is accepted at once. Only for a
+	 * listener made with `manualAccept` (others accept every connection themselves).
+	 * Errors: EINVAL when the socket is not listening or accepts by itself.
+	 */
+	accept(): boolean {
+		if (this.state !== 'LISTEN') {
+			this.host.callEvent(this.id, 'accept', '');
+			return this.fail('accept', 'EINVAL', `accept(): socket ${this.id} is not listening (${this.state})`);
+		}
+		if (!this.manualAccept) {
+			this.host.callEvent(this.id, 'accept', '');
+			return this.fail('accept', 'EINVAL', `accept(): listener ${this.id} accepts connections by itself (listen without manualaccept)`);
+		}
+		if (acceptQueueLen(this) === 0) {
+			this.pendingAccepts++;
+			this.host.callEvent(this.id, 'accept', '(blocks: accept queue empty)');
+			return true;
+		}
+		acceptNext(this);
 		return true;
 	}
 
@@ -246,6 +289,7 @@ export class TcpSocket extends Tcb {
 		checkIp(ip);
 		checkPort(port);
 		const h = this.host;
+		let inherited: ReturnType<typeof takeOverTimeWait> | undefined;
 		if (h.core.record) h.callEvent(this.id, 'connect', hostPort(ip, port));
 		if (this.appClosed) return this.fail('connect', 'EINVAL', `connect(): socket ${this.id} was closed`);
 		if (this.state !== 'CLOSED') {
@@ -269,7 +313,15 @@ export class TcpSocket extends Tcb {
 			const r = h.tcpPorts.attachTuple(this.localPort, ip, port);
 			if (!r.ok) return this.fail('connect', r.errno, r.message);
 		} else {
-			const r = h.tcpPorts.connect(src, ip, port);
+			let r = h.tcpPorts.connect(src, ip, port);
+			if (!r.ok && r.errno === 'EADDRNOTAVAIL') {
+				// Linux tcp_tw_reuse (tcp-tw-reuse.ts): take over a TIME-WAIT 4-tuple to this destination.
+				const tw = reusableTimeWait(h, ip, port);
+				if (tw !== undefined) {
+					inherited = takeOverTimeWait(tw);
+					r = h.tcpPorts.connect(src, ip, port);
+				}
+			}
 			if (!r.ok) return this.fail('connect', r.errno, r.message);
 			this.localPort = r.port;
 			this.hold = 'connect';
@@ -279,14 +331,19 @@ export class TcpSocket extends Tcb {
 		this.localIp = src;
 		this.remoteIp = ip;
 		this.remotePort = port;
-		// MSS from the 1500-byte link MTU: 1460 over IPv4, 1440 over IPv6 (40-byte header).
-		if (isIp6(ip)) this.mss = IPV6.defaultMtu - IPV6.header - IPV6.tcpHeader;
 		h.addConn(this);
 		this.origin = 'active';
 		this.iss = h.isnRng.u32();
+		if (inherited !== undefined) {
+			// tcp_twsk_unique(): write_seq = tw_snd_nxt + 65535 + 2; TS.Recent carried over.
+			this.iss = inherited.iss;
+			this.tsRecent = inherited.tsRecent;
+			this.tsRecentAt = inherited.tsRecentAt;
+		}
 		this.snd.una = this.iss;
 		this.snd.nxt = seqAdd(this.iss, 1);
-		this.rto = h.preset.rto.initialMs;
+		// The SYN's own first RTO (Windows TcpInitialRTT 3 s; Linux TCP_TIMEOUT_INIT 1 s; tcp-listen.ts).
+		this.rto = h.connectTuning.synRtoMs;
 		this.retries = 0;
 		setState(this, 'SYN-SENT', 'OPEN(active) / connect(): snd SYN');
 		this.rtx.push(this.iss, 0, F_SYN, undefined, h.core.queue.now);
@@ -440,6 +497,7 @@ export class TcpSocket extends Tcb {
 			else detail = '0 bytes';
 		}
 		this.host.callEvent(this.id, 'read', detail);
+		if (n > 0) windowUpdateAfterRead(this); // the buffer has room again: announce the window
 		return true;
 	}
 

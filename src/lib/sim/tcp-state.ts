@@ -8,9 +8,10 @@
  */
 
 import { sendSegment } from './tcp-output';
-import { start2MslTimer, startKeepTimer, stop2MslTimer, stopRexmtTimer, TCP_TUNING, type Tcb } from './tcb';
+import { start2MslTimer, startKeepTimer, stop2MslTimer, stopPersistTimer, stopRexmtTimer, TCP_TUNING, type Tcb } from './tcb';
 import type { TcpState } from './trace';
-import { anyAddress, F_RST, hostPort, mapped4 } from './wire';
+import { anyAddress, F_ACK, F_RST, hostPort, mapped4 } from './wire';
+import { leaveSynQueue } from './tcp-listen';
 
 /**
  * Record a state change (one edge of RFC 9293 Figure 5) as a `state` event with its cause, and
@@ -19,6 +20,7 @@ import { anyAddress, F_RST, hostPort, mapped4 } from './wire';
  */
 export function setState(t: Tcb, to: TcpState, cause: string, from: TcpState = t.state): void {
 	t.state = to;
+	if (t.inSynQueue && to !== 'SYN-RECEIVED') leaveSynQueue(t);
 	const core = t.host.core;
 	if (t.onState !== undefined) core.queue.push(core.queue.now, { onEvent: () => t.onState?.(t) }, 0, null);
 	if (!core.record) return;
@@ -67,6 +69,7 @@ export function deleteTcb(t: Tcb): void {
 	stopRexmtTimer(t);
 	stop2MslTimer(t);
 	if (t.keepalive !== null) t.keepalive.deadline = -1;
+	stopPersistTimer(t);
 	t.rtx.clear();
 	t.sendQueue = null;
 	t.sendQueueTail = null;
@@ -102,6 +105,7 @@ export function deleteTcb(t: Tcb): void {
 export function enterTimeWait(t: Tcb, cause: string, from: TcpState = t.state): void {
 	setState(t, 'TIME-WAIT', cause, from);
 	stopRexmtTimer(t);
+	stopPersistTimer(t);
 	// TIME-WAIT comes only after our FIN, i.e. after close(): nothing is sent from here on.
 	t.rtx.clear();
 	if (t.tupleRegistered) t.host.tcpPorts.enterTimeWait(t.localPort, t.remoteIp, t.remotePort);
@@ -123,7 +127,8 @@ export function enterFinWait2(t: Tcb, cause: string): void {
 }
 
 /**
- * The connection reached ESTABLISHED: a child counts as accepted (accept() returns it), and a
+ * The connection reached ESTABLISHED: a child joins its listener's accept queue and is accepted
+ * at once unless the program accepts by itself (`manualAccept`) and has no accept() waiting; a
  * CLOSE queued in SYN-RECEIVED goes ahead (FIN-WAIT-1; the caller's output sends the FIN).
  */
 export function established(t: Tcb): void {
@@ -136,8 +141,14 @@ export function established(t: Tcb): void {
 	}
 	const l = t.listener;
 	if (l !== null && !t.accepted) {
-		t.accepted = true;
-		if (t.host.core.record) t.host.callEvent(l.id, 'accept', `${t.id} from ${hostPort(t.mapped ? mapped4(t.remoteIp) : t.remoteIp, t.remotePort)}`);
+		if (!l.manualAccept || l.state !== 'LISTEN') acceptChild(l, t);
+		else {
+			(l.acceptQueue ??= []).push(t);
+			if (l.pendingAccepts > 0) {
+				l.pendingAccepts--;
+				acceptNext(l);
+			}
+		}
 	}
 	if (t.closeQueued) {
 		t.closeQueued = false;
@@ -146,9 +157,23 @@ export function established(t: Tcb): void {
 	}
 }
 
+/** accept() returns `c`: recorded as an `accept` call on the listener naming the child. */
+function acceptChild(l: Tcb, c: Tcb): void {
+	c.accepted = true;
+	if (c.host.core.record) c.host.callEvent(l.id, 'accept', `${c.id} from ${hostPort(c.mapped ? mapped4(c.remoteIp) : c.remoteIp, c.remotePort)}`);
+}
+
+/** accept() takes the oldest connection of the accept queue (the caller checked it is not empty). */
+export function acceptNext(l: Tcb): void {
+	const q = l.acceptQueue as Tcb[];
+	const c = q.shift() as Tcb;
+	acceptChild(l, c);
+}
+
 /**
- * Close a listener: children still in SYN-RECEIVED (not yet accepted) get `<SEQ=SND.NXT><CTL=RST>`
- * and are deleted (Linux `inet_csk_listen_stop`), then the listener's TCB is deleted.
+ * Close a listener: children still in SYN-RECEIVED (not yet accepted) get `<SEQ=SND.NXT><CTL=RST>`,
+ * those waiting in the accept queue a RST,ACK, and are deleted (Linux `inet_csk_listen_stop`),
+ * then the listener's TCB is deleted.
  */
 export function closeListener(l: Tcb, cause: string): void {
 	for (const c of l.host.tcpSockets) {
@@ -157,6 +182,16 @@ export function closeListener(l: Tcb, cause: string): void {
 			toClosed(c, 'listener closed: snd RST');
 		}
 	}
+	// Connections still in the accept queue are reset too (inet_csk_listen_stop → inet_child_forget
+	// → tcp_disconnect, which sends RST from ESTABLISHED and CLOSE-WAIT).
+	for (const c of l.acceptQueue ?? []) {
+		if (c.state === 'ESTABLISHED' || c.state === 'CLOSE-WAIT') {
+			sendSegment(c, F_RST | F_ACK, c.snd.nxt, 0, undefined, false);
+			toClosed(c, 'listener closed before accept(): snd RST');
+		}
+	}
+	l.acceptQueue = null;
+	l.pendingAccepts = 0;
 	(l.inet6 ? l.host.listeners6 : l.host.listeners).delete(l.localPort);
 	toClosed(l, cause);
 }

@@ -15,23 +15,28 @@
  *   `tcp_rto_min` (200 ms) as the floor of the variance term, not of the RTO;
  * - `'bsd'` (FreeBSD, macOS): `tcp_xmit_timer()` and `TCPT_RANGESET` (sys/netinet/tcp_input.c,
  *   tcp_timer.h), which add `rexmit_slop` (200 ms).
- * Retry limits are Linux's for every preset: `tcp_syn_retries` (6), `tcp_synack_retries` (5),
- * `tcp_retries2` (15). No RST is sent on giving up.
+ * SYN retries follow the host's `connectTuning` (tcp-listen.ts: Linux `tcp_syn_retries` 6, Windows
+ * `TcpMaxConnectRetransmissions` 2); the other limits are Linux's for every preset:
+ * `tcp_synack_retries` (5), `tcp_retries2` (15). No RST is sent on giving up.
  *
- * - the **keep-alive timer** (SO_KEEPALIVE; tcp-keepalive.ts).
+ * - the **keep-alive timer** (SO_KEEPALIVE; tcp-keepalive.ts);
+ * - the **persist timer** (RFC 9293 §3.8.6.1): zero-window probes, sent by tcp-flow.ts.
  *
- * Where later timers belong: delayed ACKs, the persist timer and RACK-TLP's probe
+ * Where later timers belong: delayed ACKs and RACK-TLP's probe
  * timeout are further timers of the same kind (a deadline in the TCB, started in tcb.ts, handled
  * in {@link timerFired}).
  *
  * @module
  */
 
+import { ccOnRto, synRetransmitted } from './tcp-cc';
 import { keepaliveTimeout } from './tcp-keepalive';
-import { sendSegment } from './tcp-output';
+import { persistTimeout } from './tcp-flow';
+import { sendSegment, traceWindow } from './tcp-output';
+import { enterLossAfterRto, markRetransmitted, rackReorderTimeout, tlpTimeout } from './tcp-recovery';
 import { toClosed } from './tcp-state';
-import { startRexmtTimer, TCP_TUNING, TIMER_2MSL, TIMER_KEEP, TIMER_REXMT, type Tcb } from './tcb';
-import { seqLt } from './wire';
+import { REXMT_REO, REXMT_TLP, startRexmtTimer, TCP_TUNING, TIMER_2MSL, TIMER_KEEP, TIMER_PERSIST, TIMER_REXMT, type Tcb } from './tcb';
+import { F_SYN, seqDiff, seqLt } from './wire';
 
 /**
  * Take a round-trip sample of `r` ms (from a segment sent once, Karn's rule) and update SRTT,
@@ -130,7 +135,10 @@ export function timerFired(t: Tcb, kind: number, time: number): void {
 			return;
 		}
 		t.rexmtDeadline = -1;
-		retransmissionTimeout(t);
+		// the slot also runs RACK-TLP's timers (tcb.ts armRexmtSlot)
+		if (t.rexmtMode === REXMT_TLP) tlpTimeout(t);
+		else if (t.rexmtMode === REXMT_REO) rackReorderTimeout(t);
+		else retransmissionTimeout(t);
 	} else if (kind === TIMER_2MSL) {
 		if (time !== t.twoMslQueuedAt) return;
 		t.twoMslQueuedAt = -1;
@@ -156,6 +164,18 @@ export function timerFired(t: Tcb, kind: number, time: number): void {
 		}
 		k.deadline = -1;
 		keepaliveTimeout(t);
+	} else if (kind === TIMER_PERSIST) {
+		if (time !== t.persistQueuedAt) return;
+		t.persistQueuedAt = -1;
+		const d = t.persistDeadline;
+		if (d < 0) return;
+		if (d > time) {
+			t.persistQueuedAt = d;
+			t.host.core.queue.push(d, t, TIMER_PERSIST, null);
+			return;
+		}
+		t.persistDeadline = -1;
+		persistTimeout(t);
 	}
 }
 
@@ -168,23 +188,32 @@ function retransmissionTimeout(t: Tcb): void {
 	if (seg === undefined) return;
 	t.retries++;
 	const st = t.state;
-	const max = st === 'SYN-SENT' ? TCP_TUNING.synRetries : st === 'SYN-RECEIVED' ? TCP_TUNING.synAckRetries : TCP_TUNING.dataRetries;
+	const max = st === 'SYN-SENT' ? t.host.connectTuning.synRetries : st === 'SYN-RECEIVED' ? TCP_TUNING.synAckRetries : TCP_TUNING.dataRetries;
 	if (t.retries > max) {
 		giveUp(t, max);
 		return;
 	}
 	t.rto = Math.min(t.rto * 2, t.host.preset.rto.maxMs); // RFC 6298 §5.5, Linux tcp_retransmit_timer()
-	seg.retransmitted = true;
-	seg.sentAt = t.host.core.queue.now;
+	if (seg.flags & F_SYN) {
+		synRetransmitted(t); // RFC 5681 §3.1: a smaller initial window
+	} else {
+		// RFC 5681 §3.1: ssthresh (first expiry only), cwnd = 1 SMSS; everything outstanding is lost
+		ccOnRto(t, seqDiff(t.snd.nxt, t.snd.una), t.retries === 1);
+		enterLossAfterRto(t);
+		markRetransmitted(seg);
+	}
+	t.rtx.resent(seg, t.host.core.queue.now);
 	sendSegment(t, seg.flags, seg.seq, seg.len, seg.text, true);
 	startRexmtTimer(t);
+	traceWindow(t);
 }
 
 /** Too many retransmissions: ETIMEDOUT for the application (none for a half-open child), TCB deleted. */
 function giveUp(t: Tcb, max: number): void {
 	const st = t.state;
 	if (st === 'SYN-SENT') {
-		t.host.errorEvent(t.id, 'connect', 'ETIMEDOUT', `connect(): connection timed out: no answer after ${max} SYN retransmissions (Linux tcp_syn_retries = ${max})`);
+		const knob = t.host.preset.errnoNames === 'winsock' ? 'TcpMaxConnectRetransmissions' : 'tcp_syn_retries';
+		t.host.errorEvent(t.id, 'connect', 'ETIMEDOUT', `connect(): connection timed out: no answer after ${max} SYN retransmissions (${knob} = ${max})`);
 		toClosed(t, 'retransmission timeout: give up (ETIMEDOUT)');
 	} else if (st === 'SYN-RECEIVED' && t.origin === 'passive') {
 		toClosed(t, `retransmission timeout: give up after ${max} SYN,ACK retransmissions (Linux tcp_synack_retries)`);

@@ -290,6 +290,42 @@ export interface WindowEvent {
 	ssthresh: number | null;
 }
 
+/**
+ * A listening socket's queues turned a handshake away or answered it without state (Linux
+ * `tcp_conn_request()`, `tcp_check_req()`, net/ipv4/syncookies.c). Recorded only at these
+ * moments, not for every handshake: the queue lengths of an ordinary handshake follow from the
+ * `state` and `accept` events.
+ *
+ * - `syn-dropped`: a SYN dropped because the accept queue is full, or the SYN queue is full and
+ *   SYN cookies are off (Linux counters ListenOverflows / ListenDrops);
+ * - `ack-dropped`: the handshake's final ACK dropped because the accept queue is full
+ *   (`tcp_abort_on_overflow` = 0); the half-open connection stays and its SYN,ACK is resent;
+ * - `cookie-sent`: the SYN queue is full, so the SYN,ACK carries a SYN cookie as its ISN and
+ *   nothing is kept;
+ * - `cookie-accepted`: an ACK carried a valid cookie: the connection is made from it at once;
+ * - `cookie-rejected`: an ACK to the listener carried no valid cookie (answered with RST).
+ */
+export interface QueueEvent {
+	kind: 'queue';
+	t: number;
+	host: string;
+	/** The listening socket. */
+	socket: string;
+	action: 'syn-dropped' | 'ack-dropped' | 'cookie-sent' | 'cookie-accepted' | 'cookie-rejected';
+	/** The peer the segment came from. */
+	remote: SocketAddress;
+	/** Half-open connections (SYN-RECEIVED) of this listener after the event. */
+	synQueue: number;
+	/** Established connections waiting for accept() after the event. */
+	acceptQueue: number;
+	/** The listener's backlog: min(listen() backlog, somaxconn) (Linux `sk_max_ack_backlog`). */
+	backlog: number;
+	/** The SYN cookie (the SYN,ACK's ISN) for cookie events. */
+	cookie?: number;
+	/** Why, in kernel words, for narration. */
+	detail: string;
+}
+
 export type TraceEvent =
 	| SegmentEvent
 	| DatagramEvent
@@ -299,7 +335,8 @@ export type TraceEvent =
 	| ErrorEvent
 	| CallEvent
 	| NatEvent
-	| WindowEvent;
+	| WindowEvent
+	| QueueEvent;
 
 /** Packets on the wire: the events that draw arrows. */
 export type PacketEvent = SegmentEvent | DatagramEvent | IcmpEvent;
@@ -359,6 +396,33 @@ export function formatAddress(a: SocketAddress): string {
 /** Format flags as tcpdump-like text, e.g. "SYN,ACK". */
 export function formatFlags(flags: readonly TcpFlag[]): string {
 	return flags.join(',');
+}
+
+/**
+ * The options a SYN negotiates, short, in tcpdump's order of interest: `mss 1460 ws 7 sack ts`
+ * (MSS, window-scale shift, SACK-permitted, timestamps); '' when there are none. SACK blocks and
+ * the timestamp values are left out (see {@link formatTcpOptionsLong}).
+ */
+export function formatSynOptions(o: TcpOptions | undefined): string {
+	if (o === undefined) return '';
+	const parts: string[] = [];
+	if (o.mss !== undefined) parts.push(`mss ${o.mss}`);
+	if (o.wscale !== undefined) parts.push(`ws ${o.wscale}`);
+	if (o.sackOk) parts.push('sack');
+	if (o.ts !== undefined) parts.push('ts');
+	return parts.join(' ');
+}
+
+/** Every option with its values, as a log line shows them: `mss 1460,sackOK,TS val 5 ecr 0,wscale 7`. */
+export function formatTcpOptionsLong(o: TcpOptions | undefined): string {
+	if (o === undefined) return '';
+	const parts: string[] = [];
+	if (o.mss !== undefined) parts.push(`mss ${o.mss}`);
+	if (o.sackOk) parts.push('sackOK');
+	if (o.ts !== undefined) parts.push(`TS val ${o.ts.val} ecr ${o.ts.ecr}`);
+	if (o.wscale !== undefined) parts.push(`wscale ${o.wscale}`);
+	if (o.sack !== undefined && o.sack.length > 0) parts.push(`sack ${o.sack.length} {${o.sack.map((b) => `${b.left}:${b.right}`).join(' ')}}`);
+	return parts.join(',');
 }
 
 /** Is an event a packet on the wire (segment, datagram or ICMP message)? */

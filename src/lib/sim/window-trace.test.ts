@@ -18,14 +18,18 @@ describe('traceWindow', () => {
 		const windows = (): WindowEvent[] => sim.events.filter((e): e is WindowEvent => e.kind === 'window');
 		sim.at(100, () => {
 			const t = sim.socket('c1') as Tcb;
+			// the engine already recorded c1's window when the handshake completed …
+			expect(windows().some((e) => e.socket === 'c1')).toBe(true);
 			const before = windows().length;
+			// … so nothing changed since, and nothing more is recorded
+			traceWindow(t);
+			expect(windows().length).toBe(before); // nothing changed since the last record
+			t.cwnd = 20000;
 			traceWindow(t);
 			traceWindow(t);
 			expect(windows().length).toBe(before + 1);
-			t.cwnd = 14600;
-			traceWindow(t);
 			const last = windows().at(-1)!;
-			expect(last).toMatchObject({ socket: 'c1', host: 'client', cwnd: 14600, ssthresh: null, inFlight: 0, t: 100 });
+			expect(last).toMatchObject({ socket: 'c1', host: 'client', cwnd: 20000, ssthresh: null, inFlight: 0, t: 100 });
 			expect(last.sndWnd).toBe(t.snd.wnd);
 		});
 		sim.run({ until: 200 });

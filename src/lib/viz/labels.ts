@@ -47,6 +47,13 @@ export function packetLabel(p: PacketEvent, isn: Map<string, number> | null = nu
 		const parts = [formatFlags(p.flags), `seq=${seq}`];
 		if (p.flags.includes('ACK')) parts.push(`ack=${ack}`);
 		if (p.len) parts.push(`len=${p.len}`);
+		// SACK blocks (RFC 2018), in the data sender's (the peer's) sequence space: `SACK 2001-3001`
+		const sack = p.options?.sack;
+		if (sack !== undefined && sack.length > 0) {
+			const peer = isn?.get(`${p.dst.ip}:${p.dst.port}`);
+			const rel = (x: number) => (peer === undefined ? x : seqDiff(x, peer));
+			parts.push(`SACK ${sack.map((b) => `${rel(b.left)}-${rel(b.right)}`).join(' ')}`);
+		}
 		if (p.retransmission) parts.push('(retransmission)');
 		return parts.join(' ');
 	}

@@ -6,7 +6,7 @@ import { layoutLadder, monoMeasure, SIZES, nowY, arrowAt, breakText, type Ladder
 import { overlap, type Box } from './collide';
 import { lessonTraces, traceOf } from './test-traces';
 
-const lessons = lessonTraces();
+const lessons = lessonTraces({ ladderOnly: true });
 
 function layout(trace: Trace, width: number, sizes: LadderSizes, relative = true, short = false): LadderLayout {
 	return layoutLadder({ trace, moments: momentsOf(trace), width, relative, short, sizes, measure: monoMeasure(sizes) });

@@ -17,6 +17,16 @@ describe('lifelines in path order', () => {
 		expect(names('stateful.scn')).toEqual(['laptop', 'fw', 'web']);
 		expect(names('tiny-range.scn')).toEqual(['client', 'r1', 'api', 'other']);
 	});
+	it('two peers that send to each other: from one peer to the other, the server where its hops put it', () => {
+		expect(names('stun-cone.scn')).toEqual(['alice', 'natA', 'stun', 'net', 'natB', 'bob']);
+		expect(names('stun-symmetric.scn')).toEqual(['alice', 'natA', 'stun', 'net', 'natB', 'bob']);
+	});
+	it('a datagram refused by the NAT it is addressed to dies at that NAT, not at the sender\'s', () => {
+		const t = lessons.get('stun-cone.scn')!;
+		const dropped = packetsOf(t).filter((p) => p.dropped === 'nat');
+		expect(dropped.map((p) => [p.from, p.to])).toEqual([['alice', 'natB']]);
+		expect(dropSite(t, dropped[0])).toEqual({ node: 'natB', t: dropped[0].t + 22 });
+	});
 	it('a client is a host that sends before it receives', () => {
 		expect([...initiators(lessons.get('stateful.scn')!)]).toEqual(['laptop']);
 		expect([...initiators(lessons.get('unprivileged.scn')!)]).toEqual(['laptop']);

@@ -6,7 +6,9 @@
  * receive anything), then the routers in hop order, then the servers. Each node gets the score
  * `hops from the nearest client − hops from the nearest server` over the trace's links, and the
  * lifelines are sorted by it (declaration order breaks ties), so a traceroute figure reads
- * laptop · r1 · r2 · server whatever order the scenario declared them in.
+ * laptop · r1 · r2 · server whatever order the scenario declared them in. When exactly two
+ * clients send to each other (peers), the score is the hops from the first peer minus the hops
+ * from the second instead, so a STUN figure reads alice · natA · stun · natB · bob.
  *
  * @module
  */
@@ -88,9 +90,29 @@ export function pathOrder(trace: Trace, only?: ReadonlySet<string>): HostInfo[] 
 		return c === undefined || s === undefined ? fallback(h) : c - s;
 	};
 	const index = new Map(trace.hosts.map((h, i) => [h.name, i]));
+	// Two peers that send to each other (hole punching, simultaneous open): the line runs from
+	// one peer to the other, and servers and routers fall where their hops put them.
+	// A packet goes "to the other peer" when it is addressed to a node nearer that peer than its
+	// sender (the peer itself, or the NAT in front of it).
+	const peers = [...clients].sort((a, b) => index.get(a)! - index.get(b)!);
+	const fromA = peers.length === 2 ? hops(trace, [peers[0]]) : null;
+	const fromB = peers.length === 2 ? hops(trace, [peers[1]]) : null;
+	const towardsOther = (e: PacketEvent): boolean => {
+		if (e.to === null) return false;
+		const a = fromA!.get(e.to);
+		const b = fromB!.get(e.to);
+		if (a === undefined || b === undefined) return false;
+		return (e.from === peers[0] && b < a) || (e.from === peers[1] && a < b);
+	};
+	const p2p = peers.length === 2 && trace.events.some((e) => isPacket(e) && towardsOther(e));
+	const peerScore = (h: HostInfo) => {
+		const a = fromA!.get(h.name);
+		const b = fromB!.get(h.name);
+		return a === undefined || b === undefined ? score(h) : a - b;
+	};
 	return trace.hosts
 		.filter((h) => !only || only.has(h.name))
-		.map((h) => ({ h, s: score(h) }))
+		.map((h) => ({ h, s: p2p ? peerScore(h) : score(h) }))
 		.sort((a, b) => a.s - b.s || index.get(a.h.name)! - index.get(b.h.name)!)
 		.map((x) => x.h);
 }
@@ -160,6 +182,8 @@ export function dropSite(trace: Trace, p: PacketEvent): DropSite | null {
 		const path = pathBetween(trace, p.from, p.to);
 		if (!path) return null;
 		const roleOf = new Map(trace.hosts.map((h) => [h.name, h.role]));
+		// Addressed to a NAT's public address and refused there (no mapping, filtering, no hairpinning).
+		if (p.dropped === 'nat' && roleOf.get(p.to) === 'nat') return { node: p.to, t: p.t + pathLatency(trace, path) };
 		const inner = path.slice(1, -1).filter((n) => (p.dropped === 'nat' ? roleOf.get(n) === 'nat' : roleOf.get(n) !== 'host'));
 		if (inner.length !== 1) return null;
 		const upTo = path.slice(0, path.indexOf(inner[0]) + 1);

@@ -199,9 +199,11 @@ export class Narrator {
 					: `NAT ${e.host} forgets the ${e.proto} mapping ${formatAddress(e.inside)} ↔ ${formatAddress(e.outside)}.`;
 			case 'window':
 				return (
-					`${Narrator.socketRef(e.host, e.socket)}: ${e.inFlight} bytes in flight, the peer's window is ${e.sndWnd} bytes` +
+					`${Narrator.socketRef(e.host, e.socket)}: ${e.inFlight === 0 ? 'nothing' : e.inFlight === 1 ? '1 byte' : `${e.inFlight} bytes`} in flight, the peer's window is ${e.sndWnd === 0 ? 'zero' : `${e.sndWnd} bytes`}` +
 					(e.cwnd === null ? '.' : `, cwnd ${e.cwnd} bytes${e.ssthresh === null ? '' : `, ssthresh ${e.ssthresh}`}.`)
 				);
+			case 'queue':
+				return `${Narrator.socketRef(e.host, e.socket)} (backlog ${e.backlog}): ${e.detail}. SYN queue ${e.synQueue}, accept queue ${e.acceptQueue}.`;
 		}
 	}
 

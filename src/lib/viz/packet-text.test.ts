@@ -13,8 +13,11 @@ describe('packet labels', () => {
 		const t = lessons.get('handshake.scn')!;
 		const syn = packetsOf(t)[0];
 		const rel = relativeNumbers(t).numbers.get(syn.id)!;
-		expect(packetLine(syn, { relative: rel })).toBe(`${(syn as { src: { port: number } }).src.port} → 80  SYN seq=0`);
-		expect(packetLine(syn)).toMatch(/^\d+ → 80 {2}SYN seq=\d{5,}$/);
+		// a Linux SYN names the options it offers: MSS, window scale 7, SACK-permitted, timestamps
+		expect(packetLine(syn, { relative: rel })).toBe(`${(syn as { src: { port: number } }).src.port} → 80  SYN seq=0  mss 1460 ws 7 sack ts`);
+		expect(packetLine(syn)).toMatch(/^\d+ → 80 {2}SYN seq=\d{5,} {2}mss 1460 ws 7 sack ts$/);
+		// three lines: ports, flags and SEG.SEQ, then the options
+		expect(threeLines(packetText(syn, { relative: rel }))).toEqual([expect.stringMatching(/^\d+ → 80$/), 'SYN seq=0', 'mss 1460 ws 7 sack ts']);
 	});
 
 	it('split into ports, then the rest, or three lines where even that is too wide', () => {
@@ -53,5 +56,22 @@ describe('packet labels', () => {
 		const short = packetLine(rtx, { short: true });
 		expect(short).toContain('(resent)');
 		expect(short).toMatch(/^\d+ → 80 /);
+	});
+});
+
+describe('SACK blocks on a label', () => {
+	const ack: PacketEvent = {
+		kind: 'segment', t: 335, id: 7, proto: 'TCP', from: 'server', to: 'client',
+		src: { ip: '203.0.113.5', port: 80 }, dst: { ip: '192.168.1.10', port: 60758 },
+		flags: ['ACK'], seq: 5001, ack: 1000 + 1001, len: 0, wnd: 65535, arrivedAt: 360,
+		options: { sack: [{ left: 1000 + 2001, right: 1000 + 3001 }] }
+	};
+	it('show the blocks in the numbering of the ACK field (relative when it is)', () => {
+		expect(packetText(ack, { relative: { seq: 1, ack: 1001 } }).detail).toBe('SACK 2001-3001');
+		expect(packetText(ack).detail).toBe('SACK 3001-4001');
+		expect(oneLine(packetText(ack, { relative: { seq: 1, ack: 1001 } }))).toBe('80 → 60758  ACK seq=1 ack=1001  SACK 2001-3001');
+	});
+	it('add nothing without blocks', () => {
+		expect(packetText({ ...ack, options: undefined }).detail).toBeNull();
 	});
 });

@@ -3,7 +3,7 @@
  * ports first, as every TCP and UDP label must show them, then what the segment carries.
  *
  * ```text
- * 51234 → 80  SYN seq=0                       one line, when it fits along the arrow
+ * 51234 → 80  SYN seq=0  mss 1460 ws 7 sack ts   one line, when it fits along the arrow
  * 51234 → 80                                  two lines otherwise: ports, then the rest
  * PSH,ACK seq=1 ack=1 len=100
  * 51234 → 443 (NAT: 8339 → 443)               the ports as sent, then as the NAT delivered them
@@ -18,7 +18,7 @@
  * @module
  */
 import type { PacketEvent } from '$lib/sim/trace';
-import { formatFlags } from '$lib/sim/trace';
+import { formatFlags, formatSynOptions } from '$lib/sim/trace';
 import type { SeqPair } from './seqspace';
 
 /** Short names of the ICMP type/code pairs the simulator sends (RFC 792, RFC 1812 §5.2.7.1). */
@@ -28,6 +28,8 @@ const ICMP_SHORT: Record<string, string> = {
 	'3/0': 'Net Unreachable',
 	'3/1': 'Host Unreachable',
 	'3/3': 'Port Unreachable',
+	'3/9': 'Net Prohibited',
+	'3/10': 'Host Prohibited',
 	'3/13': 'Admin. Prohibited',
 	'11/0': 'Time Exceeded'
 };
@@ -43,7 +45,10 @@ export interface PacketText {
 	nat: string | null;
 	/** What it carries: `SYN,ACK seq=0 ack=1`, `UDP len=32 ttl=1`, `ICMP Time Exceeded`. */
 	body: string;
-	/** Secondary detail that may go on the second line: ICMP type/code and the quoted ports. */
+	/**
+	 * Secondary detail that may go on the second line: ICMP type/code and the quoted ports; a
+	 * SYN's options (`mss 1460 ws 7 sack ts`).
+	 */
 	detail: string | null;
 }
 
@@ -65,7 +70,10 @@ export function packetText(p: PacketEvent, opts: PacketTextOptions = {}): Packet
 		if (p.flags.includes('ACK')) parts.push(`ack=${ack}`);
 		if (p.len) parts.push(`len=${p.len}`);
 		if (p.retransmission) parts.push(short ? '(resent)' : '(retransmission)');
-		return { ...portsOf(p), body: parts.join(' '), detail: null };
+		// A SYN's options (RFC 7323, RFC 2018): what the two ends negotiate, e.g. `mss 1460 ws 7 sack ts`;
+		// an ACK's SACK blocks (RFC 2018 §3), numbered as its ack field.
+		const synOpts = p.flags.includes('SYN') ? formatSynOptions(p.options) : '';
+		return { ...portsOf(p), body: parts.join(' '), detail: synOpts !== '' ? synOpts : sackText(p, opts.relative ? opts.relative.ack : null) };
 	}
 	if (p.kind === 'datagram') {
 		const parts = ['UDP', `len=${p.len}`];
@@ -82,6 +90,18 @@ export function packetText(p: PacketEvent, opts: PacketTextOptions = {}): Packet
 	const q = p.quoted;
 	if (q && q.proto !== 'ICMP') detail += ` for ${q.src.port} → ${q.dst.port}`;
 	return { ports: null, nat: null, body: `ICMP ${name}`, detail: short ? null : detail };
+}
+
+/**
+ * SACK blocks (RFC 2018) as `SACK 2001-3001`, in the same numbering as the ACK field (relative
+ * when `relAck` is SEG.ACK's relative value), or null when the segment carries none.
+ */
+function sackText(p: Extract<PacketEvent, { kind: 'segment' }>, relAck: number | null): string | null {
+	const blocks = p.options?.sack;
+	if (blocks === undefined || blocks.length === 0) return null;
+	const shift = relAck === null ? 0 : p.ack - relAck;
+	const n = (x: number) => (x - shift + 2 ** 32) % 2 ** 32;
+	return `SACK ${blocks.map((b) => `${n(b.left)}-${n(b.right)}`).join(' ')}`;
 }
 
 function portsOf(p: Extract<PacketEvent, { src: unknown }>): { ports: string; nat: string | null } {
@@ -119,6 +139,7 @@ export function twoLines(t: PacketText): string[] {
 export function threeLines(t: PacketText): string[] {
 	const two = twoLines(t);
 	if (t.ports && t.nat) return [t.ports, t.nat, two[1]];
+	if (t.ports && t.detail) return [portsLine(t)!, t.body, t.detail]; // a SYN: its options on a line of their own
 	if (!t.ports || two.length < 2) return two;
 	const words = two[1].split(' ');
 	const cut = words.findIndex((w) => w.startsWith('ack=') || w.startsWith('len=') || w.startsWith('('));

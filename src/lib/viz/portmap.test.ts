@@ -221,7 +221,7 @@ describe('PortTimeline on a port shared by a live connection and a TIME-WAIT one
 	it('marks the Windows figure\'s reused ports as both, matching its netstat rows', async () => {
 		const { readFileSync } = await import('node:fs');
 		const { runScenario } = await import('$lib/sim/scenario');
-		const src = readFileSync(new URL('../../../content/lessons/02-tcp/04-port-exhaustion/tiny-range-windows.scn', import.meta.url), 'utf8');
+		const src = readFileSync(new URL('../../../content/lessons/02-tcp/05-port-exhaustion/tiny-range-windows.scn', import.meta.url), 'utf8');
 		const r = runScenario(src);
 		if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
 		const trace = r.trace;

@@ -95,6 +95,8 @@ describe('relative sequence numbers', () => {
 	});
 
 	it('reliable-delivery: the figure shows the numbers the prose quotes (seq=1001 lost, ack=1001 again, ack=3001)', () => {
+		// The Linux figure (SACK + RACK), the third in index.md: "A (seq=1001) is lost; the duplicate
+		// ACK carries SACK 2001-3001 … resends A … at 372.5 ms … one ACK (ack=3001) then covers both".
 		const t = lessons.get('lost-segment.scn')!;
 		const { numbers } = relativeNumbers(t);
 		const rel = (s: SegmentEvent) => numbers.get(s.id)!;
@@ -103,9 +105,50 @@ describe('relative sequence numbers', () => {
 		expect(rel(lost).seq).toBe(1001);
 		const b = segs.find((s) => s.len === 1000 && rel(s).seq === 2001);
 		expect(b?.arrivedAt).not.toBeNull();
-		const serverAcks = segs.filter((s) => s.src.port === 80 && s.len === 0 && s.flags.join() === 'ACK').map((s) => rel(s).ack);
-		expect(serverAcks).toEqual([1001, 1001, 3001]);
-		expect(rel(segs.find((s) => s.retransmission)!).seq).toBe(1001);
+		const read = t.events.find((e) => e.kind === 'call' && e.call === 'read')!;
+		const serverAcks = segs.filter((s) => s.src.port === 80 && s.len === 0 && s.flags.join() === 'ACK');
+		// Before the program reads: the ACK of the first block, the duplicate, and the one that covers A and B.
+		expect(serverAcks.filter((s) => s.t < read.t).map((s) => rel(s).ack)).toEqual([1001, 1001, 3001]);
+		// The read frees the buffer: a window update (same ack, the window opens), nothing new acknowledged.
+		const after = serverAcks.filter((s) => s.t >= read.t);
+		expect(after.map((s) => rel(s).ack)).toEqual([3001]);
+		expect(after[0].wnd).toBeGreaterThan(serverAcks.filter((s) => s.t < read.t).at(-1)!.wnd);
+		const dup = serverAcks[1];
+		const iss = lost.seq - 1001; // relative numbers count from the ISN
+		expect(dup.options?.sack?.map((r) => [seqDiff(r.left, iss), seqDiff(r.right, iss)])).toEqual([[2001, 3001]]);
+		const resent = segs.find((s) => s.retransmission)!;
+		expect(rel(resent).seq).toBe(1001);
+		expect(resent.t).toBe(372.5);
+	});
+
+	it('reliable-delivery: the RFC 6298 and fast-retransmit figures show the numbers their prose quotes', () => {
+		// "the client's first data segment (seq=1) is lost at 210 ms … repeats ack=1 once … resends seq=1 at 1,210 ms, and one ack=2001 then covers both."
+		{
+			const t = lessons.get('lost-segment-rfc6298.scn')!;
+			const { numbers } = relativeNumbers(t);
+			const rel = (s: SegmentEvent) => numbers.get(s.id)!;
+			const segs = segments(t);
+			const lost = segs.find((s) => s.arrivedAt === null)!;
+			expect([rel(lost).seq, lost.t]).toEqual([1, 210]);
+			const acks = segs.filter((s) => s.src.port === 80 && s.len === 0 && s.flags.join() === 'ACK' && s.t < 1700).map((s) => rel(s).ack);
+			expect(acks).toEqual([1, 2001]);
+			const resent = segs.find((s) => s.retransmission)!;
+			expect([rel(resent).seq, resent.t]).toEqual([1, 1210]);
+		}
+		// "B, C and D each make the server repeat ack=1001, and the third duplicate makes the client resend A 50 ms after the original … one ACK (ack=5001) then covers everything."
+		{
+			const t = lessons.get('fast-retransmit-rfc9293.scn')!;
+			const { numbers } = relativeNumbers(t);
+			const rel = (s: SegmentEvent) => numbers.get(s.id)!;
+			const segs = segments(t);
+			const lost = segs.find((s) => s.arrivedAt === null)!;
+			expect(rel(lost).seq).toBe(1001);
+			const acks = segs.filter((s) => s.src.port === 80 && s.len === 0 && s.flags.join() === 'ACK' && s.t < 1800).map((s) => rel(s).ack);
+			expect(acks).toEqual([1001, 1001, 1001, 1001, 5001]); // the first block's ACK, then three duplicates
+			const resent = segs.filter((s) => s.retransmission);
+			expect(resent.map((s) => rel(s).seq)).toEqual([1001]);
+			expect(resent[0].t - lost.t).toBe(50);
+		}
 	});
 
 	it('wraps modulo 2^32', () => {

@@ -20,10 +20,32 @@ function files(dir: string): string[] {
 	return out.sort();
 }
 
-/** Every lesson scenario's trace, keyed by its file name (`handshake.scn`). */
-export function lessonTraces(): Map<string, Trace> {
+/**
+ * Does the lesson beside this scenario draw it with a ladder? Its figures are the `<SimPlayer
+ * scenario={NAME} views="…">` tags of index.md, NAME imported from `./FILE.scn?raw`; without
+ * `views=` a figure shows the default `ladder,sockets,header`.
+ */
+function drawnAsLadder(path: string): boolean {
+	const file = path.split('/').pop()!;
+	const md = readFileSync(join(path, '..', 'index.md'), 'utf8');
+	const name = new RegExp(`import\\s+(\\w+)\\s+from\\s+'\\./${file.replace('.', '\\.')}\\?raw'`).exec(md)?.[1];
+	if (name === undefined) return false;
+	const tags = md.match(new RegExp(`<SimPlayer\\b[^>]*scenario=\\{${name}\\}[^>]*>`, 'g')) ?? [];
+	return tags.some((tag) => {
+		const views = /views="([^"]*)"/.exec(tag)?.[1];
+		return views === undefined || views.split(',').includes('ladder');
+	});
+}
+
+/**
+ * Every lesson scenario's trace, keyed by its file name (`handshake.scn`).
+ * @param options.ladderOnly - only the scenarios a lesson draws as a ladder (wscale-lfn's 838
+ *   packets are drawn as a window chart, not a ladder).
+ */
+export function lessonTraces(options: { ladderOnly?: boolean } = {}): Map<string, Trace> {
 	const out = new Map<string, Trace>();
 	for (const path of files(LESSONS)) {
+		if (options.ladderOnly && !drawnAsLadder(path)) continue;
 		const r = runScenario(readFileSync(path, 'utf8'));
 		if (!r.ok) throw new Error(`${relative(LESSONS, path)}: ${r.errors.map((e) => e.message).join('; ')}`);
 		out.set(path.split('/').pop()!, r.trace);

@@ -104,5 +104,19 @@ describe('NAT table', () => {
 		expect(natTableAt(trace, 60).map((r) => r.outside.port)).toEqual([51234, 1025]);
 		expect(natTableAt(trace, 95).map((r) => r.outside.port)).toEqual([1025]);
 		expect(natTableAt(trace, 60)[1].since).toBe(50);
+		expect(natTableAt(trace, 60).map((r) => r.static)).toEqual([false, false]);
+	});
+
+	it('marks the translations of a port forward as static', async () => {
+		const { runScenario } = await import('$lib/sim/scenario');
+		const r = runScenario(
+			'seed 3\nhost nas 192.168.1.20 root\nrouter r1 192.168.1.1 198.51.100.7\nhost friend 203.0.113.9\nnat r1 public=198.51.100.7\nforward r1 tcp 8080 192.168.1.20:80\nlink nas r1\nlink r1 friend\n0ms nas listen 80 as=web\n10ms friend connect 198.51.100.7:8080 as=c\n+0ms nas connect 203.0.113.9:9 as=o\nrun until=100ms\n'
+		);
+		if (!r.ok) throw new Error(JSON.stringify(r.errors));
+		const rows = natTableAt(r.trace, 100);
+		expect(rows.map((x) => [x.outside.port === 8080, x.static])).toEqual([
+			[true, true],
+			[false, false]
+		]);
 	});
 });

@@ -252,6 +252,8 @@ export interface NatRow {
 	remote: SocketAddress;
 	/** ms of virtual time it was created. */
 	since: number;
+	/** Created through a port forward (static PAT, Cisco `ip nat inside source static tcp ...`). */
+	static: boolean;
 }
 
 const addrKey = (a: SocketAddress) => `${a.ip}:${a.port}`;
@@ -259,11 +261,14 @@ const addrKey = (a: SocketAddress) => `${a.ip}:${a.port}`;
 /** NAT translations created at or before `t` and not yet expired, in creation order. */
 export function natTableAt(trace: Trace, t: number): NatRow[] {
 	const alive = new Map<string, NatRow>();
+	const forwards = new Set<string>();
 	for (const e of trace.events) {
 		if (e.t > t) break;
+		if (e.kind === 'port' && e.via === 'nat' && e.action === 'allocate' && e.socket.startsWith('forward:')) forwards.add(`${e.host}|${e.proto}|${e.port}`);
 		if (e.kind !== 'nat') continue;
 		const k = `${e.host}|${e.proto}|${addrKey(e.inside)}|${addrKey(e.outside)}|${addrKey(e.remote)}`;
-		if (e.action === 'create') alive.set(k, { host: e.host, proto: e.proto, inside: e.inside, outside: e.outside, remote: e.remote, since: e.t });
+		const isStatic = forwards.has(`${e.host}|${e.proto}|${e.outside.port}`);
+		if (e.action === 'create') alive.set(k, { host: e.host, proto: e.proto, inside: e.inside, outside: e.outside, remote: e.remote, since: e.t, static: isStatic });
 		else alive.delete(k);
 	}
 	return [...alive.values()];

@@ -7,7 +7,7 @@ describe('parseViews', () => {
 	});
 	it('throws on unknown, repeated or missing names, listing the valid ones', () => {
 		expect(() => parseViews('ladder,Ladder')).toThrowError(ViewListError);
-		expect(() => parseViews('ladder,Ladder')).toThrowError('unknown view "Ladder" (the views are ladder, sockets, header, state, ports, topology, nat, terminal)');
+		expect(() => parseViews('ladder,Ladder')).toThrowError('unknown view "Ladder" (the views are ladder, sockets, header, state, ports, topology, nat, terminal, window)');
 		expect(() => parseViews('state,state')).toThrowError('view "state" is listed twice');
 		expect(() => parseViews(' , ')).toThrowError(/no view listed/);
 	});

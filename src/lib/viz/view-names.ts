@@ -10,7 +10,7 @@
  */
 
 /** Every view name, in the order the docs list them. */
-export const VIEW_NAMES = ['ladder', 'sockets', 'header', 'state', 'ports', 'topology', 'nat', 'terminal'] as const;
+export const VIEW_NAMES = ['ladder', 'sockets', 'header', 'state', 'ports', 'topology', 'nat', 'terminal', 'window'] as const;
 
 /** One view of a figure. */
 export type ViewName = (typeof VIEW_NAMES)[number];
@@ -24,7 +24,8 @@ export const VIEW_TITLES: Record<ViewName, string> = {
 	ports: 'port map',
 	topology: 'network topology',
 	nat: 'NAT translation table',
-	terminal: 'terminal output'
+	terminal: 'terminal output',
+	window: 'window chart'
 };
 
 /** Views that are drawings (SVG/canvas), so they can be exported as an image. */

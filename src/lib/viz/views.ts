@@ -19,7 +19,8 @@ const loaders: Partial<Record<ViewName, Loader>> = {
 	ports: () => import('./PortMap.svelte') as Promise<{ default: ViewComponent }>,
 	topology: () => import('./Topology.svelte') as Promise<{ default: ViewComponent }>,
 	nat: () => import('./NatTable.svelte') as Promise<{ default: ViewComponent }>,
-	terminal: () => import('./Terminal.svelte') as Promise<{ default: ViewComponent }>
+	terminal: () => import('./Terminal.svelte') as Promise<{ default: ViewComponent }>,
+	window: () => import('./WindowChart.svelte') as Promise<{ default: ViewComponent }>
 };
 
 const cache = new Map<ViewName, Promise<ViewComponent>>();

@@ -23,7 +23,7 @@ describe('completeLine', () => {
 	});
 
 	it('offers timed keywords, hosts and sockets after a time', () => {
-		expect(labels('+10ms ', true)).toEqual(['drop', 'inject', 'expect', 'client', 'server', 'web', 'web.1', 'c1', 'u']);
+		expect(labels('+10ms ', true)).toEqual(['drop', 'inject', 'synflood', 'expect', 'client', 'server', 'web', 'web.1', 'c1', 'u']);
 		expect(labels('20ms cl')).toEqual(['client']);
 		expect(labels('20ms we')).toEqual(['web', 'web.1']);
 	});
@@ -32,7 +32,7 @@ describe('completeLine', () => {
 		expect(labels('20ms client ', true)).toEqual(['listen', 'connect', 'bind', 'udp', 'ping', 'ping6', 'traceroute', 'traceroute6']);
 		expect(labels('20ms client udp ', true)).toEqual(['bind', 'send']);
 		expect(labels('20ms c1 ', true)).toEqual(['send', 'read', 'shutdown', 'keepalive', 'close', 'abort']);
-		expect(labels('20ms web ', true)).toEqual(['keepalive', 'close', 'abort']);
+		expect(labels('20ms web ', true)).toEqual(['keepalive', 'close', 'abort', 'accept']);
 		expect(labels('20ms u ', true)).toEqual(['close', 'send', 'reply']);
 		expect(labels('20ms client listen 8080 ', true)).toEqual(expect.arrayContaining(['as=', 'manualread']));
 	});

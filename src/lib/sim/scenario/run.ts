@@ -31,6 +31,8 @@ export interface RunScenarioOptions {
 	maxEvents?: number;
 	/** Work budget: most ms of real time for the run (default: the engine's `DEFAULT_MAX_WALL_MS`, 10 s). */
 	maxWallMs?: number;
+	/** Progress of a long run: engine events so far and virtual time reached (ms); see the engine's `RunOptions.onProgress`. */
+	onProgress?: (events: number, now: number) => void;
 }
 
 /** The outcome of one `expect` line. */
@@ -210,7 +212,7 @@ export function runParsedScenario(scenario: Scenario, opts: RunScenarioOptions =
 	let trace: Trace | null = null;
 	let partial: Trace | undefined;
 	try {
-		trace = sim.run({ ...(until === undefined ? {} : { until }), maxEvents: opts.maxEvents, maxWallMs: opts.maxWallMs });
+		trace = sim.run({ ...(until === undefined ? {} : { until }), maxEvents: opts.maxEvents, maxWallMs: opts.maxWallMs, onProgress: opts.onProgress });
 	} catch (e) {
 		if (e instanceof WorkBudgetError) partial = e.trace;
 		errors.push({ line: scenario.run?.line ?? scenario.steps.at(-1)?.line ?? 1, message: describe(e) });

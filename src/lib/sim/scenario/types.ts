@@ -6,6 +6,7 @@
  * @module
  */
 import { OS_PRESET_IDS, type OsPresetId } from '../os';
+import type { RejectWith } from '../router';
 
 /** One problem found in a scenario. Plain data (JSON-serialisable). */
 export interface ScenarioError {
@@ -42,6 +43,19 @@ export interface HostDecl {
 	 * (`Set-NetTCPSetting -AutoReusePortRange…`); absent when not written (the feature is off).
 	 */
 	autoReuse?: [number, number];
+	/**
+	 * `options=-ts,-sack,-wscale`: SYN options this host does not offer (Linux `tcp_timestamps`,
+	 * `tcp_sack`, `tcp_window_scaling` = 0); absent when not written.
+	 */
+	optionsOff?: ('ts' | 'sack' | 'wscale')[];
+	/** `rcvbuf=BYTES`: the receive buffer (the most RCV.WND can be); absent = the preset's. */
+	rcvBuf?: number;
+	/** `tw_reuse=0|1|2` (os=linux only): `net.ipv4.tcp_tw_reuse`; absent = the preset's 2. */
+	twReuse?: 0 | 1 | 2;
+	/** `synretries=N`: SYN retransmissions before connect() fails (Linux `tcp_syn_retries`); absent: the preset's. */
+	synRetries?: number;
+	/** `syncookies=0|1` (Linux `tcp_syncookies`); absent: the preset's. */
+	syncookies?: boolean;
 }
 
 /** `router NAME IP [IP...]` (one IP per interface). */
@@ -51,7 +65,7 @@ export interface RouterDecl {
 	ips: string[];
 }
 
-/** `nat ROUTER public=IP [mode=remap|preserve] [range=LOW-HIGH]` */
+/** `nat ROUTER public=IP [mode=remap|preserve] [range=LOW-HIGH] [mapping=] [filtering=] [hairpin=] [parity=] [overload=] [timeouts=]` */
 export interface NatDecl {
 	line: number;
 	router: string;
@@ -59,6 +73,18 @@ export interface NatDecl {
 	mode: 'remap' | 'preserve';
 	/** Port range the NAT picks outside ports from, or null for the engine default. */
 	range: [number, number] | null;
+	/** `mapping=`: RFC 4787 mapping behaviour (absent: the engine default, endpoint-independent). */
+	mapping?: 'endpoint-independent' | 'address-dependent' | 'address-and-port-dependent';
+	/** `filtering=`: RFC 4787 filtering behaviour (absent: address-and-port-dependent). */
+	filtering?: 'endpoint-independent' | 'address-dependent' | 'address-and-port-dependent';
+	/** `hairpin=on|off` (absent: on). */
+	hairpin?: boolean;
+	/** `parity=on|off` (absent: off). */
+	parity?: boolean;
+	/** `overload=on|off` (absent: off). */
+	overload?: boolean;
+	/** `timeouts=linux|rfc|cisco` (absent: linux). */
+	timeouts?: 'linux' | 'rfc' | 'cisco';
 }
 
 /** `forward ROUTER tcp|udp PUBLICPORT IP:PORT`: a NAT port forward (needs a `nat ROUTER` line). */
@@ -78,7 +104,10 @@ export interface ForwardDecl {
  */
 export interface RuleDecl {
 	line: number;
-	action: 'allow' | 'deny';
+	/** `deny` drops silently; `reject` drops and answers (`with=`, iptables REJECT). */
+	action: 'allow' | 'deny' | 'reject';
+	/** For `reject`: the answer (`with=`), default port-unreachable. */
+	rejectWith?: RejectWith;
 	/** `in`: arriving from outside (public side); `out`: leaving from inside; `any`: both. */
 	direction: 'in' | 'out' | 'any';
 	proto: 'tcp' | 'udp' | 'icmp' | 'any';

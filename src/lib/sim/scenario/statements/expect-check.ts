@@ -9,7 +9,7 @@
 import { hostPort } from '../../wire';
 import { formatEventDetail } from '../../format';
 import { WINSOCK_ERRORS, type PosixErrno } from '../../errno';
-import { isPacket, type PacketEvent, type SocketErrno, type StateEvent, type TraceEvent } from '../../trace';
+import { formatSynOptions, isPacket, type PacketEvent, type SocketErrno, type StateEvent, type TraceEvent } from '../../trace';
 import type { ExpectAction, PacketMatch } from './expect';
 import type { CheckRuntime } from './spec';
 
@@ -119,6 +119,7 @@ function mismatches(rt: CheckRuntime, m: PacketMatch, e: PacketEvent, seq: numbe
 		if (seq !== null && e.seq !== seq) out.push(`seq=${e.seq}, not ${seq}`);
 		if (ack !== null && e.ack !== ack) out.push(`ack=${e.ack}, not ${ack}`);
 		if (m.win !== null && e.wnd !== m.win) out.push(`win=${e.wnd}`);
+		if (m.opts !== null && (formatSynOptions(e.options) || 'none') !== m.opts) out.push(`opts="${formatSynOptions(e.options) || 'none'}"`);
 		if (m.retransmission && !e.retransmission) out.push('it is not a retransmission');
 	}
 	if (e.kind !== 'icmp') {

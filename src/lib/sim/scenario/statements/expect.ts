@@ -41,7 +41,10 @@ export interface PacketMatch {
 	seq: number | SeqRef | null;
 	ack: number | SeqRef | null;
 	len: number | null;
+	/** The window in bytes (after window scaling, as the trace records it). */
 	win: number | null;
+	/** TCP: the SYN options, as the labels write them (`mss 1460 ws 7 sack ts`; `none` for no options). */
+	opts: string | null;
 	/** Inclusive port ranges (TCP, UDP). */
 	sport: [number, number] | null;
 	dport: [number, number] | null;
@@ -149,7 +152,7 @@ function parseIcmpName(tok: Token | undefined, anchor: Token, err: LineErrors, v
 }
 
 const PACKET_KEYS: Record<(typeof PACKET_WORDS)[number], readonly string[]> = {
-	segment: ['seq', 'ack', 'len', 'win', 'sport', 'dport', 'dropped', 'within'],
+	segment: ['seq', 'ack', 'len', 'win', 'opts', 'sport', 'dport', 'dropped', 'within'],
 	datagram: ['len', 'sport', 'dport', 'ttl', 'dropped', 'within'],
 	icmp: ['id', 'seq', 'ttl', 'dropped', 'within'],
 	icmp6: ['id', 'seq', 'ttl', 'dropped', 'within']
@@ -181,7 +184,8 @@ function packetExpect(ctx: ParseContext, kindTok: Token, rest: Token[], err: Lin
 		seq: word === 'segment' ? seqOf('seq') : null,
 		ack: seqOf('ack'),
 		len: num('len', 1_000_000),
-		win: num('win', 65535),
+		win: num('win', 65535 * 2 ** 14), // RFC 7323 §2.3: 65,535 << 14 at most
+		opts: args.keys.has('opts') ? keyValue(args.keys.get('opts')!, 'opts') : null,
 		sport: port('sport'),
 		dport: port('dport'),
 		icmp: icmp ?? null,
@@ -242,7 +246,7 @@ const expect: TimedSpec<ExpectAction> = {
 		'expect SOCKET state STATE',
 		'expect SOCKET error ERRNO',
 		'expect SOCKET local|remote [IP:]PORTS',
-		'expect segment FROM > TO FLAGS [seq=] [ack=] [len=] [win=] [sport=] [dport=] [delivered|lost|dropped=REASON] [retransmission] [within=DURATION]',
+		'expect segment FROM > TO FLAGS [seq=] [ack=] [len=] [win=] [opts="mss 1460 ws 7 sack ts"] [sport=] [dport=] [delivered|lost|dropped=REASON] [retransmission] [within=DURATION]',
 		'expect datagram FROM > TO [len=] [sport=] [dport=] [ttl=] [delivered|lost|dropped=REASON] [within=DURATION]',
 		'expect icmp FROM > TO MESSAGE [id=] [seq=] [ttl=] [delivered|lost|dropped=REASON] [within=DURATION]',
 		'expect icmp6 FROM > TO MESSAGE [id=] [seq=] [ttl=] [delivered|lost|dropped=REASON] [within=DURATION]',

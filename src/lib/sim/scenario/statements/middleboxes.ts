@@ -8,7 +8,8 @@
 import type { FirewallRule, Protocol } from '../../index';
 import { type LineErrors, type Token, isWord, show, subToken } from '../lexer';
 import type { ParseContext } from '../context';
-import type { RuleDecl } from '../types';
+import type { NatDecl, RuleDecl } from '../types';
+import type { RejectWith } from '../../router';
 import { keyValue, parseDuration, parseIp, parsePort, parseRange, splitArgs, tooMany } from '../values';
 import type { HeaderSpec } from './spec';
 
@@ -28,21 +29,41 @@ function publicAddress(tok: Token | undefined, nodeTok: Token, err: LineErrors):
 	return parseIp(subToken(tok, keyValue(tok, 'public')), 'the public address after "public="', err);
 }
 
+const BEHAVIOURS = ['endpoint-independent', 'address-dependent', 'address-and-port-dependent'] as const;
+const TIMEOUTS = ['linux', 'rfc', 'cisco'] as const;
+const NAT_KEYS = ['public', 'mode', 'range', 'mapping', 'filtering', 'hairpin', 'parity', 'overload', 'timeouts'];
+const NAT_USAGE =
+	'nat ROUTER public=IP [mode=remap|preserve] [range=LOW-HIGH] [mapping=BEHAVIOUR] [filtering=BEHAVIOUR] [hairpin=on|off] [parity=on|off] [overload=on|off] [timeouts=linux|rfc|cisco]';
+
+/** `key=WORD` where WORD is one of `allowed`; null (after an error) or undefined when absent. */
+function choice<T extends string>(tok: Token | undefined, key: string, allowed: readonly T[], err: LineErrors): T | null | undefined {
+	if (!tok) return undefined;
+	const v = keyValue(tok, key);
+	if ((allowed as readonly string[]).includes(v)) return v as T;
+	err.at(tok, `expected ${key}=${allowed.join(' or ')}, got ${JSON.stringify(v)}`);
+	return null;
+}
+
+const onOff = (tok: Token | undefined, key: string, err: LineErrors): boolean | null | undefined => {
+	const v = choice(tok, key, ['on', 'off'] as const, err);
+	return v === undefined || v === null ? v : v === 'on';
+};
+
 const nat: HeaderSpec = {
 	place: 'header',
 	keyword: 'nat',
-	syntax: ['nat ROUTER public=IP [mode=remap|preserve] [range=LOW-HIGH]'],
-	doc: 'Address and port translation on a router: inside sources leave as public=IP with a public port.',
-	keys: ['public', 'mode', 'range'],
+	syntax: [NAT_USAGE],
+	doc: 'Address and port translation on a router: inside sources leave as public=IP with a public port; mapping, filtering, hairpinning, parity and overloading as RFC 4787/5382 name them.',
+	keys: NAT_KEYS,
 	parse(ctx, rest, err, head) {
-		const args = splitArgs(rest, { keys: ['public', 'mode', 'range'], flags: [] }, err, 'nat');
+		const args = splitArgs(rest, { keys: NAT_KEYS, flags: [] }, err, 'nat');
 		const [nodeTok, ...extra] = args.positional;
 		if (!nodeTok) {
-			err.at(head, 'expected "nat ROUTER public=IP [mode=remap|preserve] [range=LOW-HIGH]"');
+			err.at(head, `expected "${NAT_USAGE}"`);
 			return;
 		}
 		const router = ctx.nodeRef(nodeTok, ['router'], err, 'after "nat"');
-		tooMany(extra, 'nat', err, 'public=, mode= or range=');
+		tooMany(extra, 'nat', err, NAT_KEYS.map((k) => `${k}=`).join(', '));
 		const pubTok = args.keys.get('public');
 		const publicIp = publicAddress(pubTok, nodeTok, err);
 		let mode: 'remap' | 'preserve' = 'remap';
@@ -54,14 +75,35 @@ const nat: HeaderSpec = {
 		}
 		const rangeTok = args.keys.get('range');
 		const range = rangeTok ? parseRange(rangeTok, 'range=', err, 1, false) : null;
-		if (router === null || publicIp === null || !pubTok) return;
+		const mapping = choice(args.keys.get('mapping'), 'mapping', BEHAVIOURS, err);
+		const filtering = choice(args.keys.get('filtering'), 'filtering', BEHAVIOURS, err);
+		const timeouts = choice(args.keys.get('timeouts'), 'timeouts', TIMEOUTS, err);
+		const hairpin = onOff(args.keys.get('hairpin'), 'hairpin', err);
+		const parity = onOff(args.keys.get('parity'), 'parity', err);
+		const overload = onOff(args.keys.get('overload'), 'overload', err);
+		if (overload === true) {
+			for (const [key, v] of [['mapping', mapping], ['filtering', filtering]] as const) {
+				if (v && v !== 'address-and-port-dependent') {
+					err.at(args.keys.get(key)!, `overload=on needs ${key}=address-and-port-dependent: a shared public port tells its flows apart only by the remote address and port`);
+					return;
+				}
+			}
+		}
+		if (router === null || publicIp === null || !pubTok || mapping === null || filtering === null || timeouts === null || hairpin === null || parity === null || overload === null) return;
 		const dup = ctx.header.nats.find((x) => x.router === router);
 		if (dup) {
 			err.at(nodeTok, `${router} already has a NAT (line ${dup.line})`);
 			return;
 		}
 		if (!ctx.nodes.get(router)!.ips.includes(publicIp)) ctx.claimIp(pubTok, publicIp, router, err);
-		ctx.header.nats.push({ line: err.line, router, publicIp, mode, range });
+		const decl: NatDecl = { line: err.line, router, publicIp, mode, range };
+		if (mapping) decl.mapping = mapping;
+		if (filtering) decl.filtering = filtering;
+		if (hairpin !== undefined) decl.hairpin = hairpin;
+		if (parity !== undefined) decl.parity = parity;
+		if (overload !== undefined) decl.overload = overload;
+		if (timeouts) decl.timeouts = timeouts;
+		ctx.header.nats.push(decl);
 	}
 };
 
@@ -144,7 +186,9 @@ const firewall: HeaderSpec = {
 	}
 };
 
-const RULE_USAGE = '"rule ROUTER allow|deny in|out|any [tcp|udp|icmp|any] [sport=PORTS] [dport=PORTS]"';
+const RULE_USAGE = '"rule ROUTER allow|deny|reject in|out|any [tcp|udp|icmp|any] [sport=PORTS] [dport=PORTS] [with=ANSWER]"';
+/** `with=` of a reject rule (iptables REJECT `--reject-with`, without its `icmp-` prefix). */
+const REJECT_ANSWERS: readonly RejectWith[] = ['port-unreachable', 'host-unreachable', 'net-unreachable', 'host-prohibited', 'net-prohibited', 'admin-prohibited', 'tcp-reset'];
 const RULE_PROTOS: readonly RuleDecl['proto'][] = ['tcp', 'udp', 'icmp', 'any'];
 
 /** The action, direction and protocol words of a rule line; null parts after their errors. */
@@ -155,8 +199,8 @@ function ruleWords(
 	protoTok: Token | undefined,
 	err: LineErrors
 ): { action: RuleDecl['action'] | null; direction: RuleDecl['direction'] | null; proto: RuleDecl['proto'] | null } {
-	const action = actTok.text === 'allow' ? 'allow' : actTok.text === 'deny' ? 'deny' : null;
-	if (action === null) err.at(actTok, `expected "allow" or "deny" after "rule ${nodeTok.text}", got ${show(actTok)}`);
+	const action = actTok.text === 'allow' ? 'allow' : actTok.text === 'deny' ? 'deny' : actTok.text === 'reject' ? 'reject' : null;
+	if (action === null) err.at(actTok, `expected "allow", "deny" or "reject" after "rule ${nodeTok.text}", got ${show(actTok)}`);
 	const direction = (['in', 'out', 'any'] as const).find((d) => d === dirTok.text) ?? null;
 	if (direction === null) err.at(dirTok, `expected a direction "in", "out" or "any", got ${show(dirTok)}`);
 	const proto = protoTok ? (RULE_PROTOS.find((p) => isWord(protoTok, p)) ?? null) : 'any';
@@ -167,12 +211,12 @@ function ruleWords(
 const rule: HeaderSpec = {
 	place: 'header',
 	keyword: 'rule',
-	syntax: ['rule ROUTER allow|deny in|out|any [tcp|udp|icmp|any] [sport=PORTS] [dport=PORTS]'],
-	doc: "One rule of a router's stateless firewall, checked in file order: the first that matches decides.",
-	keys: ['sport', 'dport'],
-	words: ['allow', 'deny'],
+	syntax: ['rule ROUTER allow|deny|reject in|out|any [tcp|udp|icmp|any] [sport=PORTS] [dport=PORTS] [with=ANSWER]'],
+	doc: "One rule of a router's stateless firewall, checked in file order: the first that matches decides. deny drops silently; reject answers (with=port-unreachable (default), host-unreachable, net-unreachable, host-prohibited, net-prohibited, admin-prohibited or tcp-reset).",
+	keys: ['sport', 'dport', 'with'],
+	words: ['allow', 'deny', 'reject'],
 	parse(ctx, rest, err, head) {
-		const args = splitArgs(rest, { keys: ['sport', 'dport'], flags: [] }, err, 'rule');
+		const args = splitArgs(rest, { keys: ['sport', 'dport', 'with'], flags: [] }, err, 'rule');
 		const [nodeTok, actTok, dirTok, protoTok, ...extra] = args.positional;
 		if (!nodeTok || !actTok || !dirTok) {
 			err.at(head, `expected ${RULE_USAGE}`);
@@ -180,8 +224,24 @@ const rule: HeaderSpec = {
 		}
 		const node = ctx.nodeRef(nodeTok, ['router'], err, 'after "rule"');
 		const { action, direction, proto } = ruleWords(nodeTok, actTok, dirTok, protoTok, err);
-		tooMany(extra, 'rule', err, 'sport= or dport=');
+		tooMany(extra, 'rule', err, 'sport=, dport= or with=');
 		let ok = node !== null && action !== null && direction !== null && proto !== null;
+		const withTok = args.keys.get('with');
+		let rejectWith: RejectWith | undefined;
+		if (withTok) {
+			const v = keyValue(withTok, 'with');
+			rejectWith = REJECT_ANSWERS.find((a) => a === v);
+			if (action !== 'reject') {
+				err.at(withTok, '"with=" belongs to a reject rule');
+				ok = false;
+			} else if (rejectWith === undefined) {
+				err.at(withTok, `expected one of ${REJECT_ANSWERS.join(', ')} after "with=", got ${JSON.stringify(v)}`);
+				ok = false;
+			} else if (rejectWith === 'tcp-reset' && proto !== 'tcp') {
+				err.at(withTok, '"with=tcp-reset" needs protocol tcp');
+				ok = false;
+			}
+		}
 		const portKey = (key: 'sport' | 'dport'): [number, number] | null => {
 			const tok = args.keys.get(key);
 			if (!tok || proto === null) return null;
@@ -197,7 +257,7 @@ const rule: HeaderSpec = {
 		const sport = portKey('sport');
 		const dport = portKey('dport');
 		if (!ok || node === null || action === null || direction === null || proto === null) return;
-		pending(ctx).rules.push({ node, tok: nodeTok, rule: { line: err.line, action, direction, proto, sport, dport } });
+		pending(ctx).rules.push({ node, tok: nodeTok, rule: { line: err.line, action, direction, proto, sport, dport, ...(rejectWith ? { rejectWith } : {}) } });
 	}
 };
 
@@ -234,6 +294,7 @@ export function toEngineRules(r: RuleDecl): FirewallRule[] {
 	const dirs: ('in' | 'out')[] = r.direction === 'any' ? ['in', 'out'] : [r.direction];
 	return dirs.map((direction) => {
 		const rule: FirewallRule = { action: r.action, direction, proto };
+		if (r.rejectWith) rule.rejectWith = r.rejectWith;
 		if (r.sport) rule.sport = r.sport[0] === r.sport[1] ? r.sport[0] : r.sport;
 		if (r.dport) rule.dport = r.dport[0] === r.dport[1] ? r.dport[0] : r.dport;
 		return rule;

@@ -8,12 +8,14 @@
 import type { SocketAddress, TcpFlag } from '../../trace';
 import type { ParseContext } from '../context';
 import { type LineErrors, type Token, show, subToken } from '../lexer';
-import type { SeqRef } from '../types';
-import { keyValue, parseFlags, parseIntKey, parsePortText, portHint, splitArgs, tooMany } from '../values';
+import { MAX_UDP_BYTES, type SeqRef } from '../types';
+import { keyValue, parseDuration, parseFlags, parseIntKey, parsePortText, portHint, splitArgs, tooMany } from '../values';
 import type { Family, TimedSpec } from './spec';
 
 /** What the fault and injection statements do. */
 export type SegmentAction =
+	/** `synflood FROM->TO SRC>DST count=N [every=DURATION]`: N SYNs, source port counting up from SRC's. */
+	| { kind: 'synflood'; from: string; to: string; src: SocketAddress; dst: SocketAddress; count: number; everyMs: number }
 	/** `drop next FROM->TO` */
 	| { kind: 'drop-next'; from: string; to: string }
 	/** `inject FROM->TO SRC>DST FLAGS [seq=] [ack=] [win=] [len=] [payload="text"]` */
@@ -32,7 +34,9 @@ export type SegmentAction =
 			wnd: number;
 			len: number;
 			text: string | null;
-	  };
+	  }
+	/** `inject FROM->TO SRC>DST udp [len=] [payload="text"]`: a UDP datagram, e.g. with a forged source. */
+	| { kind: 'inject-udp'; from: string; to: string; src: SocketAddress; dst: SocketAddress; len: number; text: string | null };
 
 const SEQ_REF = /^([A-Za-z][A-Za-z0-9_-]*(?:\.\d{1,6})?)\.(iss|irs|sndnxt|rcvnxt)(?:([+-])(\d{1,10}))?$/;
 
@@ -121,8 +125,8 @@ function injectPayload(lenTok: Token | undefined, payTok: Token | undefined, err
 const inject: TimedSpec<SegmentAction> = {
 	place: 'timed',
 	keyword: 'inject',
-	syntax: ['inject FROM->TO SRC>DST FLAGS [seq=] [ack=] [win=] [len=] [payload="TEXT"]'],
-	doc: 'Put a hand-made TCP segment on the wire from FROM towards TO (tcpdump flags; seq= may read SOCKET.rcvnxt).',
+	syntax: ['inject FROM->TO SRC>DST FLAGS [seq=] [ack=] [win=] [len=] [payload="TEXT"]', 'inject FROM->TO SRC>DST udp [len=] [payload="TEXT"]'],
+	doc: 'Put a hand-made TCP segment (tcpdump flags; seq= may read SOCKET.rcvnxt) or UDP datagram on the wire from FROM towards TO; IP:PORT>IP:PORT forges the source.',
 	keys: ['seq', 'ack', 'win', 'len', 'payload'],
 	parse(ctx, toks, err, anchor) {
 		const p = ctx.path(toks, err, anchor, 'inject', ['host']);
@@ -137,6 +141,19 @@ const inject: TimedSpec<SegmentAction> = {
 		if (!flagsTok) {
 			err.at(portsTok, `expected tcpdump-style flags after ${show(portsTok)}: S, S., ., F., R, R., P. (S SYN, F FIN, R RST, P PSH, . ACK)`);
 			return null;
+		}
+		if (!flagsTok.quoted && flagsTok.text.toLowerCase() === 'udp') {
+			tooMany(extra, 'inject', err, 'len= or payload=');
+			for (const k of ['seq', 'ack', 'win'] as const) {
+				if (args.keys.has(k)) err.at(args.keys.get(k), `${k}= is a TCP field; a udp inject takes only len= and payload=`);
+			}
+			const { len, text } = injectPayload(args.keys.get('len'), args.keys.get('payload'), err);
+			if (len !== null && len > MAX_UDP_BYTES) {
+				err.at(args.keys.get('len') ?? args.keys.get('payload'), `a UDP datagram carries at most ${MAX_UDP_BYTES} bytes`);
+				return null;
+			}
+			if (!ends || len === null || ['seq', 'ack', 'win'].some((k) => args.keys.has(k))) return null;
+			return { kind: 'inject-udp', from: p.from, to: p.to, src: ends.src, dst: ends.dst, len, text };
 		}
 		const flags = parseFlags(flagsTok, err);
 		tooMany(extra, 'inject', err, 'seq=, ack=, win=, len= or payload=');
@@ -156,13 +173,66 @@ const inject: TimedSpec<SegmentAction> = {
 	}
 };
 
+/** Most SYNs one synflood line may send. */
+const MAX_FLOOD = 1000;
+
+const synflood: TimedSpec<SegmentAction> = {
+	place: 'timed',
+	keyword: 'synflood',
+	syntax: ['synflood FROM->TO SRC>DST count=N [every=DURATION]'],
+	doc: `A SYN flood: FROM sends N (1-${MAX_FLOOD}) SYNs towards TO, one every DURATION (default 10ms), with the (spoofed) source address of SRC and source ports counting up from its port.`,
+	keys: ['count', 'every'],
+	parse(ctx, toks, err, anchor) {
+		const p = ctx.path(toks, err, anchor, 'synflood', ['host']);
+		if (!p) return null;
+		const args = splitArgs(toks.slice(p.used), { keys: ['count', 'every'], flags: [] }, err, 'synflood');
+		const [portsTok, ...extra] = args.positional;
+		if (!portsTok) {
+			err.at(anchor, `expected SRC>DST after "synflood ${p.from}->${p.to}", e.g. "synflood attacker->server 198.51.100.66:40000>80 count=8"`);
+			return null;
+		}
+		const ends = injectEnds(ctx, portsTok, p.from, p.to, err);
+		tooMany(extra, 'synflood', err, 'count= or every=');
+		const countTok = args.keys.get('count');
+		if (!countTok) err.at(portsTok, 'expected count=N (how many SYNs)');
+		const count = countTok ? parseIntKey(countTok, 'count', err, 1, MAX_FLOOD, 'a number of SYNs') : null;
+		const everyTok = args.keys.get('every');
+		const everyMs = everyTok ? parseDuration(everyTok, 'every', err) : 10;
+		if (ends && count !== null && ends.src.port + count - 1 > 65535) {
+			err.at(portsTok, `source ports ${ends.src.port}-${ends.src.port + count - 1} run past 65535; start lower`);
+			return null;
+		}
+		if (!ends || count === null || everyMs === null) return null;
+		return { kind: 'synflood', from: p.from, to: p.to, src: ends.src, dst: ends.dst, count, everyMs };
+	}
+};
+
+/** The ISN of flood SYN number `i`: arbitrary but fixed (a multiplicative hash), so traces repeat. */
+function floodIsn(i: number): number {
+	return Math.imul(i + 1, 0x9e3779b1) >>> 0;
+}
+
 /** The faults and injected segments family. */
 export const segments: Family<SegmentAction> = {
 	name: 'segments',
 	reserved: ['next'],
-	statements: [drop, inject],
+	statements: [drop, inject, synflood],
 	runners: {
+		synflood: {
+			at(rt, a) {
+				for (let i = 0; i < a.count; i++) {
+					rt.sim.after(i * a.everyMs, () =>
+						rt.sim.inject({ from: a.from, to: a.to, proto: 'TCP', src: { ip: a.src.ip, port: a.src.port + i }, dst: { ...a.dst }, flags: ['SYN'], seq: floodIsn(i), len: 0 })
+					);
+				}
+			}
+		},
 		'drop-next': { at: (rt, a) => rt.sim.dropNext({ from: a.from, to: a.to }) },
+		'inject-udp': {
+			at(rt, a) {
+				rt.sim.injectDatagram({ from: a.from, to: a.to, src: { ...a.src }, dst: { ...a.dst }, len: a.len, ...(a.text !== null ? { payload: a.text } : {}) });
+			}
+		},
 		inject: {
 			at(rt, a) {
 				rt.sim.inject({

@@ -19,7 +19,7 @@ export type TcpAction =
 	 * autobind. `autoRead` is false when the line says `manualread` (data waits for `read` lines);
 	 * the same flag exists on `connect` and `bind`, and accepted sockets inherit it.
 	 */
-	| { kind: 'tcp-listen'; host: string; as: string | null; port: number | null; autoRead: boolean; inet6?: boolean; v6only?: boolean }
+	| { kind: 'tcp-listen'; host: string; as: string | null; port: number | null; autoRead: boolean; inet6?: boolean; v6only?: boolean; backlog?: number; manualAccept?: boolean }
 	/** `HOST connect IP:PORT [as=NAME]`: new TCP socket, active open from an ephemeral port. */
 	| { kind: 'tcp-connect'; host: string; as: string | null; ip: string; port: number; autoRead: boolean; fallbackIp?: string }
 	/**
@@ -45,7 +45,9 @@ export type TcpAction =
 	/** `SOCKET close` (TCP or UDP). */
 	| { kind: 'close'; socket: string }
 	/** `SOCKET abort`: RFC 9293 ABORT (RST where the state calls for one). */
-	| { kind: 'abort'; socket: string };
+	| { kind: 'abort'; socket: string }
+	/** `SOCKET accept`: accept() on a `manualaccept` listener (blocks while the accept queue is empty). */
+	| { kind: 'accept'; socket: string };
 
 /** Socket kinds with a connection (or one on the way): what send, read and abort need. */
 export const CONNECTED: readonly SocketKind[] = ['tcp-active', 'tcp-accepted'];
@@ -61,22 +63,24 @@ function listenPort(portTok: Token | undefined, err: LineErrors): number | null 
 const listen: HostSpec<TcpAction> = {
 	place: 'host',
 	keyword: 'listen',
-	syntax: ['HOST listen [PORT] [ip6] [v6only=on|off] [as=NAME] [manualread]'],
-	doc: 'A new TCP socket: bind(PORT) and listen() (no PORT: autobind an ephemeral port). Ports below 1024 need root. ip6: an AF_INET6 socket on [::], dual-stack unless IPV6_V6ONLY is on (default per OS: off on Linux and macOS, on on Windows and FreeBSD).',
-	keys: ['as', 'v6only'],
-	flags: ['manualread', 'ip6'],
+	syntax: ['HOST listen [PORT] [ip6] [v6only=on|off] [as=NAME] [backlog=N] [manualaccept] [manualread]'],
+	doc: 'A new TCP socket: bind(PORT) and listen() (no PORT: autobind an ephemeral port). Ports below 1024 need root. ip6: an AF_INET6 socket on [::], dual-stack unless IPV6_V6ONLY is on (default per OS: off on Linux and macOS, on on Windows and FreeBSD). backlog=N bounds the SYN and accept queues (with somaxconn); manualaccept: connections wait in the accept queue for SOCKET accept lines.',
+	keys: ['as', 'v6only', 'backlog'],
+	flags: ['manualread', 'manualaccept', 'ip6'],
 	parse(ctx, host, toks, err) {
-		const args = splitArgs(toks, { keys: ['as', 'v6only'], flags: ['manualread', 'ip6'] }, err, 'listen');
+		const args = splitArgs(toks, { keys: ['as', 'v6only', 'backlog'], flags: ['manualread', 'manualaccept', 'ip6'] }, err, 'listen');
 		const [portTok, ...extra] = args.positional;
 		const port = listenPort(portTok, err);
-		tooMany(extra, 'listen', err, 'ip6, v6only=, as=NAME or manualread');
+		tooMany(extra, 'listen', err, 'ip6, v6only=, as=NAME, backlog=N, manualaccept or manualread');
 		const vTok = args.keys.get('v6only');
 		const v = vTok ? keyValue(vTok, 'v6only') : null;
 		if (v !== null && v !== 'on' && v !== 'off') err.at(vTok, `expected v6only=on or v6only=off, got ${JSON.stringify(v)}`);
 		const inet6 = args.flags.has('ip6');
 		if (vTok && !inet6) err.at(vTok, 'v6only= is an option of an AF_INET6 socket: add ip6');
+		const blTok = args.keys.get('backlog');
+		const backlog = blTok ? parseIntKey(blTok, 'backlog', err, 0, 65535, 'an integer') : null;
 		const s = ctx.newSocket(args, host, 'tcp-listener', err);
-		if (port === undefined || !s.ok || (v !== null && v !== 'on' && v !== 'off') || (vTok && !inet6)) return null;
+		if (port === undefined || !s.ok || (v !== null && v !== 'on' && v !== 'off') || (vTok && !inet6) || (blTok && backlog === null)) return null;
 		return {
 			kind: 'tcp-listen',
 			host,
@@ -84,7 +88,9 @@ const listen: HostSpec<TcpAction> = {
 			port,
 			autoRead: !args.flags.has('manualread'),
 			...(inet6 ? { inet6: true } : {}),
-			...(v !== null ? { v6only: v === 'on' } : {})
+			...(v !== null ? { v6only: v === 'on' } : {}),
+			...(backlog !== null ? { backlog } : {}),
+			...(args.flags.has('manualaccept') ? { manualAccept: true } : {})
 		};
 	}
 };
@@ -257,8 +263,8 @@ const keepalive: SocketSpec<TcpAction> = {
 	}
 };
 
-/** A verb without arguments (`read`, `close`, `abort`). */
-function bare(keyword: 'read' | 'close' | 'abort', appliesTo: readonly SocketKind[], doc: string): SocketSpec<TcpAction> {
+/** A verb without arguments (`read`, `close`, `abort`, `accept`). */
+function bare(keyword: 'read' | 'close' | 'abort' | 'accept', appliesTo: readonly SocketKind[], doc: string): SocketSpec<TcpAction> {
 	return {
 		place: 'socket',
 		keyword,
@@ -287,15 +293,17 @@ export const sockets: Family<TcpAction> = {
 		shutdown,
 		keepalive,
 		bare('close', ALL_KINDS, 'close(): FIN from ESTABLISHED or CLOSE-WAIT; a listener stops listening; a UDP socket is closed.'),
-		bare('abort', TCP_KINDS, 'RFC 9293 ABORT (SO_LINGER 0): the connection is dropped and a RST sent when the state calls for one.')
+		bare('abort', TCP_KINDS, 'RFC 9293 ABORT (SO_LINGER 0): the connection is dropped and a RST sent when the state calls for one.'),
+		bare('accept', ['tcp-listener'], 'accept() on a manualaccept listener: takes the oldest connection of the accept queue (waits for one if it is empty).')
 	],
 	runners: {
 		'tcp-listen': {
 			at(rt, a) {
 				const s = rt.sim.host(a.host).tcp(a.as ?? undefined, { autoRead: a.autoRead, ...(a.inet6 ? { inet6: true } : {}), ...(a.v6only !== undefined ? { v6only: a.v6only } : {}) });
 				rt.keep(a.as, s);
-				if (a.port === null) s.listen();
-				else s.listen(a.port);
+				const opts = { ...(a.backlog !== undefined ? { backlog: a.backlog } : {}), ...(a.manualAccept ? { manualAccept: true } : {}) };
+				if (a.port === null) s.listen(undefined, opts);
+				else s.listen(a.port, opts);
 			}
 		},
 		'tcp-connect': {
@@ -343,6 +351,7 @@ export const sockets: Family<TcpAction> = {
 			}
 		},
 		close: { at: (rt, a) => void rt.socket(a.socket).close() },
-		abort: { at: (rt, a) => void rt.tcp(a.socket).abort() }
+		abort: { at: (rt, a) => void rt.tcp(a.socket).abort() },
+		accept: { at: (rt, a) => void rt.tcp(a.socket).accept() }
 	}
 };

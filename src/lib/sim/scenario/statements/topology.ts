@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { FirewallConfig, Simulation } from '../../index';
+import type { FirewallConfig, Simulation, TcpHostSettings } from '../../index';
 import { type LineErrors, type Token, show, subToken } from '../lexer';
 import { DEFAULT_LATENCY_MS, HOST_OS_IDS, type HostOsId, type ScenarioHeader } from '../types';
 import type { ParseContext } from '../context';
@@ -62,15 +62,46 @@ function windowsAutoReuse(tok: Token | undefined, os: HostOsId, err: LineErrors)
 	return range ? [range[0], range[1]] : null;
 }
 
+const SYN_OPTIONS = ['ts', 'sack', 'wscale'] as const;
+
+/** `options=-ts,-sack,-wscale`: the SYN options a host does not offer. */
+function optionsOff(tok: Token | undefined, err: LineErrors): ('ts' | 'sack' | 'wscale')[] | null {
+	if (!tok) return null;
+	const v = keyValue(tok, 'options');
+	const out: ('ts' | 'sack' | 'wscale')[] = [];
+	for (const part of v.split(',')) {
+		const name = part.startsWith('-') ? part.slice(1) : null;
+		const opt = SYN_OPTIONS.find((o) => o === name);
+		if (opt === undefined) {
+			err.at(tok, `expected options=-ts,-sack,-wscale (a comma-separated list of options to turn off, each with "-"), got ${JSON.stringify(part)}`);
+			return null;
+		}
+		if (!out.includes(opt)) out.push(opt);
+	}
+	return out;
+}
+
+/** `tw_reuse=0|1|2`: Linux net.ipv4.tcp_tw_reuse, an error on any other preset. */
+function twReuse(tok: Token | undefined, os: HostOsId, err: LineErrors): 0 | 1 | 2 | null {
+	if (!tok) return null;
+	const v = parseIntKey(tok, 'tw_reuse', err, 0, 2, 'net.ipv4.tcp_tw_reuse');
+	if (v === null) return null;
+	if (os !== 'linux') {
+		err.at(tok, `tw_reuse= is a Linux setting (net.ipv4.tcp_tw_reuse); it needs os=linux, not os=${os}`);
+		return null;
+	}
+	return v as 0 | 1 | 2;
+}
+
 const host: HeaderSpec = {
 	place: 'header',
 	keyword: 'host',
-	syntax: ['host NAME IP [ip6=IPV6] [os=PRESET] [root] [scripted] [range=LOW-HIGH] [autoreuse=LOW-HIGH]'],
-	doc: 'An end host with an IPv4 address (and with ip6= an IPv6 one: dual-stack), an OS preset, and optionally root, a scripted peer, its own ephemeral range or (os=windows) an auto-reuse port range.',
-	keys: ['ip6', 'os', 'range', 'autoreuse'],
+	syntax: ['host NAME IP [ip6=IPV6] [os=PRESET] [root] [scripted] [range=LOW-HIGH] [autoreuse=LOW-HIGH] [options=-ts,-sack,-wscale] [rcvbuf=BYTES] [tw_reuse=0|1|2] [synretries=N] [syncookies=0|1]'],
+	doc: 'An end host with an IPv4 address (and with ip6= an IPv6 one: dual-stack), an OS preset, and optionally root, a scripted peer, its own ephemeral range, (os=windows) an auto-reuse port range, SYN options turned off, a receive buffer size, (os=linux) net.ipv4.tcp_tw_reuse, its SYN retries (tcp_syn_retries) or SYN cookies (tcp_syncookies).',
+	keys: ['ip6', 'os', 'range', 'autoreuse', 'options', 'rcvbuf', 'tw_reuse', 'synretries', 'syncookies'],
 	flags: ['root', 'scripted'],
 	parse(ctx, rest, err, head) {
-		const args = splitArgs(rest, { keys: ['ip6', 'os', 'range', 'autoreuse'], flags: ['root', 'scripted'] }, err, 'host');
+		const args = splitArgs(rest, { keys: ['ip6', 'os', 'range', 'autoreuse', 'options', 'rcvbuf', 'tw_reuse', 'synretries', 'syncookies'], flags: ['root', 'scripted'] }, err, 'host');
 		const [nameTok, ipTok, ...extra] = args.positional;
 		if (!nameTok) {
 			err.at(head, 'expected "host NAME IP [os=PRESET] [root] [scripted] [range=LOW-HIGH] [autoreuse=LOW-HIGH]"');
@@ -82,13 +113,22 @@ const host: HeaderSpec = {
 			return placeholder(ctx, name, 'host', err.line);
 		}
 		const ip = parseIp(ipTok, 'the host address', err);
-		tooMany(extra, 'host', err, 'ip6=, os=, range=, autoreuse=, root or scripted');
+		tooMany(extra, 'host', err, 'ip6=, os=, range=, autoreuse=, synretries=, syncookies=, root or scripted');
 		const ip6Tok = args.keys.get('ip6');
 		const ip6 = ip6Tok ? parseIp6(subToken(ip6Tok, keyValue(ip6Tok, 'ip6')), 'the address after "ip6="', err) : null;
 		const os = hostOs(args.keys.get('os'), err);
 		const rangeTok = args.keys.get('range');
 		const range = rangeTok ? parseRange(rangeTok, 'range=', err, 1, false) : null;
 		const autoReuse = windowsAutoReuse(args.keys.get('autoreuse'), os, err);
+		const off = optionsOff(args.keys.get('options'), err);
+		const rcvTok = args.keys.get('rcvbuf');
+		// RFC 7323 §2.3: a window is at most 65,535 << 14 bytes.
+		const rcvBuf = rcvTok ? parseIntKey(rcvTok, 'rcvbuf', err, 1, 65535 * 2 ** 14, 'a receive buffer in bytes') : null;
+		const reuse = twReuse(args.keys.get('tw_reuse'), os, err);
+		const srTok = args.keys.get('synretries');
+		const synRetries = srTok ? parseIntKey(srTok, 'synretries', err, 0, 127, 'an integer') : null;
+		const scTok = args.keys.get('syncookies');
+		const syncookies = scTok ? parseIntKey(scTok, 'syncookies', err, 0, 1, 'a value') : null;
 		// A host with a bad address is still declared (with a placeholder), so later lines that
 		// name it do not report a second, misleading "unknown host" error.
 		if (ip === null) return placeholder(ctx, name, 'host', err.line);
@@ -105,7 +145,12 @@ const host: HeaderSpec = {
 			root: args.flags.has('root'),
 			range,
 			scripted: args.flags.has('scripted'),
-			...(autoReuse ? { autoReuse } : {})
+			...(autoReuse ? { autoReuse } : {}),
+			...(off && off.length ? { optionsOff: off } : {}),
+			...(rcvBuf !== null ? { rcvBuf } : {}),
+			...(reuse !== null ? { twReuse: reuse } : {}),
+			...(synRetries !== null ? { synRetries } : {}),
+			...(syncookies !== null ? { syncookies: syncookies === 1 } : {})
 		});
 	}
 };
@@ -189,16 +234,28 @@ const link: HeaderSpec = {
 	}
 };
 
+/** The engine's `tcp` host settings a host line asks for, if any. */
+function hostTcp(x: ScenarioHeader['hosts'][number]): { tcp?: TcpHostSettings } {
+	if (x.optionsOff === undefined && x.rcvBuf === undefined && x.twReuse === undefined) return {};
+	const tcp: TcpHostSettings = {};
+	for (const o of x.optionsOff ?? []) tcp[o] = false;
+	if (x.rcvBuf !== undefined) tcp.rcvBuf = x.rcvBuf;
+	if (x.twReuse !== undefined) tcp.twReuse = x.twReuse;
+	return { tcp };
+}
+
 /** Build the header in the engine: topology first (hosts, routers), then what attaches to it. */
 function setup(sim: Simulation, h: ScenarioHeader, guard: (line: number, fn: () => void) => boolean): void {
 	for (const x of h.hosts) {
 		guard(x.line, () => {
-			sim.addHost({ name: x.name, ip: x.ip, ...(x.ip6 !== undefined ? { ip6: x.ip6 } : {}), os: x.os, root: x.root, ...(x.scripted ? { scripted: true } : {}), ...(x.range ? { ephemeral: [x.range[0], x.range[1]] } : {}), ...(x.autoReuse ? { autoReuse: [x.autoReuse[0], x.autoReuse[1]] } : {}) });
+			sim.addHost({ name: x.name, ip: x.ip, ...(x.ip6 !== undefined ? { ip6: x.ip6 } : {}), os: x.os, root: x.root, ...(x.scripted ? { scripted: true } : {}), ...(x.range ? { ephemeral: [x.range[0], x.range[1]] } : {}), ...(x.autoReuse ? { autoReuse: [x.autoReuse[0], x.autoReuse[1]] } : {}), ...hostTcp(x), ...(x.synRetries !== undefined ? { synRetries: x.synRetries } : {}), ...(x.syncookies !== undefined ? { syncookies: x.syncookies } : {}) });
 		});
 	}
 	for (const r of h.routers) guard(r.line, () => void sim.addRouter({ name: r.name, ips: r.ips }));
 	for (const n of h.nats) {
-		guard(n.line, () => void sim.setNat(n.router, { publicIp: n.publicIp, mode: n.mode, ...(n.range ? { range: [n.range[0], n.range[1]] } : {}) }));
+		const { mapping, filtering, hairpin, parity, overload, timeouts } = n;
+		const extra = Object.fromEntries(Object.entries({ mapping, filtering, hairpin, parity, overload, timeouts }).filter(([, v]) => v !== undefined));
+		guard(n.line, () => void sim.setNat(n.router, { publicIp: n.publicIp, mode: n.mode, ...(n.range ? { range: [n.range[0], n.range[1]] } : {}), ...extra }));
 	}
 	for (const f of h.forwards) {
 		guard(f.line, () => sim.forwardPort(f.router, { proto: f.proto === 'tcp' ? 'TCP' : 'UDP', publicPort: f.publicPort, to: { ...f.to } }));
