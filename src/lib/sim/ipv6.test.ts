@@ -122,6 +122,53 @@ describe('IPv6 paths', () => {
 	});
 });
 
+describe('UDP and reject rules over IPv6', () => {
+	it('UDP: a datagram and its reply travel over IPv6, sent with Hop Limit 64', () => {
+		const sim = pair();
+		sim.at(0, () => sim.host('s').udp('dns').bind(53));
+		sim.at(1, () => sim.host('c').udp('q').sendTo('2001:db8:2::5', 53, 40, 'query'));
+		sim.at(50, () => expect(sim.udpSocket('dns').reply(120, 'answer')).toBe(true));
+		sim.run();
+		const d = sim.trace().events.filter((e) => e.kind === 'datagram');
+		expect(d).toHaveLength(2);
+		expect(d[0]).toMatchObject({ src: { ip: '2001:db8:1::10' }, dst: { ip: '2001:db8:2::5', port: 53 }, ttl: 64 });
+		expect(d[0].arrivedAt).not.toBeNull();
+		expect(d[1]).toMatchObject({ src: { ip: '2001:db8:2::5', port: 53 }, dst: d[0].src, len: 120 });
+		expect(sim.udpSocket('q').received).toBe(1);
+		expect(sim.udpSocket('q').lastSender).toEqual({ ip: '2001:db8:2::5', port: 53 });
+	});
+	it('UDP to a closed port: ICMPv6 Destination Unreachable 1/4, and a connected socket gets ECONNREFUSED', () => {
+		const sim = pair();
+		sim.at(0, () => {
+			const c = sim.host('c').udp('u');
+			expect(c.connect('2001:db8:2::5', 7777)).toBe(true);
+			expect(c.send(8)).toBe(true);
+		});
+		sim.at(100, () => expect(sim.udpSocket('u').send(8)).toBe(false));
+		sim.run();
+		const ev = sim.trace().events;
+		const un = ev.filter((e) => e.kind === 'icmp' && e.icmpv6 === true && e.type === 1);
+		expect(un).toHaveLength(1);
+		expect(un[0]).toMatchObject({ code: 4, srcIp: '2001:db8:2::5', dstIp: '2001:db8:1::10' });
+		expect(ev.filter((e) => e.kind === 'error' && e.socket === 'u').map((e) => e.kind === 'error' && e.errno)).toEqual(['ECONNREFUSED']);
+	});
+	it('a router reject rule answers an IPv6 packet with ICMPv6 1/4 from its IPv6 interface, an IPv4 one with ICMP 3/3', () => {
+		const sim = pair();
+		sim.setFirewall('r', { mode: 'stateless', rules: [{ action: 'reject', direction: 'out', proto: 'UDP', dport: 9 }], default: 'allow', inside: ['192.0.2.1', '2001:db8:1::1'] });
+		sim.at(0, () => sim.host('c').udp('six').sendTo('2001:db8:2::5', 9, 8));
+		sim.at(0, () => sim.host('c').udp('four').sendTo('203.0.113.5', 9, 8));
+		sim.run();
+		const icmp = sim.trace().events.filter((e) => e.kind === 'icmp');
+		expect(icmp.map((e) => e.kind === 'icmp' && [e.srcIp, e.dstIp, e.type, e.code, e.icmpv6 === true])).toEqual(
+			expect.arrayContaining([
+				['2001:db8:1::1', '2001:db8:1::10', 1, 4, true],
+				['192.0.2.1', '192.0.2.10', 3, 3, false]
+			])
+		);
+		expect(sim.trace().events.filter((e) => e.kind === 'datagram').every((e) => e.arrivedAt === null)).toBe(true);
+	});
+});
+
 describe('property: no two live sockets share a 5-tuple, IPv4 and IPv6 mixed', () => {
 	it('holds over random connects and closes from two dual-stack clients', () => {
 		fc.assert(
