@@ -21,6 +21,7 @@ const SLUGS = [
 	'server-overload',
 	'udp',
 	'icmp',
+	'ipv6',
 	'nat',
 	'firewalls',
 	'ports-in-practice',
