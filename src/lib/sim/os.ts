@@ -53,6 +53,63 @@ export interface RtoPolicy {
 	 * as here.)
 	 */
 	slopMs: number;
+	/**
+	 * RFC 6298 §5.7: the RTO when the connection reaches ESTABLISHED without an RTT sample (the SYN
+	 * or SYN,ACK was retransmitted, so Karn's rule left the handshake unmeasured), ms; null where
+	 * the stack's behaviour is not modelled. Linux `tcp_init_metrics()` (net/ipv4/tcp_metrics.c,
+	 * called from `tcp_init_transfer()`): "We've failed to get a valid RTT sample from 3WHS …
+	 * Reset the RTO back to 3secs" (`TCP_TIMEOUT_FALLBACK`, include/net/tcp.h).
+	 */
+	fallbackMs: number | null;
+}
+
+/**
+ * When a receiver sends the ACK for in-order data (RFC 1122 4.2.3.2, RFC 5681 §4.2, RFC 9293
+ * 3.8.6.3): at once, or after a delay so that it may ride on data going the other way or cover
+ * a second segment. Implemented in tcp-delack.ts. Times in ms.
+ *
+ * Whatever the preset, these are ACKed at once: an out-of-order segment, the segment that fills
+ * a gap, a duplicate (RFC 5681 §4.2 SHOULD), and data that leaves a zero receive window.
+ */
+export interface DelayedAckPolicy {
+	/**
+	 * When the ACK is due at once:
+	 * - `'bytes'`: more than one full-sized segment (Eff.snd.MSS) is unacknowledged (Linux
+	 *   `__tcp_ack_snd_check()`: `rcv_nxt - rcv_wup > rcv_mss`; RFC 5681 §4.2 "at least every
+	 *   second full-sized segment");
+	 * - `'segments'`: the second unacknowledged segment, whatever its size (FreeBSD and XNU
+	 *   `DELAY_ACK()`: no delayed-ACK timer running yet; Windows TcpAckFrequency = 2).
+	 */
+	every: 'bytes' | 'segments';
+	/**
+	 * The delayed-ACK timer: its fixed length (BSD `delacktime`, Windows TcpDelAckTicks), or with
+	 * `linuxAto` the most it can be (`TCP_DELACK_MAX`, 200 ms). Never above 500 ms (RFC 1122
+	 * 4.2.3.2 MUST, RFC 9293 MUST-58).
+	 */
+	maxMs: number;
+	/** Linux: the smallest and first ATO (`TCP_ATO_MIN`, 40 ms); 0 for a fixed timer. */
+	atoMinMs: number;
+	/**
+	 * ACKs sent at once before delaying starts: Linux quick-ACK mode (`tcp_incr_quickack()`, at
+	 * most `TCP_MAX_QUICKACKS` = 16, at the first data and after an idle gap longer than the
+	 * RTO), XNU's forced ACKs (`TCP_FORCED_ACKS_COUNT` = 16 for a new connection); 0 for none.
+	 */
+	quickAcks: number;
+	/**
+	 * Linux's adaptive delayed ACK: the ATO follows the gaps between data segments
+	 * (`tcp_event_data_recv()`), quick-ACK mode returns after idle, "pingpong" (interactive) mode
+	 * starts when we send data within one ATO of receiving some (`tcp_event_data_sent()`,
+	 * `tcp_pingpong_thresh` = 1) and ends when the delayed-ACK timer fires anyway
+	 * (`tcp_delack_timer_handler()`); and the ACK of a FIN that moves ESTABLISHED to CLOSE-WAIT
+	 * is delayed (`tcp_fin()` enters pingpong mode). Elsewhere a FIN is ACKed at once (BSD
+	 * `tcp_input()`: "since we received a FIN then no more input can be expected, send ACK now").
+	 */
+	linuxAto: boolean;
+	/**
+	 * XNU: a segment with PSH that the program reads at once is ACKed at once (`tcp_output()`:
+	 * the receive buffer emptied and `TF_LAST_IS_PSH`, `tcp_ack_strategy` = modern).
+	 */
+	ackPushOnRead: boolean;
 }
 
 /**
@@ -82,6 +139,15 @@ export interface LossPolicy {
 	 * One segment instead when the SYN or SYN,ACK had to be retransmitted (RFC 5681 §3.1).
 	 */
 	initialWindow: number;
+	/**
+	 * Slow start grows cwnd by the bytes an ACK acknowledges, at most this many SMSS per ACK
+	 * (RFC 3465's L), so that delayed ACKs, which cover two segments, do not halve the growth:
+	 * Linux `tcp_slow_start()` adds every packet acknowledged (no limit: 1e9); FreeBSD
+	 * `net.inet.tcp.abc_l_var` = 2 (tcp(4), cc_newreno/cc_cubic); XNU `tcp_cubic.c` 2·SMSS
+	 * (`net.inet.tcp.rfc3465_lim2` = 1); RFC 5681 §3.1 eq. 2 and Windows (not documented,
+	 * assumed) 1.
+	 */
+	ssLimitSegs: number;
 }
 
 /** Behaviour profile of a simulated TCP/IP stack. */
@@ -159,6 +225,8 @@ export interface OsPreset {
 	tcp: TcpProfile;
 	/** SACK, loss recovery and congestion control ({@link LossPolicy}). */
 	loss: LossPolicy;
+	/** When in-order data and FINs are acknowledged ({@link DelayedAckPolicy}). */
+	delack: DelayedAckPolicy;
 	/** Caveats and conflicts in the sources, for tooltips and lesson side-notes. */
 	notes: string;
 	/** Where the values come from (source files, documentation pages). */
@@ -286,8 +354,45 @@ const RFC5961_ASSUMED: InvalidAckLimit = { intervalMs: 5000, count: 10, exemptDa
  * the MSS option (SHLD-5); window scaling, SACK and timestamps are later RFCs (7323, 2018), so
  * the textbook preset offers none of them. Receive-buffer autotuning is not modelled.
  */
+/*
+ * Delayed ACK per preset (`delack`, {@link DelayedAckPolicy}; tcp-delack.ts):
+ *
+ * | id | ACK at once when | timer | quick ACKs | FIN |
+ * |---|---|---|---|---|
+ * | linux | > 1 full-sized segment unACKed, quick-ACK mode, out of order | ATO: 40 ms … 200 ms, adaptive | 16 at the first data and after idle > RTO | delayed in CLOSE-WAIT (pingpong) |
+ * | freebsd | 2nd segment | 40 ms | — | at once |
+ * | macos | 2nd segment, or a PSH segment read at once | 100 ms | 16 at the start | at once |
+ * | windows, windows-xp | 2nd segment | 200 ms | — | at once (assumed) |
+ * | rfc9293, iana, nat | > 1 full-sized segment unACKed | 200 ms | — | at once (assumed) |
+ *
+ * Sources. Linux: include/net/tcp.h (TCP_DELACK_MIN = TCP_ATO_MIN = HZ/25 = 40 ms, TCP_DELACK_MAX
+ * = HZ/5 = 200 ms, TCP_MAX_QUICKACKS = 16), net/ipv4/tcp_input.c (tcp_event_data_recv,
+ * tcp_incr_quickack, __tcp_ack_snd_check, tcp_fin), net/ipv4/tcp_output.c (tcp_send_delayed_ack,
+ * tcp_event_data_sent), net/ipv4/tcp_timer.c (tcp_delack_timer_handler), ip-sysctl.rst
+ * (tcp_pingpong_thresh = 1). FreeBSD: sys/netinet/tcp_timer.h TCPTV_DELACK = hz/25 (40 ms since
+ * r360010, 2020: "Reduce the delayed ACK timeout from 100ms to 40ms"; tuning(7)), tcp_input.c
+ * DELAY_ACK() and the FIN case (TF_ACKNOW), net.inet.tcp.delayed_ack = 1 (tcp(4)). macOS: XNU
+ * bsd/netinet/tcp_timer.c (tcp_delack = TCP_RETRANSHZ/10 = 100 ms), tcp_input.c
+ * (net.inet.tcp.delayed_ack = 3, net.inet.tcp.ack_strategy = 1 "modern", the FIN case:
+ * TF_ACKNOW), tcp_cc.c tcp_cc_delay_ack(), tcp_output.c (TF_LAST_IS_PSH), tcp_var.h
+ * (TCP_FORCED_ACKS_COUNT = 16); Apple documents none of this, so the preset follows the source.
+ * Windows: Microsoft Learn "Registry entry to control the TCP acknowledgment (ACK) behavior in
+ * Windows" (TcpAckFrequency, default 2: every second segment, else the 200 ms delayed-ACK timer;
+ * https://learn.microsoft.com/en-us/troubleshoot/windows-server/networking/registry-entry-control-tcp-acknowledgment-behavior),
+ * TechNet cc938206 (Windows 2000/XP TcpDelAckTicks, default 2 × 100 ms), "Delayed Acknowledgments
+ * (Windows Embedded CE 6.0)"; when Windows ACKs a FIN is not documented (assumed: at once, as the
+ * BSDs). RFC presets: RFC 1122 4.2.3.2 and RFC 9293 3.8.6.3 (an ACK for at least every second
+ * full-sized segment, delay < 0.5 s: MUST-58), RFC 5681 §4.2; the preset chooses 200 ms, the
+ * classic BSD/Windows value, inside that bound. Neither RFC says when a FIN is ACKed (assumed: at once).
+ */
+const LINUX_DELACK: DelayedAckPolicy = { every: 'bytes', maxMs: 200, atoMinMs: 40, quickAcks: 16, linuxAto: true, ackPushOnRead: false };
+const FREEBSD_DELACK: DelayedAckPolicy = { every: 'segments', maxMs: 40, atoMinMs: 0, quickAcks: 0, linuxAto: false, ackPushOnRead: false };
+const MACOS_DELACK: DelayedAckPolicy = { every: 'segments', maxMs: 100, atoMinMs: 0, quickAcks: 16, linuxAto: false, ackPushOnRead: true };
+const WINDOWS_DELACK: DelayedAckPolicy = { every: 'segments', maxMs: 200, atoMinMs: 0, quickAcks: 0, linuxAto: false, ackPushOnRead: false };
+const RFC_DELACK: DelayedAckPolicy = { every: 'bytes', maxMs: 200, atoMinMs: 0, quickAcks: 0, linuxAto: false, ackPushOnRead: false };
+
 /** The textbook standards: no SACK, NewReno fast retransmit, Reno, RFC 5681's initial window (3 × 1460). */
-const CLASSIC_LOSS: LossPolicy = { recovery: 'newreno', cc: 'reno', initialWindow: 3 };
+const CLASSIC_LOSS: LossPolicy = { recovery: 'newreno', cc: 'reno', initialWindow: 3, ssLimitSegs: 1 };
 
 /**
  * The built-in OS presets, keyed by id.
@@ -317,10 +422,11 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		errnoNames: 'posix',
 		udpConnReset: false,
 		unprivilegedPortStart: 1024,
-		rto: { estimator: 'linux', initialMs: 1000, minMs: 200, maxMs: 120_000, slopMs: 0 },
+		rto: { estimator: 'linux', initialMs: 1000, minMs: 200, maxMs: 120_000, slopMs: 0, fallbackMs: 3000 },
 		invalidAck: { intervalMs: 500, count: 1, exemptData: true, ackOfUnsent: 'drop' },
 		tcp: { mss: 1460, wscale: 7, sack: true, ts: true, rcvBuf: 64240, zeroWindowProbe: 'una-1', rcvSws: 'linux', persistMinMs: 200, persistMaxMs: 120_000, twReuse: 2 },
-		loss: { recovery: 'rack-tlp', cc: 'cubic', initialWindow: 10 },
+		loss: { recovery: 'rack-tlp', cc: 'cubic', initialWindow: 10, ssLimitSegs: 1e9 },
+		delack: LINUX_DELACK,
 		notes:
 			'TIME-WAIT is the compile-time constant TCP_TIMEWAIT_LEN = 60 s; Linux has no MSL sysctl, ' +
 			'so mslMs (30 s) is only timeWaitMs / 2 for display. Ports 61000–65535 are never chosen ' +
@@ -349,10 +455,11 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		errnoNames: 'posix',
 		udpConnReset: false,
 		unprivilegedPortStart: 1024,
-		rto: { estimator: 'bsd', initialMs: 1000, minMs: 30, maxMs: 64_000, slopMs: 200 },
+		rto: { estimator: 'bsd', initialMs: 1000, minMs: 30, maxMs: 64_000, slopMs: 200, fallbackMs: null },
 		invalidAck: { intervalMs: 1000, count: 5, exemptData: false, ackOfUnsent: 'ack' },
 		tcp: { mss: 1460, wscale: 6, sack: true, ts: true, rcvBuf: 65536, zeroWindowProbe: 'one-byte', rcvSws: 'rfc', persistMinMs: 5000, persistMaxMs: 60_000, twReuse: 0 },
-		loss: { recovery: 'rfc6675', cc: 'cubic', initialWindow: 10 },
+		loss: { recovery: 'rfc6675', cc: 'cubic', initialWindow: 10, ssLimitSegs: 2 },
+		delack: FREEBSD_DELACK,
 		notes:
 			'Default range IPPORT_EPHEMERALFIRST..IPPORT_EPHEMERALLAST = 10000–65535 ' +
 			'(net.inet.ip.portrange.first/last); randomised selection (net.inet.ip.portrange.randomized=1). ' +
@@ -383,10 +490,11 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		// sockets always bind the wildcard address, so no port is privileged here; a bind to one
 		// address below 1024 would still need root (not expressible in the scenario format).
 		unprivilegedPortStart: 0,
-		rto: { estimator: 'bsd', initialMs: 1000, minMs: 100, maxMs: 64_000, slopMs: 200 },
+		rto: { estimator: 'bsd', initialMs: 1000, minMs: 100, maxMs: 64_000, slopMs: 200, fallbackMs: null },
 		invalidAck: { intervalMs: 1000, count: 10, exemptData: false, ackOfUnsent: 'ack' },
 		tcp: { mss: 1460, wscale: 6, sack: true, ts: true, rcvBuf: 131072, zeroWindowProbe: 'one-byte', rcvSws: 'rfc', persistMinMs: 5000, persistMaxMs: 60_000, twReuse: 0 },
-		loss: { recovery: 'rfc6675', cc: 'cubic', initialWindow: 10 },
+		loss: { recovery: 'rfc6675', cc: 'cubic', initialWindow: 10, ssLimitSegs: 2 },
+		delack: MACOS_DELACK,
 		notes:
 			'Since macOS 10.14 (Mojave) a program without root may bind a port below 1024 on the ' +
 			'wildcard address (in_pcbbind checks the privilege only for a specific local address); ' +
@@ -415,10 +523,11 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		errnoNames: 'winsock',
 		udpConnReset: true,
 		unprivilegedPortStart: 0,
-		rto: { estimator: 'rfc6298', initialMs: 1000, minMs: 300, maxMs: 120_000, slopMs: 0 },
+		rto: { estimator: 'rfc6298', initialMs: 1000, minMs: 300, maxMs: 120_000, slopMs: 0, fallbackMs: null },
 		invalidAck: RFC5961_ASSUMED,
 		tcp: { mss: 1460, wscale: 8, sack: true, ts: false, rcvBuf: 64240, zeroWindowProbe: 'one-byte', rcvSws: 'rfc', persistMinMs: 0, persistMaxMs: 120_000, twReuse: 0 },
-		loss: { recovery: 'rack-tlp', cc: 'cubic', initialWindow: 10 },
+		loss: { recovery: 'rack-tlp', cc: 'cubic', initialWindow: 10, ssLimitSegs: 1 },
+		delack: WINDOWS_DELACK,
 		notes:
 			'Range 49152–65535 since Windows Vista / Server 2008 (netsh int ipv4 show dynamicport tcp). ' +
 			'TIME-WAIT (TcpTimedWaitDelay) is modelled as 120 s, the default in the Windows Server 2003 ' +
@@ -478,10 +587,11 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		errnoNames: 'winsock',
 		udpConnReset: true,
 		unprivilegedPortStart: 0,
-		rto: { estimator: 'rfc6298', initialMs: 3000, minMs: 1000, maxMs: 120_000, slopMs: 0 },
+		rto: { estimator: 'rfc6298', initialMs: 3000, minMs: 1000, maxMs: 120_000, slopMs: 0, fallbackMs: null },
 		invalidAck: RFC5961_ASSUMED,
 		tcp: { mss: 1460, wscale: null, sack: true, ts: false, rcvBuf: 65535, zeroWindowProbe: 'one-byte', rcvSws: 'rfc', persistMinMs: 0, persistMaxMs: 120_000, twReuse: 0 },
-		loss: { recovery: 'rfc6675', cc: 'reno', initialWindow: 2 },
+		loss: { recovery: 'rfc6675', cc: 'reno', initialWindow: 2, ssLimitSegs: 1 },
+		delack: WINDOWS_DELACK,
 		notes:
 			'Before Vista, Windows used 1025–5000 (MaxUserPort default 5000) and handed ports out ' +
 			'sequentially, so only 3976 ephemeral ports existed. TIME-WAIT 240 s follows the Windows ' +
@@ -512,10 +622,11 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		errnoNames: 'posix',
 		udpConnReset: false,
 		unprivilegedPortStart: 1024,
-		rto: { estimator: 'rfc6298', initialMs: 1000, minMs: 1000, maxMs: 60_000, slopMs: 0 },
+		rto: { estimator: 'rfc6298', initialMs: 1000, minMs: 1000, maxMs: 60_000, slopMs: 0, fallbackMs: 3000 },
 		invalidAck: RFC5961_ASSUMED,
 		tcp: RFC9293_TCP,
 		loss: CLASSIC_LOSS,
+		delack: RFC_DELACK,
 		notes:
 			'The specification itself: MSL is "taken to be 2 minutes", so TIME-WAIT lasts 2×MSL = 4 ' +
 			'minutes (MUST-13); a RST in TIME-WAIT enters CLOSED. Ports are drawn from the IANA dynamic ' +
@@ -539,10 +650,11 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		errnoNames: 'posix',
 		udpConnReset: false,
 		unprivilegedPortStart: 1024,
-		rto: { estimator: 'rfc6298', initialMs: 1000, minMs: 1000, maxMs: 60_000, slopMs: 0 },
+		rto: { estimator: 'rfc6298', initialMs: 1000, minMs: 1000, maxMs: 60_000, slopMs: 0, fallbackMs: 3000 },
 		invalidAck: RFC5961_ASSUMED,
 		tcp: RFC9293_TCP,
 		loss: CLASSIC_LOSS,
+		delack: RFC_DELACK,
 		notes:
 			'Only the range is defined by IANA (Dynamic and/or Private Ports, 49152–65535, RFC 6335); ' +
 			'timers follow RFC 9293 and selection RFC 6056 Algorithm 1. Note RFC 6056 §3.2 recommends ' +
@@ -564,10 +676,11 @@ export const OS_PRESETS: Readonly<Record<OsPresetId, Readonly<OsPreset>>> = deep
 		errnoNames: 'posix',
 		udpConnReset: false,
 		unprivilegedPortStart: 1024,
-		rto: { estimator: 'rfc6298', initialMs: 1000, minMs: 1000, maxMs: 60_000, slopMs: 0 },
+		rto: { estimator: 'rfc6298', initialMs: 1000, minMs: 1000, maxMs: 60_000, slopMs: 0, fallbackMs: 3000 },
 		invalidAck: RFC5961_ASSUMED,
 		tcp: RFC9293_TCP,
 		loss: CLASSIC_LOSS,
+		delack: RFC_DELACK,
 		notes:
 			'Port range a NAT gateway uses for its public-side mappings (everything above the ' +
 			'well-known ports, as RFC 6056 §3.2 recommends). 120 s mirrors the Linux conntrack ' +

@@ -15,6 +15,7 @@
  * | tcp-input.ts | SEGMENT ARRIVES | §3.10.7 | tcp_input.c |
  * | tcp-output.ts | segmentize and send; ACK; RST without a TCB | §3.10.2, §3.10.4 | tcp_output.c |
  * | tcp-timer.ts | retransmission timeout, RTO (RFC 6298), TIME-WAIT and FIN-WAIT-2 timeouts | §3.10.8 | tcp_timer.c |
+ * | tcp-delack.ts | when an ACK is sent: delayed ACK, quick ACKs, Linux's ATO and pingpong mode | §3.8.6.3 | tcp_input.c (DELAY_ACK), tcp_timer.c (tcp_timer_delack) |
  * | tcp-keepalive.ts | keep-alive probes (SO_KEEPALIVE), RST for data after close | §3.8.4, §3.10.7.4 | tcp_timer.c (tcp_timer_keep) |
  * | tcp-state.ts | state changes, TIME-WAIT, deleting the TCB | §3.3.2 (Figure 5) | tcp_subr.c, tcp_timewait.c |
  * | tcp-rtx-queue.ts | the retransmission queue (with the SACK/lost marks of the scoreboard) | §3.10.8 | (tcp_sack.c's scoreboard) |
@@ -22,7 +23,7 @@
  * | tcp-recovery.ts | NewReno, RFC 6675, RACK-TLP loss detection and recovery | — | tcp_input.c, tcp_sack.c (Linux tcp_recovery.c) |
  * | tcp-cc.ts | cwnd, ssthresh: Reno, CUBIC (RFC 5681, RFC 9438) | — | cc/cc_newreno.c, cc/cc_cubic.c |
  *
- * Imports point one way: tcp-socket → tcp-input → tcp-timer → tcp-state → tcp-output → tcb →
+ * Imports point one way: tcp-socket → tcp-input → tcp-timer → tcp-delack → tcp-state → tcp-output → tcb →
  * tcp-rtx-queue → wire (a module may use any module to its right). A TCB reaches its host through
  * {@link TcpHost}, which `Host` (host.ts) implements; nothing here imports host.ts.
  *
@@ -316,6 +317,8 @@ export const TIMER_2MSL = 11;
 export const TIMER_KEEP = 12;
 /** Queue event kind of the persist timer (zero-window probes, tcp-flow.ts). */
 export const TIMER_PERSIST = 13;
+/** Queue event kind of the delayed-ACK timer (tcp-delack.ts). */
+export const TIMER_DELACK = 14;
 
 /**
  * The TCB of one connection. `TcpSocket` (tcp-socket.ts) extends it with the user calls, so one
@@ -557,6 +560,25 @@ export abstract class Tcb implements EventTarget {
 	/** A one-byte zero-window probe (the byte at SND.UNA) was sent and is not yet acknowledged. */
 	probeOutstanding = false;
 
+	// ----- delayed ACK (tcp-delack.ts; the preset's `delack`)
+
+	/** Segments received in order since our last ACK (Linux `inet_csk_ack_scheduled()`, BSD `t_unacksegs`); 0 = no ACK owed. */
+	ackOwed = 0;
+	/** RCV.NXT carried by our last ACK (Linux `rcv_wup`, BSD `last_ack_sent`). */
+	rcvWup = 0;
+	/** Delayed-ACK timer: deadline in ms, or −1 when stopped (Linux `icsk_ack.timeout`, BSD TT_DELACK). */
+	delackDeadline = -1;
+	/** Time of the queue event that will look at {@link delackDeadline}, or −1. */
+	delackQueuedAt = -1;
+	/** Linux `icsk_ack.ato`: the current delayed-ACK timeout, ms; 0 before the first data segment. */
+	ato = 0;
+	/** ACKs still to send at once (Linux `icsk_ack.quick`, XNU `t_forced_acks`). */
+	quickAcks = 0;
+	/** Linux pingpong (interactive) mode: the ACK of a request waits to ride on the reply. */
+	pingpong = false;
+	/** Linux `icsk_ack.lrcvtime`: when the last data segment arrived, ms. */
+	lrcvtime = 0;
+
 	// ----- the application's side (BSD sockets)
 
 	/**
@@ -758,6 +780,39 @@ export function armPersistTimer(t: Tcb): void {
 export function stopPersistTimer(t: Tcb): void {
 	t.persistDeadline = -1;
 	t.probesOut = 0;
+}
+
+/** Start (or move earlier) the delayed-ACK timer to expire at `at` (ms); lazy, as {@link startRexmtTimer}. */
+export function startDelackTimer(t: Tcb, at: number): void {
+	t.delackDeadline = at;
+	if (t.delackQueuedAt < 0 || t.delackQueuedAt > at) {
+		t.delackQueuedAt = at;
+		t.host.core.queue.push(at, t, TIMER_DELACK, null);
+	}
+}
+
+/**
+ * A segment carrying ACK = RCV.NXT leaves (data, FIN or a pure ACK): nothing is owed any more and
+ * the delayed-ACK timer stops (Linux `tcp_event_ack_sent()` → `inet_csk_clear_xmit_timer(sk,
+ * ICSK_TIME_DACK)`, BSD `tcp_output()` clearing TF_DELACK). An ACK that covered received data
+ * uses up one quick ACK; the last one sets the ATO back to its minimum (Linux
+ * `tcp_dec_quickack_mode()`).
+ */
+export function ackSent(t: Tcb): void {
+	if (t.ackOwed > 0) {
+		t.ackOwed = 0;
+		if (t.quickAcks > 0 && --t.quickAcks === 0 && t.ato > 0) t.ato = t.host.preset.delack.atoMinMs;
+	}
+	t.rcvWup = t.rcv.nxt;
+	t.delackDeadline = -1;
+}
+
+/**
+ * New data (or our FIN) is sent: on Linux, a reply sent within one ATO of the last data received
+ * puts the connection in pingpong mode (`tcp_event_data_sent()`; `tcp_pingpong_thresh` = 1).
+ */
+export function dataSent(t: Tcb): void {
+	if (t.ato > 0 && t.host.preset.delack.linuxAto && t.host.core.queue.now - t.lrcvtime < t.ato) t.pingpong = true;
 }
 
 /** Our FIN has been sent and acknowledged: SND.UNA has reached SND.NXT, whose last octet is the FIN. */

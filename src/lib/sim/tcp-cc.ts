@@ -5,7 +5,8 @@
  *
  * - Initial window: `preset.loss.initialWindow` segments (tcb.ts), one segment once a SYN or
  *   SYN,ACK was retransmitted (RFC 5681 §3.1; Linux only after two, `tcp_init_transfer()`).
- * - Slow start (cwnd < ssthresh): +min(bytes acknowledged, SMSS) per ACK (RFC 5681 §3.1, eq. 2).
+ * - Slow start (cwnd < ssthresh): +min(bytes acknowledged, L·SMSS) per ACK (RFC 5681 §3.1, eq. 2;
+ *   RFC 3465; L per preset, `loss.ssLimitSegs`).
  * - Congestion avoidance: Reno +SMSS·SMSS/cwnd per ACK (eq. 3, about one SMSS per RTT); CUBIC
  *   W_cubic(t) = C·(t − K)³ + W_max with C = 0.4, never below the Reno-friendly W_est
  *   (RFC 9438 §4.2–4.5).
@@ -78,8 +79,11 @@ export function synRetransmitted(t: Tcb): void {
  */
 export function ccOnAck(t: Tcb, acked: number): void {
 	if (t.cwnd < t.ssthresh) {
-		// RFC 5681 §3.1 eq. 2 (appropriate byte counting with L = 1 SMSS, RFC 3465)
-		t.cwnd += acked < SMSS ? acked : SMSS;
+		// RFC 5681 §3.1 eq. 2 / RFC 3465 appropriate byte counting: at most L SMSS per ACK, so
+		// that an ACK covering two segments (a delayed ACK) still doubles cwnd per round trip
+		// where the stack allows it (preset `loss.ssLimitSegs`: Linux none, the BSDs 2, RFC 1).
+		const lim = t.host.preset.loss.ssLimitSegs * SMSS;
+		t.cwnd += acked < lim ? acked : lim;
 		if (t.cwnd > t.ssthresh) t.cwnd = t.ssthresh;
 	} else if (t.host.preset.loss.cc === 'cubic') {
 		cubicOnAck(t, acked);

@@ -36,12 +36,13 @@ import { acceptSynOptions, pawsReject, updateTsRecent } from './tcp-options';
 import { output, sendAck, sendSegment, sendWithoutTcb, traceWindow } from './tcp-output';
 import { ackReceived, rackDelivered } from './tcp-recovery';
 import { nextArrival } from './tcp-sack';
+import { ackOwed, dataArrived, finAckDelayed } from './tcp-delack';
 import { enterFinWait2, enterTimeWait, established, restartTimeWait, setState, toClosed, toClosedAs } from './tcp-state';
 import { inheritKeepalive, keepaliveHeard, resetsDataAfterShutdown, SHUT_RD_DATA } from './tcp-keepalive';
 import { rttSample } from './tcp-timer';
 import { acceptQueueFull, checkSynCookie, enterSynQueue, recordQueue, synCookie, SYNCOOKIE_VALID_MS, synQueueFull } from './tcp-listen';
 import { finAcked, rearmRexmt, startRexmtTimer, stopPersistTimer, stopRexmtTimer, TCP_TUNING, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
-import { F_ACK, F_FIN, F_RST, F_SYN, hostPort, isIp6, segLen, seqAdd, seqDiff, seqLe, seqLt, type TcpPacket } from './wire';
+import { F_ACK, F_FIN, F_PSH, F_RST, F_SYN, hostPort, isIp6, segLen, seqAdd, seqDiff, seqLe, seqLt, type TcpPacket } from './wire';
 
 /**
  * A TCP segment addressed to `host` has arrived: find its TCB — the connection with its 4-tuple,
@@ -521,29 +522,42 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 		return;
 	}
 	// seventh + eighth: text and FIN
-	const needAck = textAndFin(t, seq, len, fin) || dupAck;
+	const owe = textAndFin(t, seq, len, fin);
 	if ((t.state as string) === 'CLOSED') return;
 	if (t.state === 'TIME-WAIT' && dupAck) restartTimeWait(t); // retransmitted FIN (§3.10.7.4)
-	const sent = output(t);
-	if (needAck && !sent) sendAck(t);
+	// Queued data goes first and carries the ACK (Linux tcp_data_snd_check() before
+	// tcp_ack_snd_check()); a pure ACK follows at once or after the preset's delay (tcp-delack.ts).
+	if (output(t)) return;
+	if (owe === OWE_NOW || dupAck) sendAck(t);
+	else if (owe === OWE_DELAYABLE && t.ackOwed > 0) ackOwed(t, (f & F_PSH) !== 0);
 }
 
+/** {@link textAndFin}: no ACK owed. */
+const OWE_NONE = 0;
+/** {@link textAndFin}: in-order data or a FIN whose ACK may wait (tcp-delack.ts). */
+const OWE_DELAYABLE = 1;
+/** {@link textAndFin}: an ACK due at once (out of order, gap filled, FIN; RFC 5681 §4.2). */
+const OWE_NOW = 2;
+
 /**
- * Steps seven (segment text) and eight (FIN). Holds out-of-order data. Returns true when an ACK
- * is owed.
+ * Steps seven (segment text) and eight (FIN). Holds out-of-order data. Returns which ACK is owed:
+ * {@link OWE_NONE}, {@link OWE_DELAYABLE} (in-order data; on Linux a FIN that moves to CLOSE-WAIT)
+ * or {@link OWE_NOW} (an out-of-order segment, a filled gap, or out-of-order data still held:
+ * RFC 5681 §4.2 "SHOULD send an immediate ACK"; any other FIN).
  */
-function textAndFin(t: Tcb, seq: number, len: number, fin: boolean): boolean {
+function textAndFin(t: Tcb, seq: number, len: number, fin: boolean): number {
 	const st = t.state;
-	let owe = false;
+	let owe = OWE_NONE;
 	if (len > 0) {
 		if (st === 'ESTABLISHED' || st === 'FIN-WAIT-1' || st === 'FIN-WAIT-2') {
-			owe = true;
 			if (seq === t.rcv.nxt) {
 				t.rcv.nxt = seqAdd(t.rcv.nxt, len);
 				deliver(t, len);
+				dataArrived(t, len);
+				owe = OWE_DELAYABLE;
 			} else {
 				holdOutOfOrder(t, seq, len, fin);
-				return true;
+				return OWE_NOW;
 			}
 		} else {
 			// CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer already sent FIN; ignore text.
@@ -551,13 +565,18 @@ function textAndFin(t: Tcb, seq: number, len: number, fin: boolean): boolean {
 		}
 	} else if (fin && seq !== t.rcv.nxt) {
 		if (seqLt(t.rcv.nxt, seq)) holdOutOfOrder(t, seq, 0, true);
-		return true;
+		return OWE_NOW;
 	}
 	if (fin) {
 		finArrived(t);
-		owe = true;
-	} else if (t.outOfOrder !== null && len > 0) {
-		if (drainOutOfOrder(t)) owe = true;
+		dataArrived(t, 0);
+		return finAckDelayed(t) ? OWE_DELAYABLE : OWE_NOW;
+	}
+	if (t.outOfOrder !== null && len > 0) {
+		// Linux tcp_data_queue(): a filled gap is ACKed at once, and so is anything while
+		// out-of-order data is still held (__tcp_ack_snd_check(), "ofo_possible").
+		drainOutOfOrder(t);
+		return OWE_NOW;
 	}
 	return owe;
 }
@@ -618,7 +637,8 @@ function finArrived(t: Tcb): void {
 	switch (t.state) {
 		case 'SYN-RECEIVED':
 		case 'ESTABLISHED':
-			setState(t, 'CLOSE-WAIT', 'rcv FIN: snd ACK');
+			// Linux delays this ACK (pingpong mode, tcp-delack.ts finAckDelayed) once data has been seen
+			setState(t, 'CLOSE-WAIT', t.host.preset.delack.linuxAto && t.ato > 0 ? 'rcv FIN: ACK delayed (Linux pingpong mode)' : 'rcv FIN: snd ACK');
 			return;
 		case 'FIN-WAIT-1':
 			if (finAcked(t)) enterTimeWait(t, 'rcv FIN,ACK (ACK of our FIN + FIN): snd ACK');

@@ -5,7 +5,8 @@
  *   every preceding SEND has been segmentized (RFC 9293 §3.10.2, §3.10.4), putting each segment
  *   on the retransmission queue and starting the retransmission timer.
  * - {@link sendSegment} builds one segment from the TCB: `<SEQ=seq><ACK=RCV.NXT><WND=RCV.WND>`.
- * - {@link sendAck} is `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>`.
+ * - {@link sendAck} is `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>`. Every segment with the ACK bit
+ *   carries RCV.NXT, so it also pays a delayed ACK that was owed (tcp-delack.ts).
  * - {@link sendWithoutTcb} answers for a port with no TCB (RST from CLOSED or LISTEN, §3.10.7.1–2).
  *
  * What may be in flight is limited by min(cwnd, SND.WND) (RFC 5681 §3, RFC 9293 §3.8.6): new
@@ -21,7 +22,7 @@
 
 import type { HostContext } from './node';
 import { segmentOptions, synOptions, tsOffsetFor, windowField } from './tcp-options';
-import { armPersistTimer, rearmRexmt, REXMT_TLP, stopPersistTimer, TCP_TUNING, type SendChunk, type Tcb } from './tcb';
+import { ackSent, armPersistTimer, dataSent, rearmRexmt, REXMT_TLP, stopPersistTimer, TCP_TUNING, type SendChunk, type Tcb } from './tcb';
 import { sackBlocks } from './tcp-sack';
 import { F_ACK, F_FIN, F_PSH, F_SYN, seqAdd, seqDiff, type TcpPacket } from './wire';
 
@@ -66,6 +67,8 @@ export function sendSegment(t: Tcb, flags: number, seq: number, len: number, tex
 		const sack = sackBlocks(t);
 		if (sack !== undefined) seg.options = { ...seg.options, sack };
 	}
+	// Any segment with ACK = RCV.NXT pays what was owed: a delayed ACK rides on it (tcp-delack.ts).
+	if (flags & F_ACK) ackSent(t);
 	h.net.transmit(seg, h);
 }
 
@@ -146,6 +149,7 @@ export function sendQueuedData(t: Tcb, max: number): number {
 	t.rtx.push(seq, n, flags, text, t.host.core.queue.now);
 	sendSegment(t, flags, seq, n, text, false);
 	snd.nxt = seqAdd(seq, n);
+	dataSent(t);
 	return n;
 }
 
@@ -196,6 +200,7 @@ export function output(t: Tcb): boolean {
 		t.rtx.push(seq, 0, F_FIN | F_ACK, undefined, now);
 		sendSegment(t, F_FIN | F_ACK, seq, 0, undefined, false);
 		snd.nxt = seqAdd(seq, 1);
+		dataSent(t);
 		sent = true;
 	}
 	if (sent) {

@@ -38,22 +38,25 @@ describe('shutdown(SHUT_WR): half-close', () => {
 			c1.send(100);
 			expect(c1.shutdown('SHUT_WR')).toBe(true);
 		});
-		sim.run({ until: 150 });
+		sim.run({ until: 149 });
 		const out = segs(sim, 'client', 99);
 		expect(out.map(flags)).toEqual(['PSH,ACK', 'FIN,ACK']);
 		expect(out[1].seq).toBe((c1.snapshot().iss! + 101) >>> 0);
+		// Linux delays the ACK of the FIN (pingpong mode, tcp-delack.ts): 40 ms after it arrived
+		expect(state(sim, 'c1')).toBe('FIN-WAIT-1');
+		sim.run({ until: 170 });
 		expect(state(sim, 'c1')).toBe('FIN-WAIT-2');
 		expect(state(sim, 'web.1')).toBe('CLOSE-WAIT');
-		sim.at(150, () => sim.socket('web.1').send(500));
-		sim.at(150, () => expect(c1.send(10)).toBe(false));
-		sim.run({ until: 200 });
+		sim.at(170, () => sim.socket('web.1').send(500));
+		sim.at(170, () => expect(c1.send(10)).toBe(false));
+		sim.run({ until: 220 });
 		expect(errors(sim, 'c1').map((e) => e.errno)).toEqual(['EPIPE']);
 		// the reply arrives and is ACKed; the client can read it
-		const acks = segs(sim, 'client', 150);
+		const acks = segs(sim, 'client', 170);
 		expect(acks.map(flags)).toEqual(['ACK']);
 		expect(acks[0].ack).toBe((sim.socket('web.1').snapshot().iss! + 501) >>> 0);
-		sim.at(200, () => c1.read());
-		sim.run({ until: 201 });
+		sim.at(220, () => c1.read());
+		sim.run({ until: 221 });
 		expect(reads(sim, 'c1')).toEqual(['500 bytes']);
 		expect(state(sim, 'c1')).toBe('FIN-WAIT-2');
 	});

@@ -132,6 +132,15 @@ export function enterFinWait2(t: Tcb, cause: string): void {
  * CLOSE queued in SYN-RECEIVED goes ahead (FIN-WAIT-1; the caller's output sends the FIN).
  */
 export function established(t: Tcb): void {
+	// RFC 6298 §5.7: the SYN (or SYN,ACK) was retransmitted, so Karn's rule left the handshake
+	// without an RTT sample: the first data gets an RTO of 3 s, not the backed-off one. Linux
+	// tcp_init_transfer() → tcp_init_metrics() (net/ipv4/tcp_metrics.c): "Reset the RTO back to
+	// 3secs" whenever srtt_us is 0 (TCP_TIMEOUT_FALLBACK; rttvar and mdev too).
+	const fallback = t.host.preset.rto.fallbackMs;
+	if (fallback !== null && t.srtt < 0 && (t.synRetransmits > 0 || t.host.preset.rto.estimator === 'linux')) {
+		t.rto = fallback;
+		if (t.host.preset.rto.estimator === 'linux') t.rttvar = t.mdev = t.mdevMax = fallback;
+	}
 	const k = t.keepalive;
 	if (k !== null) {
 		// Linux tcp_finish_connect() / tcp_create_openreq_child(): with SOCK_KEEPOPEN the keep-alive

@@ -22,9 +22,12 @@
  * - the **keep-alive timer** (SO_KEEPALIVE; tcp-keepalive.ts);
  * - the **persist timer** (RFC 9293 §3.8.6.1): zero-window probes, sent by tcp-flow.ts.
  *
- * Where later timers belong: delayed ACKs and RACK-TLP's probe
- * timeout are further timers of the same kind (a deadline in the TCB, started in tcb.ts, handled
- * in {@link timerFired}).
+ * - the **delayed-ACK timer** (RFC 1122 4.2.3.2; tcp-delack.ts).
+ *
+ * RACK-TLP's probe and reordering timers share the retransmission timer's slot (tcb.ts).
+ *
+ * RFC 6298 §5.7 (the 3 s RTO once ESTABLISHED when the handshake gave no RTT sample) is applied
+ * in tcp-state.ts `established()`, per the preset's `rto.fallbackMs`.
  *
  * @module
  */
@@ -35,7 +38,8 @@ import { persistTimeout } from './tcp-flow';
 import { sendSegment, traceWindow } from './tcp-output';
 import { enterLossAfterRto, markRetransmitted, rackReorderTimeout, tlpTimeout } from './tcp-recovery';
 import { toClosed } from './tcp-state';
-import { REXMT_REO, REXMT_TLP, startRexmtTimer, TCP_TUNING, TIMER_2MSL, TIMER_KEEP, TIMER_PERSIST, TIMER_REXMT, type Tcb } from './tcb';
+import { REXMT_REO, REXMT_TLP, startRexmtTimer, TCP_TUNING, TIMER_2MSL, TIMER_DELACK, TIMER_KEEP, TIMER_PERSIST, TIMER_REXMT, type Tcb } from './tcb';
+import { delackTimeout } from './tcp-delack';
 import { F_SYN, seqDiff, seqLt } from './wire';
 
 /**
@@ -176,6 +180,18 @@ export function timerFired(t: Tcb, kind: number, time: number): void {
 		}
 		t.persistDeadline = -1;
 		persistTimeout(t);
+	} else if (kind === TIMER_DELACK) {
+		if (time !== t.delackQueuedAt) return;
+		t.delackQueuedAt = -1;
+		const d = t.delackDeadline;
+		if (d < 0) return;
+		if (d > time) {
+			t.delackQueuedAt = d;
+			t.host.core.queue.push(d, t, TIMER_DELACK, null);
+			return;
+		}
+		t.delackDeadline = -1;
+		delackTimeout(t);
 	}
 }
 
