@@ -10,9 +10,10 @@
  * A packet is a tagged union on `proto`. IP addresses are dotted-quad strings; sequence and
  * acknowledgement numbers are unsigned 32-bit integers (0 … 2^32 − 1), as in the trace.
  *
- * Not on the wire here (see docs/tcp-deviations.md): TCP options (MSS, window scale,
- * SACK-permitted, SACK blocks, timestamps), URG and the urgent pointer, checksums, IP
- * fragmentation. Options, when modelled, belong on {@link TcpPacket}.
+ * TCP options (MSS, window scale, SACK-permitted, SACK blocks, timestamps) travel on
+ * {@link TcpPacket} as `TcpOptions`; tcp-options.ts and tcp-sack.ts give them meaning. Not on the
+ * wire here (see docs/tcp-deviations.md): URG and the urgent pointer, checksums, IP
+ * fragmentation.
  *
  * @module
  */

@@ -42,7 +42,17 @@ describe('the narration of every content scenario', () => {
 		const sockets = new Set<string>();
 		for (const e of trace.events) if ('socket' in e && typeof e.socket === 'string') sockets.add(e.socket);
 		const lines = narrateTrace(trace);
-		expect(lines.filter((l) => l.event).length).toBe(trace.events.filter((e) => e.kind !== 'port').length);
+		// Every event but port allocations is narrated; a window event only when its numbers changed.
+		const windowKey = (e: TraceEvent) => (e.kind === 'window' ? `${e.inFlight}|${e.sndWnd}|${e.cwnd}|${e.ssthresh}` : '');
+		const last = new Map<string, string>();
+		const changed = trace.events.filter((e) => {
+			if (e.kind === 'port') return false;
+			if (e.kind !== 'window') return true;
+			const same = last.get(`${e.host}|${e.socket}`) === windowKey(e);
+			last.set(`${e.host}|${e.socket}`, windowKey(e));
+			return !same;
+		});
+		expect(lines.filter((l) => l.event).map((l) => l.event)).toEqual(changed);
 		expect(lines.filter((l) => l.arrival).length).toBe(trace.events.filter((e) => 'arrivedAt' in e && e.arrivedAt !== null).length);
 		// In time order, each arrival before the events of its moment.
 		for (let i = 1; i < lines.length; i++) expect(lines[i].t).toBeGreaterThanOrEqual(lines[i - 1].t);
@@ -167,6 +177,18 @@ describe('Narrator', () => {
 		const lines = narrateTrace(traceOf(seg, call({ t: 30, detail: '0 bytes (end of stream: peer sent FIN)' })));
 		expect(lines.map((l) => l.t)).toEqual([10, 30, 30]);
 		expect(lines[1].arrival).toBe(seg);
+	});
+
+	it('narrates a window event only when its numbers changed since the socket\'s previous one', () => {
+		const w = (t: number, socket: string, inFlight: number, cwnd: number | null = 14600) =>
+			({ kind: 'window', t, host: 'server', socket, sndWnd: 64256, rcvWnd: 64240, inFlight, cwnd, ssthresh: null }) as TraceEvent;
+		const lines = narrateTrace(traceOf(w(1, 'web.1', 0), w(2, 'web.1', 0), w(2, 'web.2', 0), w(3, 'web.1', 1448), w(4, 'web.1', 1448, 7300)));
+		expect(lines.map((l) => l.text)).toEqual([
+			'1 ms: web.1 on server: nothing in flight, the peer\'s window is 64256 bytes, cwnd 14600 bytes.',
+			'2 ms: web.2 on server: nothing in flight, the peer\'s window is 64256 bytes, cwnd 14600 bytes.',
+			'3 ms: web.1 on server: 1448 bytes in flight, the peer\'s window is 64256 bytes, cwnd 14600 bytes.',
+			'4 ms: web.1 on server: 1448 bytes in flight, the peer\'s window is 64256 bytes, cwnd 7300 bytes.'
+		]);
 	});
 
 	it('shortens automatic socket ids that already name their host', () => {

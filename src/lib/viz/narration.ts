@@ -87,6 +87,8 @@ export class Narrator {
 	#tcp = new Map<string, string>();
 	/** UDP / ICMP socket id by `host|proto|port` (port allocations so far; ICMP: echo identifier). */
 	#ports = new Map<string, string>();
+	/** The last window event's numbers, by `host|socket`: an unchanged one is not narrated again. */
+	#windows = new Map<string, string>();
 	readonly #trace: Trace;
 	readonly #relative: ReadonlyMap<number, SeqPair> | null;
 
@@ -127,12 +129,20 @@ export class Narrator {
 
 	/**
 	 * The sentence for one event, with its time (`120 ms: …`); `null` for events that are not
-	 * narrated (port allocations, which the port map and socket tables show).
+	 * narrated: port allocations, which the port map and socket tables show, and a window event
+	 * whose numbers are the same as the socket's previous one (the engine records the window each
+	 * time it sends or receives; the narration tells only what changed).
 	 * Events must be given in trace order.
 	 */
 	line(e: TraceEvent): string | null {
 		this.#learn(e);
 		if (e.kind === 'port') return null;
+		if (e.kind === 'window') {
+			const key = `${e.host}|${e.socket}`;
+			const numbers = `${e.inFlight}|${e.sndWnd}|${e.cwnd}|${e.ssthresh}`;
+			if (this.#windows.get(key) === numbers) return null;
+			this.#windows.set(key, numbers);
+		}
 		return `${formatTime(e.t)}: ${this.#sentence(e)}`;
 	}
 
