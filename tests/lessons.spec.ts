@@ -22,6 +22,7 @@ const SLUGS = [
 	'server-overload',
 	'udp',
 	'icmp',
+	'ipv6',
 	'nat',
 	'firewalls',
 	'ports-in-practice',
@@ -29,7 +30,7 @@ const SLUGS = [
 	'managing-devices'
 ];
 
-test('the course has all seventeen lessons in order', async ({ page }) => {
+test('the course has all eighteen lessons in order', async ({ page }) => {
 	expect(await lessonSlugs(page)).toEqual(SLUGS);
 });
 

@@ -14,14 +14,18 @@
  *   the trace's `wnd` (at most 65535). Payload bytes start with the trace's text preview, if
  *   any, and are padded with spaces to the segment's length.
  * - ICMP errors quote the offending packet's IP header and first 8 bytes (RFC 792), rebuilt from
- *   the event's `quoted` addresses.
+ *   the event's `quoted` addresses. ICMPv6 Packet Too Big carries its MTU (RFC 4443 §3.2);
+ *   Neighbour Solicitation and Advertisement carry their target address and the sender's
+ *   link-layer address option, an advertisement the Solicited and Override flags (and Router
+ *   from a router), and a solicitation goes to the Ethernet multicast address of its
+ *   solicited-node group, 33:33 and the group's last 32 bits (RFC 4861 §4.3–4.4, RFC 2464 §7).
  *
  * @module
  */
 import type { DatagramEvent, IcmpEvent, SegmentEvent, Trace } from '../sim/trace';
 import { TH_ACK, TH_CWR, TH_ECE, TH_FIN, TH_PSH, TH_RST, TH_SYN, TH_URG } from './decode';
 import { LINKTYPE_ETHERNET } from './link';
-import { frame, ipPacket, PcapngWriter, type IpSpec } from './synth';
+import { addressBytes, frame, ipPacket, PcapngWriter, type IpSpec } from './synth';
 
 const enc = new TextEncoder();
 const FLAG_BITS: Record<string, number> = { SYN: TH_SYN, FIN: TH_FIN, RST: TH_RST, PSH: TH_PSH, ACK: TH_ACK, URG: TH_URG, ECE: TH_ECE, CWR: TH_CWR };
@@ -59,8 +63,10 @@ export function tracePcapng(trace: Trace): Uint8Array {
 	const w = new PcapngWriter(true);
 	w.shb({ userappl: `PortLab simulation (seed ${trace.seed})` });
 	const index = new Map<string, number>();
+	const roles = new Map<string, string>();
 	trace.hosts.forEach((h, i) => {
 		index.set(h.name, i);
+		roles.set(h.name, h.role);
 		const v4 = !h.ip.includes(':');
 		w.idb(LINKTYPE_ETHERNET, {
 			name: h.name,
@@ -89,15 +95,40 @@ export function tracePcapng(trace: Trace): Uint8Array {
 			iface = spare;
 		}
 		const toIndex = e.to !== null ? index.get(e.to) : undefined;
-		const ip = ipPacket(ipSpec(e, nextId(e.from)));
-		const bytes = frame({ type: 'ethernet', src: hostMac(iface), dst: toIndex !== undefined ? hostMac(toIndex) : new Uint8Array([0x02, 0, 0, 0, 0xff, 0xff]) }, ip);
+		const ip = ipPacket(ipSpec(e, nextId(e.from), hostMac(iface), roles.get(e.from) === 'router'));
+		const dst = multicastMac(e) ?? (toIndex !== undefined ? hostMac(toIndex) : new Uint8Array([0x02, 0, 0, 0, 0xff, 0xff]));
+		const bytes = frame({ type: 'ethernet', src: hostMac(iface), dst }, ip);
 		const comment = e.kind === 'datagram' && e.payload ? `payload: ${e.payload}` : e.arrivedAt === null ? `${e.dropped ?? 'lost'}: never arrived` : undefined;
 		w.epb(iface, Math.round(e.t * 1e6), bytes, bytes.length, comment ? { comment } : {});
 	}
 	return w.result();
 }
 
-function ipSpec(e: SegmentEvent | DatagramEvent | IcmpEvent, id: number): IpSpec {
+/** An IPv6 multicast destination's Ethernet address: 33:33 and its last 32 bits (RFC 2464 §7). */
+function multicastMac(e: SegmentEvent | DatagramEvent | IcmpEvent): Uint8Array | undefined {
+	if (e.kind !== 'icmp' || !e.dstIp.toLowerCase().startsWith('ff')) return undefined;
+	const a = addressBytes(e.dstIp);
+	return new Uint8Array([0x33, 0x33, a[12], a[13], a[14], a[15]]);
+}
+
+/**
+ * Neighbour discovery's body after the first 8 bytes: the target address, then a Source (NS) or
+ * Target (NA) Link-Layer Address option with the sender's MAC (RFC 4861 §4.3, §4.4, §4.6.1).
+ */
+function ndBody(target: string, type: number, mac: Uint8Array): Uint8Array {
+	const b = new Uint8Array(16 + 8);
+	b.set(addressBytes(target), 0);
+	b[16] = type === ICMP6_NS ? 1 : 2;
+	b[17] = 1; // option length in units of 8 bytes
+	b.set(mac, 18);
+	return b;
+}
+
+const ICMP6_PACKET_TOO_BIG = 2;
+const ICMP6_NS = 135;
+const ICMP6_NA = 136;
+
+function ipSpec(e: SegmentEvent | DatagramEvent | IcmpEvent, id: number, mac: Uint8Array, router: boolean): IpSpec {
 	if (e.kind === 'segment') {
 		const wire = (e as SegmentEvent & { flagsOnWire?: string[] }).flagsOnWire ?? e.flags;
 		const flags = wire.reduce((f, n) => f | (FLAG_BITS[n] ?? 0), 0);
@@ -121,7 +152,21 @@ function ipSpec(e: SegmentEvent | DatagramEvent | IcmpEvent, id: number): IpSpec
 		rest[1] = e.identifier;
 		rest[2] = (e.sequence ?? 0) >> 8;
 		rest[3] = e.sequence ?? 0;
+	} else if (v6 && (e.type === ICMP6_NS || e.type === ICMP6_NA) && e.target !== undefined) {
+		// NA flags: Router (a router's own address), Solicited (it answers an NS), Override.
+		if (e.type === ICMP6_NA) rest[0] = (router ? 0x80 : 0) | 0x40 | 0x20;
+		payload = ndBody(e.target, e.type, mac);
 	} else if (e.quoted) {
+		if (v6 && e.type === ICMP6_PACKET_TOO_BIG && e.mtu !== undefined) {
+			rest[0] = e.mtu >>> 24;
+			rest[1] = e.mtu >>> 16;
+			rest[2] = e.mtu >>> 8;
+			rest[3] = e.mtu;
+		} else if (!v6 && e.type === 3 && e.code === 4 && e.mtu !== undefined) {
+			// Fragmentation needed: the next-hop MTU in the low 16 bits (RFC 1191 §4).
+			rest[2] = e.mtu >> 8;
+			rest[3] = e.mtu;
+		}
 		payload = quotedBytes(e.quoted);
 	}
 	return { src: e.srcIp, dst: e.dstIp, ttl: e.ttl, id, l4: { proto: v6 ? 'icmpv6' : 'icmp', type: e.type, code: e.code, rest, payload } };

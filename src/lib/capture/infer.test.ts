@@ -31,6 +31,9 @@ function analyse(bytes: Uint8Array, onState?: (e: InferredState, c: Conversation
 	return an;
 }
 
+/** `::ffff:192.0.2.1` → `192.0.2.1`; other addresses unchanged. */
+const unmap = (ip: string) => ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+
 describe('inference agrees with the simulator', () => {
 	it.each(scenarios.map((f) => [f.slice(root.length + 1), f]))('%s', (_, file) => {
 		const run = runScenario(readFileSync(file, 'utf8'));
@@ -66,7 +69,9 @@ describe('inference agrees with the simulator', () => {
 			if (e.kind !== 'state' || e.remote.port === 0) continue;
 			// A timer's expiry (TIME-WAIT's 2×MSL) leaves no packet: a capture cannot show it.
 			if (e.to === 'CLOSED' && /timeout|MSL/i.test(e.cause)) continue;
-			const k = `${e.local.ip}:${e.local.port}>${e.remote.ip}:${e.remote.port}`;
+			// A dual-stack listener's IPv4 child shows IPv4-mapped addresses (::ffff:a.b.c.d) to its
+			// program (RFC 3493 §3.7); on the wire, and in a capture, they are plain IPv4.
+			const k = `${unmap(e.local.ip)}:${e.local.port}>${unmap(e.remote.ip)}:${e.remote.port}`;
 			const s = sim.get(k) ?? { host: e.host, states: [] };
 			s.states.push(e.to);
 			sim.set(k, s);

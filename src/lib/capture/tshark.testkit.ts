@@ -150,8 +150,9 @@ export function tsharkProblems(file: string): string[] {
 
 /** tshark's TCP fields of every TCP frame: ports, flags (hex), raw seq, raw ack, payload length. */
 export function tsharkTcp(file: string): Array<{ sport: number; dport: number; flags: number; seq: number; ack: number; len: number }> {
-	// `!icmp`: an ICMP error quoting a TCP header (a firewall's REJECT answering a SYN) is not a segment.
-	const out = execFileSync('tshark', ['-r', file, '-n', '-Y', 'tcp && !icmp', '-T', 'fields', '-E', 'occurrence=f', '-e', 'tcp.srcport', '-e', 'tcp.dstport', '-e', 'tcp.flags', '-e', 'tcp.seq_raw', '-e', 'tcp.ack_raw', '-e', 'tcp.len'], {
+	// `!icmp`, `!icmpv6`: an ICMP error quoting a TCP header (a firewall's REJECT answering a SYN,
+	// an ICMPv6 Packet Too Big) is not a segment.
+	const out = execFileSync('tshark', ['-r', file, '-n', '-Y', 'tcp && !icmp && !icmpv6', '-T', 'fields', '-E', 'occurrence=f', '-e', 'tcp.srcport', '-e', 'tcp.dstport', '-e', 'tcp.flags', '-e', 'tcp.seq_raw', '-e', 'tcp.ack_raw', '-e', 'tcp.len'], {
 		encoding: 'utf8',
 		stdio: ['ignore', 'pipe', 'ignore'],
 		maxBuffer: 64 * 1024 * 1024

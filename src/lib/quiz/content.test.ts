@@ -55,7 +55,7 @@ describe('content question banks', () => {
 
 	it('pass every build-time check: structure, heading anchors, derived simulation answers, no cues', () => {
 		expect(cat.errors).toEqual([]);
-		expect(Object.keys(banks).length).toBe(17); // one bank per lesson, flow-and-congestion included
+		expect(Object.keys(banks).length).toBe(18); // one bank per lesson, flow-and-congestion and ipv6 included
 		expect(cat.questions.length).toBeGreaterThanOrEqual(250);
 		const sims = cat.questions.filter((q) => q.type === 'simulation');
 		expect(sims.length).toBeGreaterThanOrEqual(25);

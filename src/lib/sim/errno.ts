@@ -22,7 +22,8 @@ export type PosixErrno =
 	| 'EACCES'
 	| 'ETIMEDOUT'
 	| 'EHOSTUNREACH'
-	/** ICMP Network Unreachable (and network prohibited) answering a SYN, as Linux reports it. */
+	/** "Network is unreachable": ICMP Network Unreachable (and network prohibited) answering a SYN, as Linux reports it;
+	 * also connect() to an IPv6 address from a host without one. */
 	| 'ENETUNREACH'
 	| 'ENOTCONN'
 	| 'EINVAL'

@@ -113,10 +113,12 @@ export function icmpv6Name(type: number, code: number): string {
 }
 
 function icmp(e: IcmpEvent): string {
-	const v6 = (e as IcmpEvent & { icmpv6?: boolean }).icmpv6 === true;
+	const v6 = e.icmpv6 === true;
 	let s = `${e.srcIp} > ${e.dstIp}  ${v6 ? `ICMPv6 ${icmpv6Name(e.type, e.code)}` : `ICMP ${icmpLogName(e.type, e.code)}`}`;
 	if (e.identifier !== undefined) s += ` id=${e.identifier}`;
 	if (e.sequence !== undefined) s += ` seq=${e.sequence}`;
+	if (e.target !== undefined) s += ` target=${e.target}`;
+	if (e.mtu !== undefined) s += ` mtu=${e.mtu}`;
 	s += ` ttl=${e.ttl}`;
 	if (e.quoted) s += ` (about ${e.quoted.proto} ${formatAddress(e.quoted.src)} > ${formatAddress(e.quoted.dst)})`;
 	return s + dropNote(e);
@@ -198,7 +200,7 @@ export function formatTrace(trace: Trace, opts: FormatOptions = {}): string {
 	const header = opts.header ?? true;
 	if (header) {
 		lines.push(`# seed ${trace.seed}`);
-		for (const h of trace.hosts) lines.push(`# ${h.role} ${h.name} ${h.ip} os=${h.os}`);
+		for (const h of trace.hosts) lines.push(`# ${h.role} ${h.name} ${h.ip}${h.ip6 !== undefined ? ` ip6=${h.ip6}` : ''} os=${h.os}`);
 	}
 	for (const e of trace.events) lines.push(formatEvent(e, width));
 	if (header) lines.push(`# end ${trace.end.toFixed(3)} ms`);

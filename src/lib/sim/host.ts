@@ -34,12 +34,15 @@ import type { ConnectTuning, ListenQueues, Tcb, TcpHost } from './tcb';
 import { CONNECT_TUNING, MAX_SYN_RETRIES } from './tcp-listen';
 import type { ErrorEvent, Protocol, SocketErrno } from './trace';
 import { createUdpSocket, udpInput, type UdpHostState, type UdpSocket } from './udp';
-import { checkIp, type Packet } from './wire';
+import { v6onlyDefault } from './ipv6';
+import { checkIp, isIp6, type IcmpPacket, type Packet } from './wire';
 
 /** Options of a host (`Simulation.addHost` documents them). */
 export interface HostConfig {
 	name: string;
 	ip: string;
+	/** The host's IPv6 address (a dual-stack host), in RFC 5952 text. */
+	ip6?: string;
 	os?: OsPresetId;
 	root?: boolean;
 	scripted?: boolean;
@@ -72,6 +75,8 @@ export interface TcpHostSettings {
 export class Host extends NetNode implements TcpHost {
 	/** The host's IPv4 address (dotted quad). */
 	readonly ip: string;
+	/** The host's IPv6 address (RFC 5952 text), or null for an IPv4-only host. */
+	readonly ip6: string | null;
 	/** OS preset id. */
 	readonly os: OsPresetId;
 	/** The OS preset (ephemeral range, TIME-WAIT length, RST-in-TIME-WAIT behaviour). */
@@ -91,6 +96,22 @@ export class Host extends NetNode implements TcpHost {
 	readonly tcpSockets: TcpSocket[] = [];
 	/** @internal listeners by local port. */
 	readonly listeners = new Map<number, Tcb>();
+	/** @internal AF_INET6 listeners by local port (see {@link Host.listenerFor}). */
+	readonly listeners6 = new Map<number, Tcb>();
+	/**
+	 * @internal Binds of AF_INET6 sockets. Linux keeps one bind hash for both families and lets
+	 * an IPV6_V6ONLY socket share a port with an AF_INET one (`inet_bind_conflict` →
+	 * `ipv6_rcv_saddr_equal`); here an AF_INET6 bind takes its port in this table, and a
+	 * dual-stack one (IPV6_V6ONLY off) also in {@link tcpPorts}, where it conflicts with IPv4
+	 * binds. Ephemeral ports for connect() over IPv6 come from {@link tcpPorts}: the same
+	 * per-OS allocator (Linux `__inet_hash_connect` serves both families). Made on first use
+	 * (most hosts never open an AF_INET6 socket).
+	 */
+	get tcpPorts6(): PortTable {
+		return (this.ports6 ??= new PortTable({ ...presetPortOptions(this.preset, this.autoReuse), rng: this.core.rng.fork(`ports:tcp6:${this.name}`) }));
+	}
+	private ports6: PortTable | null = null;
+	private readonly autoReuse: [number, number] | undefined;
 	/**
 	 * @internal Connection demultiplexing (Linux's established hash), indexed by local port: the
 	 * TCB itself while the port carries one connection (the usual case for an ephemeral port),
@@ -105,6 +126,8 @@ export class Host extends NetNode implements TcpHost {
 	nextSocketNumber = 1;
 	/** @internal UDP sockets and port table (udp.ts), created on first use. */
 	udpState?: UdpHostState;
+	/** @internal Packet Too Big about one of this host's TCP segments (tcp-pmtu.ts). */
+	onTcpIcmp?: (icmp: IcmpPacket) => void;
 	/** @internal ICMP echo identifiers and tools (icmp.ts), created on first use. */
 	icmpState?: IcmpHostState;
 
@@ -115,7 +138,14 @@ export class Host extends NetNode implements TcpHost {
 	constructor(net: Network, core: SimCore, opts: HostConfig) {
 		super(opts.name, net);
 		checkIp(opts.ip, 'ip');
+		if (isIp6(opts.ip)) throw new SimError(`Host ${opts.name}: the first address must be IPv4; give the IPv6 one as ip6 (got ${opts.ip}).`, 'ip');
 		this.ip = opts.ip;
+		this.ip6 = null;
+		if (opts.ip6 !== undefined) {
+			checkIp(opts.ip6, 'ip6');
+			if (!isIp6(opts.ip6)) throw new SimError(`Host ${opts.name}: ip6 must be an IPv6 address (got ${opts.ip6}).`, 'ip6');
+			this.ip6 = opts.ip6;
+		}
 		this.os = opts.os ?? 'linux';
 		let preset: OsPreset;
 		try {
@@ -151,10 +181,36 @@ export class Host extends NetNode implements TcpHost {
 		if (opts.syncookies !== undefined) tuning.syncookies = opts.syncookies === true;
 		this.connectTuning = Object.freeze(tuning);
 		this.tcpPorts = new PortTable({ ...presetPortOptions(this.preset, opts.autoReuse), rng: core.rng.fork(`ports:tcp:${opts.name}`) });
+		this.autoReuse = opts.autoReuse;
+		this.ipList = this.ip6 === null ? [this.ip] : [this.ip, this.ip6];
+		this.v6onlyDefault = v6onlyDefault(this.os);
 	}
 
+	private readonly ipList: readonly string[];
+	/** IPV6_V6ONLY of a new AF_INET6 socket on this OS (ipv6.ts, {@link v6onlyDefault}). */
+	readonly v6onlyDefault: boolean;
+
 	get ips(): readonly string[] {
-		return [this.ip];
+		return this.ipList;
+	}
+
+	/** @internal the source address for a packet to `dstIp`: the host's address of that family, or null. */
+	srcFor(dstIp: string): string | null {
+		return isIp6(dstIp) ? this.ip6 : this.ip;
+	}
+
+	/**
+	 * @internal The listener a SYN from `remoteIp` to `port` reaches. IPv6: the AF_INET6 listener.
+	 * IPv4: the AF_INET listener, else a dual-stack AF_INET6 one (IPV6_V6ONLY off), which sees
+	 * the peer as `::ffff:a.b.c.d`. Linux prefers the AF_INET socket when both listen on the
+	 * wildcard (`compute_score` in net/ipv4/inet_hashtables.c adds one for `sk_family == PF_INET`).
+	 */
+	listenerFor(port: number, remoteIp: string): Tcb | undefined {
+		if (isIp6(remoteIp)) return this.listeners6.get(port);
+		const l = this.listeners.get(port);
+		if (l !== undefined) return l;
+		const l6 = this.listeners6.get(port);
+		return l6 !== undefined && !l6.v6only ? l6 : undefined;
 	}
 
 	// -----------------------------------------------------------------------------------------

@@ -83,3 +83,19 @@ export function icmpLogName(type: number, code: number): string {
 	if (type === 11) return code === 0 ? 'time exceeded in transit' : `time exceeded code ${code}`;
 	return c ? c.name.toLowerCase() : `destination unreachable code ${code}`;
 }
+
+/**
+ * ICMPv6 messages the simulator sends (RFC 4443 §2.1; neighbour discovery, RFC 4861 §4), with
+ * their names in the scenario language's `expect icmp6 … MESSAGE`.
+ */
+export const ICMP6_MESSAGES: readonly IcmpMessage[] = [
+	{ type: 128, code: 0, slug: 'echo-request', name: 'Echo Request' },
+	{ type: 129, code: 0, slug: 'echo-reply', name: 'Echo Reply' },
+	{ type: 1, code: null, slug: 'destination-unreachable', name: 'Destination Unreachable' },
+	{ type: 1, code: 4, slug: 'port-unreachable', name: 'Port Unreachable' },
+	{ type: 2, code: 0, slug: 'packet-too-big', name: 'Packet Too Big' },
+	{ type: 3, code: null, slug: 'time-exceeded', name: 'Time Exceeded' },
+	{ type: 3, code: 0, slug: 'hop-limit-exceeded', name: 'Hop limit exceeded in transit' },
+	{ type: 135, code: 0, slug: 'neighbor-solicitation', name: 'Neighbor Solicitation' },
+	{ type: 136, code: 0, slug: 'neighbor-advertisement', name: 'Neighbor Advertisement' }
+];

@@ -44,7 +44,8 @@ import type { NetNode } from './node';
 import { PortTable } from './ports';
 import type { RejectWith, Router } from './router';
 import { createUdpSocket, udpError, UDP_TTL, type UdpHost, type UdpSocket } from './udp';
-import { checkIp, F_ACK, F_RST, segLen, type IcmpPacket, type Packet, type TcpPacket, type UdpPacket } from './wire';
+import { ICMP6, ICMP6_PORT_UNREACH, isIcmp6Error } from './ipv6';
+import { checkIp, F_ACK, F_RST, isIp6, segLen, type IcmpPacket, type Packet, type TcpPacket, type UdpPacket } from './wire';
 
 /** The host as ICMP sees it (implemented by `Host`, host.ts): UDP's view (traceroute sends UDP) plus ICMP's own state. */
 export type IcmpHost = UdpHost & { icmpState?: IcmpHostState };
@@ -57,6 +58,27 @@ export const ICMP = Object.freeze({
 	ECHO_REQUEST: 8,
 	TIME_EXCEEDED: 11
 });
+
+/** The ICMP numbers of one family: ICMP (RFC 792) for IPv4, ICMPv6 (RFC 4443) for IPv6. */
+interface IcmpNumbers {
+	echoRequest: number;
+	echoReply: number;
+	destUnreach: number;
+	timeExceeded: number;
+	portUnreachCode: number;
+}
+const V4: IcmpNumbers = { echoRequest: ICMP.ECHO_REQUEST, echoReply: ICMP.ECHO_REPLY, destUnreach: ICMP.DEST_UNREACH, timeExceeded: ICMP.TIME_EXCEEDED, portUnreachCode: 3 };
+const V6: IcmpNumbers = {
+	echoRequest: ICMP6.ECHO_REQUEST,
+	echoReply: ICMP6.ECHO_REPLY,
+	destUnreach: ICMP6.DEST_UNREACH,
+	timeExceeded: ICMP6.TIME_EXCEEDED,
+	portUnreachCode: ICMP6_PORT_UNREACH
+};
+/** The ICMP numbers for a packet to or from `ip`. */
+export function icmpNumbers(ip: string): IcmpNumbers {
+	return isIp6(ip) ? V6 : V4;
+}
 
 /** Timing defaults of the tools, ms of virtual time. */
 export const ICMP_TOOLS = Object.freeze({
@@ -131,6 +153,8 @@ function sendIcmp(node: NetNode, srcIp: string, dstIp: string, fields: Omit<Icmp
 	if (fields.identifier !== undefined) pkt.identifier = fields.identifier;
 	if (fields.sequence !== undefined) pkt.sequence = fields.sequence;
 	if (fields.quoted !== undefined) pkt.quoted = fields.quoted;
+	if (fields.mtu !== undefined) pkt.mtu = fields.mtu;
+	if (fields.target !== undefined) pkt.target = fields.target;
 	node.net.transmit(pkt, node);
 }
 
@@ -145,34 +169,46 @@ export function quoteOf(pkt: Packet): NonNullable<IcmpPacket['quoted']> {
 	return { proto: pkt.proto, src: { ip: pkt.srcIp, port: pkt.sport }, dst: { ip: pkt.dstIp, port: pkt.dport } };
 }
 
-/** True for ICMP error messages (never answered with another ICMP error, RFC 1122 §3.2.2). */
+/**
+ * True for ICMP error messages (never answered with another ICMP error: RFC 1122 §3.2.2,
+ * RFC 4443 §2.4 (e)). ICMPv6 errors are types 0-127; neighbour discovery (135/136) is not an
+ * error but is never answered with one either.
+ */
 function isIcmpError(pkt: Packet): boolean {
-	return pkt.proto === 'ICMP' && pkt.type !== ICMP.ECHO_REQUEST && pkt.type !== ICMP.ECHO_REPLY;
+	if (pkt.proto !== 'ICMP') return false;
+	if (isIp6(pkt.srcIp)) return isIcmp6Error(pkt.type) || pkt.type === ICMP6.NEIGHBOR_SOLICIT || pkt.type === ICMP6.NEIGHBOR_ADVERT;
+	return pkt.type !== ICMP.ECHO_REQUEST && pkt.type !== ICMP.ECHO_REPLY;
 }
 
-/** Answer an Echo Request addressed to `node` (from the address it was sent to). */
+/** Answer an Echo Request addressed to `node` (from the address it was sent to): 0 for 8, 129 for 128. */
 function echoReply(node: NetNode, pkt: IcmpPacket): void {
-	sendIcmp(node, pkt.dstIp, pkt.srcIp, { type: ICMP.ECHO_REPLY, code: 0, identifier: pkt.identifier, sequence: pkt.sequence });
+	sendIcmp(node, pkt.dstIp, pkt.srcIp, { type: icmpNumbers(pkt.srcIp).echoReply, code: 0, identifier: pkt.identifier, sequence: pkt.sequence });
 }
 
-/** @internal An ICMP message addressed to `host` arrived. */
-export function icmpInput(host: Host, pkt: IcmpPacket): void {
-	switch (pkt.type) {
-		case ICMP.ECHO_REQUEST:
-			echoReply(host, pkt);
-			return;
-		case ICMP.ECHO_REPLY:
-			if (pkt.identifier !== undefined) host.icmpState?.byId.get(pkt.identifier)?.onEchoReply(pkt);
-			return;
-		case ICMP.DEST_UNREACH:
-		case ICMP.TIME_EXCEEDED: {
-			const q = pkt.quoted;
-			if (q === undefined) return;
-			if (q.proto === 'UDP') udpError(host, pkt);
-			else if (q.proto === 'ICMP' && q.identifier !== undefined && q.src.ip === host.ip) host.icmpState?.byId.get(q.identifier)?.onError(pkt);
-			// ICMP errors about TCP segments: host.ts hands them to tcp-icmp.ts (tcp_v4_err) first.
-			return;
-		}
+/** Something that wants ICMP errors quoting the TCP segments it sent (PMTUD: tcp-pmtu in host.ts). */
+export type TcpIcmpHandler = (icmp: IcmpPacket) => void;
+
+/** @internal An ICMP or ICMPv6 message addressed to `host` arrived. */
+export function icmpInput(host: Host & { onTcpIcmp?: TcpIcmpHandler }, pkt: IcmpPacket): void {
+	const n = icmpNumbers(pkt.srcIp);
+	const t = pkt.type;
+	if (t === n.echoRequest) {
+		echoReply(host, pkt);
+		return;
+	}
+	if (t === n.echoReply) {
+		if (pkt.identifier !== undefined) host.icmpState?.byId.get(pkt.identifier)?.onEchoReply(pkt);
+		return;
+	}
+	const tooBig = n === V6 && t === ICMP6.PACKET_TOO_BIG;
+	if (t === n.destUnreach || t === n.timeExceeded || tooBig) {
+		const q = pkt.quoted;
+		if (q === undefined) return;
+		if (q.proto === 'UDP') udpError(host, pkt);
+		else if (q.proto === 'ICMP' && q.identifier !== undefined && (q.src.ip === host.ip || q.src.ip === host.ip6)) host.icmpState?.byId.get(q.identifier)?.onError(pkt);
+		// About TCP: Destination Unreachable goes to tcp-icmp.ts (tcp_v4_err / tcp_v6_err) from
+		// host.ts first; Packet Too Big here to tcp-pmtu.ts (tcp_v6_err → tcp_v6_mtu_reduced).
+		else if (q.proto === 'TCP' && tooBig) host.onTcpIcmp?.(pkt);
 	}
 }
 
@@ -195,31 +231,68 @@ export function installRouterIcmp(router: Router, core: SimCore): void {
 	const sender = new RouterIcmpSender(router);
 	router.onTtlExceeded = (pkt: Packet, t: number, from?: NetNode): void => {
 		if (isIcmpError(pkt)) return;
-		const ingress = from ? router.ipList[interfaceFacing(router.ipList, from)] : router.ipList[0];
+		const ingress = ingressAddress(router, pkt, from);
+		if (ingress === null) return;
 		const icmp: IcmpPacket = {
 			proto: 'ICMP',
 			srcIp: ingress,
 			dstIp: pkt.srcIp,
 			ttl: UDP_TTL,
 			id: 0,
-			type: ICMP.TIME_EXCEEDED,
+			// Time Exceeded: ICMP 11 code 0 "time to live exceeded in transit"; ICMPv6 3 code 0
+			// "hop limit exceeded in transit" (RFC 4443 §3.3).
+			type: icmpNumbers(pkt.srcIp).timeExceeded,
 			code: 0,
 			quoted: quoteOf(pkt)
 		};
 		core.queue.push(t, sender, EV_ROUTER_ICMP, { src: ingress, pkt: icmp });
 	};
 	router.onLocalPacket = (pkt: Packet): void => {
+		const n = icmpNumbers(pkt.srcIp);
 		if (pkt.proto === 'ICMP') {
-			if (pkt.type === ICMP.ECHO_REQUEST) echoReply(router, pkt);
+			if (pkt.type === n.echoRequest) echoReply(router, pkt);
 		} else if (pkt.proto === 'UDP') {
-			sendIcmp(router, pkt.dstIp, pkt.srcIp, { type: ICMP.DEST_UNREACH, code: 3, quoted: quoteOf(pkt) });
+			sendIcmp(router, pkt.dstIp, pkt.srcIp, { type: n.destUnreach, code: n.portUnreachCode, quoted: quoteOf(pkt) });
 		}
+	};
+	router.onTooBig = (pkt: Packet, t: number, mtu: number, from?: NetNode): void => {
+		// RFC 4443 §3.2: a router that cannot forward a packet because it is larger than the MTU
+		// of the outgoing link sends Packet Too Big (type 2, code 0) with that MTU. IPv4 with DF
+		// set: Destination Unreachable code 4, "fragmentation needed and DF set" (RFC 1191).
+		if (isIcmpError(pkt)) return;
+		const ingress = ingressAddress(router, pkt, from);
+		if (ingress === null) return;
+		const v6 = isIp6(pkt.srcIp);
+		const icmp: IcmpPacket = {
+			proto: 'ICMP',
+			srcIp: ingress,
+			dstIp: pkt.srcIp,
+			ttl: UDP_TTL,
+			id: 0,
+			type: v6 ? ICMP6.PACKET_TOO_BIG : ICMP.DEST_UNREACH,
+			code: v6 ? 0 : 4,
+			mtu,
+			quoted: quoteOf(pkt)
+		};
+		core.queue.push(t, sender, EV_ROUTER_ICMP, { src: ingress, pkt: icmp });
 	};
 	router.onReject = (pkt: Packet, t: number, from: string, how: RejectWith): void => {
 		if (isIcmpError(pkt)) return;
 		const reply = rejectReply(router, pkt, from, how);
 		if (reply !== null) core.queue.push(t, sender, EV_ROUTER_ICMP, { src: reply.srcIp, pkt: reply });
 	};
+}
+
+/**
+ * The router address an ICMP error about `pkt` comes from: the address, of the packet's family,
+ * of the interface facing the neighbour it came from (Linux `icmp_send` / `icmp6_send` use the
+ * ingress interface's address); null when the router has no address of that family.
+ */
+function ingressAddress(router: Router, pkt: Packet, from?: NetNode): string | null {
+	const v6 = isIp6(pkt.srcIp);
+	const ips = router.ipList.filter((ip) => isIp6(ip) === v6);
+	if (ips.length === 0) return null;
+	return from ? ips[interfaceFacing(ips, from)] : ips[0];
 }
 
 /** iptables REJECT `--reject-with` codes (ipt_REJECT.c → nf_send_unreach; RFC 1812 §5.2.7.1). */
@@ -233,10 +306,26 @@ const REJECT_CODES: Readonly<Record<Exclude<RejectWith, 'tcp-reset'>, number>> =
 };
 
 /**
- * What a router's `reject` rule sends back about `pkt`: ICMP Destination Unreachable from the
- * interface the packet arrived on, or for `tcp-reset` a RST in the destination's name (Linux
- * `nf_send_reset()`: `<SEQ=SEG.ACK><CTL=RST>` if the segment had ACK, else
- * `<SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>`, as RFC 9293 §3.10.7.1 for a closed port). Nothing for a RST.
+ * The same rejections for an IPv6 packet: ICMPv6 Destination Unreachable (type 1) codes, as nft's
+ * `reject with icmpx` maps them (nft_reject_inet.c: no-route 0, admin-prohibited 1,
+ * host-unreachable → address unreachable 3, port-unreachable 4; RFC 4443 §3.1). IPv4's
+ * net/host prohibited have no ICMPv6 twin and become "administratively prohibited".
+ */
+const REJECT_CODES6: Readonly<Record<Exclude<RejectWith, 'tcp-reset'>, number>> = {
+	'net-unreachable': 0,
+	'host-unreachable': 3,
+	'port-unreachable': ICMP6_PORT_UNREACH,
+	'net-prohibited': 1,
+	'host-prohibited': 1,
+	'admin-prohibited': 1
+};
+
+/**
+ * What a router's `reject` rule sends back about `pkt`: ICMP (ICMPv6 for an IPv6 packet)
+ * Destination Unreachable from the interface the packet arrived on, or for `tcp-reset` a RST in
+ * the destination's name (Linux `nf_send_reset()`: `<SEQ=SEG.ACK><CTL=RST>` if the segment had
+ * ACK, else `<SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>`, as RFC 9293 §3.10.7.1 for a closed port).
+ * Nothing for a RST, or when the router has no address of the packet's family.
  */
 function rejectReply(router: Router, pkt: Packet, from: string, how: RejectWith): Packet | null {
 	if (how === 'tcp-reset') {
@@ -259,9 +348,11 @@ function rejectReply(router: Router, pkt: Packet, from: string, how: RejectWith)
 		};
 		return rst;
 	}
-	const node = router.net.nodes.get(from);
-	const ingress = node ? router.ipList[interfaceFacing(router.ipList, node)] : router.ipList[0];
-	return { proto: 'ICMP', srcIp: ingress, dstIp: pkt.srcIp, ttl: UDP_TTL, id: 0, type: ICMP.DEST_UNREACH, code: REJECT_CODES[how], quoted: quoteOf(pkt) };
+	const ingress = ingressAddress(router, pkt, router.net.nodes.get(from));
+	if (ingress === null) return null;
+	const v6 = isIp6(pkt.srcIp);
+	const type = v6 ? ICMP6.DEST_UNREACH : ICMP.DEST_UNREACH;
+	return { proto: 'ICMP', srcIp: ingress, dstIp: pkt.srcIp, ttl: UDP_TTL, id: 0, type, code: (v6 ? REJECT_CODES6 : REJECT_CODES)[how], quoted: quoteOf(pkt) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -303,7 +394,12 @@ class PingSession implements EventTarget, EchoUser {
 
 	start(): void {
 		const h = this.host;
-		h.callEvent(this.id, 'ping', `${this.dstIp} count=${this.count} interval=${this.intervalMs}ms`);
+		const v6 = isIp6(this.dstIp);
+		h.callEvent(this.id, v6 ? 'ping6' : 'ping', `${this.dstIp} count=${this.count} interval=${this.intervalMs}ms`);
+		if (h.srcFor(this.dstIp) === null) {
+			h.errorEvent(this.id, 'sendto', 'ENETUNREACH', `ping: host ${h.name} has no IPv6 address (connect: Network is unreachable)`);
+			return;
+		}
 		this.identifier = allocId(h, this, this.id);
 		if (this.identifier < 0) {
 			this.identifier = 0;
@@ -320,7 +416,7 @@ class PingSession implements EventTarget, EchoUser {
 		if (kind === EV_SEND) {
 			const seq = arg as number;
 			this.sent.set(seq, this.host.core.queue.now);
-			sendIcmp(this.host, this.host.ip, this.dstIp, { type: ICMP.ECHO_REQUEST, code: 0, identifier: this.identifier, sequence: seq });
+			sendIcmp(this.host, this.host.srcFor(this.dstIp) as string, this.dstIp, { type: icmpNumbers(this.dstIp).echoRequest, code: 0, identifier: this.identifier, sequence: seq });
 		} else if (kind === EV_DONE) this.finish();
 	}
 
@@ -338,7 +434,16 @@ class PingSession implements EventTarget, EchoUser {
 		const seq = pkt.quoted?.sequence;
 		if (seq === undefined || !this.sent.has(seq)) return;
 		this.sent.delete(seq);
-		const what = pkt.type === ICMP.TIME_EXCEEDED ? 'Time to live exceeded' : `Destination unreachable (code ${pkt.code})`;
+		const n = icmpNumbers(pkt.srcIp);
+		// iputils ping's texts: "Time to live exceeded" (IPv4), "Time exceeded: Hop limit" (IPv6).
+		const what =
+			pkt.type === n.timeExceeded
+				? n === V6
+					? 'Time exceeded: Hop limit'
+					: 'Time to live exceeded'
+				: n === V6 && pkt.type === ICMP6.PACKET_TOO_BIG
+					? `Packet too big: mtu=${pkt.mtu}`
+					: `Destination unreachable (code ${pkt.code})`;
 		this.host.callEvent(this.id, 'recv', `From ${pkt.srcIp} icmp_seq=${seq} ${what}`);
 	}
 
@@ -414,7 +519,13 @@ class TracerouteSession implements EventTarget, EchoUser {
 
 	start(): void {
 		const h = this.host;
-		h.callEvent(this.id, this.style === 'unix' ? 'traceroute' : 'tracert', `${this.dstIp}, ${this.maxHops} hops max, ${this.probes} probes per hop`);
+		const v6 = isIp6(this.dstIp);
+		h.callEvent(this.id, this.style === 'unix' ? (v6 ? 'traceroute6' : 'traceroute') : 'tracert', `${this.dstIp}, ${this.maxHops} hops max, ${this.probes} probes per hop`);
+		if (h.srcFor(this.dstIp) === null) {
+			h.errorEvent(this.id, 'sendto', 'ENETUNREACH', `traceroute: host ${h.name} has no IPv6 address`);
+			this.done = true;
+			return;
+		}
 		if (this.style === 'unix') {
 			const s = createUdpSocket(h, this.id);
 			s.onIcmpError = (icmp) => this.onError(icmp);
@@ -437,7 +548,7 @@ class TracerouteSession implements EventTarget, EchoUser {
 			const s = this.sock as UdpSocket;
 			const pkt: UdpPacket = {
 				proto: 'UDP',
-				srcIp: h.ip,
+				srcIp: h.srcFor(this.dstIp) as string,
 				dstIp: this.dstIp,
 				ttl,
 				id: 0,
@@ -447,7 +558,7 @@ class TracerouteSession implements EventTarget, EchoUser {
 			};
 			h.net.transmit(pkt, h);
 		} else {
-			sendIcmp(h, h.ip, this.dstIp, { type: ICMP.ECHO_REQUEST, code: 0, identifier: this.identifier, sequence: seq + 1, ttl });
+			sendIcmp(h, h.srcFor(this.dstIp) as string, this.dstIp, { type: icmpNumbers(this.dstIp).echoRequest, code: 0, identifier: this.identifier, sequence: seq + 1, ttl });
 		}
 		h.core.queue.push(now + this.waitMs, this, EV_TIMEOUT, seq);
 	}
@@ -512,7 +623,7 @@ class TracerouteSession implements EventTarget, EchoUser {
 			seq = q.sequence - 1;
 		}
 		// Unix traceroute stops on any Destination Unreachable (port unreachable = arrived; !H, !N…).
-		this.answer(seq, icmp.srcIp, icmp.type === ICMP.DEST_UNREACH);
+		this.answer(seq, icmp.srcIp, icmp.type === icmpNumbers(icmp.srcIp).destUnreach);
 	}
 
 	onEchoReply(pkt: IcmpPacket): void {

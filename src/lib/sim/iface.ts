@@ -22,17 +22,32 @@
  * @module
  */
 
-import { parseIp } from './wire';
+import { ipBytes, isIp6, parseIp } from './wire';
 
 /** Minimal view of a node: its IPs (hosts have one, routers one per interface). */
 export interface HasIps {
 	readonly ips: readonly string[];
 }
 
-/** Number of leading bits two IPv4 addresses share (0..32). */
+/**
+ * Number of leading bits two addresses share: 0..32 for two IPv4 addresses, 0..128 for two
+ * IPv6 addresses, and -1 for addresses of different families (an IPv6 neighbour never sits on
+ * an interface because of its IPv4 address, and the reverse).
+ */
 export function commonPrefix(a: string, b: string): number {
-	const x = (parseIp(a) ^ parseIp(b)) >>> 0;
-	return x === 0 ? 32 : Math.clz32(x);
+	const six = isIp6(a);
+	if (six !== isIp6(b)) return -1;
+	if (!six) {
+		const x = (parseIp(a) ^ parseIp(b)) >>> 0;
+		return x === 0 ? 32 : Math.clz32(x);
+	}
+	const x = ipBytes(a);
+	const y = ipBytes(b);
+	for (let i = 0; i < 16; i++) {
+		const d = x[i] ^ y[i];
+		if (d !== 0) return i * 8 + Math.clz32(d) - 24;
+	}
+	return 128;
 }
 
 /**
@@ -50,7 +65,7 @@ function closestInterface(routerIps: readonly string[], neighbour: HasIps): { in
 	for (let i = 0; i < routerIps.length; i++) {
 		for (const ip of neighbour.ips) {
 			const l = commonPrefix(routerIps[i], ip);
-			if (l > bits) {
+			if (l >= 0 && l > bits) {
 				bits = l;
 				index = i;
 			}

@@ -63,6 +63,10 @@ export abstract class NetNode implements EventTarget {
 export interface HostContext extends NetNode {
 	/** The host's IPv4 address (dotted quad). */
 	readonly ip: string;
+	/** The host's IPv6 address (RFC 5952 text), or null for an IPv4-only host. */
+	readonly ip6: string | null;
+	/** The source address for packets to `dstIp`: the host's address of that family, or null. */
+	srcFor(dstIp: string): string | null;
 	/** OS preset id. */
 	readonly os: OsPresetId;
 	/** The OS preset (ephemeral range, TIME-WAIT length, RST-in-TIME-WAIT behaviour, …). */

@@ -101,6 +101,11 @@ export class Router extends NetNode {
 	 * the time it reached the router and the neighbour it came from (decides the ingress interface).
 	 */
 	onTtlExceeded?: (pkt: Packet, t: number, from?: NetNode) => void;
+	/**
+	 * Called when a packet is larger than the MTU of the link it would leave on (IPv6, or IPv4
+	 * TCP with DF): the ICMP Packet Too Big hook (RFC 4443 §3.2, RFC 1191), with that MTU.
+	 */
+	onTooBig?: (pkt: Packet, t: number, mtu: number, from?: NetNode) => void;
 	/** Called for packets addressed to one of the router's own IPs. */
 	onLocalPacket?: (pkt: Packet) => void;
 	/**
@@ -111,7 +116,7 @@ export class Router extends NetNode {
 
 	/**
 	 * @internal use `Simulation.addRouter`.
-	 * @throws SimError without at least one valid IPv4 address.
+	 * @throws SimError without at least one valid IPv4 or IPv6 address.
 	 */
 	constructor(net: Network, name: string, ips: string[]) {
 		super(name, net);

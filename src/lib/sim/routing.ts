@@ -26,8 +26,11 @@ import { SimError } from './errors';
 import { EV_DELIVER, type Network, type NetNode } from './node';
 import type { Rng } from './prng';
 import { Router, type FirewallHook, type NatHook } from './router';
-import type { SegmentEvent } from './trace';
-import { flagsToList, type Packet } from './wire';
+import type { SegmentEvent, TcpOptions } from './trace';
+import type { EventTarget } from './clock';
+import { interfaceFacing } from './iface';
+import { ICMP6, IPV6 } from './ipv6';
+import { canonicalIp, flagsToList, ipBytes, isIp6, type IcmpPacket, type Packet } from './wire';
 
 /** A bidirectional link. */
 export interface Link {
@@ -37,6 +40,36 @@ export interface Link {
 	latencyMs: number;
 	/** Loss probability per packet per traversal, 0..1. */
 	loss: number;
+	/** Largest IP packet the link carries, bytes (default 1500, Ethernet; IPv6 needs ≥ 1280, RFC 8200 §5). */
+	mtu: number;
+}
+
+/**
+ * Bytes of TCP options on a segment, laid out as Linux `tcp_options_write()` does (each option
+ * padded with NOPs to 32 bits): MSS 4, SACK-permitted and Timestamps together 12 (Timestamps
+ * alone 12, SACK-permitted alone 4), Window Scale 4, SACK blocks 4 + 8 per block.
+ */
+function tcpOptionBytes(o: TcpOptions | undefined): number {
+	if (o === undefined) return 0;
+	let n = 0;
+	if (o.mss !== undefined) n += 4;
+	if (o.ts !== undefined) n += 12;
+	else if (o.sackOk) n += 4;
+	if (o.wscale !== undefined) n += 4;
+	if (o.sack !== undefined && o.sack.length > 0) n += 4 + 8 * o.sack.length;
+	return n;
+}
+
+/**
+ * Size on the wire of an IP packet, bytes: IP header (20, or 40 for IPv6: RFC 8200 §3) + TCP
+ * header (20 + options) or UDP/ICMP header (8) + payload. ICMP echo payloads are 56 bytes
+ * (ping's default); ICMP errors quote the offending headers (IPv6: as much as fits in 1280).
+ */
+export function packetSize(p: Packet): number {
+	const ip = isIp6(p.srcIp) ? IPV6.header : IPV6.ipv4Header;
+	if (p.proto === 'TCP') return ip + IPV6.tcpHeader + tcpOptionBytes(p.options) + p.len;
+	if (p.proto === 'UDP') return ip + 8 + p.len;
+	return ip + 8 + (p.quoted ? ip + 8 : 56);
 }
 
 /** A cached route between two nodes. */
@@ -59,6 +92,10 @@ function packetAddresses(p: Packet): NonNullable<SegmentEvent['translated']> {
 	}
 	return { src: { ip: p.srcIp, port: p.sport }, dst: { ip: p.dstIp, port: p.dport } };
 }
+
+/** Queue event kinds of neighbour discovery: the advertisement goes out; the waiting packet goes out. */
+const EV_ND_ADVERT = 1;
+const EV_ND_SEND = 2;
 
 /** A pending `dropNext` request. */
 interface DropRequest {
@@ -105,7 +142,7 @@ export class Topology implements Network {
 	 * @internal Join two nodes.
 	 * @throws SimError for a node linked to itself, a duplicate link, latency < 0 or loss outside 0..1.
 	 */
-	addLink(a: NetNode, b: NetNode, latencyMs: number, loss: number): void {
+	addLink(a: NetNode, b: NetNode, latencyMs: number, loss: number, mtu: number = IPV6.defaultMtu): void {
 		if (a === b) throw new SimError(`A link needs two different nodes (got ${a.name} twice).`, 'link');
 		for (const l of this.adj.get(a) ?? []) {
 			if (l.a === b || l.b === b) throw new SimError(`${a.name} and ${b.name} are already linked.`, 'link');
@@ -116,7 +153,10 @@ export class Topology implements Network {
 		if (!Number.isFinite(loss) || loss < 0 || loss > 1) {
 			throw new SimError(`Link loss must be a probability 0..1 (got ${loss}).`, 'loss');
 		}
-		const link: Link = { a, b, latencyMs, loss };
+		if (!Number.isInteger(mtu) || mtu < 576 || mtu > 65535) {
+			throw new SimError(`Link MTU must be an integer 576-65535 bytes (got ${mtu}).`, 'mtu');
+		}
+		const link: Link = { a, b, latencyMs, loss, mtu };
 		this.links.push(link);
 		(this.adj.get(a) as Link[]).push(link);
 		(this.adj.get(b) as Link[]).push(link);
@@ -218,7 +258,7 @@ export class Topology implements Network {
 			let slow = false;
 			for (let i = 0; i < links.length; i++) {
 				latency += links[i].latencyMs;
-				if (links[i].loss > 0) slow = true;
+				if (links[i].loss > 0 || links[i].mtu < IPV6.defaultMtu) slow = true;
 				if (i < nodes.length - 1) slow = true; // passes through a router
 			}
 			r = { links, nodes, latency, slow };
@@ -232,6 +272,7 @@ export class Topology implements Network {
 	 * decide its fate, and schedule its delivery.
 	 */
 	transmit(pkt: Packet, from: NetNode): void {
+		if (isIp6(pkt.dstIp) && this.resolveNeighbour(pkt, from)) return;
 		const core = this.core;
 		const t = core.queue.now;
 		pkt.id = core.nextPacketId();
@@ -300,10 +341,27 @@ export class Topology implements Network {
 							const node = rt.nodes[i];
 							if (i < rt.nodes.length - 1 && node instanceof Router) {
 								const next = rt.nodes[i + 1];
+								// A router without an address of the packet's family has no route for it
+								// (an IPv4-only router on an IPv6 path: the "broken IPv6" happy eyeballs works around).
+								if (!node.ipList.some((ip) => isIp6(ip) === isIp6(p!.dstIp))) {
+									dropped = 'no-route';
+									p = null;
+									break;
+								}
 								p.ttl -= 1;
 								if (p.ttl <= 0) {
 									dropped = 'ttl';
 									node.onTtlExceeded?.(p, at, prevNode);
+									p = null;
+									break;
+								}
+								// Larger than the next link's MTU: IPv6 routers never fragment (RFC 8200 §5);
+								// IPv4 TCP leaves Linux with DF set (PMTUD, ip_no_pmtu_disc = 0). Other IPv4
+								// packets would be fragmented, which is not modelled: they pass.
+								const out = rt.links[i + 1];
+								if (out.mtu < IPV6.defaultMtu && packetSize(p) > out.mtu && (isIp6(p.srcIp) || p.proto === 'TCP')) {
+									dropped = 'too-big';
+									node.onTooBig?.(p, at, out.mtu, prevNode);
 									p = null;
 									break;
 								}
@@ -376,6 +434,73 @@ export class Topology implements Network {
 		}
 	}
 
+	/** Neighbour cache: `from>neighbour` → the time the neighbour's link-layer address is known. */
+	private neighbours = new Map<string, number>();
+	private ndTarget: EventTarget | null = null;
+
+	/**
+	 * IPv6 neighbour discovery (RFC 4861 §7.2), shown as one exchange: before `from` sends its
+	 * first IPv6 packet to a neighbour (the next hop: a router, or the destination on the same
+	 * link) it multicasts a Neighbor Solicitation (type 135) to the target's solicited-node
+	 * address `ff02::1:ffXX:XXXX` (RFC 4291 §2.7.1) and waits for the Neighbor Advertisement
+	 * (136); packets wait in the meantime (§7.2.2 queues them). Both carry Hop Limit 255
+	 * (§7.1.1: a receiver drops ND packets that crossed a router). The neighbour learns the
+	 * sender's address from the solicitation (§7.2.3), so it does not ask back.
+	 * Not modelled: NUD (reachable time, DELAY/PROBE), retries of an unanswered NS, router
+	 * solicitation and advertisement (SLAAC), the link-layer addresses themselves.
+	 * @returns true when `pkt` has been queued until the exchange completes.
+	 */
+	private resolveNeighbour(pkt: Packet, from: NetNode): boolean {
+		const dst = this.byIp.get(pkt.dstIp);
+		if (dst === undefined || dst === from) return false;
+		const r = this.route(from, dst);
+		if (r === null) return false;
+		const nb = r.nodes[0];
+		// A next hop without an IPv6 address answers no solicitation; the routing drops the packet.
+		if (nb !== dst && !nb.ips.some(isIp6)) return false;
+		const key = `${from.name}>${nb.name}`;
+		const now = this.core.queue.now;
+		let ready = this.neighbours.get(key);
+		if (ready !== undefined && ready <= now) return false;
+		this.ndTarget ??= {
+			onEvent: (kind: number, arg: unknown) => {
+				const a = arg as { pkt: Packet; from: NetNode };
+				if (kind === EV_ND_ADVERT) this.transmitNd(a.pkt as IcmpPacket, a.from);
+				else this.transmit(a.pkt, a.from);
+			}
+		};
+		if (ready === undefined) {
+			const lat = r.links[0].latencyMs;
+			ready = now + 2 * lat;
+			this.neighbours.set(key, ready);
+			this.neighbours.set(`${nb.name}>${from.name}`, now + lat);
+			const v6 = nb.ips.filter(isIp6);
+			const target = nb === dst ? pkt.dstIp : v6[interfaceFacing(v6, from)];
+			const b = ipBytes(target);
+			const hex = (i: number) => b[i].toString(16).padStart(2, '0');
+			const solicited = canonicalIp(`ff02::1:ff${hex(13)}:${hex(14)}${hex(15)}`) as string;
+			const ns: IcmpPacket = { proto: 'ICMP', srcIp: pkt.srcIp, dstIp: solicited, ttl: 255, id: 0, type: ICMP6.NEIGHBOR_SOLICIT, code: 0, target };
+			this.transmitNd(ns, from, nb, lat);
+			const na: IcmpPacket = { proto: 'ICMP', srcIp: target, dstIp: pkt.srcIp, ttl: 255, id: 0, type: ICMP6.NEIGHBOR_ADVERT, code: 0, target };
+			this.core.queue.push(now + lat, this.ndTarget, EV_ND_ADVERT, { pkt: na, from: nb });
+		}
+		this.core.queue.push(ready, this.ndTarget, EV_ND_SEND, { pkt, from });
+		return true;
+	}
+
+	/** Record a neighbour discovery message on the one link between `from` and its neighbour. */
+	private transmitNd(pkt: IcmpPacket, from: NetNode, to?: NetNode, latency?: number): void {
+		const core = this.core;
+		pkt.id = core.nextPacketId();
+		if (to === undefined) {
+			to = this.byIp.get(pkt.dstIp);
+			latency = to === undefined ? 0 : (this.route(from, to)?.links[0].latencyMs ?? 0);
+		}
+		if (!core.record || to === undefined) return;
+		const ev = this.recordPacket(pkt, from, to, core.queue.now);
+		ev.arrivedAt = core.queue.now + (latency ?? 0);
+	}
+
 	private recordPacket(
 		pkt: Packet,
 		from: NetNode,
@@ -439,7 +564,10 @@ export class Topology implements Network {
 			arrivedAt: null as number | null,
 			...(pkt.identifier !== undefined ? { identifier: pkt.identifier } : {}),
 			...(pkt.sequence !== undefined ? { sequence: pkt.sequence } : {}),
-			...(pkt.quoted !== undefined ? { quoted: pkt.quoted } : {})
+			...(pkt.quoted !== undefined ? { quoted: pkt.quoted } : {}),
+			...(isIp6(pkt.srcIp) ? { icmpv6: true } : {}),
+			...(pkt.mtu !== undefined ? { mtu: pkt.mtu } : {}),
+			...(pkt.target !== undefined ? { target: pkt.target } : {})
 		};
 		this.core.events.push(ev);
 		return ev;

@@ -16,6 +16,7 @@ import { Firewall, type FirewallOptions } from './firewall';
 import { Host, type TcpHostSettings } from './host';
 import type { NetNode } from './node';
 import { installRouterIcmp } from './icmp';
+import { installTcpPmtu } from './tcp-pmtu';
 import { Nat, type NatOptions, type PortForward } from './nat';
 import type { OsPresetId } from './os';
 import { createRng, type Rng } from './prng';
@@ -44,6 +45,8 @@ export interface HostOptions {
 	name: string;
 	/** IPv4 address, dotted quad. */
 	ip: string;
+	/** IPv6 address in RFC 5952 text (`2001:db8::1`): makes the host dual-stack. */
+	ip6?: string;
 	/** OS preset id; default `'linux'`. */
 	os?: OsPresetId;
 	/** May bind ports below 1024; default false. */
@@ -84,7 +87,7 @@ export interface HostOptions {
 /** Options for {@link Simulation.addRouter}. */
 export interface RouterOptions {
 	name: string;
-	/** One IPv4 address per interface. */
+	/** One address per interface, IPv4 or IPv6 (RFC 5952 text). */
 	ips: string[];
 }
 
@@ -94,6 +97,8 @@ export interface LinkOptions {
 	latencyMs?: number;
 	/** Probability 0..1 that a packet is lost on this link (default 0), drawn from the seeded PRNG. */
 	loss?: number;
+	/** Largest IP packet the link carries, bytes, 576-65535 (default 1500). A router answers bigger IPv6 packets with Packet Too Big. */
+	mtu?: number;
 }
 
 /** Options for {@link Simulation.run}. */
@@ -349,7 +354,15 @@ export class Simulation implements SimCore, EventTarget {
 		}
 		const h = new Host(this.network, this, opts);
 		this.network.addNode(h);
-		this.hostInfos.push({ name: h.name, ip: h.ip, os: h.os, role: 'host', ephemeral: [h.preset.ephemeral[0], h.preset.ephemeral[1]] });
+		this.hostInfos.push({
+			name: h.name,
+			ip: h.ip,
+			...(h.ip6 !== null ? { ip6: h.ip6 } : {}),
+			os: h.os,
+			role: 'host',
+			ephemeral: [h.preset.ephemeral[0], h.preset.ephemeral[1]]
+		});
+		installTcpPmtu(h);
 		return h;
 	}
 
@@ -364,7 +377,8 @@ export class Simulation implements SimCore, EventTarget {
 		const r = new Router(this.network, opts.name, opts.ips);
 		this.network.addNode(r);
 		installRouterIcmp(r, this);
-		this.hostInfos.push({ name: r.name, ip: r.ipList[0], os: 'router', role: 'router' });
+		const ip6 = r.ipList.find((ip) => ip.includes(':'));
+		this.hostInfos.push({ name: r.name, ip: r.ipList.find((ip) => !ip.includes(':')) ?? r.ipList[0], ...(ip6 !== undefined ? { ip6 } : {}), os: 'router', role: 'router' });
 		return r;
 	}
 
@@ -373,7 +387,7 @@ export class Simulation implements SimCore, EventTarget {
 	 * @throws SimError for unknown nodes, duplicate links, negative latency, loss outside 0..1.
 	 */
 	addLink(a: string, b: string, opts: LinkOptions = {}): void {
-		this.network.addLink(this.node(a), this.node(b), opts.latencyMs ?? 1, opts.loss ?? 0);
+		this.network.addLink(this.node(a), this.node(b), opts.latencyMs ?? 1, opts.loss ?? 0, opts.mtu);
 	}
 
 	/**
@@ -582,7 +596,7 @@ export class Simulation implements SimCore, EventTarget {
 
 	/** The trace recorded so far (events array is shared, not copied). */
 	trace(): Trace {
-		const links = this.network.links.map((l) => ({ a: l.a.name, b: l.b.name, latencyMs: l.latencyMs, loss: l.loss }));
+		const links = this.network.links.map((l) => ({ a: l.a.name, b: l.b.name, latencyMs: l.latencyMs, loss: l.loss, ...(l.mtu !== 1500 ? { mtu: l.mtu } : {}) }));
 		return { seed: this.seed, hosts: this.hosts(), events: this.events, end: this.queue.now, links };
 	}
 

@@ -292,8 +292,16 @@ export interface TcpHost extends HostContext {
 	readonly tcpPorts: PortTable;
 	/** ISN stream for this host (RFC 9293 §3.4.1: an ISN is chosen per connection). */
 	readonly isnRng: Rng;
-	/** Listening sockets by local port. */
+	/** Listening sockets by local port (AF_INET). */
 	readonly listeners: Map<number, Tcb>;
+	/** AF_INET6 listening sockets by local port (dual-stack or IPV6_V6ONLY; see `Host.listenerFor`). */
+	readonly listeners6: Map<number, Tcb>;
+	/** Port table of the AF_INET6 sockets' binds (see `Host.tcpPorts6`). */
+	readonly tcpPorts6: PortTable;
+	/** IPV6_V6ONLY of a new AF_INET6 socket on this host's OS (ipv6.ts). */
+	readonly v6onlyDefault: boolean;
+	/** The listener a SYN from `remoteIp` to `port` reaches (`Host.listenerFor`). */
+	listenerFor(port: number, remoteIp: string): Tcb | undefined;
 	/** Local ports from which this host injected scripted segments (they never answer with RST). */
 	readonly scriptedPorts: ReadonlySet<number>;
 	/** Every TCP socket on the host, in creation order (CLOSED ones too, unless forgotten). */
@@ -375,6 +383,23 @@ export abstract class Tcb implements EventTarget {
 	localPort = 0;
 	/** Remote address ('0.0.0.0' while unconnected). */
 	remoteIp = '0.0.0.0';
+	/**
+	 * Local address on the wire: the host's IPv4 or IPv6 address (set by connect() and for
+	 * accepted connections); for a listener, the unspecified address of its family.
+	 */
+	localIp: string;
+	/** AF_INET6 socket (socket(AF_INET6, …)); false for AF_INET. */
+	inet6 = false;
+	/** IPV6_V6ONLY of an AF_INET6 socket (RFC 3493 §5.3); the default comes from the OS preset. */
+	v6only = false;
+	/**
+	 * An IPv4 connection accepted by a dual-stack AF_INET6 listener: the application (and `ss`)
+	 * sees both addresses as IPv4-mapped IPv6 addresses, `::ffff:192.0.2.1` (RFC 4291 §2.5.5.2,
+	 * RFC 3493 §3.7); on the wire it is plain IPv4.
+	 */
+	mapped = false;
+	/** Called after every state change (happy-eyeballs.ts watches its two attempts). */
+	onState?: (t: Tcb) => void;
 	/** Remote port (0 while unconnected). */
 	remotePort = 0;
 
@@ -569,7 +594,10 @@ export abstract class Tcb implements EventTarget {
 	wscaleOk = false;
 	/** MSS the peer announced in its SYN (RFC 9293 §3.7.1; 536 when it sent none, MUST-15). */
 	peerMss = 536;
-	/** Eff.snd.MSS: the largest payload we put in one segment (RFC 9293 §3.7.1, less 12 bytes of timestamps). */
+	/**
+	 * Eff.snd.MSS: the largest payload we put in one segment (RFC 9293 §3.7.1, less 12 bytes of
+	 * timestamps); lowered further by Packet Too Big / fragmentation needed (tcp-pmtu.ts, RFC 8201).
+	 */
 	sndMss: number = TCP_TUNING.mss;
 	/** TS.Recent (RFC 7323 §4.3): the peer's latest TSval, echoed as TSecr; −1 before any. */
 	get tsRecent(): number {
@@ -703,6 +731,7 @@ export abstract class Tcb implements EventTarget {
 		this.host = host;
 		this.id = id;
 		this.autoRead = autoRead;
+		this.localIp = host.ip;
 		this.rcvBuf = host.preset.tcp.rcvBuf;
 		// The SYN's window is never scaled (RFC 7323 §2.2): at most 65,535 until the handshake is done.
 		this.rcv.wnd = Math.min(this.rcvBuf, 65535);

@@ -42,7 +42,7 @@ import { inheritKeepalive, keepaliveHeard, resetsDataAfterShutdown, SHUT_RD_DATA
 import { rttSample } from './tcp-timer';
 import { acceptQueueFull, checkSynCookie, enterSynQueue, recordQueue, synCookie, SYNCOOKIE_VALID_MS, synQueueFull } from './tcp-listen';
 import { finAcked, rearmRexmt, startRexmtTimer, stopPersistTimer, stopRexmtTimer, TCP_TUNING, type ListenQueues, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
-import { F_ACK, F_FIN, F_PSH, F_RST, F_SYN, segLen, seqAdd, seqDiff, seqLe, seqLt, type TcpPacket } from './wire';
+import { F_ACK, F_FIN, F_PSH, F_RST, F_SYN, hostPort, isIp6, segLen, seqAdd, seqDiff, seqLe, seqLt, type TcpPacket } from './wire';
 
 /**
  * A TCP segment addressed to `host` has arrived: find its TCB — the connection with its 4-tuple,
@@ -57,7 +57,7 @@ export function tcpInput(host: TcpHost, seg: TcpPacket): void {
 		if (t.state !== 'CLOSED' && t.state !== 'SYN-SENT' && t.state !== 'SYN-RECEIVED') traceWindow(t);
 		return;
 	}
-	const l = host.listeners.get(seg.dport);
+	const l = host.listenerFor(seg.dport, seg.srcIp);
 	if (l !== undefined && l.state === 'LISTEN') {
 		listenInput(l, seg, -1);
 		return;
@@ -155,6 +155,11 @@ function passiveChild(l: Tcb, seg: TcpPacket): Tcb | null {
 	c.hold = 'child';
 	c.tupleRegistered = true;
 	c.localPort = l.localPort;
+	c.localIp = seg.dstIp;
+	// An IPv4 SYN reaching a dual-stack AF_INET6 listener: the child is AF_INET6 and sees IPv4-mapped addresses.
+	c.inet6 = l.inet6;
+	c.v6only = l.v6only;
+	c.mapped = l.inet6 && !isIp6(seg.srcIp);
 	c.remoteIp = seg.srcIp;
 	c.remotePort = seg.sport;
 	host.addConn(c);
@@ -209,7 +214,7 @@ function synSentInput(t: Tcb, seg: TcpPacket): void {
 	// second: check the RST bit
 	if (f & F_RST) {
 		if (hasAck) {
-			t.host.errorEvent(t.id, 'connect', 'ECONNREFUSED', `connect(): connection refused: ${t.remoteIp}:${t.remotePort} answered RST`);
+			t.host.errorEvent(t.id, 'connect', 'ECONNREFUSED', `connect(): connection refused: ${hostPort(t.remoteIp, t.remotePort)} answered RST`);
 			toClosed(t, 'rcv RST (connection refused)');
 		}
 		return;
@@ -368,7 +373,7 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 	// TIME-WAIT + new SYN (RFC 9293 3.6.1 MAY-2, RFC 6191; Linux tcp_timewait_state_process
 	// TCP_TW_SYN checks this before the window test).
 	if (t.state === 'TIME-WAIT' && f & F_SYN && !(f & F_ACK) && !(f & F_RST) && seqLt(t.rcv.nxt, seq)) {
-		const l = t.host.listeners.get(t.localPort);
+		const l = t.host.listenerFor(t.localPort, t.remoteIp);
 		if (l !== undefined && l.state === 'LISTEN') {
 			const iss = seqAdd(t.snd.nxt, 65537);
 			toClosed(t, 'rcv SYN in TIME-WAIT with SEG.SEQ > RCV.NXT: new incarnation (RFC 9293 3.6.1 MAY-2)');

@@ -30,8 +30,9 @@
  * @module
  */
 
+import { IPV6 } from './ipv6';
 import type { Tcb } from './tcb';
-import { F_SYN, seqLt, type TcpOptions, type TcpPacket } from './wire';
+import { F_SYN, isIp6, seqLt, type TcpOptions, type TcpPacket } from './wire';
 
 /** Bytes the Timestamps option takes in every segment once negotiated (10, padded to 12: RFC 7323 Appendix A). */
 export const TS_OPTION_BYTES = 12;
@@ -65,12 +66,22 @@ function fnv1a(h: number, s: string): number {
 }
 
 /**
+ * The MSS our SYN announces: the preset's (1460, a 1500-byte Ethernet MTU less 20 bytes of IPv4
+ * and 20 of TCP header) over IPv4; 20 bytes less over IPv6, whose header is 40 bytes (RFC 8200
+ * §3; Linux `ip6_default_advmss()`: MTU − sizeof(ipv6hdr) − sizeof(tcphdr) = 1440).
+ */
+export function ownMss(t: Tcb): number {
+	const mss = t.host.preset.tcp.mss;
+	return isIp6(t.remoteIp) ? mss - (IPV6.header - IPV6.ipv4Header) : mss;
+}
+
+/**
  * The options our SYN (`synAck` false) or SYN,ACK (`synAck` true, after {@link acceptSynOptions})
  * carries. A SYN,ACK carries Window Scale, SACK-permitted and Timestamps only when the SYN did.
  */
 export function synOptions(t: Tcb, synAck: boolean): TcpOptions {
 	const p = t.host.preset.tcp;
-	const o: TcpOptions = { mss: p.mss };
+	const o: TcpOptions = { mss: ownMss(t) };
 	if (synAck) {
 		if (t.wscaleOk) o.wscale = t.rcvWscale;
 		if (t.sackOk) o.sackOk = true;
@@ -92,7 +103,7 @@ export function synOptions(t: Tcb, synAck: boolean): TcpOptions {
 export function acceptSynOptions(t: Tcb, seg: TcpPacket): void {
 	const mine = t.host.preset.tcp; // the host's preset, less what its scenario line turned off
 	const theirs = seg.options;
-	t.tsOffset = tsOffsetFor(t.host.ip, t.remoteIp);
+	t.tsOffset = tsOffsetFor(t.localIp, t.remoteIp);
 	t.peerMss = theirs?.mss ?? 536;
 	if (mine.wscale !== null && theirs?.wscale !== undefined) {
 		// RFC 7323 §2.3: a shift above 14 is used as 14.
@@ -109,7 +120,7 @@ export function acceptSynOptions(t: Tcb, seg: TcpPacket): void {
 		t.tsRecent = theirs.ts.val;
 		t.tsRecentAt = t.host.core.queue.now;
 	}
-	t.sndMss = Math.min(t.peerMss, t.host.preset.tcp.mss) - (t.tsOk ? TS_OPTION_BYTES : 0);
+	t.sndMss = Math.min(t.peerMss, ownMss(t)) - (t.tsOk ? TS_OPTION_BYTES : 0);
 }
 
 /** Options for a segment that is not a SYN: the timestamps, once negotiated. */

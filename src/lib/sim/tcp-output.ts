@@ -42,12 +42,12 @@ export function appendSend(t: Tcb, chunk: SendChunk): void {
  */
 export function sendSegment(t: Tcb, flags: number, seq: number, len: number, text: string | undefined, retransmission: boolean): void {
 	const h = t.host;
-	if (flags & F_SYN && !(flags & F_ACK)) t.tsOffset = tsOffsetFor(h.ip, t.remoteIp);
+	if (flags & F_SYN && !(flags & F_ACK)) t.tsOffset = tsOffsetFor(t.localIp, t.remoteIp);
 	const win = windowField(t, flags);
 	const options = flags & F_SYN ? synOptions(t, (flags & F_ACK) !== 0) : segmentOptions(t);
 	const seg: TcpPacket = {
 		proto: 'TCP',
-		srcIp: h.ip,
+		srcIp: t.localIp,
 		dstIp: t.remoteIp,
 		ttl: TCP_TUNING.ttl,
 		id: 0,
@@ -220,9 +220,11 @@ export function output(t: Tcb): boolean {
  * reaching a listener (RFC 9293 §3.10.7.1–2). Window 0, no payload.
  */
 export function sendWithoutTcb(host: HostContext, flags: number, sport: number, dstIp: string, dport: number, seq: number, ack: number, wnd = 0): void {
+	const srcIp = host.srcFor(dstIp);
+	if (srcIp === null) return;
 	const seg: TcpPacket = {
 		proto: 'TCP',
-		srcIp: host.ip,
+		srcIp,
 		dstIp,
 		ttl: TCP_TUNING.ttl,
 		id: 0,

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { F_FIN, F_SYN, seqAdd, seqDiff, seqLe, seqLt } from './wire';
+import { F_FIN, F_PSH, F_SYN, seqAdd, seqDiff, seqLe, seqLt } from './wire';
 
 /** One segment on the retransmission queue. */
 export interface RtxSegment {
@@ -95,6 +95,24 @@ export class RetransmissionQueue {
 		else this.last.next = s;
 		this.last = s;
 		this.count++;
+	}
+
+	/**
+	 * Cut `s` after its first `n` payload bytes (0 < n < s.len) into two queued segments, as Linux
+	 * `tcp_fragment()` does when the MSS shrinks: the front keeps the text preview, the back gets
+	 * the control bits that belong to the end (PSH, FIN) and the same marks and send time.
+	 * @returns the back piece, queued right after `s`.
+	 */
+	split(s: RtxSegment, n: number): RtxSegment {
+		const endBits = s.flags & (F_FIN | F_PSH);
+		const back: RtxSegment = { ...s, seq: seqAdd(s.seq, n), len: s.len - n, flags: s.flags, text: undefined };
+		s.len = n;
+		s.flags &= ~endBits;
+		back.next = s.next;
+		s.next = back;
+		if (this.last === s) this.last = back;
+		this.count++;
+		return back;
 	}
 
 	/** Record that `s` was sent again at `now` (ms): a retransmission or a probe. */

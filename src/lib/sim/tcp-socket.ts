@@ -26,7 +26,7 @@ import { acceptQueueLen, listenBacklog } from './tcp-listen';
 import { timerFired } from './tcp-timer';
 import { start2MslTimer, startRexmtTimer, Tcb, TCP_TUNING, type ListenQueues, type TcpHost } from './tcb';
 import type { SocketAddress, SocketErrno, TcpState } from './trace';
-import { checkIp, checkPort, F_ACK, F_RST, F_SYN, seqAdd } from './wire';
+import { anyAddress, checkIp, checkPort, hostPort, F_ACK, F_RST, F_SYN, isIp6, mapped4, seqAdd } from './wire';
 
 /** Options for `host.tcp(id, opts)`. */
 export interface TcpSocketOptions {
@@ -36,6 +36,10 @@ export interface TcpSocketOptions {
 	 * data sends RST (RFC 9293 §3.6.1 SHLD-3, Linux `tcp_close` "data_was_unread").
 	 */
 	autoRead?: boolean;
+	/** socket(AF_INET6, SOCK_STREAM): listens on `[::]` (default false: AF_INET). */
+	inet6?: boolean;
+	/** IPV6_V6ONLY for an AF_INET6 socket; default: the OS's (ipv6.ts `v6onlyDefault`). */
+	v6only?: boolean;
 }
 
 /** The `how` of {@link TcpSocket.shutdown} (Windows: SD_RECEIVE, SD_SEND, SD_BOTH). */
@@ -102,18 +106,27 @@ export class TcpSocket extends Tcb {
 	/** @internal use `host.tcp()`. */
 	constructor(host: TcpHost, id: string, opts?: TcpSocketOptions) {
 		super(host, id, opts?.autoRead ?? true);
+		if (opts?.inet6 === true) {
+			this.inet6 = true;
+			this.v6only = opts.v6only ?? host.v6onlyDefault;
+		}
 	}
 
 	// -----------------------------------------------------------------------------------------
 	// Inspection
 
-	/** Local socket address (host IP and local port). */
+	/**
+	 * Local socket address as the application sees it: the host's address of the connection's
+	 * family; `::` for an AF_INET6 listener; `::ffff:a.b.c.d` for an IPv4 connection accepted by a
+	 * dual-stack listener.
+	 */
 	get local(): SocketAddress {
-		return { ip: this.host.ip, port: this.localPort };
+		return { ip: this.mapped ? mapped4(this.localIp) : this.localIp, port: this.localPort };
 	}
-	/** Remote socket address (`0.0.0.0:0` for a listener or unconnected socket). */
+	/** Remote socket address (`0.0.0.0:0`, or `:::0` for AF_INET6, for a listener or unconnected socket). */
 	get remote(): SocketAddress {
-		return this.state === 'LISTEN' ? { ip: '0.0.0.0', port: 0 } : { ip: this.remoteIp, port: this.remotePort };
+		if (this.state === 'LISTEN') return { ip: anyAddress(this.inet6), port: 0 };
+		return { ip: this.mapped ? mapped4(this.remoteIp) : this.remoteIp, port: this.remotePort };
 	}
 
 	/** @internal true while the socket holds a local port (for `host.portsInUse`). */
@@ -186,8 +199,21 @@ export class TcpSocket extends Tcb {
 
 	/** Hold `port` (0: any) in the host's port table, exclusively (bind or listen's autobind). */
 	private takePort(port: number, via: 'bind' | 'autobind'): boolean {
-		const r = this.host.tcpPorts.bind(port, { reuseAddr: this.reuseAddr, root: this.host.root });
+		const h = this.host;
+		const opts = { reuseAddr: this.reuseAddr, root: h.root };
+		// AF_INET: the IPv4 table. AF_INET6: its own table, and a dual-stack socket also the IPv4
+		// one (it receives IPv4 too, so it conflicts with an IPv4 bind: Host.tcpPorts6).
+		const dual = this.inet6 && !this.v6only;
+		const r = this.inet6 && !dual ? h.tcpPorts6.bind(port, opts) : h.tcpPorts.bind(port, opts);
 		if (!r.ok) return this.fail(via === 'autobind' ? 'listen' : 'bind', r.errno, r.message);
+		if (dual) {
+			const r6 = h.tcpPorts6.bind(r.port, opts);
+			if (!r6.ok) {
+				h.tcpPorts.releaseBind(r.port);
+				return this.fail(via === 'autobind' ? 'listen' : 'bind', r6.errno, r6.message);
+			}
+		}
+		if (this.inet6) this.localIp = '::';
 		this.localPort = r.port;
 		this.hold = via;
 		this.bindHeld = true;
@@ -208,7 +234,7 @@ export class TcpSocket extends Tcb {
 		if (opts.backlog !== undefined && !Number.isInteger(opts.backlog)) {
 			throw new SimError(`listen(): backlog must be an integer (got ${String(opts.backlog)}).`, 'backlog');
 		}
-		const where = port !== undefined ? `${this.host.ip}:${port}` : '(autobind)';
+		const where = (port !== undefined ? `${this.inet6 ? '[::]' : this.host.ip}:${port}` : '(autobind)') + (this.inet6 ? ` AF_INET6 IPV6_V6ONLY=${this.v6only ? 1 : 0}` : '');
 		this.host.callEvent(this.id, 'listen', opts.backlog !== undefined ? `${where} backlog=${opts.backlog}` : where);
 		if (this.state !== 'CLOSED' || this.appClosed) {
 			return this.fail('listen', 'EINVAL', `listen(): socket ${this.id} is ${this.state}, not CLOSED`);
@@ -218,7 +244,7 @@ export class TcpSocket extends Tcb {
 		} else if (port !== undefined && port !== 0 && port !== this.localPort) {
 			return this.fail('listen', 'EINVAL', `listen(${port}): socket ${this.id} is already bound to port ${this.localPort}`);
 		}
-		this.host.listeners.set(this.localPort, this);
+		(this.inet6 ? this.host.listeners6 : this.host.listeners).set(this.localPort, this);
 		// A listener that is listening again keeps its child count (child ids stay unique).
 		const q = (this.queues ??= { backlog: 0, manualAccept: false, synQueueLen: 0, acceptQueue: null, pendingAccepts: 0, synOverflowAt: -Infinity, childCount: 0 });
 		q.backlog = listenBacklog(this.host, opts.backlog);
@@ -267,7 +293,7 @@ export class TcpSocket extends Tcb {
 		checkPort(port);
 		const h = this.host;
 		let inherited: ReturnType<typeof takeOverTimeWait> | undefined;
-		if (h.core.record) h.callEvent(this.id, 'connect', `${ip}:${port}`);
+		if (h.core.record) h.callEvent(this.id, 'connect', hostPort(ip, port));
 		if (this.appClosed) return this.fail('connect', 'EINVAL', `connect(): socket ${this.id} was closed`);
 		if (this.state !== 'CLOSED') {
 			return this.fail(
@@ -278,20 +304,25 @@ export class TcpSocket extends Tcb {
 					: `connect(): connection already exists (socket ${this.id} is ${this.state}; RFC 9293 3.10.1)`
 			);
 		}
-		if (ip === '0.0.0.0' || port === 0) {
-			return this.fail('connect', 'EINVAL', `connect(${ip}:${port}): remote socket unspecified (RFC 9293 3.10.1)`);
+		if (ip === '0.0.0.0' || ip === '::' || port === 0) {
+			return this.fail('connect', 'EINVAL', `connect(${hostPort(ip, port)}): remote socket unspecified (RFC 9293 3.10.1)`);
+		}
+		const src = h.srcFor(ip);
+		if (src === null) {
+			// No IPv6 address, hence no IPv6 route: Linux ip6_route_output finds none (ENETUNREACH).
+			return this.fail('connect', 'ENETUNREACH', `connect(${hostPort(ip, port)}): host ${h.name} has no ${isIp6(ip) ? 'IPv6' : 'IPv4'} address`);
 		}
 		if (this.hold === 'bind' || this.hold === 'autobind') {
 			const r = h.tcpPorts.attachTuple(this.localPort, ip, port);
 			if (!r.ok) return this.fail('connect', r.errno, r.message);
 		} else {
-			let r = h.tcpPorts.connect(h.ip, ip, port);
+			let r = h.tcpPorts.connect(src, ip, port);
 			if (!r.ok && r.errno === 'EADDRNOTAVAIL') {
 				// Linux tcp_tw_reuse (tcp-tw-reuse.ts): take over a TIME-WAIT 4-tuple to this destination.
 				const tw = reusableTimeWait(h, ip, port);
 				if (tw !== undefined) {
 					inherited = takeOverTimeWait(tw);
-					r = h.tcpPorts.connect(h.ip, ip, port);
+					r = h.tcpPorts.connect(src, ip, port);
 				}
 			}
 			if (!r.ok) return this.fail('connect', r.errno, r.message);
@@ -300,6 +331,7 @@ export class TcpSocket extends Tcb {
 			h.portEvent('allocate', r.port, 'connect', this.id);
 		}
 		this.tupleRegistered = true;
+		this.localIp = src;
 		this.remoteIp = ip;
 		this.remotePort = port;
 		h.addConn(this);

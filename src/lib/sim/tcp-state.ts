@@ -10,7 +10,7 @@
 import { sendSegment } from './tcp-output';
 import { start2MslTimer, startKeepTimer, stop2MslTimer, stopPersistTimer, stopRexmtTimer, TCP_TUNING, type ListenQueues, type Tcb } from './tcb';
 import type { TcpState } from './trace';
-import { F_ACK, F_RST } from './wire';
+import { anyAddress, F_ACK, F_RST, hostPort, mapped4 } from './wire';
 import { leaveSynQueue } from './tcp-listen';
 
 /**
@@ -22,17 +22,22 @@ export function setState(t: Tcb, to: TcpState, cause: string, from: TcpState = t
 	t.state = to;
 	if (t.inSynQueue && to !== 'SYN-RECEIVED') leaveSynQueue(t);
 	const core = t.host.core;
+	if (t.onState !== undefined) core.queue.push(core.queue.now, { onEvent: () => t.onState?.(t) }, 0, null);
 	if (!core.record) return;
 	core.events.push({
 		kind: 'state',
 		t: core.queue.now,
 		host: t.host.name,
 		socket: t.id,
-		local: { ip: t.host.ip, port: t.localPort },
-		remote: to === 'LISTEN' && from === 'CLOSED' ? { ip: '0.0.0.0', port: 0 } : { ip: t.remoteIp, port: t.remotePort },
+		local: { ip: t.mapped ? mapped4(t.localIp) : t.localIp, port: t.localPort },
+		remote:
+			to === 'LISTEN' && from === 'CLOSED'
+				? { ip: anyAddress(t.inet6), port: 0 }
+				: { ip: t.mapped ? mapped4(t.remoteIp) : t.remoteIp, port: t.remotePort },
 		from,
 		to,
-		cause
+		cause,
+		...(t.inet6 ? { v6only: t.v6only } : {})
 	});
 }
 
@@ -72,8 +77,9 @@ export function deleteTcb(t: Tcb): void {
 	t.outOfOrder = null;
 	t.finPending = false;
 	// Only bind()/autobind sockets can be listeners (connected and accepted sockets never are).
-	if ((t.hold === 'bind' || t.hold === 'autobind') && h.listeners.get(t.localPort) === t) {
-		h.listeners.delete(t.localPort);
+	const listeners = t.inet6 ? h.listeners6 : h.listeners;
+	if ((t.hold === 'bind' || t.hold === 'autobind') && listeners.get(t.localPort) === t) {
+		listeners.delete(t.localPort);
 	}
 	if (t.remotePort !== 0) h.removeConn(t);
 	if (t.tupleRegistered) {
@@ -82,7 +88,9 @@ export function deleteTcb(t: Tcb): void {
 		if (t.hold === 'connect') h.portEvent('release', t.localPort, 'connect', t.id);
 	}
 	if (t.bindHeld) {
-		h.tcpPorts.releaseBind(t.localPort);
+		// An AF_INET6 bind sits in tcpPorts6, a dual-stack one in both tables (TcpSocket.takePort).
+		if (t.inet6) h.tcpPorts6.releaseBind(t.localPort);
+		if (!t.inet6 || !t.v6only) h.tcpPorts.releaseBind(t.localPort);
 		t.bindHeld = false;
 		h.portEvent('release', t.localPort, t.hold === 'autobind' ? 'autobind' : 'bind', t.id);
 	}
@@ -162,7 +170,7 @@ export function established(t: Tcb): void {
 /** accept() returns `c`: recorded as an `accept` call on the listener naming the child. */
 function acceptChild(l: Tcb, c: Tcb): void {
 	c.accepted = true;
-	if (c.host.core.record) c.host.callEvent(l.id, 'accept', `${c.id} from ${c.remoteIp}:${c.remotePort}`);
+	if (c.host.core.record) c.host.callEvent(l.id, 'accept', `${c.id} from ${hostPort(c.mapped ? mapped4(c.remoteIp) : c.remoteIp, c.remotePort)}`);
 }
 
 /** accept() takes the oldest connection of the accept queue (the caller checked it is not empty). */
@@ -195,6 +203,6 @@ export function closeListener(l: Tcb, cause: string): void {
 	}
 	q.acceptQueue = null;
 	q.pendingAccepts = 0;
-	l.host.listeners.delete(l.localPort);
+	(l.inet6 ? l.host.listeners6 : l.host.listeners).delete(l.localPort);
 	toClosed(l, cause);
 }

@@ -106,10 +106,13 @@ export interface SegmentEvent {
 	len: number;
 	/** Advertised window, bytes. */
 	wnd: number;
-	/** ms when it reached `to`, or null when it was lost or dropped. */
+	/**
+	 * ms when it reached `to`, or null when it was lost or dropped (`too-big`: larger than the
+	 * MTU of a link on the way, IPv6 or IPv4 with DF; the router answered Packet Too Big).
+	 */
 	arrivedAt: number | null;
 	/** Why it did not arrive, when it did not. */
-	dropped?: 'lost' | 'firewall' | 'no-route' | 'ttl' | 'nat';
+	dropped?: 'lost' | 'firewall' | 'no-route' | 'ttl' | 'nat' | 'too-big';
 	/** True when this is a retransmission of an earlier segment. */
 	retransmission?: boolean;
 	/** Short text payload preview, when the payload was text. */
@@ -138,7 +141,7 @@ export interface DatagramEvent {
 	/** IP TTL it was sent with. */
 	ttl: number;
 	arrivedAt: number | null;
-	dropped?: 'lost' | 'firewall' | 'no-route' | 'ttl' | 'nat';
+	dropped?: 'lost' | 'firewall' | 'no-route' | 'ttl' | 'nat' | 'too-big';
 	payload?: string;
 	/**
 	 * Added for NAT: the packet's addresses as finally delivered, when a NAT rewrote them on the
@@ -148,7 +151,7 @@ export interface DatagramEvent {
 	translated?: { src: SocketAddress; dst: SocketAddress; identifier?: number };
 }
 
-/** An ICMP message as it left the sender (RFC 792). ICMP has no ports. */
+/** An ICMP message as it left the sender (RFC 792), or an ICMPv6 one (`icmpv6`). ICMP has no ports. */
 export interface IcmpEvent {
 	kind: 'icmp';
 	t: number;
@@ -171,8 +174,18 @@ export interface IcmpEvent {
 	 * `identifier`/`sequence` are the echo's.
 	 */
 	quoted?: { proto: Protocol; src: SocketAddress; dst: SocketAddress; identifier?: number; sequence?: number };
+	/**
+	 * An ICMPv6 message (RFC 4443): its addresses are IPv6 and `type`/`code` are ICMPv6's (1
+	 * destination unreachable, 2 packet too big, 3 time exceeded, 128/129 echo, 135/136
+	 * neighbour solicitation/advertisement). Set by the engine for IPv6 and by capture replays.
+	 */
+	icmpv6?: boolean;
+	/** Packet Too Big (ICMPv6 2) or fragmentation needed (ICMP 3 code 4): the next-hop MTU, bytes. */
+	mtu?: number;
+	/** Neighbour Solicitation/Advertisement: the address being resolved (RFC 4861 §4.3). */
+	target?: string;
 	arrivedAt: number | null;
-	dropped?: 'lost' | 'firewall' | 'no-route' | 'ttl' | 'nat';
+	dropped?: 'lost' | 'firewall' | 'no-route' | 'ttl' | 'nat' | 'too-big';
 	/**
 	 * Added for NAT: the packet's addresses as finally delivered, when a NAT rewrote them on the
 	 * way (`src`/`dst` keep the addresses it was sent with). For ICMP, ports are 0 and
@@ -195,6 +208,11 @@ export interface StateEvent {
 	to: TcpState;
 	/** What caused it, in RFC words: "rcv SYN,ACK", "CLOSE", "TIME-WAIT timeout (2×MSL)". */
 	cause: string;
+	/**
+	 * AF_INET6 sockets only: IPV6_V6ONLY. `ss` prints a dual-stack socket's `::` as `*` and an
+	 * IPv6-only one's as `[::]` (iproute2 misc/ss.c `inet_addr_print`).
+	 */
+	v6only?: boolean;
 }
 
 /** An ephemeral or explicit port was taken or given back on a host. */
@@ -333,6 +351,8 @@ export type PacketEvent = SegmentEvent | DatagramEvent | IcmpEvent;
 export interface HostInfo {
 	name: string;
 	ip: string;
+	/** A dual-stack host's IPv6 address (RFC 5952 text). */
+	ip6?: string;
 	/** OS preset id, e.g. "linux". */
 	os: string;
 	role: 'host' | 'router' | 'nat';
@@ -366,6 +386,8 @@ export interface TraceLink {
 	latencyMs: number;
 	/** Loss probability per packet, 0..1 (absent means 0). */
 	loss?: number;
+	/** MTU in bytes when it is not 1500. */
+	mtu?: number;
 }
 
 /**

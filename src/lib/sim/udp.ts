@@ -41,7 +41,8 @@ import { SimError } from './errors';
 import type { HostContext } from './node';
 import { PortTable } from './ports';
 import type { SocketAddress, SocketErrno } from './trace';
-import { checkIp, checkPort, type IcmpPacket, type UdpPacket } from './wire';
+import { ICMP6, ICMP6_PORT_UNREACH } from './ipv6';
+import { checkIp, checkPort, hostPort, isIp6, type IcmpPacket, type UdpPacket } from './wire';
 
 /** The host as UDP sees it (implemented by `Host`, host.ts): host services plus UDP's own state. */
 export type UdpHost = HostContext & { udpState?: UdpHostState };
@@ -235,7 +236,7 @@ export class UdpSocket {
 	connect(ip: string, port: number): boolean {
 		checkIp(ip);
 		checkPort(port);
-		this.host.callEvent(this.id, 'connect', `${ip}:${port} (UDP)`);
+		this.host.callEvent(this.id, 'connect', `${hostPort(ip, port)} (UDP)`);
 		if (this.closed) return this.fail('connect', 'EINVAL', `connect(): UDP socket ${this.id} is closed`);
 		if (this.localPort === 0 && !this.take(0, 'connect', 'connect')) return false;
 		this.peer = { ip, port };
@@ -255,7 +256,7 @@ export class UdpSocket {
 		checkPort(port);
 		if (port === 0) throw new SimError('sendTo: destination port must be 1-65535 (got 0).', 'port');
 		checkLen(len);
-		this.host.callEvent(this.id, 'sendto', `${ip}:${port} ${len} bytes${payload !== undefined ? ` "${payload}"` : ''}`);
+		this.host.callEvent(this.id, 'sendto', `${hostPort(ip, port)} ${len} bytes${payload !== undefined ? ` "${payload}"` : ''}`);
 		return this.output('sendto', ip, port, len, payload);
 	}
 
@@ -283,7 +284,7 @@ export class UdpSocket {
 	reply(len: number, payload?: string): boolean {
 		checkLen(len);
 		const to = this.lastSender;
-		this.host.callEvent(this.id, 'sendto', `${to ? `${to.ip}:${to.port}` : '(no sender yet)'} ${len} bytes${payload !== undefined ? ` "${payload}"` : ''}`);
+		this.host.callEvent(this.id, 'sendto', `${to ? hostPort(to.ip, to.port) : '(no sender yet)'} ${len} bytes${payload !== undefined ? ` "${payload}"` : ''}`);
 		if (to === null) {
 			return this.fail('sendto', 'EDESTADDRREQ', `reply: UDP socket ${this.id} has not received a datagram yet, so there is no sender to reply to`);
 		}
@@ -311,10 +312,12 @@ export class UdpSocket {
 	private output(call: string, ip: string, port: number, len: number, payload: string | undefined): boolean {
 		if (this.closed) return this.fail(call, 'EINVAL', `${call}(): UDP socket ${this.id} is closed`);
 		if (!this.checkPending(call)) return false;
+		const src = this.host.srcFor(ip);
+		if (src === null) return this.fail(call, 'ENETUNREACH', `${call}(): host ${this.host.name} has no IPv6 address to send to ${ip} from`);
 		if (this.localPort === 0 && !this.take(0, 'send', call)) return false;
 		const pkt: UdpPacket = {
 			proto: 'UDP',
-			srcIp: this.host.ip,
+			srcIp: src,
 			dstIp: ip,
 			ttl: this.ttl,
 			id: 0,
@@ -343,7 +346,11 @@ export class UdpSocket {
 		}
 		const q = icmp.quoted;
 		if (q === undefined) return;
-		if (this.host.preset.udpConnReset && icmp.type === 3 && icmp.code === 3) {
+		const v6 = isIp6(icmp.srcIp);
+		// Port unreachable: ICMP 3/3 (RFC 792), ICMPv6 1/4 (RFC 4443 §3.1).
+		const portUnreach = v6 ? icmp.type === ICMP6.DEST_UNREACH && icmp.code === ICMP6_PORT_UNREACH : icmp.type === 3 && icmp.code === 3;
+		const destUnreach = v6 ? icmp.type === ICMP6.DEST_UNREACH : icmp.type === 3;
+		if (this.host.preset.udpConnReset && portUnreach) {
 			// Windows: the pending recvfrom() fails WSAECONNRESET (SIO_UDP_CONNRESET, KB263823).
 			if (!this.udpConnReset) return;
 			if (this.peer !== null && (q.dst.ip !== this.peer.ip || q.dst.port !== this.peer.port)) return;
@@ -351,20 +358,20 @@ export class UdpSocket {
 				this.id,
 				this.peer === null ? 'recvfrom' : 'recv',
 				'ECONNRESET',
-				`ICMP port unreachable from ${icmp.srcIp}: the datagram sent to UDP ${q.dst.ip}:${q.dst.port} reached no socket (SIO_UDP_CONNRESET is on)`
+				`ICMP port unreachable from ${icmp.srcIp}: the datagram sent to UDP ${hostPort(q.dst.ip, q.dst.port)} reached no socket (SIO_UDP_CONNRESET is on)`
 			);
 			return;
 		}
 		if (this.peer === null) return; // unconnected: ignored without IP_RECVERR
 		if (q.dst.ip !== this.peer.ip || q.dst.port !== this.peer.port) return;
-		if (icmp.type === 3) {
-			// icmp_err_convert[]: port unreachable → ECONNREFUSED; others → EHOSTUNREACH.
-			const errno: SocketErrno = icmp.code === 3 ? 'ECONNREFUSED' : 'EHOSTUNREACH';
+		if (destUnreach) {
+			// icmp_err_convert[] (icmpv6_err_convert for IPv6): port unreachable → ECONNREFUSED; others → EHOSTUNREACH.
+			const errno: SocketErrno = portUnreach ? 'ECONNREFUSED' : 'EHOSTUNREACH';
 			this.pendingError = {
 				errno,
 				message:
 					errno === 'ECONNREFUSED'
-						? `ICMP port unreachable from ${icmp.srcIp}: nothing listens on UDP ${q.dst.ip}:${q.dst.port}`
+						? `ICMP port unreachable from ${icmp.srcIp}: nothing listens on UDP ${hostPort(q.dst.ip, q.dst.port)}`
 						: `ICMP destination unreachable (code ${icmp.code}) from ${icmp.srcIp}`
 			};
 		}
@@ -390,16 +397,20 @@ export function createUdpSocket(host: Host, id: string | undefined): UdpSocket {
 	return s;
 }
 
-/** @internal ICMP Port Unreachable for `pkt` (no socket). Not sent for broadcast/multicast. */
+/**
+ * @internal ICMP Port Unreachable (type 3 code 3) for `pkt` (no socket), or for an IPv6
+ * datagram ICMPv6 Destination Unreachable code 4 (RFC 4443 §3.1). Not sent for broadcast/multicast.
+ */
 function portUnreachable(host: Host, pkt: UdpPacket): void {
+	const v6 = isIp6(pkt.dstIp);
 	const icmp: IcmpPacket = {
 		proto: 'ICMP',
-		srcIp: host.ip,
+		srcIp: pkt.dstIp,
 		dstIp: pkt.srcIp,
 		ttl: UDP_TTL,
 		id: 0,
-		type: 3,
-		code: 3,
+		type: v6 ? ICMP6.DEST_UNREACH : 3,
+		code: v6 ? ICMP6_PORT_UNREACH : 3,
 		quoted: { proto: 'UDP', src: { ip: pkt.srcIp, port: pkt.sport }, dst: { ip: pkt.dstIp, port: pkt.dport } }
 	};
 	host.net.transmit(icmp, host);
@@ -418,7 +429,7 @@ export function udpInput(host: Host, pkt: UdpPacket): void {
 /** @internal An ICMP error quoting a UDP datagram sent from `host` arrived (`udp_err`). */
 export function udpError(host: Host, icmp: IcmpPacket): void {
 	const q = icmp.quoted;
-	if (q === undefined || q.src.ip !== host.ip) return;
+	if (q === undefined || (q.src.ip !== host.ip && q.src.ip !== host.ip6)) return;
 	const s = host.udpState?.byPort.get(q.src.port);
 	if (s !== undefined && !s.closed) s.icmpError(icmp);
 }

@@ -18,6 +18,7 @@
  * @module
  */
 
+import ipaddr from 'ipaddr.js';
 import { SimError } from './errors';
 import type { Protocol, SocketAddress, TcpFlag, TcpOptions } from './trace';
 
@@ -26,11 +27,18 @@ export type { TcpOptions } from './trace';
 // ---------------------------------------------------------------------------------------------
 // Packets
 
-/** Fields common to every IP packet. IPs are dotted-quad strings. */
+/**
+ * Fields common to every IP packet. IPv4 addresses are dotted-quad strings, IPv6 addresses
+ * their RFC 5952 text (`2001:db8::1`, see {@link canonicalIp}); a packet's two addresses are
+ * always of one family ({@link isIp6} tells which).
+ */
 export interface IpCommon {
 	srcIp: string;
 	dstIp: string;
-	/** IP time-to-live, decremented by each router (RFC 791). Hosts send 64. */
+	/**
+	 * IPv4 time-to-live (RFC 791) or IPv6 Hop Limit (RFC 8200 §3): decremented by each router,
+	 * which drops the packet when it reaches 0. Hosts send 64.
+	 */
 	ttl: number;
 	/** Trace id of this transmission (set when the network transmits it). */
 	id: number;
@@ -73,9 +81,17 @@ export interface UdpPacket extends IpCommon {
 	payload?: string;
 }
 
-/** An ICMP message (RFC 792). ICMP has no ports. */
+/**
+ * An ICMP message (RFC 792), or an ICMPv6 message (RFC 4443, RFC 4861) when its addresses are
+ * IPv6: `type` and `code` are then ICMPv6's numbers (echo 128/129, errors 1–4, ND 135/136).
+ * ICMP has no ports.
+ */
 export interface IcmpPacket extends IpCommon {
 	proto: 'ICMP';
+	/** Packet Too Big (ICMPv6 type 2): the MTU of the next-hop link, bytes (RFC 4443 §3.2). */
+	mtu?: number;
+	/** Neighbour Solicitation/Advertisement (types 135/136): the target address (RFC 4861 §4.3-4.4). */
+	target?: string;
 	type: number;
 	code: number;
 	identifier?: number;
@@ -207,11 +223,53 @@ export function parseIp(ip: string): number {
 	return v * 256 + field;
 }
 
-/** @throws SimError unless `ip` is a dotted-quad IPv4 address. */
+/** True for an IPv6 address (its text has a colon; dotted quads never do). */
+export function isIp6(ip: string): boolean {
+	return ip.includes(':');
+}
+
+/**
+ * An address in the one spelling the engine uses: a dotted quad for IPv4 (as given), and for
+ * IPv6 the recommended text of RFC 5952 §4 (lower case, leading zeros dropped, the longest run
+ * of zero groups as `::`), with IPv4-mapped addresses in the mixed notation of §5
+ * (`::ffff:192.0.2.1`). Parsing is ipaddr.js's; zone ids (`fe80::1%eth0`) are refused.
+ * @returns the canonical text, or null when `ip` is neither an IPv4 nor an IPv6 address.
+ */
+export function canonicalIp(ip: string): string | null {
+	if (typeof ip !== 'string') return null;
+	if (parseIp(ip) >= 0) return ip;
+	if (!ip.includes(':') || ip.includes('%') || !ipaddr.IPv6.isValid(ip)) return null;
+	const a = ipaddr.IPv6.parse(ip);
+	if (a.isIPv4MappedAddress()) return `::ffff:${a.toIPv4Address().toString()}`;
+	return a.toRFC5952String();
+}
+
+/** @throws SimError unless `ip` is a dotted-quad IPv4 address or an IPv6 address in RFC 5952 text. */
 export function checkIp(ip: string, field = 'ip'): void {
-	if (parseIp(ip) < 0) {
-		throw new SimError(`Invalid IPv4 address ${JSON.stringify(ip)} (expected a.b.c.d, each 0-255).`, field);
+	if (canonicalIp(ip) !== ip) {
+		if (canonicalIp(ip) !== null) throw new SimError(`IPv6 address ${JSON.stringify(ip)} must be written as RFC 5952 recommends: ${canonicalIp(ip)}.`, field);
+		throw new SimError(`Invalid IP address ${JSON.stringify(ip)} (expected an IPv4 address a.b.c.d or an IPv6 address like 2001:db8::1).`, field);
 	}
+}
+
+/** The IPv4-mapped IPv6 address of an IPv4 address (RFC 4291 §2.5.5.2): `::ffff:192.0.2.1`. */
+export function mapped4(ip4: string): string {
+	return `::ffff:${ip4}`;
+}
+
+/** The 16 bytes of an IPv6 address or the 4 of an IPv4 address (for prefix comparisons). */
+export function ipBytes(ip: string): number[] {
+	return ipaddr.parse(ip).toByteArray();
+}
+
+/** `ip:port`, with an IPv6 address in brackets (`[2001:db8::1]:80`, RFC 5952 §6). */
+export function hostPort(ip: string, port: number | string): string {
+	return isIp6(ip) ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+/** Unspecified address of a family: `0.0.0.0` or `::`. */
+export function anyAddress(ip6: boolean): string {
+	return ip6 ? '::' : '0.0.0.0';
 }
 
 /** @throws SimError unless `port` is an integer 0..65535. */

@@ -2,7 +2,7 @@
  * Text for packets, shared by the ladder, the topology and the presenter, so every view names a
  * packet the same way. (The narration's sentences are in narration.ts.)
  */
-import type { PacketEvent } from '$lib/sim/trace';
+import type { HostInfo, PacketEvent, Trace } from '$lib/sim/trace';
 import { formatFlags } from '$lib/sim/trace';
 import { icmpv6Name } from '$lib/sim/format';
 import { icmpName as icmpV4Name } from '$lib/sim/icmp-names';
@@ -68,4 +68,31 @@ export function packetLabel(p: PacketEvent, isn: Map<string, number> | null = nu
 /** Colour of the i-th host column (client, server, then neutrals). */
 export function hostColor(i: number): string {
 	return i === 0 ? 'var(--client)' : i === 1 ? 'var(--server)' : 'var(--muted)';
+}
+
+/**
+ * The address to print under a node's name: its IPv4 address, or for a dual-stack node whose
+ * packets in this trace use its IPv6 address, that one (RFC 5952 text, as the trace has it).
+ */
+export function shownAddress(h: HostInfo, trace: Trace): string {
+	const six = h.ip6;
+	if (six === undefined) return h.ip;
+	for (const e of trace.events) {
+		if (e.kind === 'icmp' ? e.srcIp === six || e.dstIp === six : (e.kind === 'segment' || e.kind === 'datagram') && (e.src.ip === six || e.dst.ip === six)) return six;
+	}
+	return h.ip;
+}
+
+/**
+ * The address column of a socket table, split as the table shows it: `ip` (IPv6 in brackets) and
+ * `port` (`*` for none). Linux `ss` (iproute2 misc/ss.c `inet_addr_print`): an IPv6 address in
+ * brackets, `[2001:db8::5]:443`, `[::ffff:192.0.2.10]:80`; the unspecified `::` of a dual-stack
+ * socket (IPV6_V6ONLY off) as `*`, of an IPv6-only one as `[::]`; port 0 as `*`. Windows
+ * `netstat -an`: brackets too, `[::]:0` for a listener's peer, `0.0.0.0:0` over IPv4.
+ */
+export function socketAddress(a: { ip: string; port: number }, opts: { v6only?: boolean; windows?: boolean }): { ip: string; port: number | string } {
+	const port = a.port === 0 && !opts.windows ? '*' : a.port;
+	if (!a.ip.includes(':')) return { ip: a.port === 0 && a.ip === '' ? '0.0.0.0' : a.ip, port };
+	if (a.ip === '::' && opts.v6only === false && !opts.windows) return { ip: '*', port };
+	return { ip: `[${a.ip}]`, port };
 }

@@ -27,6 +27,7 @@ import { posOf } from './timeline';
 import { type Box, overlap, segmentBox, bounds } from './collide';
 import { packetText, oneLine, twoLines, threeLines } from './packet-text';
 import { relativeNumbers } from './seqspace';
+import { shownAddress } from './labels';
 import { dropSite, pathBetween, pathLatency, pathOrder, packetsOf, type DropSite } from './lifelines';
 
 /** Font sizes (px) of the ladder's texts. */
@@ -379,11 +380,12 @@ function prepare(input: LadderInput) {
 	// Header: names, then addresses (on two staggered lines when neighbours' addresses touch).
 	const nameY = Math.round(sizes.host * 1.2);
 	const ipY = nameY + Math.round(sizes.ip * 1.35);
-	const widestIp = Math.max(0, ...hosts.map((h) => measure(h.ip, 'ip')));
+	const shown = new Map(hosts.map((h) => [h.name, shownAddress(h, trace)]));
+	const widestIp = Math.max(0, ...hosts.map((h) => measure(shown.get(h.name)!, 'ip')));
 	const stagger = n > 1 && widestIp + 8 > gapX;
 	const columns: LadderColumn[] = hosts.map((h, i) => ({
 		name: h.name,
-		ip: h.ip,
+		ip: shown.get(h.name)!,
 		x: xs.get(h.name)!,
 		hostIndex: hostIndex.get(h.name) ?? 9,
 		ipY: stagger && i % 2 === 1 ? ipY + Math.round(sizes.ip * 1.25) : ipY

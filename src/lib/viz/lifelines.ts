@@ -168,9 +168,12 @@ export interface DropSite {
  */
 export function dropSite(trace: Trace, p: PacketEvent): DropSite | null {
 	if (p.arrivedAt !== null || !p.dropped) return null;
-	if (p.dropped === 'ttl') {
+	if (p.dropped === 'ttl' || p.dropped === 'too-big') {
+		// The router's answer: Time Exceeded (ICMP 11, ICMPv6 3) or Packet Too Big (ICMPv6 2, ICMP 3/4).
+		const answers = (e: Extract<PacketEvent, { kind: 'icmp' }>) =>
+			p.dropped === 'ttl' ? e.type === (e.icmpv6 ? 3 : 11) : e.icmpv6 ? e.type === 2 : e.type === 3 && e.code === 4;
 		for (const e of trace.events) {
-			if (e.kind !== 'icmp' || e.type !== 11 || e.t < p.t || !e.quoted) continue;
+			if (e.kind !== 'icmp' || !answers(e) || e.t < p.t || !e.quoted) continue;
 			if (quotes(e.quoted, p)) return { node: e.from, t: e.t };
 		}
 		return null;

@@ -59,7 +59,7 @@ describe('the narration of every content scenario', () => {
 		for (const { event: e, text, arrival } of lines) {
 			for (const [what, re] of DEFECTS) expect(text, `${what}: ${text}`).not.toMatch(re);
 			if (arrival) {
-				expect(text, text).toMatch(/^\d[\d.,]* (ms|s|min)( \d+ s)?: the [\w, ()-]+ from \S+ arrives at \S+ \([\d.:]+\)\.$/);
+				expect(text, text).toMatch(/^\d[\d.,]* (ms|s|min)( \d+ s)?: the [\w, ()-]+ from \S+ arrives at \S+ \([\da-f.:\[\]]+\)\.$/);
 				continue;
 			}
 			if (!e) throw new Error('a line without an event or an arrival');

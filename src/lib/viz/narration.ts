@@ -19,7 +19,7 @@
 import type { CallEvent, ErrorEvent, IcmpEvent, PacketEvent, TraceEvent, Trace } from '$lib/sim/trace';
 import { formatAddress, formatFlags } from '$lib/sim/trace';
 import { formatTime } from './timeline';
-import { icmpName } from './labels';
+import { icmpName, isIcmpv6 } from './labels';
 import type { SeqPair } from './seqspace';
 
 /** Why a packet did not arrive, as a sentence (trace `dropped`). */
@@ -28,7 +28,8 @@ const FATE: Record<string, string> = {
 	firewall: 'A firewall on the way drops it.',
 	'no-route': 'No route leads to its destination, so it is dropped.',
 	ttl: 'Its TTL runs out at a router on the way, which drops it.',
-	nat: 'The NAT on the way has no mapping for it and drops it.'
+	nat: 'The NAT on the way has no mapping for it and drops it.',
+	'too-big': 'It is larger than the MTU of a link on the way, so the router there drops it and answers Packet Too Big.'
 };
 
 /** Control characters of a payload preview made visible (`\r\n` stays readable on one line). */
@@ -68,7 +69,7 @@ export interface NarrationLine {
 function packetName(p: PacketEvent): string {
 	if (p.kind === 'segment') return `the ${formatFlags(p.flags)}${p.len ? ` with ${plural(p.len, 'byte')} of data` : ''}`;
 	if (p.kind === 'datagram') return `the UDP datagram`;
-	return `the ICMP ${icmpName(p.type, p.code)}`;
+	return isIcmpv6(p) ? `the ICMPv6 ${icmpName(p.type, p.code, true)}` : `the ICMP ${icmpName(p.type, p.code)}`;
 }
 
 /** The sentence for a packet reaching its destination (at `arrivedAt`). */
@@ -240,18 +241,22 @@ export class Narrator {
 	}
 
 	#icmp(p: IcmpEvent): string {
-		const name = `ICMP ${icmpName(p.type, p.code)}`;
-		if (p.type === 0 || p.type === 8) {
-			const ttl = p.type === 8 && p.ttl < 32 ? ` with TTL ${p.ttl}` : '';
+		const v6 = isIcmpv6(p);
+		const name = `${v6 ? 'ICMPv6' : 'ICMP'} ${icmpName(p.type, p.code, v6)}`;
+		const request = v6 ? 128 : 8;
+		if (p.type === (v6 ? 129 : 0) || p.type === request) {
+			const ttl = p.type === request && p.ttl < 32 ? ` with ${v6 ? 'Hop Limit' : 'TTL'} ${p.ttl}` : '';
 			return `${name} id=${p.identifier ?? 0} seq=${p.sequence ?? 0}${ttl}`;
 		}
+		if (v6 && p.type === 2 && p.mtu !== undefined) return `${name} (MTU ${p.mtu})`;
+		if (v6 && (p.type === 135 || p.type === 136) && p.target !== undefined) return `${name} for ${p.target}`;
 		return name;
 	}
 
 	/** What an ICMP error is about: the packet its body quotes (RFC 792). */
 	#about(p: IcmpEvent): string | null {
 		const q = p.quoted;
-		if (!q || p.type === 0 || p.type === 8) return null;
+		if (!q || (isIcmpv6(p) ? p.type >= 128 : p.type === 0 || p.type === 8)) return null;
 		if (q.proto === 'ICMP') return `the Echo Request id=${q.identifier ?? 0} seq=${q.sequence ?? 0} from ${q.src.ip}`;
 		return `the ${q.proto === 'TCP' ? 'TCP segment' : 'UDP datagram'} ${formatAddress(q.src)} → ${formatAddress(q.dst)}`;
 	}

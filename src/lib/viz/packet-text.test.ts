@@ -9,6 +9,17 @@ const lessons = lessonTraces();
 const first = (file: string, pred: (p: PacketEvent) => boolean) => packetsOf(lessons.get(file)!).find(pred)!;
 
 describe('packet labels', () => {
+	it('name ICMPv6 messages by their own numbers: 135 is a Neighbor Solicitation, 2 Packet Too Big, 128 an echo', () => {
+		const base = { kind: 'icmp', t: 0, id: 1, proto: 'ICMP', from: 'a', to: 'b', srcIp: '2001:db8::1', dstIp: '2001:db8::2', ttl: 64, arrivedAt: 1, icmpv6: true } as const;
+		const ns = packetText({ ...base, type: 135, code: 0, target: '2001:db8::2' } as PacketEvent);
+		expect(ns.body).toBe('ICMPv6 Neighbor Solicitation');
+		const ptb = packetText({ ...base, type: 2, code: 0, mtu: 1280, quoted: { proto: 'TCP', src: { ip: '2001:db8::1', port: 40000 }, dst: { ip: '2001:db8::2', port: 443 } } } as PacketEvent);
+		expect(ptb).toMatchObject({ body: 'ICMPv6 Packet Too Big', detail: 'type 2 for 40000 → 443' });
+		const echo = packetText({ ...base, type: 128, code: 0, identifier: 7, sequence: 1 } as PacketEvent);
+		expect(echo).toMatchObject({ body: 'ICMPv6 Echo Request', detail: 'id=7 seq=1' });
+		// The same type numbers over IPv4 mean something else: type 3 is Destination Unreachable.
+		expect(packetText({ ...base, icmpv6: undefined, srcIp: '192.0.2.1', dstIp: '192.0.2.2', type: 3, code: 3 } as PacketEvent).body).toBe('ICMP Port Unreachable');
+	});
 	it('start with the ports: 51234 → 80  SYN seq=0', () => {
 		const t = lessons.get('handshake.scn')!;
 		const syn = packetsOf(t)[0];

@@ -34,6 +34,22 @@ const ICMP_SHORT: Record<string, string> = {
 	'11/0': 'Time Exceeded'
 };
 
+/**
+ * Short names of the ICMPv6 type/code pairs the simulator sends (RFC 4443 §3–4, RFC 4861 §4.3–4.4).
+ */
+const ICMP6_SHORT: Record<string, string> = {
+	'128/0': 'Echo Request',
+	'129/0': 'Echo Reply',
+	'1/0': 'No Route',
+	'1/1': 'Admin. Prohibited',
+	'1/3': 'Address Unreachable',
+	'1/4': 'Port Unreachable',
+	'2/0': 'Packet Too Big',
+	'3/0': 'Hop Limit Exceeded',
+	'135/0': 'Neighbor Solicitation',
+	'136/0': 'Neighbor Advertisement'
+};
+
 /** TTLs below this are shown on UDP and ICMP labels (traceroute probes use 1, 2, 3 …). */
 const SHOW_TTL_BELOW = 32;
 
@@ -80,16 +96,19 @@ export function packetText(p: PacketEvent, opts: PacketTextOptions = {}): Packet
 		if (p.ttl < SHOW_TTL_BELOW) parts.push(`ttl=${p.ttl}`);
 		return { ...portsOf(p), body: parts.join(' '), detail: null };
 	}
-	const name = ICMP_SHORT[`${p.type}/${p.code}`] ?? `type ${p.type} code ${p.code}`;
-	if (p.type === 0 || p.type === 8) {
+	// ICMPv6 (RFC 4443) has its own numbers: 128/129 echo, 1 unreachable, 2 too big, 3 time exceeded.
+	const v6 = (p as { icmpv6?: boolean }).icmpv6 === true;
+	const proto = v6 ? 'ICMPv6' : 'ICMP';
+	const name = (v6 ? ICMP6_SHORT : ICMP_SHORT)[`${p.type}/${p.code}`] ?? `type ${p.type} code ${p.code}`;
+	if (v6 ? p.type === 128 || p.type === 129 : p.type === 0 || p.type === 8) {
 		const parts = [`id=${p.identifier ?? 0}`, `seq=${p.sequence ?? 0}`];
 		if (p.ttl < SHOW_TTL_BELOW) parts.push(`ttl=${p.ttl}`);
-		return { ports: null, nat: null, body: `ICMP ${name}`, detail: parts.join(' ') };
+		return { ports: null, nat: null, body: `${proto} ${name}`, detail: parts.join(' ') };
 	}
 	let detail = `type ${p.type}${p.code ? ` code ${p.code}` : ''}`;
 	const q = p.quoted;
 	if (q && q.proto !== 'ICMP') detail += ` for ${q.src.port} → ${q.dst.port}`;
-	return { ports: null, nat: null, body: `ICMP ${name}`, detail: short ? null : detail };
+	return { ports: null, nat: null, body: `${proto} ${name}`, detail: short ? null : detail };
 }
 
 /**

@@ -83,13 +83,15 @@ export function terminalSessions(trace: Trace, t: number, opts: TerminalOptions 
 	const end = opts.end ?? trace.end;
 	const hostOs = new Map(trace.hosts.map((h) => [h.name, h.os]));
 	const hostIp = new Map(trace.hosts.map((h) => [h.name, h.ip]));
+	const hostIp6 = new Map(trace.hosts.map((h) => [h.name, h.ip6]));
 	const hops = opts.routersBetween ?? (() => 0);
 
 	// Group probes into sessions.
 	const groups = new Map<string, { host: string; target: string; proto: 'ICMP' | 'UDP'; probes: Probe[] }>();
 	const replies: IcmpEvent[] = [];
 	for (const e of trace.events) {
-		if (e.kind === 'icmp' && e.type === 8) {
+		// Echo Request: ICMP 8, ICMPv6 128 (ping6; RFC 4443 §4.1).
+		if (e.kind === 'icmp' && e.type === (e.icmpv6 ? 128 : 8)) {
 			const key = `icmp|${e.from}|${e.dstIp}|${e.identifier ?? 0}`;
 			const g = groups.get(key) ?? { host: e.from, target: e.dstIp, proto: 'ICMP' as const, probes: [] };
 			g.probes.push({ ev: e, ttl: e.ttl, reply: null });
@@ -99,7 +101,7 @@ export function terminalSessions(trace: Trace, t: number, opts: TerminalOptions 
 			const g = groups.get(key) ?? { host: e.from, target: e.dst.ip, proto: 'UDP' as const, probes: [] };
 			g.probes.push({ ev: e, ttl: e.ttl, reply: null });
 			groups.set(key, g);
-		} else if (e.kind === 'icmp' && (e.type === 0 || e.type === 3 || e.type === 11) && e.arrivedAt !== null) {
+		} else if (e.kind === 'icmp' && (e.icmpv6 ? e.type === 129 || e.type === 1 || e.type === 3 : e.type === 0 || e.type === 3 || e.type === 11) && e.arrivedAt !== null) {
 			replies.push(e);
 		}
 	}
@@ -110,7 +112,8 @@ export function terminalSessions(trace: Trace, t: number, opts: TerminalOptions 
 		const trace_ = g.proto === 'UDP' ? Math.min(...ttls) === 1 : Math.min(...ttls) === 1 && Math.max(...ttls) > 1;
 		if (g.proto === 'UDP' && !trace_) continue;
 		const myIp = hostIp.get(g.host);
-		const mine = replies.filter((r) => r.to === g.host || (myIp !== undefined && r.dstIp === myIp));
+		const myIp6 = hostIp6.get(g.host);
+		const mine = replies.filter((r) => r.to === g.host || (myIp !== undefined && r.dstIp === myIp) || (myIp6 !== undefined && r.dstIp === myIp6));
 		matchReplies(g.probes, mine, g.proto);
 		const style: 'unix' | 'windows' = g.proto === 'ICMP' && trace_ ? 'windows' : g.proto === 'UDP' ? 'unix' : isWindows(hostOs.get(g.host)) ? 'windows' : 'unix';
 		const wait = style === 'windows' ? WAIT_MS.windows : trace_ ? WAIT_MS.unixTrace : WAIT_MS.unixPing;
@@ -186,7 +189,7 @@ function matchReplies(probes: Probe[], replies: IcmpEvent[], proto: 'ICMP' | 'UD
 	for (const r of replies) {
 		let cand: Probe | undefined;
 		const open = (p: Probe) => p.reply === null && p.ev.t <= r.t;
-		if (r.type === 0) {
+		if (r.type === (r.icmpv6 ? 129 : 0)) {
 			cand = probes.find((p) => open(p) && p.ev.kind === 'icmp' && p.ev.identifier === r.identifier && p.ev.sequence === r.sequence);
 		} else if (r.quoted && r.quoted.proto === 'UDP' && proto === 'UDP') {
 			const q = r.quoted;
@@ -222,7 +225,8 @@ function pingLines(
 	const lines: string[] = [];
 	const done = probes.every(f.resolved);
 	if (style === 'unix') {
-		lines.push(`PING ${target} (${target}) 56(84) bytes of data.`);
+		// iputils: 56 data bytes make 84-byte IPv4 packets, 104-byte IPv6 ones (40-byte header).
+		lines.push(`PING ${target} (${target}) 56(${target.includes(':') ? 104 : 84}) bytes of data.`);
 		// Replies print in arrival order.
 		const got = probes.filter(f.answered).sort((a, b) => (a.reply!.arrivedAt as number) - (b.reply!.arrivedAt as number));
 		for (const p of got) {
@@ -268,7 +272,9 @@ function traceLines(target: string, probes: Probe[], style: 'unix' | 'windows', 
 	const hopNums = [...byHop.keys()].sort((a, b) => a - b);
 	const lines: string[] = [];
 	let reached = false;
-	if (style === 'unix') lines.push(`traceroute to ${target} (${target}), 30 hops max, 60 byte packets`);
+	const v6 = target.includes(':');
+	// Linux traceroute: 60-byte probes over IPv4, 80-byte over IPv6 (traceroute(8)).
+	if (style === 'unix') lines.push(`traceroute to ${target} (${target}), 30 hops max, ${v6 ? 80 : 60} byte packets`);
 	else lines.push(`Tracing route to ${target} over a maximum of 30 hops`, '');
 	let done = false;
 	for (const h of hopNums) {
@@ -305,7 +311,8 @@ function traceLines(target: string, probes: Probe[], style: 'unix' | 'windows', 
 			lines.push(line);
 			if (!allDone) break;
 		}
-		const hit = ps.some((p) => f.answered(p) && (p.reply!.srcIp === target || p.reply!.type === 3 || p.reply!.type === 0));
+		// Arrived: the destination answered (ICMP 3 or 0; ICMPv6 1 or 129).
+		const hit = ps.some((p) => f.answered(p) && (p.reply!.srcIp === target || (p.reply!.icmpv6 ? p.reply!.type === 1 || p.reply!.type === 129 : p.reply!.type === 3 || p.reply!.type === 0)));
 		if (hit && ps.every(f.resolved)) {
 			reached = true;
 			break;
@@ -319,7 +326,7 @@ function traceLines(target: string, probes: Probe[], style: 'unix' | 'windows', 
 		kind: 'traceroute',
 		style,
 		target,
-		command: style === 'unix' ? `traceroute -n ${target}` : `tracert -d ${target}`,
+		command: style === 'unix' ? `${v6 ? 'traceroute6' : 'traceroute'} -n ${target}` : `tracert -d ${target}`,
 		lines,
 		done
 	};

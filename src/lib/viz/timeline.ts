@@ -58,6 +58,8 @@ export interface SocketRow {
 	remote: SocketAddress;
 	/** Virtual time (ms) of the row's last state change. */
 	since: number;
+	/** AF_INET6 sockets: IPV6_V6ONLY (decides `*` or `[::]` in ss). */
+	v6only?: boolean;
 }
 
 /**
@@ -75,7 +77,7 @@ export function socketsAt(trace: Trace, t: number): Map<string, SocketRow[]> {
 	for (const e of latest.values()) {
 		if (e.to === 'CLOSED') continue;
 		const rows = byHost.get(e.host) ?? [];
-		rows.push({ socket: e.socket, host: e.host, state: e.to, local: e.local, remote: e.remote, since: e.t });
+		rows.push({ socket: e.socket, host: e.host, state: e.to, local: e.local, remote: e.remote, since: e.t, ...(e.v6only !== undefined ? { v6only: e.v6only } : {}) });
 		byHost.set(e.host, rows);
 	}
 	return byHost;

@@ -29,7 +29,7 @@ describe('completeLine', () => {
 	});
 
 	it('offers the verbs that fit a host or a socket of its kind', () => {
-		expect(labels('20ms client ', true)).toEqual(['listen', 'connect', 'bind', 'udp', 'ping', 'traceroute']);
+		expect(labels('20ms client ', true)).toEqual(['listen', 'connect', 'bind', 'udp', 'ping', 'ping6', 'traceroute', 'traceroute6']);
 		expect(labels('20ms client udp ', true)).toEqual(['bind', 'send']);
 		expect(labels('20ms c1 ', true)).toEqual(['send', 'read', 'shutdown', 'keepalive', 'close', 'abort']);
 		expect(labels('20ms web ', true)).toEqual(['keepalive', 'close', 'abort', 'accept']);
@@ -43,7 +43,7 @@ describe('completeLine', () => {
 		expect(labels('+0ms expect c1 state TIME')).toEqual(['TIME-WAIT']);
 		expect(labels('+0ms expect c1 error ECONN')).toEqual(['ECONNREFUSED', 'ECONNRESET']);
 		expect(labels('+0ms expect icmp server > client port')).toEqual(['port-unreachable']);
-		expect(labels('+0ms expect ', true)).toEqual(['segment', 'datagram', 'icmp', 'port', 'nothing', 'web', 'web.1', 'c1', 'u']);
+		expect(labels('+0ms expect ', true)).toEqual(['segment', 'datagram', 'icmp', 'icmp6', 'port', 'nothing', 'web', 'web.1', 'c1', 'u']);
 		expect(labels('+0ms expect c1 ', true)).toEqual(['state', 'error', 'local', 'remote']);
 	});
 

@@ -10,7 +10,7 @@
  */
 import { type LineErrors, type Token, show, subToken } from './lexer';
 import { MAX_HOSTS, MAX_TOTAL_SEND_BYTES, type ScenarioError, type ScenarioHeader } from './types';
-import { type Args, keyValue, parseIp, parsePortText, parseUint, portHint } from './values';
+import { type Args, keyValue, parseIp, parseIp6, parsePortText, parseUint, portHint } from './values';
 
 /** What a named socket is, as far as the parser can tell: it decides which verbs apply. */
 export type SocketKind = 'tcp-bound' | 'tcp-listener' | 'tcp-active' | 'tcp-accepted' | 'udp';
@@ -205,28 +205,44 @@ export class ParseContext {
 		return { ok: true, name };
 	}
 
-	/** An IP, or a node name standing for its first address. */
-	address(text: string, tok: Token, err: LineErrors, after: string): string | null {
+	/**
+	 * An IP (IPv4, or IPv6 in RFC 5952 or any other valid text), or a node name standing for its
+	 * first address; with `six`, for its IPv6 address (a dual-stack host's `ip6=`, a router's
+	 * first IPv6 interface).
+	 */
+	address(text: string, tok: Token, err: LineErrors, after: string, six = false): string | null {
 		const node = this.nodes.get(text);
-		if (node) return node.ips[0];
-		if (/^[A-Za-z]/.test(text)) {
-			err.at(tok, `unknown host "${text}" after "${after}"; write an IPv4 address or a declared host name`);
+		if (node) {
+			if (!six) return node.ips[0];
+			const v6 = node.ips.find((ip) => ip.includes(':'));
+			if (v6 === undefined) err.at(tok, `${text} has no IPv6 address (give the host one with ip6=ADDRESS)`);
+			return v6 ?? null;
+		}
+		if (/^[A-Za-z]/.test(text) && !text.includes(':')) {
+			err.at(tok, `unknown host "${text}" after "${after}"; write an IP address or a declared host name`);
 			return null;
 		}
-		return parseIp(subToken(tok, text), `an address after "${after}"`, err);
+		return text.includes(':') ? parseIp6(subToken(tok, text), `an address after "${after}"`, err) : parseIp(subToken(tok, text), `an address after "${after}"`, err);
 	}
 
 	/** `IP:PORT` or `HOST:PORT` (a declared host or router name resolves to its first address). */
 	endpoint(tok: Token | undefined, err: LineErrors, after: string, anchor: Token): { ip: string; port: number } | null {
-		const example = '(e.g. 203.0.113.5:80, or server:80)';
+		const example = '(e.g. 203.0.113.5:80, server:80, or IPv6 in brackets: [2001:db8::5]:80, [server]:80)';
 		const idx = tok ? tok.text.lastIndexOf(':') : -1;
 		if (!tok || idx <= 0 || tok.quoted) {
 			err.at(tok ?? anchor, `expected a destination IP:PORT after "${after}" ${example}${tok ? `, got ${show(tok)}` : ''}`);
 			return null;
 		}
-		const hostPart = tok.text.slice(0, idx);
+		let hostPart = tok.text.slice(0, idx);
 		const portPart = tok.text.slice(idx + 1);
-		const ip = this.address(hostPart, tok, err, after);
+		// `[2001:db8::5]:80` (RFC 5952 §6, as ss prints it); `[server]:80` is server's IPv6 address.
+		const bracketed = hostPart.startsWith('[') && hostPart.endsWith(']');
+		if (bracketed) hostPart = hostPart.slice(1, -1);
+		else if (hostPart.includes(':') || hostPart.includes('[')) {
+			err.at(tok, `write an IPv6 address with its port in brackets, like [2001:db8::5]:80, got ${show(tok)}`);
+			return null;
+		}
+		const ip = this.address(hostPart, tok, err, after, bracketed);
 		const port = parsePortText(portPart);
 		if (port === null || port === 0) {
 			err.at(tok, `expected a port number 1-65535 after "${hostPart}:", got ${JSON.stringify(portPart)}${portHint(portPart)}`);

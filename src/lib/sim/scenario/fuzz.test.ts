@@ -72,7 +72,7 @@ describe('parseScenario: never throws on the language\'s own words (fast-check)'
 			'10.0.0.1', '10.0.0.1:80', 'server:80', 'S.', '.', 'R', 'seq=1', 'ack=', 'win=99999', 'until=1s', '"x',
 			'"a b"', '#', '->', 'client->server', 'os=linux', 'root', 'range=5-1', 'loss=2', 'latency=0ms', 'mode=x',
 			'stateless', 'stateful', 'allow', 'deny', 'in', 'tcp', 'dport=80-81', 'public=1.2.3.4', '=', 'x=',
-			'expect', 'state', 'error', 'local', 'remote', 'segment', 'datagram', 'icmp', 'port', 'nothing', 'sent', '>',
+			'expect', 'state', 'error', 'local', 'remote', 'segment', 'datagram', 'icmp', 'icmp6', 'port', 'nothing', 'sent', '>',
 			'TIME-WAIT', 'ECONNREFUSED', 'SYN,ACK', 'seq=c1.iss+1', 'ack=web.1.irs', 'within=1s', 'for=5s', 'from=client',
 			'40000..40003', 'use', 'free', 'lost', 'delivered', 'dropped=ttl', 'echo-reply', 'port-unreachable', 'id=1'
 		);

@@ -28,6 +28,8 @@ export interface HostDecl {
 	line: number;
 	name: string;
 	ip: string;
+	/** `ip6=ADDRESS`: the host is dual-stack (RFC 5952 text); absent for an IPv4-only host. */
+	ip6?: string;
 	/** OS preset id; `linux` when not written. */
 	os: HostOsId;
 	/** True when the line says `root`: the host may bind ports below 1024. */
@@ -139,6 +141,8 @@ export interface LinkDecl {
 	latencyMs: number;
 	/** Probability 0..1 that a packet is lost on this link, drawn from the seeded PRNG. */
 	loss: number;
+	/** `mtu=BYTES` (576-65535), absent for the default 1500. */
+	mtu?: number;
 }
 
 /**

@@ -9,7 +9,7 @@
  * @module
  */
 import type { TcpFlag } from '../trace';
-import { parseIp as engineParseIp } from '../wire';
+import { canonicalIp, isIp6, parseIp as engineParseIp } from '../wire';
 import { type LineErrors, type Token, show } from './lexer';
 import { MAX_TIME_MS } from './types';
 
@@ -116,6 +116,22 @@ export function parseIp(tok: Token, what: string, err: LineErrors): string | nul
 	} else if (problem.kind === 'range') err.at(tok, `IPv4 address ${show(tok)}: each part must be 0-255, got ${problem.part}`);
 	else err.at(tok, `expected ${what} as a dotted-quad IPv4 address like 192.168.1.10, got ${show(tok)}`);
 	return null;
+}
+
+/**
+ * An IPv6 address token (`2001:db8::1`), returned in RFC 5952 text (`2001:DB8:0::1` becomes
+ * `2001:db8::1`); parsed by ipaddr.js (wire.ts `canonicalIp`). Zone ids (`%eth0`) are refused.
+ */
+export function parseIp6(tok: Token, what: string, err: LineErrors): string | null {
+	const c = tok.quoted ? null : canonicalIp(tok.text);
+	if (c !== null && isIp6(c)) return c;
+	err.at(tok, `expected ${what} as an IPv6 address like 2001:db8::1, got ${show(tok)}`);
+	return null;
+}
+
+/** An IPv4 or IPv6 address token (a colon means IPv6). */
+export function parseAnyIp(tok: Token, what: string, err: LineErrors): string | null {
+	return tok.text.includes(':') ? parseIp6(tok, what, err) : parseIp(tok, what, err);
 }
 
 // --- times -------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { hostPort } from '../../wire';
 import { formatEventDetail } from '../../format';
 import { WINSOCK_ERRORS, type PosixErrno } from '../../errno';
 import { formatSynOptions, isPacket, type PacketEvent, type SocketErrno, type StateEvent, type TraceEvent } from '../../trace';
@@ -93,7 +94,7 @@ export function checkAddress(rt: CheckRuntime, a: Of<'expect-address'>, t: numbe
 	const ipOk = a.ip === null || addr.ip === a.ip;
 	if (ipOk && addr.port >= a.ports[0] && addr.port <= a.ports[1]) return null;
 	const want = `${a.ip === null ? '' : `${a.ip}:`}${a.ports[0] === a.ports[1] ? a.ports[0] : `${a.ports[0]}..${a.ports[1]}`}`;
-	return `${a.socket}'s ${a.side} address at ${ms(t)} is ${addr.ip}:${addr.port}, not ${want}`;
+	return `${a.socket}'s ${a.side} address at ${ms(t)} is ${hostPort(addr.ip, addr.port)}, not ${a.ip !== null && a.ip.includes(':') ? `[${a.ip}]${want.slice(a.ip.length)}` : want}`;
 }
 
 /** A sequence number of an expectation: the number, or a socket's ISS/IRS (+offset). */
@@ -126,7 +127,8 @@ function mismatches(rt: CheckRuntime, m: PacketMatch, e: PacketEvent, seq: numbe
 		if (!inRange(e.src.port, m.sport)) out.push(`sport=${e.src.port}`);
 		if (!inRange(e.dst.port, m.dport)) out.push(`dport=${e.dst.port}`);
 	} else {
-		if (m.icmp && (e.type !== m.icmp.type || (m.icmp.code !== null && e.code !== m.icmp.code))) out.push(`it is type ${e.type} code ${e.code}`);
+		if (m.icmp && (m.icmp.v6 === true) !== (e.icmpv6 === true)) out.push(`it is ${e.icmpv6 ? 'ICMPv6' : 'ICMP (IPv4)'}`);
+		else if (m.icmp && (e.type !== m.icmp.type || (m.icmp.code !== null && e.code !== m.icmp.code))) out.push(`it is type ${e.type} code ${e.code}`);
 		if (m.echoId !== null && e.identifier !== m.echoId) out.push(`id=${e.identifier ?? 'none'}`);
 		if (m.echoSeq !== null && e.sequence !== m.echoSeq) out.push(`seq=${e.sequence ?? 'none'}`);
 	}

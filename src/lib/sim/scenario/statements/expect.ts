@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { ICMP_MESSAGES } from '../../icmp-names';
+import { ICMP6_MESSAGES, ICMP_MESSAGES } from '../../icmp-names';
 import { TCP_STATES, type TcpFlag, type TcpState } from '../../trace';
 import type { ParseContext } from '../context';
 import { type LineErrors, type Token, isWord, show, subToken } from '../lexer';
@@ -49,14 +49,14 @@ export interface PacketMatch {
 	sport: [number, number] | null;
 	dport: [number, number] | null;
 	/** ICMP type, and code (null: any code). */
-	icmp: { type: number; code: number | null } | null;
+	icmp: { type: number; code: number | null; v6?: boolean } | null;
 	/** IP TTL it was sent with (datagrams, ICMP). */
 	ttl: number | null;
 	/** ICMP echo identifier and sequence number (`id=`, `seq=` on `expect icmp`). */
 	echoId: number | null;
 	echoSeq: number | null;
 	/** `delivered`, `lost`, or dropped for a reason (`dropped=firewall`...). */
-	fate: 'delivered' | 'lost' | 'firewall' | 'nat' | 'ttl' | 'no-route' | null;
+	fate: 'delivered' | 'lost' | 'firewall' | 'nat' | 'ttl' | 'no-route' | 'too-big' | null;
 	/** `retransmission`: it must be one. */
 	retransmission: boolean;
 	/** `within=DURATION`: it may leave up to this many ms after the line's time (default 0: at it). */
@@ -72,8 +72,8 @@ export type ExpectAction =
 	| { kind: 'expect-port'; host: string; proto: 'TCP' | 'UDP'; ports: [number, number]; inUse: boolean }
 	| { kind: 'expect-nothing'; from: string | null; forMs: number | null };
 
-const PACKET_WORDS = ['segment', 'datagram', 'icmp'] as const;
-const FATES = ['lost', 'firewall', 'nat', 'ttl', 'no-route'] as const;
+const PACKET_WORDS = ['segment', 'datagram', 'icmp', 'icmp6'] as const;
+const FATES = ['lost', 'firewall', 'nat', 'ttl', 'no-route', 'too-big'] as const;
 const SOCKET_WORDS = ['state', 'error', 'local', 'remote'] as const;
 
 /** `[IP|NAME:]PORTS` of a local/remote expectation. */
@@ -83,7 +83,11 @@ function parseAddress(ctx: ParseContext, tok: Token | undefined, anchor: Token, 
 		return null;
 	}
 	const i = tok.text.lastIndexOf(':');
-	const ip = i > 0 ? ctx.address(tok.text.slice(0, i), tok, err, anchor.text) : null;
+	// `[2001:db8::5]:80` or `[::ffff:192.0.2.20]:80`: an IPv6 address in brackets, as ss prints it.
+	let host = i > 0 ? tok.text.slice(0, i) : '';
+	const six = host.startsWith('[') && host.endsWith(']');
+	if (six) host = host.slice(1, -1);
+	const ip = i > 0 ? ctx.address(host, tok, err, anchor.text, six) : null;
 	const ports = parseRangeText(tok.text.slice(i + 1), true);
 	if (ports === null || ports[0] > ports[1]) {
 		err.at(tok, `expected a port or a range LOW..HIGH in ${show(tok)}`);
@@ -136,20 +140,22 @@ function parseFate(args: Args, err: LineErrors): PacketMatch['fate'] | undefined
 	return fate ?? undefined;
 }
 
-/** The ICMP message name of an `expect icmp` line. */
-function parseIcmpName(tok: Token | undefined, anchor: Token, err: LineErrors): PacketMatch['icmp'] | undefined {
-	const m = ICMP_MESSAGES.find((x) => isWord(tok, x.slug));
+/** The ICMP message name of an `expect icmp` line (`expect icmp6`: an ICMPv6 one). */
+function parseIcmpName(tok: Token | undefined, anchor: Token, err: LineErrors, v6 = false): PacketMatch['icmp'] | undefined {
+	const table = v6 ? ICMP6_MESSAGES : ICMP_MESSAGES;
+	const m = table.find((x) => isWord(tok, x.slug));
 	if (!m) {
-		err.at(tok ?? anchor, `expected an ICMP message: ${ICMP_MESSAGES.map((x) => x.slug).join(', ')}; got ${tok ? show(tok) : 'nothing'}`);
+		err.at(tok ?? anchor, `expected an ${v6 ? 'ICMPv6' : 'ICMP'} message: ${table.map((x) => x.slug).join(', ')}; got ${tok ? show(tok) : 'nothing'}`);
 		return undefined;
 	}
-	return { type: m.type, code: m.code };
+	return v6 ? { type: m.type, code: m.code, v6: true } : { type: m.type, code: m.code };
 }
 
 const PACKET_KEYS: Record<(typeof PACKET_WORDS)[number], readonly string[]> = {
 	segment: ['seq', 'ack', 'len', 'win', 'opts', 'sport', 'dport', 'dropped', 'within'],
 	datagram: ['len', 'sport', 'dport', 'ttl', 'dropped', 'within'],
-	icmp: ['id', 'seq', 'ttl', 'dropped', 'within']
+	icmp: ['id', 'seq', 'ttl', 'dropped', 'within'],
+	icmp6: ['id', 'seq', 'ttl', 'dropped', 'within']
 };
 const PACKET_FLAGS = ['delivered', 'lost', 'retransmission'];
 
@@ -164,7 +170,8 @@ function packetExpect(ctx: ParseContext, kindTok: Token, rest: Token[], err: Lin
 	const [what, ...extra] = args.positional;
 	const tcpFlags = word === 'segment' ? (what ? parseFlags(what, err) : null) : null;
 	if (word === 'segment' && !what) err.at(kindTok, `expected the segment's flags after "${p.from} > ${p.to}" (e.g. SYN,ACK or S.)`);
-	const icmp = word === 'icmp' ? parseIcmpName(what, kindTok, err) : null;
+	const isIcmp = word === 'icmp' || word === 'icmp6';
+	const icmp = isIcmp ? parseIcmpName(what, kindTok, err, word === 'icmp6') : null;
 	tooMany(word === 'datagram' ? args.positional : extra, `expect ${word}`, err, `${PACKET_KEYS[word].map((k) => k + '=').join(', ')} or ${flags.join(', ')}`);
 	const port = (k: string) => (args.keys.has(k) ? parseRange(args.keys.get(k)!, `${k}=`, err, 0, true) : null);
 	const num = (k: string, max: number) => (args.keys.has(k) ? parseIntKey(args.keys.get(k)!, k, err, 0, max, 'a number') : null);
@@ -183,8 +190,8 @@ function packetExpect(ctx: ParseContext, kindTok: Token, rest: Token[], err: Lin
 		dport: port('dport'),
 		icmp: icmp ?? null,
 		ttl: num('ttl', 255),
-		echoId: word === 'icmp' ? num('id', 65535) : null,
-		echoSeq: word === 'icmp' ? num('seq', 65535) : null,
+		echoId: isIcmp ? num('id', 65535) : null,
+		echoSeq: isIcmp ? num('seq', 65535) : null,
 		fate: parseFate(args, err) ?? null,
 		retransmission: args.flags.has('retransmission'),
 		withinMs: (args.keys.has('within') ? parseDuration(args.keys.get('within')!, 'within', err) : 0) ?? 0
@@ -242,11 +249,12 @@ const expect: TimedSpec<ExpectAction> = {
 		'expect segment FROM > TO FLAGS [seq=] [ack=] [len=] [win=] [opts="mss 1460 ws 7 sack ts"] [sport=] [dport=] [delivered|lost|dropped=REASON] [retransmission] [within=DURATION]',
 		'expect datagram FROM > TO [len=] [sport=] [dport=] [ttl=] [delivered|lost|dropped=REASON] [within=DURATION]',
 		'expect icmp FROM > TO MESSAGE [id=] [seq=] [ttl=] [delivered|lost|dropped=REASON] [within=DURATION]',
+		'expect icmp6 FROM > TO MESSAGE [id=] [seq=] [ttl=] [delivered|lost|dropped=REASON] [within=DURATION]',
 		'expect port HOST PORTS in use|free [tcp|udp]',
 		'expect nothing sent [from=NODE] [for=DURATION]'
 	],
 	doc: 'Check what must have happened by this time (after the run; the run itself is unchanged): a failure names this line.',
-	words: ['segment', 'datagram', 'icmp', 'port', 'nothing'],
+	words: ['segment', 'datagram', 'icmp', 'icmp6', 'port', 'nothing'],
 	parse(ctx, rest, err, head) {
 		const [first, ...more] = rest;
 		if (!first) {

@@ -89,7 +89,7 @@ describe('TCP socket calls: errors and runs', () => {
 	it('needs a verb after a host or socket, and names the ones that fit', () => {
 		const e = errs(BASE + '0ms client\n0ms client connect server:80 as=c\n+1ms c\n+1ms client frobnicate\n+1ms client send 5\n');
 		expect(where(e)).toEqual([[6, 5], [8, 6], [9, 13], [10, 13]]);
-		expect(e[0].message).toBe('expected what host "client" does: listen, connect, bind, udp bind, udp send, ping, traceroute');
+		expect(e[0].message).toBe('expected what host "client" does: listen, connect, bind, udp bind, udp send, ping, ping6, traceroute, traceroute6');
 		expect(e[1].message).toBe('expected what socket "c" does: send LEN, read, shutdown SHUT_RD|SHUT_WR|SHUT_RDWR, keepalive, close, abort');
 		expect(e[2].message).toContain('unknown action "frobnicate" for host "client"');
 		expect(e[3].message).toContain('"send" applies to a socket: name one with as= and write "SOCKET send"');

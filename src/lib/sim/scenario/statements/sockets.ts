@@ -8,7 +8,8 @@
 import type { SocketKind, SocketRef } from '../context';
 import type { LineErrors, Token } from '../lexer';
 import { MAX_SEND_BYTES } from '../types';
-import { parseDuration, parseIntKey, parsePort, splitArgs, tooMany } from '../values';
+import { happyEyeballs } from '../../happy-eyeballs';
+import { keyValue, parseDuration, parseIntKey, parsePort, splitArgs, tooMany } from '../values';
 import type { Family, HostSpec, SocketSpec } from './spec';
 
 /** What the TCP statements do (docs/scenario-format.md, "TCP"). */
@@ -18,9 +19,9 @@ export type TcpAction =
 	 * autobind. `autoRead` is false when the line says `manualread` (data waits for `read` lines);
 	 * the same flag exists on `connect` and `bind`, and accepted sockets inherit it.
 	 */
-	| { kind: 'tcp-listen'; host: string; as: string | null; port: number | null; autoRead: boolean; backlog?: number; manualAccept?: boolean }
+	| { kind: 'tcp-listen'; host: string; as: string | null; port: number | null; autoRead: boolean; inet6?: boolean; v6only?: boolean; backlog?: number; manualAccept?: boolean }
 	/** `HOST connect IP:PORT [as=NAME]`: new TCP socket, active open from an ephemeral port. */
-	| { kind: 'tcp-connect'; host: string; as: string | null; ip: string; port: number; autoRead: boolean }
+	| { kind: 'tcp-connect'; host: string; as: string | null; ip: string; port: number; autoRead: boolean; fallbackIp?: string }
 	/**
 	 * `HOST bind PORT [reuseaddr] [reuseunicastport] [as=NAME]`: new TCP socket with an explicit
 	 * bind(). `reuseunicastport` (os=windows hosts) sets SO_REUSE_UNICASTPORT first.
@@ -62,25 +63,32 @@ function listenPort(portTok: Token | undefined, err: LineErrors): number | null 
 const listen: HostSpec<TcpAction> = {
 	place: 'host',
 	keyword: 'listen',
-	syntax: ['HOST listen [PORT] [as=NAME] [backlog=N] [manualaccept] [manualread]'],
-	doc: 'A new TCP socket: bind(PORT) and listen() (no PORT: autobind an ephemeral port). Ports below 1024 need root. backlog=N bounds the SYN and accept queues (with somaxconn); manualaccept: connections wait in the accept queue for SOCKET accept lines.',
-	keys: ['as', 'backlog'],
-	flags: ['manualread', 'manualaccept'],
+	syntax: ['HOST listen [PORT] [ip6] [v6only=on|off] [as=NAME] [backlog=N] [manualaccept] [manualread]'],
+	doc: 'A new TCP socket: bind(PORT) and listen() (no PORT: autobind an ephemeral port). Ports below 1024 need root. ip6: an AF_INET6 socket on [::], dual-stack unless IPV6_V6ONLY is on (default per OS: off on Linux and macOS, on on Windows and FreeBSD). backlog=N bounds the SYN and accept queues (with somaxconn); manualaccept: connections wait in the accept queue for SOCKET accept lines.',
+	keys: ['as', 'v6only', 'backlog'],
+	flags: ['manualread', 'manualaccept', 'ip6'],
 	parse(ctx, host, toks, err) {
-		const args = splitArgs(toks, { keys: ['as', 'backlog'], flags: ['manualread', 'manualaccept'] }, err, 'listen');
+		const args = splitArgs(toks, { keys: ['as', 'v6only', 'backlog'], flags: ['manualread', 'manualaccept', 'ip6'] }, err, 'listen');
 		const [portTok, ...extra] = args.positional;
 		const port = listenPort(portTok, err);
-		tooMany(extra, 'listen', err, 'as=NAME, backlog=N, manualaccept or manualread');
+		tooMany(extra, 'listen', err, 'ip6, v6only=, as=NAME, backlog=N, manualaccept or manualread');
+		const vTok = args.keys.get('v6only');
+		const v = vTok ? keyValue(vTok, 'v6only') : null;
+		if (v !== null && v !== 'on' && v !== 'off') err.at(vTok, `expected v6only=on or v6only=off, got ${JSON.stringify(v)}`);
+		const inet6 = args.flags.has('ip6');
+		if (vTok && !inet6) err.at(vTok, 'v6only= is an option of an AF_INET6 socket: add ip6');
 		const blTok = args.keys.get('backlog');
 		const backlog = blTok ? parseIntKey(blTok, 'backlog', err, 0, 65535, 'an integer') : null;
 		const s = ctx.newSocket(args, host, 'tcp-listener', err);
-		if (port === undefined || !s.ok || (blTok && backlog === null)) return null;
+		if (port === undefined || !s.ok || (v !== null && v !== 'on' && v !== 'off') || (vTok && !inet6) || (blTok && backlog === null)) return null;
 		return {
 			kind: 'tcp-listen',
 			host,
 			as: s.name,
 			port,
 			autoRead: !args.flags.has('manualread'),
+			...(inet6 ? { inet6: true } : {}),
+			...(v !== null ? { v6only: v === 'on' } : {}),
 			...(backlog !== null ? { backlog } : {}),
 			...(args.flags.has('manualaccept') ? { manualAccept: true } : {})
 		};
@@ -90,18 +98,35 @@ const listen: HostSpec<TcpAction> = {
 const connect: HostSpec<TcpAction> = {
 	place: 'host',
 	keyword: 'connect',
-	syntax: ['HOST connect IP:PORT [as=NAME] [manualread]'],
-	doc: 'A new TCP socket: connect() from an ephemeral port chosen by the OS preset (active open).',
+	syntax: ['HOST connect IP:PORT [happyeyeballs] [as=NAME] [manualread]'],
+	doc: 'A new TCP socket: connect() from an ephemeral port chosen by the OS preset (active open). happyeyeballs, to a dual-stack HOST:PORT: IPv6 first, IPv4 250 ms later unless IPv6 is connected (RFC 8305); the IPv4 attempt is socket NAME-v4.',
 	keys: ['as'],
-	flags: ['manualread'],
+	flags: ['manualread', 'happyeyeballs'],
 	parse(ctx, host, toks, err, verb) {
-		const args = splitArgs(toks, { keys: ['as'], flags: ['manualread'] }, err, 'connect');
+		const args = splitArgs(toks, { keys: ['as'], flags: ['manualread', 'happyeyeballs'] }, err, 'connect');
 		const [dstTok, ...extra] = args.positional;
-		const dst = ctx.endpoint(dstTok, err, 'connect', verb);
-		tooMany(extra, 'connect', err, 'as=NAME or manualread');
+		const he = args.flags.has('happyeyeballs');
+		let dst = ctx.endpoint(dstTok, err, 'connect', verb);
+		let fallbackIp: string | undefined;
+		if (he && dst && dstTok) {
+			// RFC 8305: the name resolves to both families; the IPv6 address goes first.
+			const name = dstTok.text.slice(0, dstTok.text.lastIndexOf(':'));
+			const node = ctx.nodes.get(name);
+			const v6 = node?.ips.find((ip) => ip.includes(':'));
+			const v4 = node?.ips.find((ip) => !ip.includes(':'));
+			if (v6 === undefined || v4 === undefined) {
+				err.at(dstTok, 'happyeyeballs needs a dual-stack host name as the destination (a host with ip6=), like server:443');
+				dst = null;
+			} else {
+				dst = { ip: v6, port: dst.port };
+				fallbackIp = v4;
+			}
+		}
+		tooMany(extra, 'connect', err, 'happyeyeballs, as=NAME or manualread');
 		const s = ctx.newSocket(args, host, 'tcp-active', err);
 		if (!dst || !s.ok) return null;
-		return { kind: 'tcp-connect', host, as: s.name, ...dst, autoRead: !args.flags.has('manualread') };
+		if (fallbackIp !== undefined && s.name !== null) ctx.sockets.set(`${s.name}-v4`, { kind: 'tcp-active', host, line: err.line });
+		return { kind: 'tcp-connect', host, as: s.name, ...dst, autoRead: !args.flags.has('manualread'), ...(fallbackIp !== undefined ? { fallbackIp } : {}) };
 	}
 };
 
@@ -274,7 +299,7 @@ export const sockets: Family<TcpAction> = {
 	runners: {
 		'tcp-listen': {
 			at(rt, a) {
-				const s = rt.sim.host(a.host).tcp(a.as ?? undefined, { autoRead: a.autoRead });
+				const s = rt.sim.host(a.host).tcp(a.as ?? undefined, { autoRead: a.autoRead, ...(a.inet6 ? { inet6: true } : {}), ...(a.v6only !== undefined ? { v6only: a.v6only } : {}) });
 				rt.keep(a.as, s);
 				const opts = { ...(a.backlog !== undefined ? { backlog: a.backlog } : {}), ...(a.manualAccept ? { manualAccept: true } : {}) };
 				if (a.port === null) s.listen(undefined, opts);
@@ -283,6 +308,12 @@ export const sockets: Family<TcpAction> = {
 		},
 		'tcp-connect': {
 			at(rt, a) {
+				if (a.fallbackIp !== undefined) {
+					const he = happyEyeballs(rt.sim.host(a.host), a.as ?? undefined, a.ip, a.fallbackIp, a.port, { autoRead: a.autoRead });
+					rt.keep(a.as, he.v6);
+					if (a.as !== null) rt.keep(`${a.as}-v4`, he.v4);
+					return;
+				}
 				const s = rt.sim.host(a.host).tcp(a.as ?? undefined, { autoRead: a.autoRead });
 				rt.keep(a.as, s);
 				s.connect(a.ip, a.port);

@@ -20,7 +20,7 @@ describe('ICMP tools', () => {
 			BASE + '0ms client ping\n0ms client ping nowhere\n0ms client ping 8.8.8.8 count=0 interval=0ms\n0ms client traceroute 8.8.8.8 style=mac\n0ms client traceroute 8.8.8.8 maxhops=65\n'
 		);
 		expect(where(e)).toEqual([[6, 12], [7, 17], [8, 25], [8, 33], [9, 31], [10, 31]]);
-		expect(e[0].message).toBe('expected an address after "ping" (an IPv4 address or a host name)');
+		expect(e[0].message).toBe('expected an address after "ping" (an IP address or a host name)');
 		expect(e[1].message).toContain('unknown host "nowhere" after "ping"');
 		expect(e[2].message).toBe('expected a count 1-100 after "count=", got "0"');
 		expect(e[3].message).toBe('interval= must be more than 0 ms');

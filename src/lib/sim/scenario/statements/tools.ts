@@ -17,27 +17,39 @@ export type ToolAction =
 	/** `HOST traceroute IP [style=unix|windows] [maxhops=N]` */
 	| { kind: 'traceroute'; host: string; ip: string; style: 'unix' | 'windows'; maxHops: number | null };
 
-/** The target address of ping or traceroute (an IPv4 address or a node name). */
+/**
+ * The target address of ping or traceroute (an IP address or a node name). `ping6` and
+ * `traceroute6` resolve a node name to its IPv6 address, as the tools' names say.
+ */
 function target(ctx: ParseContext, positional: Token[], verb: Token, err: LineErrors, tool: string, more: string): string | null | undefined {
 	const [dstTok, ...extra] = positional;
 	if (!dstTok) {
-		err.at(verb, `expected an address after "${tool}" (an IPv4 address or a host name)`);
+		err.at(verb, `expected an address after "${tool}" (an IP address or a host name)`);
 		return undefined;
 	}
-	const ip = ctx.address(dstTok.text, dstTok, err, tool);
+	const six = tool.endsWith('6');
+	const ip = ctx.address(dstTok.text, dstTok, err, tool, six);
+	if (six && ip !== null && !ip.includes(':')) {
+		err.at(dstTok, `${tool} needs an IPv6 address, got ${ip}`);
+		tooMany(extra, tool, err, more);
+		return null;
+	}
 	tooMany(extra, tool, err, more);
 	return ip;
 }
 
-const ping: HostSpec<ToolAction> = {
+const pingSpec = (keyword: 'ping' | 'ping6'): HostSpec<ToolAction> => ({
 	place: 'host',
-	keyword: 'ping',
-	syntax: ['HOST ping IP [count=N] [interval=DURATION]'],
-	doc: 'Send count (1-100, default 1) ICMP Echo Requests, interval apart (default 1s).',
+	keyword,
+	syntax: [`HOST ${keyword} IP [count=N] [interval=DURATION]`],
+	doc:
+		keyword === 'ping'
+			? 'Send count (1-100, default 1) ICMP Echo Requests, interval apart (default 1s); an IPv6 address sends ICMPv6 ones.'
+			: 'ping over IPv6: ICMPv6 Echo Requests (type 128) to the address, or to a host name\'s ip6= address.',
 	keys: ['count', 'interval'],
 	parse(ctx, host, toks, err, verb) {
-		const args = splitArgs(toks, { keys: ['count', 'interval'], flags: [] }, err, 'ping');
-		const ip = target(ctx, args.positional, verb, err, 'ping', 'count= or interval=');
+		const args = splitArgs(toks, { keys: ['count', 'interval'], flags: [] }, err, keyword);
+		const ip = target(ctx, args.positional, verb, err, keyword, 'count= or interval=');
 		if (ip === undefined) return null;
 		const cTok = args.keys.get('count');
 		const count = cTok ? parseIntKey(cTok, 'count', err, 1, 100, 'a count') : 1;
@@ -53,17 +65,20 @@ const ping: HostSpec<ToolAction> = {
 		}
 		return { kind: 'ping', host, ip, count, intervalMs };
 	}
-};
+});
 
-const traceroute: HostSpec<ToolAction> = {
+const tracerouteSpec = (keyword: 'traceroute' | 'traceroute6'): HostSpec<ToolAction> => ({
 	place: 'host',
-	keyword: 'traceroute',
-	syntax: ['HOST traceroute IP [style=unix|windows] [maxhops=N]'],
-	doc: 'Probe the path with TTL 1, 2, 3...: UDP to 33434+ (style=unix) or ICMP echo (style=windows).',
+	keyword,
+	syntax: [`HOST ${keyword} IP [style=unix|windows] [maxhops=N]`],
+	doc:
+		keyword === 'traceroute'
+			? 'Probe the path with TTL 1, 2, 3...: UDP to 33434+ (style=unix) or ICMP echo (style=windows).'
+			: 'traceroute over IPv6: Hop Limit 1, 2, 3..., answered by ICMPv6 Time Exceeded and, at the end, Port Unreachable.',
 	keys: ['style', 'maxhops'],
 	parse(ctx, host, toks, err, verb) {
-		const args = splitArgs(toks, { keys: ['style', 'maxhops'], flags: [] }, err, 'traceroute');
-		const ip = target(ctx, args.positional, verb, err, 'traceroute', 'style= or maxhops=');
+		const args = splitArgs(toks, { keys: ['style', 'maxhops'], flags: [] }, err, keyword);
+		const ip = target(ctx, args.positional, verb, err, keyword, 'style= or maxhops=');
 		if (ip === undefined) return null;
 		const sTok = args.keys.get('style');
 		const v = sTok ? keyValue(sTok, 'style') : 'unix';
@@ -76,12 +91,12 @@ const traceroute: HostSpec<ToolAction> = {
 		if (ip === null || (mTok && maxHops === null)) return null;
 		return { kind: 'traceroute', host, ip, style: v, maxHops };
 	}
-};
+});
 
 /** The ICMP tools family. */
 export const tools: Family<ToolAction> = {
 	name: 'tools',
-	statements: [ping, traceroute],
+	statements: [pingSpec('ping'), pingSpec('ping6'), tracerouteSpec('traceroute'), tracerouteSpec('traceroute6')],
 	runners: {
 		ping: { at: (rt, a) => void rt.sim.host(a.host).ping(a.ip, { count: a.count, intervalMs: a.intervalMs }) },
 		traceroute: {

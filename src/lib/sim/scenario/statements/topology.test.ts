@@ -78,7 +78,7 @@ host e not-an-ip
 
 	it('rejects unknown keys, naming the allowed ones', () => {
 		const [e] = errs('host a 10.0.0.1 color=red\n');
-		expect(e.message).toBe('unknown key "color=" for host; allowed: os=, range=, autoreuse=, options=, rcvbuf=, tw_reuse=, synretries=, syncookies=');
+		expect(e.message).toBe('unknown key "color=" for host; allowed: ip6=, os=, range=, autoreuse=, options=, rcvbuf=, tw_reuse=, synretries=, syncookies=');
 		expect(e.column).toBe(17);
 	});
 

@@ -7,10 +7,10 @@
  * @module
  */
 import type { FirewallConfig, Simulation, TcpHostSettings } from '../../index';
-import { type LineErrors, type Token, show } from '../lexer';
+import { type LineErrors, type Token, show, subToken } from '../lexer';
 import { DEFAULT_LATENCY_MS, HOST_OS_IDS, type HostOsId, type ScenarioHeader } from '../types';
 import type { ParseContext } from '../context';
-import { keyValue, parseDuration, parseIntKey, parseIp, parseRange, parseUint, splitArgs, tooMany } from '../values';
+import { keyValue, parseAnyIp, parseDuration, parseIntKey, parseIp, parseIp6, parseRange, parseUint, splitArgs, tooMany } from '../values';
 import type { Family, HeaderSpec } from './spec';
 import { MIDDLEBOX_STATEMENTS, finishMiddleboxes, toEngineRules } from './middleboxes';
 
@@ -96,12 +96,12 @@ function twReuse(tok: Token | undefined, os: HostOsId, err: LineErrors): 0 | 1 |
 const host: HeaderSpec = {
 	place: 'header',
 	keyword: 'host',
-	syntax: ['host NAME IP [os=PRESET] [root] [scripted] [range=LOW-HIGH] [autoreuse=LOW-HIGH] [options=-ts,-sack,-wscale] [rcvbuf=BYTES] [tw_reuse=0|1|2] [synretries=N] [syncookies=0|1]'],
-	doc: 'An end host with one IPv4 address, an OS preset, and optionally root, a scripted peer, its own ephemeral range, (os=windows) an auto-reuse port range, SYN options turned off, a receive buffer size, (os=linux) net.ipv4.tcp_tw_reuse, its SYN retries (tcp_syn_retries) or SYN cookies (tcp_syncookies).',
-	keys: ['os', 'range', 'autoreuse', 'options', 'rcvbuf', 'tw_reuse', 'synretries', 'syncookies'],
+	syntax: ['host NAME IP [ip6=IPV6] [os=PRESET] [root] [scripted] [range=LOW-HIGH] [autoreuse=LOW-HIGH] [options=-ts,-sack,-wscale] [rcvbuf=BYTES] [tw_reuse=0|1|2] [synretries=N] [syncookies=0|1]'],
+	doc: 'An end host with an IPv4 address (and with ip6= an IPv6 one: dual-stack), an OS preset, and optionally root, a scripted peer, its own ephemeral range, (os=windows) an auto-reuse port range, SYN options turned off, a receive buffer size, (os=linux) net.ipv4.tcp_tw_reuse, its SYN retries (tcp_syn_retries) or SYN cookies (tcp_syncookies).',
+	keys: ['ip6', 'os', 'range', 'autoreuse', 'options', 'rcvbuf', 'tw_reuse', 'synretries', 'syncookies'],
 	flags: ['root', 'scripted'],
 	parse(ctx, rest, err, head) {
-		const args = splitArgs(rest, { keys: ['os', 'range', 'autoreuse', 'options', 'rcvbuf', 'tw_reuse', 'synretries', 'syncookies'], flags: ['root', 'scripted'] }, err, 'host');
+		const args = splitArgs(rest, { keys: ['ip6', 'os', 'range', 'autoreuse', 'options', 'rcvbuf', 'tw_reuse', 'synretries', 'syncookies'], flags: ['root', 'scripted'] }, err, 'host');
 		const [nameTok, ipTok, ...extra] = args.positional;
 		if (!nameTok) {
 			err.at(head, 'expected "host NAME IP [os=PRESET] [root] [scripted] [range=LOW-HIGH] [autoreuse=LOW-HIGH]"');
@@ -113,7 +113,9 @@ const host: HeaderSpec = {
 			return placeholder(ctx, name, 'host', err.line);
 		}
 		const ip = parseIp(ipTok, 'the host address', err);
-		tooMany(extra, 'host', err, 'os=, range=, autoreuse=, synretries=, syncookies=, root or scripted');
+		tooMany(extra, 'host', err, 'ip6=, os=, range=, autoreuse=, synretries=, syncookies=, root or scripted');
+		const ip6Tok = args.keys.get('ip6');
+		const ip6 = ip6Tok ? parseIp6(subToken(ip6Tok, keyValue(ip6Tok, 'ip6')), 'the address after "ip6="', err) : null;
 		const os = hostOs(args.keys.get('os'), err);
 		const rangeTok = args.keys.get('range');
 		const range = rangeTok ? parseRange(rangeTok, 'range=', err, 1, false) : null;
@@ -131,12 +133,14 @@ const host: HeaderSpec = {
 		// name it do not report a second, misleading "unknown host" error.
 		if (ip === null) return placeholder(ctx, name, 'host', err.line);
 		if (name === null) return;
-		ctx.nodes.set(name, { kind: 'host', line: err.line, ips: [ip] });
+		ctx.nodes.set(name, { kind: 'host', line: err.line, ips: ip6 !== null ? [ip, ip6] : [ip] });
 		ctx.claimIp(ipTok, ip, name, err);
+		if (ip6 !== null && ip6Tok) ctx.claimIp(ip6Tok, ip6, name, err);
 		ctx.header.hosts.push({
 			line: err.line,
 			name,
 			ip,
+			...(ip6 !== null ? { ip6 } : {}),
 			os,
 			root: args.flags.has('root'),
 			range,
@@ -155,7 +159,7 @@ const router: HeaderSpec = {
 	place: 'header',
 	keyword: 'router',
 	syntax: ['router NAME IP [IP...]'],
-	doc: 'A router with one IPv4 address per interface: forwards packets, lowers the TTL, answers Time Exceeded.',
+	doc: 'A router with one address per interface (IPv4, or IPv6 like 2001:db8:1::1): forwards packets, lowers the TTL or Hop Limit, answers Time Exceeded and Packet Too Big.',
 	parse(ctx, rest, err, head) {
 		const args = splitArgs(rest, { keys: [], flags: [] }, err, 'router');
 		const [nameTok, ...ipToks] = args.positional;
@@ -165,12 +169,12 @@ const router: HeaderSpec = {
 		}
 		const name = ctx.declareNode(nameTok, 'router', err);
 		if (ipToks.length === 0) {
-			err.at(nameTok, `expected at least one IPv4 address after "router ${nameTok.text}" (one per interface)`);
+			err.at(nameTok, `expected at least one IP address after "router ${nameTok.text}" (one per interface)`);
 			return;
 		}
 		const ips: string[] = [];
 		for (const tok of ipToks) {
-			const ip = parseIp(tok, 'an interface address', err);
+			const ip = parseAnyIp(tok, 'an interface address', err);
 			if (ip !== null) ips.push(ip);
 		}
 		if (ips.length !== ipToks.length) return placeholder(ctx, name, 'router', err.line);
@@ -197,11 +201,11 @@ function parseLoss(tok: Token | undefined, err: LineErrors): number | null {
 const link: HeaderSpec = {
 	place: 'header',
 	keyword: 'link',
-	syntax: ['link A B [latency=DURATION] [loss=P]'],
-	doc: 'A two-way link between two hosts or routers, with a one-way latency (default 10ms) and a loss probability.',
-	keys: ['latency', 'loss'],
+	syntax: ['link A B [latency=DURATION] [loss=P] [mtu=BYTES]'],
+	doc: 'A two-way link between two hosts or routers, with a one-way latency (default 10ms), a loss probability and an MTU (default 1500 bytes).',
+	keys: ['latency', 'loss', 'mtu'],
 	parse(ctx, rest, err, head) {
-		const args = splitArgs(rest, { keys: ['latency', 'loss'], flags: [] }, err, 'link');
+		const args = splitArgs(rest, { keys: ['latency', 'loss', 'mtu'], flags: [] }, err, 'link');
 		const [aTok, bTok, ...extra] = args.positional;
 		if (!aTok || !bTok) {
 			err.at(head, 'expected "link A B [latency=10ms] [loss=0.01]"');
@@ -209,7 +213,10 @@ const link: HeaderSpec = {
 		}
 		const a = ctx.nodeRef(aTok, ['host', 'router'], err, 'in "link"');
 		const b = ctx.nodeRef(bTok, ['host', 'router'], err, 'in "link"');
-		tooMany(extra, 'link', err, 'latency= or loss=');
+		tooMany(extra, 'link', err, 'latency=, loss= or mtu=');
+		const mtuTok = args.keys.get('mtu');
+		const mtu = mtuTok ? parseIntKey(mtuTok, 'mtu', err, 576, 65535, 'an MTU in bytes') : null;
+		if (mtuTok && mtu === null) return;
 		const latTok = args.keys.get('latency');
 		const latencyMs = latTok ? parseDuration(latTok, 'latency', err) : DEFAULT_LATENCY_MS;
 		const loss = parseLoss(args.keys.get('loss'), err);
@@ -223,7 +230,7 @@ const link: HeaderSpec = {
 			err.at(aTok, `${a} and ${b} are already linked (line ${dup.line})`);
 			return;
 		}
-		ctx.header.links.push({ line: err.line, a, b, latencyMs, loss });
+		ctx.header.links.push({ line: err.line, a, b, latencyMs, loss, ...(mtu !== null ? { mtu } : {}) });
 	}
 };
 
@@ -241,7 +248,7 @@ function hostTcp(x: ScenarioHeader['hosts'][number]): { tcp?: TcpHostSettings } 
 function setup(sim: Simulation, h: ScenarioHeader, guard: (line: number, fn: () => void) => boolean): void {
 	for (const x of h.hosts) {
 		guard(x.line, () => {
-			sim.addHost({ name: x.name, ip: x.ip, os: x.os, root: x.root, ...(x.scripted ? { scripted: true } : {}), ...(x.range ? { ephemeral: [x.range[0], x.range[1]] } : {}), ...(x.autoReuse ? { autoReuse: [x.autoReuse[0], x.autoReuse[1]] } : {}), ...hostTcp(x), ...(x.synRetries !== undefined ? { synRetries: x.synRetries } : {}), ...(x.syncookies !== undefined ? { syncookies: x.syncookies } : {}) });
+			sim.addHost({ name: x.name, ip: x.ip, ...(x.ip6 !== undefined ? { ip6: x.ip6 } : {}), os: x.os, root: x.root, ...(x.scripted ? { scripted: true } : {}), ...(x.range ? { ephemeral: [x.range[0], x.range[1]] } : {}), ...(x.autoReuse ? { autoReuse: [x.autoReuse[0], x.autoReuse[1]] } : {}), ...hostTcp(x), ...(x.synRetries !== undefined ? { synRetries: x.synRetries } : {}), ...(x.syncookies !== undefined ? { syncookies: x.syncookies } : {}) });
 		});
 	}
 	for (const r of h.routers) guard(r.line, () => void sim.addRouter({ name: r.name, ips: r.ips }));
@@ -260,7 +267,7 @@ function setup(sim: Simulation, h: ScenarioHeader, guard: (line: number, fn: () 
 			f.mode === 'stateful' ? { mode: 'stateful', ...(f.idleMs !== undefined ? { idleMs: f.idleMs } : {}) } : { mode: 'stateless', rules: f.rules.flatMap(toEngineRules) };
 		guard(f.line, () => void sim.setFirewall(f.node, cfg));
 	}
-	for (const l of h.links) guard(l.line, () => sim.addLink(l.a, l.b, { latencyMs: l.latencyMs, loss: l.loss }));
+	for (const l of h.links) guard(l.line, () => sim.addLink(l.a, l.b, { latencyMs: l.latencyMs, loss: l.loss, ...(l.mtu !== undefined ? { mtu: l.mtu } : {}) }));
 }
 
 /** The hosts-and-topology family. */
