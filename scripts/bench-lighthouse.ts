@@ -18,10 +18,10 @@
 import lighthouse from 'lighthouse';
 import { launch } from 'chrome-launcher';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadavg } from 'node:os';
+import { coursePages, serveDir } from './static-server';
 import { waitForServer } from './wait-for-server';
 
 const args = process.argv.slice(2);
@@ -37,40 +37,10 @@ const dir = opt('--dir');
 const buildDir = dir ?? 'build';
 if (!existsSync(join(buildDir, 'index.html'))) throw new Error(`No build in ${buildDir}: run \`npm run build\` first.`);
 
-/** Home, every lesson (in course order, from the prerendered home page), playground, exam. */
-function defaultPages(): string[] {
-	const home = readFileSync(join(buildDir, 'index.html'), 'utf8');
-	const lessons = [...new Set([...home.matchAll(/href="\/lessons\/([a-z0-9-]+)"/g)].map((m) => `/lessons/${m[1]}`))];
-	return ['/', ...lessons, '/playground', '/exam'];
-}
-const pages = opt('--pages')?.split(',').filter(Boolean) ?? defaultPages();
+const pages = opt('--pages')?.split(',').filter(Boolean) ?? coursePages(buildDir);
 
-const TYPES: Record<string, string> = {
-	'.html': 'text/html',
-	'.js': 'text/javascript',
-	'.css': 'text/css',
-	'.json': 'application/json',
-	'.svg': 'image/svg+xml',
-	'.webmanifest': 'application/manifest+json'
-};
-/** `--dir`: a static host's rules (path, path.html, path/index.html), nothing more. */
-function serveDir(root: string) {
-	const http = createServer((req, res) => {
-		const path = normalize(decodeURIComponent(new URL(req.url ?? '/', base).pathname)).replace(/^(\.\.[/\\])+/, '');
-		for (const f of [join(root, path), join(root, path + '.html'), join(root, path, 'index.html')]) {
-			if (existsSync(f) && statSync(f).isFile()) {
-				res.writeHead(200, { 'content-type': TYPES[extname(f)] ?? 'application/octet-stream' });
-				res.end(readFileSync(f));
-				return;
-			}
-		}
-		res.writeHead(404).end();
-	});
-	http.listen(PORT);
-	return () => http.close();
-}
 let stopServer: () => void;
-if (dir) stopServer = serveDir(dir);
+if (dir) stopServer = serveDir(dir, PORT);
 else {
 	const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
 	stopServer = () => {

@@ -20,7 +20,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
-import { serveDir } from './static-server';
+import { coursePages, serveDir } from './static-server';
 import { waitForServer } from './wait-for-server';
 
 const args = process.argv.slice(2);
@@ -34,12 +34,7 @@ const buildDir = opt('--dir') ?? 'build';
 const rate = Number(opt('--rate') ?? 4);
 if (!existsSync(join(buildDir, 'index.html'))) throw new Error(`No build in ${buildDir}: run \`npm run build\` first.`);
 
-function defaultPages(): string[] {
-	const home = readFileSync(join(buildDir, 'index.html'), 'utf8');
-	const lessons = [...new Set([...home.matchAll(/href="\/lessons\/([a-z0-9-]+)"/g)].map((m) => `/lessons/${m[1]}`))];
-	return ['/', ...lessons, '/playground', '/exam'];
-}
-const pages = opt('--pages')?.split(',').filter(Boolean) ?? defaultPages();
+const pages = opt('--pages')?.split(',').filter(Boolean) ?? coursePages(buildDir);
 
 const stop = serveDir(buildDir, PORT);
 process.on('exit', stop);

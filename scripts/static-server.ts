@@ -1,10 +1,6 @@
 /**
- * A minimal static server for the benchmarks' `--dir` option (serve another build directory, e.g.
- * a copy of an older build, to compare): a static host's rules (path, path.html, path/index.html),
- * nothing more.
- * @param root - the build directory.
- * @param port - the port to listen on.
- * @returns a function that stops the server.
+ * What the page benchmarks (bench-lighthouse.ts, bench-longtasks.ts) share: a minimal static
+ * server for their `--dir` option, and the list of pages they measure.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -19,6 +15,13 @@ const TYPES: Record<string, string> = {
 	'.webmanifest': 'application/manifest+json'
 };
 
+/**
+ * Serve another build directory (e.g. a copy of an older build, to compare) with a static host's
+ * rules (path, path.html, path/index.html), nothing more.
+ * @param root - the build directory.
+ * @param port - the port to listen on.
+ * @returns a function that stops the server.
+ */
 export function serveDir(root: string, port: number): () => void {
 	const http = createServer((req, res) => {
 		const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname)).replace(/^(\.\.[/\\])+/, '');
@@ -33,4 +36,15 @@ export function serveDir(root: string, port: number): () => void {
 	});
 	http.listen(port);
 	return () => http.close();
+}
+
+/**
+ * The pages the benchmarks measure: home, every lesson (in course order, from the prerendered
+ * home page), the playground and the exam.
+ * @param buildDir - the build directory (its index.html is read).
+ */
+export function coursePages(buildDir: string): string[] {
+	const home = readFileSync(join(buildDir, 'index.html'), 'utf8');
+	const lessons = [...new Set([...home.matchAll(/href="\/lessons\/([a-z0-9-]+)"/g)].map((m) => `/lessons/${m[1]}`))];
+	return ['/', ...lessons, '/playground', '/exam'];
 }
