@@ -229,23 +229,21 @@ class RouterIcmpSender implements EventTarget {
  */
 export function installRouterIcmp(router: Router, core: SimCore): void {
 	const sender = new RouterIcmpSender(router);
-	router.onTtlExceeded = (pkt: Packet, t: number, from?: NetNode): void => {
+	/**
+	 * Queue an ICMP error about `pkt`, from the address of the interface it came in on, to its
+	 * source (not about an ICMP error: RFC 1122 3.2.2, RFC 4443 §2.4 (e.1)).
+	 */
+	const sendError = (pkt: Packet, t: number, from: NetNode | undefined, fields: Pick<IcmpPacket, 'type' | 'code' | 'mtu'>): void => {
 		if (isIcmpError(pkt)) return;
 		const ingress = ingressAddress(router, pkt, from);
 		if (ingress === null) return;
-		const icmp: IcmpPacket = {
-			proto: 'ICMP',
-			srcIp: ingress,
-			dstIp: pkt.srcIp,
-			ttl: UDP_TTL,
-			id: 0,
-			// Time Exceeded: ICMP 11 code 0 "time to live exceeded in transit"; ICMPv6 3 code 0
-			// "hop limit exceeded in transit" (RFC 4443 §3.3).
-			type: icmpNumbers(pkt.srcIp).timeExceeded,
-			code: 0,
-			quoted: quoteOf(pkt)
-		};
+		const icmp: IcmpPacket = { proto: 'ICMP', srcIp: ingress, dstIp: pkt.srcIp, ttl: UDP_TTL, id: 0, ...fields, quoted: quoteOf(pkt) };
 		core.queue.push(t, sender, EV_ROUTER_ICMP, { src: ingress, pkt: icmp });
+	};
+	router.onTtlExceeded = (pkt: Packet, t: number, from?: NetNode): void => {
+		// Time Exceeded: ICMP 11 code 0 "time to live exceeded in transit"; ICMPv6 3 code 0
+		// "hop limit exceeded in transit" (RFC 4443 §3.3).
+		sendError(pkt, t, from, { type: icmpNumbers(pkt.srcIp).timeExceeded, code: 0 });
 	};
 	router.onLocalPacket = (pkt: Packet): void => {
 		const n = icmpNumbers(pkt.srcIp);
@@ -259,22 +257,8 @@ export function installRouterIcmp(router: Router, core: SimCore): void {
 		// RFC 4443 §3.2: a router that cannot forward a packet because it is larger than the MTU
 		// of the outgoing link sends Packet Too Big (type 2, code 0) with that MTU. IPv4 with DF
 		// set: Destination Unreachable code 4, "fragmentation needed and DF set" (RFC 1191).
-		if (isIcmpError(pkt)) return;
-		const ingress = ingressAddress(router, pkt, from);
-		if (ingress === null) return;
 		const v6 = isIp6(pkt.srcIp);
-		const icmp: IcmpPacket = {
-			proto: 'ICMP',
-			srcIp: ingress,
-			dstIp: pkt.srcIp,
-			ttl: UDP_TTL,
-			id: 0,
-			type: v6 ? ICMP6.PACKET_TOO_BIG : ICMP.DEST_UNREACH,
-			code: v6 ? 0 : 4,
-			mtu,
-			quoted: quoteOf(pkt)
-		};
-		core.queue.push(t, sender, EV_ROUTER_ICMP, { src: ingress, pkt: icmp });
+		sendError(pkt, t, from, { type: v6 ? ICMP6.PACKET_TOO_BIG : ICMP.DEST_UNREACH, code: v6 ? 0 : 4, mtu });
 	};
 	router.onReject = (pkt: Packet, t: number, from: string, how: RejectWith): void => {
 		if (isIcmpError(pkt)) return;
