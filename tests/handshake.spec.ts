@@ -51,12 +51,12 @@ test.describe('the TCP handshake lesson', () => {
 		const box = figure.getByRole('checkbox', { name: /Relative sequence numbers/ });
 		await expect(box).toBeChecked();
 		await figure.getByLabel('Position in the timeline').fill('3');
-		// The label starts with the ports, even on a phone.
+		// The label starts with the ports, even on a phone; the SYN's options follow its seq.
 		const syn = figure.locator('.ladder g.pkt-label .label').first();
-		await expect(syn).toHaveAttribute('data-label', /^\d{5} → 80 {2}SYN seq=0$/);
+		await expect(syn).toHaveAttribute('data-label', /^\d{5} → 80 {2}SYN seq=0 {2}mss 1460 ws 7 sack ts$/);
 		await box.uncheck();
-		await expect(syn).toHaveAttribute('data-label', /^\d{5} → 80 {2}SYN seq=\d{1,10}$/);
-		await expect(syn).not.toHaveAttribute('data-label', /seq=0$/);
+		await expect(syn).toHaveAttribute('data-label', /^\d{5} → 80 {2}SYN seq=\d{1,10} {2}mss 1460 ws 7 sack ts$/);
+		await expect(syn).not.toHaveAttribute('data-label', /seq=0 /);
 		// the reader's choice stays when the layout changes
 		await page.setViewportSize({ width: 380, height: 844 });
 		await expect(box).not.toBeChecked();

@@ -115,7 +115,7 @@ test.describe('the scenario playground', () => {
 		const editor = editorOf(page);
 		await expect(editor).toBeVisible();
 		const figure = figureOf(page);
-		await expect(figure.locator('.where')).toContainText('Step 1/18');
+		await expect(figure.locator('.where')).toContainText('Step 1/19');
 		const focused = () => editor.evaluate((el) => el === document.activeElement);
 		// Reach the editor with Tab, as a keyboard user does.
 		for (let i = 0; i < 80 && !(await focused()); i++) await page.keyboard.press('Tab');
@@ -138,7 +138,7 @@ test.describe('the scenario playground', () => {
 		const line31 = editor.locator(':scope > .cm-line').nth(30);
 		await expect(line31.locator('.cm-lintRange-error')).toHaveText('conect');
 		await expect(page.locator('.errors')).toContainText('line 31: unknown action "conect" for host "client"');
-		await expect(figure.locator('.where')).toContainText('Step 1/18'); // the last version that ran
+		await expect(figure.locator('.where')).toContainText('Step 1/19'); // the last version that ran
 
 		// Fix it with the keyboard: back to the typo, insert the missing letter.
 		await page.keyboard.press('ArrowUp');
@@ -149,7 +149,7 @@ test.describe('the scenario playground', () => {
 		await expect(line31.locator('.cm-lintRange-error')).toHaveCount(0);
 		await expect(page.getByTestId('expectations')).toHaveText(/All 14 expectations hold/);
 		// The figure follows: three more segments (the second handshake) make three more steps.
-		await expect(figure.locator('.where')).toContainText('/21');
+		await expect(figure.locator('.where')).toContainText('/22');
 
 		// Tab indents inside the editor; Escape then Tab moves on.
 		await page.keyboard.press('Tab');
@@ -171,7 +171,7 @@ test.describe('the scenario playground', () => {
 		await page.keyboard.type('+0ms expect c1 state LISTEN\n');
 		const list = page.locator('.errors');
 		await expect(list).toContainText('1 expectation does not hold');
-		await expect(list).toContainText('line 31: expectation failed: c1 is CLOSED at 60270 ms');
+		await expect(list).toContainText('line 31: expectation failed: c1 is CLOSED at 60310 ms');
 		await expect(page.getByTestId('expectations')).toHaveText(/1 of 15 expectations do not hold/);
 		await expect(editorOf(page).locator(':scope > .cm-line').nth(30).locator('.cm-lintRange-warning')).toHaveCount(1);
 		await list.getByRole('button', { name: 'line 31' }).click();

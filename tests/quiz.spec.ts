@@ -169,6 +169,10 @@ test.describe('lesson quiz answers survive a reload', () => {
 		await page.reload();
 		const quiz = page.locator('#quiz');
 		await expect(quiz.locator('[data-question-id]').first()).toBeVisible();
+		// Answer only once the page has hydrated: text typed into the prerendered input before that
+		// is replaced by the quiz's (empty) state, as it would be for a reader typing that early.
+		await page.waitForLoadState('networkidle');
+		await expect(page.locator('figure.sim').first().getByRole('button', { name: 'Step forward' })).toBeEnabled();
 
 		// One question of each kind a learner meets, found the way a learner sees them.
 		const typed = quiz.locator('[data-question-id]').filter({ has: page.getByLabel('Your answer') });
