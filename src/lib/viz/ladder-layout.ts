@@ -359,10 +359,13 @@ function prepare(input: LadderInput) {
 
 	// Margins: the outer lifelines' pills and header texts must fit inside the figure.
 	const order = hosts.map((h) => h.name);
+	// The address the header shows (an IPv6-only figure shows the host's IPv6 address, which is
+	// wider than its IPv4 one): measuring `ip` let 2001:db8:1::10 cross the box's left edge.
+	const shown = new Map(hosts.map((h) => [h.name, shownAddress(h, trace)]));
 	const halfOf = (name: string) =>
 		Math.max(
 			measure(name, 'host') / 2,
-			measure(hosts.find((h) => h.name === name)?.ip ?? '', 'ip') / 2,
+			measure(shown.get(name) ?? '', 'ip') / 2,
 			...pillSpecs.filter((p) => p.host === name).map((p) => p.w / 2)
 		) + 10;
 	const n = order.length;
@@ -380,7 +383,6 @@ function prepare(input: LadderInput) {
 	// Header: names, then addresses (on two staggered lines when neighbours' addresses touch).
 	const nameY = Math.round(sizes.host * 1.2);
 	const ipY = nameY + Math.round(sizes.ip * 1.35);
-	const shown = new Map(hosts.map((h) => [h.name, shownAddress(h, trace)]));
 	const widestIp = Math.max(0, ...hosts.map((h) => measure(shown.get(h.name)!, 'ip')));
 	const stagger = n > 1 && widestIp + 8 > gapX;
 	const columns: LadderColumn[] = hosts.map((h, i) => ({
