@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import { main } from './simulate';
 import { runScenario } from '../src/lib/sim/scenario/index';
 import { formatTrace } from '../src/lib/sim/format';
+import { ackStorm } from '../src/lib/sim/ack-storm.testkit';
 
 const SCENARIO = `host client 192.168.1.10
 host server 203.0.113.5 root
@@ -188,16 +189,7 @@ describe('each hostile input of issue 12 through the CLI', () => {
 	};
 
 	it('the 9-line ACK-loop scenario (out of memory after 117-169 s) ends by itself: 8 segments, exit 0', async () => {
-		const text = `host client 192.168.1.10 os=windows
-host server 203.0.113.5 os=linux root
-link client server latency=10ms
-0ms    server listen 80 as=web
-10ms   client bind 40000 as=c1
-+0ms   c1 connect 203.0.113.5:80
-100ms  inject client->server 40000>80 P. seq=web.1.rcvnxt ack=web.1.sndnxt len=10
-+0ms   expect c1 state ESTABLISHED
-+1s    expect web.1 state ESTABLISHED
-`;
+		const text = ackStorm('windows', 'linux');
 		const r = await run([fileOf(text)]);
 		expect(r.status).toBe(0);
 		expect(r.out.split('\n').filter((l) => /\d+:\d+ > [\d.]+:\d+ {2}\[/.test(l))).toHaveLength(8);

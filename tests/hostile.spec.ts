@@ -7,6 +7,7 @@
 import type { Page } from '@playwright/test';
 import * as lzModule from 'lz-string';
 import { test, expect } from './fixtures';
+import { ackStorm } from '../src/lib/sim/ack-storm.testkit';
 
 // lz-string is CommonJS: under Node's ESM loader its functions sit on the default export.
 const lz = ((lzModule as unknown as { default?: typeof lzModule }).default ?? lzModule) as typeof lzModule;
@@ -16,16 +17,7 @@ const editorOf = (page: Page) => page.locator('.cm-content[role="textbox"][aria-
 const figureOf = (page: Page) => page.locator('section.run figure.sim');
 
 /** The issue's 9-line ACK-storm scenario (one forged in-window data segment), as a share link. */
-const ACK_STORM = `host client 192.168.1.10 os=windows
-host server 203.0.113.5 os=linux root
-link client server latency=10ms
-0ms    server listen 80 as=web
-10ms   client bind 40000 as=c1
-+0ms   c1 connect 203.0.113.5:80
-100ms  inject client->server 40000>80 P. seq=web.1.rcvnxt ack=web.1.sndnxt len=10
-+0ms   expect c1 state ESTABLISHED
-+1s    expect web.1 state ESTABLISHED
-`;
+const ACK_STORM = ackStorm('windows', 'linux');
 
 const HEAD = `host client 192.168.1.10
 host server 203.0.113.5 root

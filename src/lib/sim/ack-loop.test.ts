@@ -7,24 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import { OS_PRESET_IDS, Simulation, type OsPresetId, type SegmentEvent, type Trace } from './index';
 import { runScenario } from './scenario/run';
-
-/** The 9-line scenario of the issue: no `run until`, so only the engine can end it. */
-const storm = (client: string, server: string): string => `host client 192.168.1.10 os=${client}
-host server 203.0.113.5 os=${server} root
-link client server latency=10ms
-0ms    server listen 80 as=web
-10ms   client bind 40000 as=c1
-+0ms   c1 connect 203.0.113.5:80
-100ms  inject client->server 40000>80 P. seq=web.1.rcvnxt ack=web.1.sndnxt len=10
-+0ms   expect c1 state ESTABLISHED
-+1s    expect web.1 state ESTABLISHED
-`;
+import { ackStorm } from './ack-storm.testkit';
 
 const segs = (t: Trace): SegmentEvent[] => t.events.filter((e): e is SegmentEvent => e.kind === 'segment');
 
 describe('the ACK storm of one forged in-window data segment', () => {
 	it('Linux to Linux: ends by itself (5 segments: handshake, forged data, one ACK the client drops)', () => {
-		const r = runScenario(storm('linux', 'linux'), { maxEvents: 20_000 });
+		const r = runScenario(ackStorm('linux', 'linux'), { maxEvents: 20_000 });
 		if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
 		expect(segs(r.trace).map((s) => `${s.t} ${s.from}>${s.to} ${s.flags.join(',')}`)).toEqual([
 			'10 client>server SYN',
@@ -36,7 +25,7 @@ describe('the ACK storm of one forged in-window data segment', () => {
 	});
 
 	it('Windows client, Linux server: the server sends one duplicate ACK per 500 ms, so the loop stops', () => {
-		const r = runScenario(storm('windows', 'linux'), { maxEvents: 20_000 });
+		const r = runScenario(ackStorm('windows', 'linux'), { maxEvents: 20_000 });
 		if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
 		const s = segs(r.trace);
 		expect(s).toHaveLength(8);
@@ -46,7 +35,7 @@ describe('the ACK storm of one forged in-window data segment', () => {
 	for (const a of OS_PRESET_IDS) {
 		for (const b of OS_PRESET_IDS) {
 			it(`${a} client, ${b} server: ends within a few dozen segments`, () => {
-				const r = runScenario(storm(a, b), { maxEvents: 20_000 });
+				const r = runScenario(ackStorm(a, b), { maxEvents: 20_000 });
 				if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
 				expect(segs(r.trace).length).toBeLessThanOrEqual(30);
 			});
