@@ -22,7 +22,7 @@
 
 import { sendAck, sendQueuedData, sendSegment, traceWindow } from './tcp-output';
 import { freeSpace } from './tcp-options';
-import { armPersistTimer, type Tcb } from './tcb';
+import { armPersistTimer, persistState, type Tcb } from './tcb';
 import { F_ACK, seqAdd, seqDiff } from './wire';
 
 /** The persist timer expired: send one zero-window probe and re-arm with backoff (see the module note). */
@@ -48,10 +48,10 @@ export function persistTimeout(t: Tcb): void {
 			sendSegment(t, head.flags, head.seq, head.len, head.text, true);
 		} else if (t.unsent > 0) {
 			sendQueuedData(t, 1); // one byte beyond the window (RFC 9293 §3.8.6.1)
-			t.probeOutstanding = true;
+			persistState(t).probeOutstanding = true;
 		}
 	}
-	t.probesOut++;
+	persistState(t).probesOut++;
 	armPersistTimer(t);
 	traceWindow(t);
 }

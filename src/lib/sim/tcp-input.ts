@@ -261,12 +261,13 @@ function invalidSegmentAck(t: Tcb, seg: TcpPacket): void {
 		return;
 	}
 	const now = t.host.core.queue.now;
-	if (now - t.invalidAckWindowStart >= lim.intervalMs) {
-		t.invalidAckWindowStart = now;
-		t.invalidAcksInWindow = 0;
+	const w = (t.invalidAcks ??= { start: -Infinity, sent: 0 });
+	if (now - w.start >= lim.intervalMs) {
+		w.start = now;
+		w.sent = 0;
 	}
-	if (t.invalidAcksInWindow >= lim.count) return; // throttled: no ACK
-	t.invalidAcksInWindow++;
+	if (w.sent >= lim.count) return; // throttled: no ACK
+	w.sent++;
 	sendAck(t);
 }
 
@@ -290,8 +291,10 @@ function ackArrived(t: Tcb, ack: number): void {
 	t.snd.una = ack;
 	// New data acknowledged: the persist timer and its backoff start again (BSD resets
 	// t_rxtshift); output() re-arms it if the window is still shut.
-	stopPersistTimer(t);
-	t.probeOutstanding = false;
+	if (t.persist !== null) {
+		t.persist.probeOutstanding = false;
+		stopPersistTimer(t);
+	}
 	const sample = t.rtx.acknowledge(ack, t.host.core.queue.now);
 	const delivered = t.rtx.lastAcked;
 	if (delivered !== null) {

@@ -172,7 +172,8 @@ export function output(t: Tcb): boolean {
 	const snd = t.snd;
 	const now = t.host.core.queue.now;
 	let sent = false;
-	if (t.probeOutstanding && snd.wnd > 0 && snd.nxt !== snd.una) {
+	const persist = t.persist;
+	if (persist !== null && persist.probeOutstanding && snd.wnd > 0 && snd.nxt !== snd.una) {
 		// The window opened while our one-byte probe (at SND.UNA) was refused: send it again
 		// first, as BSD does by pulling SND.NXT back to SND.UNA (tcp_output()).
 		const head = t.rtx.head();
@@ -181,7 +182,7 @@ export function output(t: Tcb): boolean {
 			sendSegment(t, head.flags, head.seq, head.len, head.text, true);
 			sent = true;
 		}
-		t.probeOutstanding = false;
+		persist.probeOutstanding = false;
 	}
 	let inFlight = t.unsent > 0 ? bytesInFlight(t) : 0;
 	while (t.unsent > 0) {
@@ -208,7 +209,7 @@ export function output(t: Tcb): boolean {
 		// RFC 6298 §5.1: start the timer if it is not running; RFC 8985 §7.2: (re)schedule the
 		// loss probe after new data
 		if (t.rexmtDeadline < 0 || t.rexmtMode === REXMT_TLP) rearmRexmt(t);
-	} else if (t.unsent > 0 && snd.nxt === snd.una && t.persistDeadline < 0) {
+	} else if (t.unsent > 0 && snd.nxt === snd.una && (t.persist === null || t.persist.deadline < 0)) {
 		armPersistTimer(t);
 	}
 	traceWindow(t);

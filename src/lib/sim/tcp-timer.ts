@@ -38,7 +38,7 @@ import { persistTimeout } from './tcp-flow';
 import { sendSegment, traceWindow } from './tcp-output';
 import { enterLossAfterRto, markRetransmitted, rackReorderTimeout, tlpTimeout } from './tcp-recovery';
 import { toClosed } from './tcp-state';
-import { REXMT_REO, REXMT_TLP, startRexmtTimer, TCP_TUNING, TIMER_2MSL, TIMER_DELACK, TIMER_KEEP, TIMER_PERSIST, TIMER_REXMT, type Tcb } from './tcb';
+import { dropPersistIfIdle, REXMT_REO, REXMT_TLP, startRexmtTimer, TCP_TUNING, TIMER_2MSL, TIMER_DELACK, TIMER_KEEP, TIMER_PERSIST, TIMER_REXMT, type Tcb } from './tcb';
 import { delackTimeout } from './tcp-delack';
 import { F_SYN, seqDiff, seqLt } from './wire';
 
@@ -169,16 +169,20 @@ export function timerFired(t: Tcb, kind: number, time: number): void {
 		k.deadline = -1;
 		keepaliveTimeout(t);
 	} else if (kind === TIMER_PERSIST) {
-		if (time !== t.persistQueuedAt) return;
-		t.persistQueuedAt = -1;
-		const d = t.persistDeadline;
-		if (d < 0) return;
+		const p = t.persist;
+		if (p === null || time !== p.queuedAt) return;
+		p.queuedAt = -1;
+		const d = p.deadline;
+		if (d < 0) {
+			dropPersistIfIdle(t);
+			return;
+		}
 		if (d > time) {
-			t.persistQueuedAt = d;
+			p.queuedAt = d;
 			t.host.core.queue.push(d, t, TIMER_PERSIST, null);
 			return;
 		}
-		t.persistDeadline = -1;
+		p.deadline = -1;
 		persistTimeout(t);
 	} else if (kind === TIMER_DELACK) {
 		if (time !== t.delackQueuedAt) return;
