@@ -157,9 +157,7 @@ function passiveChild(l: Tcb, seg: TcpPacket): Tcb | null {
 	c.localPort = l.localPort;
 	c.localIp = seg.dstIp;
 	// An IPv4 SYN reaching a dual-stack AF_INET6 listener: the child is AF_INET6 and sees IPv4-mapped addresses.
-	c.inet6 = l.inet6;
-	c.v6only = l.v6only;
-	c.mapped = l.inet6 && !isIp6(seg.srcIp);
+	c.family = l.inet6 && !isIp6(seg.srcIp) ? 'inet6-mapped' : l.family;
 	c.remoteIp = seg.srcIp;
 	c.remotePort = seg.sport;
 	host.addConn(c);

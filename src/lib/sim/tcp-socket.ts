@@ -106,10 +106,7 @@ export class TcpSocket extends Tcb {
 	/** @internal use `host.tcp()`. */
 	constructor(host: TcpHost, id: string, opts?: TcpSocketOptions) {
 		super(host, id, opts?.autoRead ?? true);
-		if (opts?.inet6 === true) {
-			this.inet6 = true;
-			this.v6only = opts.v6only ?? host.v6onlyDefault;
-		}
+		if (opts?.inet6 === true) this.family = (opts.v6only ?? host.v6onlyDefault) ? 'inet6-v6only' : 'inet6';
 	}
 
 	// -----------------------------------------------------------------------------------------
