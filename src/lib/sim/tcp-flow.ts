@@ -41,10 +41,10 @@ export function persistTimeout(t: Tcb): void {
 		// send an ack." An already-acknowledged sequence number, no data.
 		sendSegment(t, F_ACK, seqAdd(snd.una, -1), 0, undefined, false);
 	} else {
-		const head = t.rtx.head();
+		const head = t.rtx?.head();
 		if (inFlight > 0 && head !== undefined) {
 			// The byte of the previous probe is still unacknowledged: send it again.
-			t.rtx.resent(head, t.host.core.queue.now);
+			t.rtx!.resent(head, t.host.core.queue.now);
 			sendSegment(t, head.flags, head.seq, head.len, head.text, true);
 		} else if (t.unsent > 0) {
 			sendQueuedData(t, 1); // one byte beyond the window (RFC 9293 §3.8.6.1)

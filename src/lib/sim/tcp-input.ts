@@ -41,7 +41,7 @@ import { enterFinWait2, enterTimeWait, established, restartTimeWait, setState, t
 import { inheritKeepalive, keepaliveHeard, resetsDataAfterShutdown, SHUT_RD_DATA } from './tcp-keepalive';
 import { rttSample } from './tcp-timer';
 import { acceptQueueFull, checkSynCookie, enterSynQueue, recordQueue, synCookie, SYNCOOKIE_VALID_MS, synQueueFull } from './tcp-listen';
-import { finAcked, rearmRexmt, startRexmtTimer, stopPersistTimer, stopRexmtTimer, TCP_TUNING, type ListenQueues, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
+import { finAcked, rearmRexmt, rtxQueue, startRexmtTimer, stopPersistTimer, stopRexmtTimer, TCP_TUNING, type ListenQueues, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
 import { F_ACK, F_FIN, F_PSH, F_RST, F_SYN, hostPort, isIp6, segLen, seqAdd, seqDiff, seqLe, seqLt, type TcpPacket } from './wire';
 
 /**
@@ -137,7 +137,7 @@ function listenInput(l: Tcb, seg: TcpPacket, issOverride: number): void {
 	// (the cause text is only recorded with record: true; do not build it otherwise)
 	setState(c, 'SYN-RECEIVED', host.core.record ? `rcv SYN (passive OPEN on ${l.id}): snd SYN,ACK` : '', 'LISTEN');
 	enterSynQueue(l, c);
-	c.rtx.push(c.iss, 0, F_SYN | F_ACK, undefined, host.core.queue.now);
+	rtxQueue(c).push(c.iss, 0, F_SYN | F_ACK, undefined, host.core.queue.now);
 	sendSegment(c, F_SYN | F_ACK, c.iss, 0, undefined, false);
 	startRexmtTimer(c);
 }
@@ -238,7 +238,7 @@ function synSentInput(t: Tcb, seg: TcpPacket): void {
 	// simultaneous open (Figure 7): SYN-RECEIVED, SYN,ACK with the same ISS (MUST-10, MUST-11)
 	t.origin = 'active';
 	updateWindow(t, seg);
-	const syn = t.rtx.head();
+	const syn = t.rtx?.head();
 	if (syn !== undefined && syn.flags & F_SYN) syn.flags = F_SYN | F_ACK;
 	setState(t, 'SYN-RECEIVED', 'rcv SYN (simultaneous open): snd SYN,ACK');
 	sendSegment(t, F_SYN | F_ACK, t.iss, 0, undefined, false);
@@ -293,11 +293,18 @@ function ackArrived(t: Tcb, ack: number): void {
 		t.persist.probeOutstanding = false;
 		stopPersistTimer(t);
 	}
-	const sample = t.rtx.acknowledge(ack, t.host.core.queue.now);
-	const delivered = t.rtx.lastAcked;
-	if (delivered !== null) {
-		t.rtx.lastAcked = null;
-		rackDelivered(t, delivered); // RACK, RFC 8985 §6.2 (min_RTT from the first sample on)
+	const q = t.rtx;
+	let sample = -1;
+	if (q !== null) {
+		sample = q.acknowledge(ack, t.host.core.queue.now);
+		const delivered = q.lastAcked;
+		if (delivered !== null) {
+			q.lastAcked = null;
+			rackDelivered(t, delivered); // RACK, RFC 8985 §6.2 (min_RTT from the first sample on)
+		}
+		// Nothing left to retransmit: drop the queue (tcb.ts `rtx`), unless RACK's state may
+		// compare a later segment's transmission order with one of this queue's.
+		if (q.isEmpty() && t.loss === null) t.rtx = null;
 	}
 	if (sample >= 0) rttSample(t, sample);
 	t.retries = 0;

@@ -22,7 +22,7 @@
 
 import type { HostContext } from './node';
 import { segmentOptions, synOptions, tsOffsetFor, windowField } from './tcp-options';
-import { ackSent, armPersistTimer, dataSent, rearmRexmt, REXMT_TLP, stopPersistTimer, TCP_TUNING, type SendChunk, type Tcb } from './tcb';
+import { ackSent, armPersistTimer, dataSent, rearmRexmt, REXMT_TLP, rtxQueue, stopPersistTimer, TCP_TUNING, type SendChunk, type Tcb } from './tcb';
 import { sackBlocks } from './tcp-sack';
 import { F_ACK, F_FIN, F_PSH, F_SYN, seqAdd, seqDiff, type TcpPacket } from './wire';
 
@@ -80,7 +80,7 @@ export function sendSegment(t: Tcb, flags: number, seq: number, len: number, tex
 export function bytesInFlight(t: Tcb): number {
 	if (t.loss === null) return seqDiff(t.snd.nxt, t.snd.una);
 	let pipe = 0;
-	for (let s = t.rtx.head() ?? null; s !== null; s = s.next) {
+	for (let s = t.rtx?.head() ?? null; s !== null; s = s.next) {
 		if (s.sacked) continue;
 		if (!s.lost) pipe += s.len;
 		if (s.rexmitOut) pipe += s.len;
@@ -146,7 +146,7 @@ export function sendQueuedData(t: Tcb, max: number): number {
 	}
 	t.unsent -= n;
 	const seq = snd.nxt;
-	t.rtx.push(seq, n, flags, text, t.host.core.queue.now);
+	rtxQueue(t).push(seq, n, flags, text, t.host.core.queue.now);
 	sendSegment(t, flags, seq, n, text, false);
 	snd.nxt = seqAdd(seq, n);
 	dataSent(t);
@@ -176,9 +176,9 @@ export function output(t: Tcb): boolean {
 	if (persist !== null && persist.probeOutstanding && snd.wnd > 0 && snd.nxt !== snd.una) {
 		// The window opened while our one-byte probe (at SND.UNA) was refused: send it again
 		// first, as BSD does by pulling SND.NXT back to SND.UNA (tcp_output()).
-		const head = t.rtx.head();
+		const head = t.rtx?.head();
 		if (head !== undefined) {
-			t.rtx.resent(head, now);
+			t.rtx!.resent(head, now);
 			sendSegment(t, head.flags, head.seq, head.len, head.text, true);
 			sent = true;
 		}
@@ -198,7 +198,7 @@ export function output(t: Tcb): boolean {
 	if (t.finPending && !t.finSent && t.unsent === 0) {
 		const seq = snd.nxt;
 		t.finSent = true;
-		t.rtx.push(seq, 0, F_FIN | F_ACK, undefined, now);
+		rtxQueue(t).push(seq, 0, F_FIN | F_ACK, undefined, now);
 		sendSegment(t, F_FIN | F_ACK, seq, 0, undefined, false);
 		snd.nxt = seqAdd(seq, 1);
 		dataSent(t);

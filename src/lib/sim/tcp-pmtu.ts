@@ -49,15 +49,15 @@ export function tcpPacketTooBig(host: TcpHost, icmp: IcmpPacket): void {
 	// tcp_simple_retransmit: every queued segment longer than the new MSS is resent now, cut to
 	// size (tcp_fragment); SACKed ones are already delivered and stay whole.
 	const now = host.core.queue.now;
-	for (let s = t.rtx.head() ?? null; s !== null; s = s.next) {
+	for (let s = t.rtx?.head() ?? null; s !== null; s = s.next) {
 		if (s.len <= mss || s.sacked) continue;
 		while (s.len > mss) {
-			const back = t.rtx.split(s, mss);
-			t.rtx.resent(s, now);
+			const back = t.rtx!.split(s, mss);
+			t.rtx!.resent(s, now);
 			sendSegment(t, s.flags, s.seq, s.len, s.text, true);
 			s = back;
 		}
-		t.rtx.resent(s, now);
+		t.rtx!.resent(s, now);
 		sendSegment(t, s.flags, s.seq, s.len, s.text, true);
 	}
 	startRexmtTimer(t);

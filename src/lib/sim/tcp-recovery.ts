@@ -91,7 +91,7 @@ export function ackReceived(t: Tcb, ack: number, acked: number, sack: readonly S
 		newlySacked = applySack(t, sack, (s) => rackDelivered(t, s));
 	}
 	let L = t.loss;
-	const dup = acked === 0 && ack === t.snd.una && !t.rtx.isEmpty() && (m === 'newreno' ? isDupCandidate : newlySacked > 0 || isDupCandidate);
+	const dup = acked === 0 && ack === t.snd.una && t.rtx !== null && !t.rtx.isEmpty() && (m === 'newreno' ? isDupCandidate : newlySacked > 0 || isDupCandidate);
 	if (acked > 0) t.dupAcks = 0;
 	else if (dup) t.dupAcks++;
 	if (L === null && !dup) {
@@ -120,7 +120,7 @@ export function ackReceived(t: Tcb, ack: number, acked: number, sack: readonly S
 		} else if (m === 'newreno' && L.inRecovery) {
 			if (acked > 0) {
 				// RFC 6582 §3.2 step 5: partial ACK: resend the next hole, deflate cwnd
-				const head = t.rtx.head();
+				const head = t.rtx?.head();
 				if (head !== undefined) retransmit(t, head);
 				t.cwnd -= acked;
 				if (acked >= SMSS) t.cwnd += SMSS;
@@ -145,7 +145,7 @@ export function ackReceived(t: Tcb, ack: number, acked: number, sack: readonly S
 			L.inRecovery = true;
 			L.recoveryPoint = t.snd.nxt;
 			ccOnFastRetransmitNewReno(t, seqDiff(t.snd.nxt, t.snd.una));
-			const head = t.rtx.head();
+			const head = t.rtx?.head();
 			if (head !== undefined) retransmit(t, head);
 			startRexmtTimer(t);
 			return;
@@ -171,14 +171,14 @@ function enterRecovery(t: Tcb, L: LossState): void {
 }
 
 function firstLost(t: Tcb): RtxSegment | null {
-	for (let s = t.rtx.head() ?? null; s !== null; s = s.next) if (s.lost && !s.rexmitOut && !s.sacked) return s;
+	for (let s = t.rtx?.head() ?? null; s !== null; s = s.next) if (s.lost && !s.rexmitOut && !s.sacked) return s;
 	return null;
 }
 
 /** RFC 6675 §5 (NextSeg rule 1): resend lost segments, oldest first, while pipe + len ≤ cwnd. */
 function sendLost(t: Tcb): void {
 	let pipe = bytesInFlight(t);
-	for (let s = t.rtx.head() ?? null; s !== null; s = s.next) {
+	for (let s = t.rtx?.head() ?? null; s !== null; s = s.next) {
 		if (!s.lost || s.rexmitOut || s.sacked) continue;
 		const len = s.len > 0 ? s.len : 1;
 		if (pipe + len > t.cwnd) break;
@@ -191,7 +191,7 @@ function sendLost(t: Tcb): void {
 function retransmit(t: Tcb, s: RtxSegment): void {
 	s.lost = true;
 	s.rexmitOut = true;
-	t.rtx.resent(s, t.host.core.queue.now);
+	t.rtx!.resent(s, t.host.core.queue.now);
 	sendSegment(t, s.flags, s.seq, s.len, s.text, true);
 	traceWindow(t);
 }
@@ -204,7 +204,7 @@ function retransmit(t: Tcb, s: RtxSegment): void {
 function rfc6675MarkLost(t: Tcb): boolean {
 	// SACKed segments and bytes above each point: walk from the newest down
 	const segs: RtxSegment[] = [];
-	for (let s = t.rtx.head() ?? null; s !== null; s = s.next) segs.push(s);
+	for (let s = t.rtx?.head() ?? null; s !== null; s = s.next) segs.push(s);
 	let sackedSegs = 0;
 	let sackedBytes = 0;
 	let any = false;
@@ -237,7 +237,7 @@ function rackDetectLoss(t: Tcb, L: LossState): boolean {
 	const reoWnd = rackReoWnd(t, L);
 	let timeout = 0;
 	let any = false;
-	for (let s = t.rtx.head() ?? null; s !== null; s = s.next) {
+	for (let s = t.rtx?.head() ?? null; s !== null; s = s.next) {
 		if (s.sacked || (s.lost && !s.rexmitOut)) continue;
 		if (!sentAfter(L.rackXmitTs, L.rackXmitOrder, s.sentAt, s.sentOrder)) continue;
 		const remaining = s.sentAt + L.rackRtt + reoWnd - now;
@@ -258,7 +258,7 @@ function rackReoWnd(t: Tcb, L: LossState): number {
 	if (!L.reorderingSeen) {
 		if (L.inRecovery || L.afterRto) return 0;
 		let sacked = 0;
-		for (let s = t.rtx.head() ?? null; s !== null; s = s.next) if (s.sacked) sacked++;
+		for (let s = t.rtx?.head() ?? null; s !== null; s = s.next) if (s.sacked) sacked++;
 		if (sacked >= DUP_THRESH) return 0;
 	}
 	const w = t.minRtt >= 0 ? t.minRtt / 4 : 0;
@@ -281,7 +281,7 @@ export function rackReorderTimeout(t: Tcb): void {
  * retransmit the last segment sent; then the RTO takes over the slot.
  */
 export function tlpTimeout(t: Tcb): void {
-	const tail = t.rtx.tail();
+	const tail = t.rtx?.tail();
 	if (tail === undefined) return;
 	const L = lossState(t);
 	L.tlpRxtOut = true;
@@ -289,7 +289,7 @@ export function tlpTimeout(t: Tcb): void {
 	let wasRetransmission = false;
 	if (t.unsent === 0 || !output(t) || t.snd.nxt === nxtBefore) {
 		wasRetransmission = true;
-		t.rtx.resent(tail, t.host.core.queue.now);
+		t.rtx!.resent(tail, t.host.core.queue.now);
 		sendSegment(t, tail.flags, tail.seq, tail.len, tail.text, true);
 	}
 	L.tlpWasRetransmission = wasRetransmission;
@@ -310,7 +310,7 @@ export function enterLossAfterRto(t: Tcb): void {
 	L.tlpRxtOut = false;
 	L.recoveryPoint = t.snd.nxt;
 	t.dupAcks = 0;
-	for (let s = t.rtx.head() ?? null; s !== null; s = s.next) {
+	for (let s = t.rtx?.head() ?? null; s !== null; s = s.next) {
 		if (s.sacked) continue;
 		s.lost = true;
 		s.rexmitOut = false;

@@ -89,7 +89,7 @@ export function applySack(t: Tcb, blocks: readonly SackBlock[], onSacked: (s: Rt
 	const nxt = t.snd.nxt;
 	for (const b of blocks) {
 		if (!seqLt(una, b.right) || !seqLe(b.right, nxt) || !seqLt(b.left, b.right)) continue;
-		for (let s = t.rtx.head() ?? null; s !== null; s = s.next) {
+		for (let s = t.rtx?.head() ?? null; s !== null; s = s.next) {
 			if (s.sacked || s.len === 0) continue;
 			const end = seqAdd(s.seq, s.len);
 			if (seqLe(b.right, s.seq)) break;

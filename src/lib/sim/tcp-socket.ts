@@ -24,7 +24,7 @@ import { setKeepalive, SHUT_RD_DATA, type KeepaliveOptions } from './tcp-keepali
 import { reusableTimeWait, takeOverTimeWait } from './tcp-tw-reuse';
 import { acceptQueueLen, listenBacklog } from './tcp-listen';
 import { timerFired } from './tcp-timer';
-import { start2MslTimer, startRexmtTimer, Tcb, TCP_TUNING, type ListenQueues, type TcpHost } from './tcb';
+import { rtxQueue, start2MslTimer, startRexmtTimer, Tcb, TCP_TUNING, type ListenQueues, type TcpHost } from './tcb';
 import type { SocketAddress, SocketErrno, TcpState } from './trace';
 import { anyAddress, checkIp, checkPort, hostPort, F_ACK, F_RST, F_SYN, isIp6, mapped4, seqAdd } from './wire';
 
@@ -346,7 +346,7 @@ export class TcpSocket extends Tcb {
 		this.rto = h.connectTuning.synRtoMs;
 		this.retries = 0;
 		setState(this, 'SYN-SENT', 'OPEN(active) / connect(): snd SYN');
-		this.rtx.push(this.iss, 0, F_SYN, undefined, h.core.queue.now);
+		rtxQueue(this).push(this.iss, 0, F_SYN, undefined, h.core.queue.now);
 		sendSegment(this, F_SYN, this.iss, 0, undefined, false);
 		startRexmtTimer(this);
 		return true;

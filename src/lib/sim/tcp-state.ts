@@ -70,7 +70,7 @@ export function deleteTcb(t: Tcb): void {
 	stop2MslTimer(t);
 	if (t.keepalive !== null) t.keepalive.deadline = -1;
 	stopPersistTimer(t);
-	t.rtx.clear();
+	t.rtx?.clear();
 	t.sendQueue = null;
 	t.sendQueueTail = null;
 	t.unsent = 0;
@@ -107,7 +107,7 @@ export function enterTimeWait(t: Tcb, cause: string, from: TcpState = t.state): 
 	stopRexmtTimer(t);
 	stopPersistTimer(t);
 	// TIME-WAIT comes only after our FIN, i.e. after close(): nothing is sent from here on.
-	t.rtx.clear();
+	t.rtx?.clear();
 	if (t.tupleRegistered) t.host.tcpPorts.enterTimeWait(t.localPort, t.remoteIp, t.remotePort);
 	start2MslTimer(t, t.host.preset.timeWaitMs);
 }

@@ -204,7 +204,7 @@ export function timerFired(t: Tcb, kind: number, time: number): void {
  * segment, double the RTO, restart the timer — or give up after the state's retry limit.
  */
 function retransmissionTimeout(t: Tcb): void {
-	const seg = t.rtx.head();
+	const seg = t.rtx?.head();
 	if (seg === undefined) return;
 	t.retries++;
 	const st = t.state;
@@ -222,7 +222,7 @@ function retransmissionTimeout(t: Tcb): void {
 		enterLossAfterRto(t);
 		markRetransmitted(seg);
 	}
-	t.rtx.resent(seg, t.host.core.queue.now);
+	t.rtx!.resent(seg, t.host.core.queue.now);
 	sendSegment(t, seg.flags, seg.seq, seg.len, seg.text, true);
 	startRexmtTimer(t);
 	traceWindow(t);
