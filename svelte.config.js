@@ -68,6 +68,11 @@ const config = {
 		// 404.html: static hosts serve it for unknown paths, and it renders src/routes/+error.svelte.
 		adapter: adapter({ fallback: '404.html', strict: true }),
 		alias: { $content: 'content' },
+		// Every stylesheet a page needs goes inline in its <head> (issue 18: first paint on slow 4G
+		// waits for no request but the page itself; a lesson's CSS is ~25 KB raw, ~6 KB gzipped).
+		// The CSS files are still written: client-side navigation links them. The CSP allows this:
+		// style-src has 'unsafe-inline', and Kit adds no hash beside it (a hash would disable it).
+		inlineStyleThreshold: Infinity,
 		prerender: { handleHttpError: 'fail', handleMissingId: 'fail', entries: ['*'] },
 		// Content-Security-Policy (issue 12 item 6). Prerendered pages get it as a <meta> tag, and
 		// `mode: 'hash'` lets Kit hash its own inline bootstrap script: no other inline script runs.
