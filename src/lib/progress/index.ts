@@ -32,6 +32,7 @@ export {
 	importProgress,
 	resetProgress,
 	RETRY_MS,
+	loadScheduler,
 	type ImportResult,
 	type Guard
 } from './store.svelte';
@@ -45,7 +46,9 @@ export {
 	type LessonQuizDraft,
 	type QuestionRecord
 } from './schema';
-export { reviewQueue, isDue, type Outcome, type QueueItem, type ReviewCard } from './review';
+export { isDue, type Outcome, type ReviewCard } from './card';
+// The review queue (reviewQueue, QueueItem) is in './review', imported directly by the pages that
+// show it: it loads the FSRS scheduler, which no other page needs at load.
 export { objectiveMastery, weakestObjectives, practiceSet, type ObjectiveInfo, type ObjectiveMastery, type QuestionRef } from './mastery';
 export { describeDropped } from './validate';
 export { downloadText, dateStamp } from './download';

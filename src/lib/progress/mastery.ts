@@ -10,7 +10,7 @@
  */
 import type { ObjectiveRefs } from '../quiz/types';
 import { seededShuffle } from '../quiz/shuffle';
-import { isDue } from './review';
+import { isDue } from './card';
 import type { QuestionRecord } from './schema';
 
 /** An objective as the pages list it. */

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Rating } from 'ts-fsrs';
 import { emptyProgress } from './schema';
-import { endOfDay, fromCard, isDue, nextRecord, ratingFor, reviewQueue, scheduler, toCard, withAnswers } from './review';
+import { endOfDay, isDue } from './card';
+import { fromCard, nextRecord, ratingFor, reviewQueue, scheduler, toCard, withAnswers } from './review';
 import { objectiveMastery, practiceSet, weakestObjectives, type QuestionRef } from './mastery';
 import { parseProgress } from './validate';
 

@@ -15,37 +15,17 @@
  * at once, and asking it again ten minutes later would test short-term memory only. `enable_fuzz:
  * false` keeps the schedule deterministic (the same answers on the same days give the same dates).
  *
- * A card is due on the local calendar day of its `due` time or later ({@link isDue}), as review
+ * A card is due on the local calendar day of its `due` time or later (card.ts `isDue`), as review
  * apps count "due today".
+ *
+ * Only the pages that grade answers load this module (with ts-fsrs, ~50 KB): the progress store
+ * imports it on demand (store.svelte.ts `loadScheduler`), and the stored shapes live in card.ts.
  *
  * @module
  */
 import { createEmptyCard, fsrs, Rating, type Card, type Grade } from 'ts-fsrs';
+import { isDue, type Outcome, type ReviewCard } from './card';
 import type { Progress, QuestionRecord } from './schema';
-
-/** The stored form of a ts-fsrs `Card` (dates as ms since the epoch; JSON-friendly). */
-export interface ReviewCard {
-	due: number;
-	stability: number;
-	difficulty: number;
-	/** Days since the previous review when last reviewed (ts-fsrs `elapsed_days`). */
-	elapsedDays: number;
-	scheduledDays: number;
-	learningSteps: number;
-	reps: number;
-	lapses: number;
-	/** ts-fsrs `State`: 0 New, 1 Learning, 2 Review, 3 Relearning. */
-	state: 0 | 1 | 2 | 3;
-	lastReview: number | null;
-}
-
-/** One graded answer. */
-export interface Outcome {
-	id: string;
-	correct: boolean;
-	/** Right but unsure (e.g. flagged for review in an exam). */
-	shaky?: boolean;
-}
 
 /** The scheduler (see the module comment for the settings). */
 export const scheduler = fsrs({ enable_fuzz: false, enable_short_term: false });
@@ -114,18 +94,6 @@ export function withAnswers(p: Progress, outcomes: readonly Outcome[], now: numb
 	const questions = { ...p.questions };
 	for (const o of outcomes) questions[o.id] = nextRecord(questions[o.id], o, now);
 	return { ...p, questions };
-}
-
-/** Local midnight ending the calendar day of `now`. */
-export function endOfDay(now: number): number {
-	const d = new Date(now);
-	d.setHours(24, 0, 0, 0);
-	return d.getTime();
-}
-
-/** True when the card falls due on `now`'s calendar day or earlier. */
-export function isDue(card: ReviewCard, now: number): boolean {
-	return card.due < endOfDay(now);
 }
 
 /** A question in the review queue. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyProgress, migrateV1, withDraft, withExamFinished, withLessonCompleted, withQuizAttempt, type Progress } from './schema';
 import { describeDropped, migrateV2, parseProgress, validateProgress } from './validate';
+import { withAnswers } from './review';
 import { buildExam, scoreExam, type ExamResult } from '../quiz/exam';
 import type { Question } from '../quiz/types';
 
@@ -21,7 +22,7 @@ function finished(id: string, answers: Record<string, string>, at: number, flagg
 
 describe('progress schema: versions and migration', () => {
 	it('migrates v1 to v3', () => {
-		const r = parseProgress(JSON.stringify({ version: 1, completedLessons: ['why-ports', 'udp'], quizScores: { udp: 87.6 } }));
+		const r = parseProgress(JSON.stringify({ version: 1, completedLessons: ['why-ports', 'udp'], quizScores: { udp: 87.6 } }), withAnswers);
 		expect(r).toEqual({
 			ok: true,
 			migratedFrom: 1,
@@ -42,7 +43,7 @@ describe('progress schema: versions and migration', () => {
 		const e1 = finished('e1', { q1: 'b', q2: 'a' }, T); // q1 wrong, q2 right
 		const e2 = finished('e2', { q1: 'a', q2: 'a' }, T + 2 * DAY, ['q2']); // q1 right after a miss, q2 right but flagged
 		const v2 = { version: 2, lessons: {}, quizzes: {}, exams: [e2, e1] };
-		const r = parseProgress(JSON.stringify(v2));
+		const r = parseProgress(JSON.stringify(v2), withAnswers);
 		expect(r.ok).toBe(true);
 		if (!r.ok) return;
 		expect(r.migratedFrom).toBe(2);
@@ -59,7 +60,14 @@ describe('progress schema: versions and migration', () => {
 		// q2: right, then right but flagged (shaky): it enters the queue at the second exam
 		expect(p.questions.q2.card!.reps).toBe(1);
 		expect(p.questions.q2.card!.lastReview).toBe(T + 2 * DAY);
-		expect(migrateV2(v2 as never)).toEqual(p);
+		expect(migrateV2(v2 as never, withAnswers)).toEqual(p);
+	});
+
+	it('asks for the scheduler to migrate an older record, and reads a current one without it', () => {
+		const v2 = { version: 2, lessons: {}, quizzes: {}, exams: [finished('e1', { q1: 'b' }, T)] };
+		expect(parseProgress(JSON.stringify(v2))).toMatchObject({ ok: false, needsReplay: true });
+		expect(parseProgress(JSON.stringify({ version: 1, completedLessons: [], quizScores: {} }))).toMatchObject({ ok: false, needsReplay: true });
+		expect(parseProgress(JSON.stringify(emptyProgress()))).toEqual({ ok: true, progress: emptyProgress(), dropped: [] });
 	});
 
 	it('round-trips a v3 record with an exam in progress, a finished exam and a draft', () => {

@@ -35,7 +35,7 @@
  */
 import type { ExamAttempt, ExamResult } from '../quiz/exam';
 import type { Response } from '../quiz/types';
-import type { ReviewCard } from './review';
+import type { ReviewCard } from './card';
 
 /** localStorage key of the progress record. */
 export const STORAGE_KEY = 'portsim.progress';

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BACKUP_PREFIX, STORAGE_KEY, emptyProgress } from './schema';
 import { listBackups, planLoad, writeBackup, writeVerified, type KeyValueStore } from './storage';
 import { ProgressStore, RETRY_MS } from './store.svelte';
+import { withAnswers } from './review';
 import { buildExam } from '../quiz/exam';
 import type { Question } from '../quiz/types';
 
@@ -64,7 +65,9 @@ describe('verified writes and backups', () => {
 	it('plans: nothing, use, migrate or drop (with a backup), or set aside', () => {
 		expect(planLoad(null)).toMatchObject({ needsBackup: false, unreadable: null });
 		expect(planLoad(JSON.stringify(emptyProgress()))).toMatchObject({ needsBackup: false, dropped: [], migratedFrom: null });
-		expect(planLoad(JSON.stringify({ version: 2, lessons: {}, quizzes: {}, exams: [] }))).toMatchObject({ needsBackup: true, migratedFrom: 2 });
+		expect(planLoad(JSON.stringify({ version: 2, lessons: {}, quizzes: {}, exams: [] }), withAnswers)).toMatchObject({ needsBackup: true, migratedFrom: 2 });
+		// Without the scheduler an older record is not planned yet (nothing backed up, nothing dropped).
+		expect(planLoad(JSON.stringify({ version: 2, lessons: {}, quizzes: {}, exams: [] }))).toMatchObject({ needsReplay: true, needsBackup: false, unreadable: null });
 		expect(planLoad(JSON.stringify({ ...emptyProgress(), quizzes: { udp: { best: 101, attempts: 1 } } }))).toMatchObject({ needsBackup: true, dropped: ['quizzes.udp: best 101 is not a percentage 0–100'] });
 		expect(planLoad('{"version": 7}')).toMatchObject({ needsBackup: true, unreadable: 'unknown version 7 (this site reads versions 1 to 3)' });
 	});
@@ -146,6 +149,45 @@ describe('ProgressStore: nothing stored is lost silently', () => {
 		expect(p.data.lessons).toEqual({ udp: { completed: true, completedAt: T } });
 		expect(p.data.quizzes).toEqual({});
 		expect(p.import('{"version": 9}')).toEqual({ ok: false, error: 'unknown version 9 (this site reads versions 1 to 3)' });
+	});
+
+	it('reads an older record once the scheduler has loaded: migrated, backed up first, loaded only then', async () => {
+		vi.useFakeTimers({ now: T, toFake: ['Date'] });
+		vi.resetModules();
+		const store = await import('./store.svelte');
+		const s = new FakeStorage();
+		const v2 = JSON.stringify({ version: 2, lessons: { udp: { completed: true, completedAt: T } }, quizzes: {}, exams: [] });
+		s.setItem(STORAGE_KEY, v2);
+		const p = new store.ProgressStore(s);
+		p.load();
+		// Not loaded yet: nothing read, nothing written over the stored text.
+		expect(p.loaded).toBe(false);
+		expect(p.data.lessons).toEqual({});
+		expect(s.getItem(STORAGE_KEY)).toBe(v2);
+		await store.loadScheduler();
+		await vi.waitFor(() => expect(p.loaded).toBe(true));
+		expect(p.data.version).toBe(3);
+		expect(p.data.lessons.udp.completed).toBe(true);
+		expect(s.getItem(`${BACKUP_PREFIX}${T}`)).toBe(v2);
+		expect(JSON.parse(s.getItem(STORAGE_KEY)!).version).toBe(3);
+	});
+
+	it('records an answer graded before the scheduler has loaded, with its card, once it arrives', async () => {
+		vi.resetModules();
+		const store = await import('./store.svelte');
+		store.saveQuizDraft('udp', { attempt: 1, responses: {}, checked: ['q1'], updatedAt: T });
+		store.checkLessonQuiz('udp', { attempt: 1, responses: {}, checked: ['q1', 'q2'], updatedAt: T }, [{ id: 'q2', correct: false }], null);
+		// The draft is written at once; the answer's record follows with the scheduler.
+		expect(store.quizDraft('udp')?.checked).toEqual(['q1', 'q2']);
+		expect(store.questionRecords().q2).toBeUndefined();
+		const { withAnswers: direct } = await store.loadScheduler();
+		await vi.waitFor(() => expect(store.questionRecords().q2).toBeDefined());
+		const rec = store.questionRecords().q2;
+		expect(rec).toMatchObject({ seen: 1, right: 0, last: false });
+		expect(rec.card).toEqual(direct(emptyProgress(), [{ id: 'q2', correct: false }], rec.lastAt).questions.q2.card);
+		// Loaded now: the next answer is recorded at once.
+		store.recordAnswers([{ id: 'q3', correct: true }]);
+		expect(store.questionRecords().q3).toMatchObject({ seen: 1, right: 1 });
 	});
 
 	it('refuses an import when the current record cannot be backed up', () => {

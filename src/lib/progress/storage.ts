@@ -12,7 +12,7 @@
  * @module
  */
 import { BACKUP_PREFIX, CURRENT_VERSION, emptyProgress, type Progress } from './schema';
-import { describeDropped, parseProgress } from './validate';
+import { describeDropped, parseProgress, type Replay } from './validate';
 
 /** The part of the Web Storage API used here. */
 export interface KeyValueStore {
@@ -36,12 +36,19 @@ export interface LoadPlan {
 	 * it is unreadable, from an older version, or had invalid parts.
 	 */
 	needsBackup: boolean;
+	/** True when the record is older and its migration waits for the scheduler (`replay`); nothing else is decided. */
+	needsReplay?: true;
 }
 
-/** Decide what to do with the raw stored text (null when nothing is stored). Never throws. */
-export function planLoad(raw: string | null): LoadPlan {
+/**
+ * Decide what to do with the raw stored text (null when nothing is stored). Never throws.
+ * @param replay - review.ts `withAnswers`, to migrate an older record (validate.ts `Replay`);
+ *   without it such a record gives a plan with `needsReplay`.
+ */
+export function planLoad(raw: string | null, replay?: Replay): LoadPlan {
 	if (raw === null || raw === '') return { progress: emptyProgress(), unreadable: null, dropped: [], migratedFrom: null, needsBackup: false };
-	const r = parseProgress(raw);
+	const r = parseProgress(raw, replay);
+	if (!r.ok && r.needsReplay) return { progress: emptyProgress(), unreadable: null, dropped: [], migratedFrom: null, needsBackup: false, needsReplay: true };
 	if (!r.ok) return { progress: emptyProgress(), unreadable: r.error, dropped: [], migratedFrom: null, needsBackup: true };
 	const migratedFrom = r.migratedFrom ?? null;
 	return { progress: r.progress, unreadable: null, dropped: r.dropped, migratedFrom, needsBackup: migratedFrom !== null || r.dropped.length > 0 };

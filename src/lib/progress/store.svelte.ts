@@ -15,10 +15,18 @@
  * reports it (a persistent banner offers "Download your answers"), and saving is retried every
  * {@link RETRY_MS} ms, when another tab frees space (a `storage` event) and when the tab regains focus.
  *
+ * The FSRS scheduler (review.ts, with ts-fsrs) is not part of this module's imports: pages that
+ * grade no answer never load it (issue 18: the JavaScript of a lesson's first load). It is loaded by
+ * {@link loadScheduler}, which the components that grade answers call ahead of need (on mount, or
+ * on the first answer). An answer graded before it arrives is still recorded: the rest of the change
+ * is written at once and the answer's counts and card are added when the scheduler arrives, with the
+ * time of the answer (see `setWithAnswers`). An older (v1, v2) stored record is migrated with the
+ * scheduler too, so reading one waits for it (`loaded` stays false until then).
+ *
  * @module
  */
 import type { ExamAttempt, ExamResult } from '../quiz/exam';
-import { withAnswers, type Outcome } from './review';
+import type { Outcome } from './card';
 import {
 	STORAGE_KEY,
 	emptyProgress,
@@ -34,6 +42,18 @@ import {
 import { describePlan, describeStorageError, listBackups, planLoad, writeBackup, type BackupInfo, type KeyValueStore } from './storage';
 import { parseProgress } from './validate';
 
+type Review = typeof import('./review');
+/** The scheduler module once loaded. */
+let review: Review | null = null;
+let reviewLoading: Promise<Review> | null = null;
+
+/**
+ * Load the FSRS scheduler (review.ts and ts-fsrs) if it is not loaded yet. Components that grade
+ * answers call it ahead of need; the store calls it when an answer or an older record needs it.
+ */
+export function loadScheduler(): Promise<Review> {
+	return (reviewLoading ??= import('./review').then((m) => (review = m)));
+}
 /** How often a failed save is retried, ms. */
 export const RETRY_MS = 3000;
 
@@ -81,7 +101,12 @@ export class ProgressStore {
 			this.loaded = true;
 			return;
 		}
-		const plan = planLoad(raw);
+		const plan = planLoad(raw, review?.withAnswers);
+		if (plan.needsReplay) {
+			// An older record: migrating it replays its exams through the scheduler.
+			void loadScheduler().then(() => this.load());
+			return;
+		}
 		this.data = plan.progress;
 		this.guard = null;
 		this.notice = null;
@@ -189,7 +214,11 @@ export class ProgressStore {
 	 * possible, or when the latest progress is not saved yet, nothing is replaced.
 	 */
 	import(text: string): ImportResult {
-		const r = parseProgress(text);
+		const r = parseProgress(text, review?.withAnswers);
+		if (!r.ok && r.needsReplay) {
+			void loadScheduler();
+			return { ok: false, error: 'this is an older progress file, and the part of the site that converts it is still loading. Import it again in a moment' };
+		}
 		if (!r.ok) return r;
 		if (this.unsaved && !this.guard)
 			return { ok: false, error: `your latest progress is not saved yet (${this.unsaved}), so nothing was replaced. Download it first` };
@@ -202,7 +231,7 @@ export class ProgressStore {
 			} catch {
 				raw = null;
 			}
-			const current = raw === null ? null : planLoad(raw);
+			const current = raw === null ? null : planLoad(raw, review?.withAnswers);
 			if (raw !== null && current && (current.unreadable !== null || !isEmptyProgress(current.progress))) {
 				backupKey = writeBackup(store, raw, Date.now());
 				if (!backupKey)
@@ -254,6 +283,19 @@ if (browser) {
 	});
 }
 
+/**
+ * Write `base` with the graded answers `outcomes` (counts and FSRS cards, review.ts
+ * `withAnswers`, at time `now`). Before the scheduler has loaded, `base` is written at once and the
+ * answers are added, in order, when it arrives: the answers touch only `questions`, which nothing
+ * else in `base` changed, so the result is the same record.
+ */
+function setWithAnswers(base: Progress, outcomes: readonly Outcome[], now: number): void {
+	if (outcomes.length === 0) return progress.set(base);
+	if (review) return progress.set(review.withAnswers(base, outcomes, now));
+	progress.set(base);
+	void loadScheduler().then((m) => progress.set(m.withAnswers(progress.data, outcomes, now)));
+}
+
 /** True when the lesson `slug` has been marked completed. Reactive. */
 export function lessonCompleted(slug: string): boolean {
 	return progress.data.lessons[slug]?.completed === true;
@@ -296,9 +338,9 @@ export function checkLessonQuiz(
 	finished: { correct: number; total: number } | null
 ): void {
 	const now = Date.now();
-	let p = withAnswers(withDraft(progress.data, slug, draft), outcomes, now);
+	let p = withDraft(progress.data, slug, draft);
 	if (finished) p = withLessonCompleted(withQuizAttempt(p, slug, finished.correct, finished.total, now), slug, now);
-	progress.set(p);
+	setWithAnswers(p, outcomes, now);
 }
 
 /** The saved answers of the lesson quiz `slug`, or null. Reactive. */
@@ -313,7 +355,7 @@ export function saveQuizDraft(slug: string, draft: LessonQuizDraft | null): void
 
 /** Record graded answers: counts for mastery, FSRS cards for the review queue (review.ts). */
 export function recordAnswers(outcomes: readonly Outcome[]): void {
-	if (outcomes.length) progress.set(withAnswers(progress.data, outcomes, Date.now()));
+	if (outcomes.length) setWithAnswers(progress.data, outcomes, Date.now());
 }
 
 /** Every question's record (counts and review card). Reactive. */
@@ -349,7 +391,7 @@ export function abandonExam(): void {
  * answer (`outcomes`: the questions that were scored) for mastery and review.
  */
 export function finishExam(r: ExamResult, outcomes: readonly Outcome[] = []): void {
-	progress.set(withAnswers(withExamFinished(progress.data, r), outcomes, r.finishedAt));
+	setWithAnswers(withExamFinished(progress.data, r), outcomes, r.finishedAt);
 }
 
 /** Finished exams, oldest first. Reactive. */

@@ -29,8 +29,7 @@
 import type { ExamAttempt, ExamResult } from '../quiz/exam';
 import { SECONDS_PER_QUESTION } from '../quiz/exam';
 import type { Response } from '../quiz/types';
-import type { ReviewCard } from './review';
-import { withAnswers, type Outcome } from './review';
+import type { Outcome, ReviewCard } from './card';
 import {
 	CURRENT_VERSION,
 	MAX_EXAMS,
@@ -54,7 +53,14 @@ const MAX_COUNT = 1_000_000;
 /** Outcome of {@link validateProgress} / {@link parseProgress}. */
 export type ParseResult =
 	| { ok: true; progress: Progress; /** parts left out or repaired, each naming the part */ dropped: string[]; migratedFrom?: number }
-	| { ok: false; error: string };
+	| { ok: false; error: string; /** set when the record is older (v1, v2) and no {@link Replay} was given */ needsReplay?: true };
+
+/**
+ * Replays graded answers into a record: review.ts `withAnswers` (FSRS, with ts-fsrs). A
+ * parameter rather than an import, so that reading a current (v3) record, which every page does
+ * at load, never loads the scheduler; only migrating an older record needs it.
+ */
+export type Replay = (p: Progress, outcomes: readonly Outcome[], now: number) => Progress;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -372,7 +378,7 @@ function validV1(d: Obj, r: Report): ProgressV1 {
  * Upgrade a validated v2 record to v3: `drafts: {}`, and `questions` rebuilt by replaying the
  * finished exams oldest first (a question is right unless in `wrong`; flagged means shaky).
  */
-export function migrateV2(v2: ProgressV2): Progress {
+export function migrateV2(v2: ProgressV2, withAnswers: Replay): Progress {
 	let p: Progress = { ...emptyProgress(), lessons: v2.lessons, quizzes: v2.quizzes, exams: v2.exams };
 	if (v2.currentExam) p.currentExam = v2.currentExam;
 	for (const e of [...v2.exams].sort((a, b) => a.finishedAt - b.finishedAt)) {
@@ -386,17 +392,20 @@ export function migrateV2(v2: ProgressV2): Progress {
 /**
  * Validate (and if needed migrate) progress data that was already JSON-parsed.
  * Never throws. Refuses only non-objects and unknown versions; see the module comment.
+ * @param replay - review.ts `withAnswers`, needed to migrate a v1 or v2 record; without it such
+ *   a record gives `{ ok: false, needsReplay: true }`.
  */
-export function validateProgress(data: unknown): ParseResult {
+export function validateProgress(data: unknown, replay?: Replay): ParseResult {
 	if (!isObj(data)) return { ok: false, error: 'progress must be a JSON object' };
 	const v = data.version;
 	if (v === undefined) return { ok: false, error: 'no "version" field: this is not portsim progress data' };
 	if (v !== 1 && v !== 2 && v !== 3)
 		return { ok: false, error: `unknown version ${JSON.stringify(v)} (this site reads versions 1 to ${CURRENT_VERSION})` };
+	if (v !== 3 && !replay) return { ok: false, error: `a version ${v} record is migrated with the review scheduler, which is not loaded`, needsReplay: true };
 	const r = new Report();
 	if (v === 1) {
 		const v2 = migrateV1(validV1(data, r));
-		return { ok: true, progress: migrateV2(v2), dropped: r.dropped, migratedFrom: 1 };
+		return { ok: true, progress: migrateV2(v2, replay as Replay), dropped: r.dropped, migratedFrom: 1 };
 	}
 	const lessons = validLessons(data.lessons, r);
 	const quizzes = validQuizzes(data.quizzes, r);
@@ -409,7 +418,7 @@ export function validateProgress(data: unknown): ParseResult {
 	}
 	if (v === 2) {
 		const v2: ProgressV2 = { version: 2, lessons, quizzes, exams, ...(currentExam ? { currentExam } : {}) };
-		return { ok: true, progress: migrateV2(v2), dropped: r.dropped, migratedFrom: 2 };
+		return { ok: true, progress: migrateV2(v2, replay as Replay), dropped: r.dropped, migratedFrom: 2 };
 	}
 	const p: Progress = {
 		version: 3,
@@ -423,15 +432,15 @@ export function validateProgress(data: unknown): ParseResult {
 	return { ok: true, progress: p, dropped: r.dropped };
 }
 
-/** Parse JSON text, then {@link validateProgress}. */
-export function parseProgress(text: string): ParseResult {
+/** Parse JSON text, then {@link validateProgress} (`replay`: see there). */
+export function parseProgress(text: string, replay?: Replay): ParseResult {
 	let data: unknown;
 	try {
 		data = JSON.parse(text);
 	} catch (e) {
 		return { ok: false, error: `not valid JSON (${e instanceof Error ? e.message : String(e)})` };
 	}
-	return validateProgress(data);
+	return validateProgress(data, replay);
 }
 
 /** A list of dropped parts as one sentence, naming at most `max` of them. */
