@@ -46,8 +46,13 @@ test('after a first visit, lessons, the exam and the playground open offline', a
 	for (let i = 0; i < 10 && !(await fig.locator('.ladder [data-label]').count()); i++) await forward.click();
 	await expect(fig.locator('.ladder [data-label]').first()).toHaveAttribute('data-label', /SYN/);
 
+	// The exam's question bank is a file of its own (/exam/questions.json), fetched on Start: it is
+	// in the offline copy too, so an exam starts with the network off.
 	await page.goto('/exam');
 	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+	await page.getByRole('radio', { name: '10', exact: true }).check();
+	await page.getByRole('button', { name: 'Start exam' }).click();
+	await expect(page.getByText('Question 1 of 10')).toBeVisible();
 	await page.goto('/playground');
 	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 	await expect(page.locator('.notice.error')).toHaveCount(0);
