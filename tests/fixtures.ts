@@ -3,9 +3,37 @@
  * and on any request that leaves the site (the app must work offline in a classroom).
  * Import `test` and `expect` from here instead of '@playwright/test'.
  */
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
+
+/**
+ * Pages paint from their HTML before their code has loaded (src/hooks.server.ts: no
+ * modulepreload), so the `load` event no longer waits for the code that hydrates them. After
+ * `page.goto` and `page.reload` (with JavaScript on) wait until the root layout has mounted
+ * (`<html data-hydrated>`), so that a test's first click reaches a working control. A page that
+ * never hydrates (an error page, a failed load) is left to the test's own assertions after 15 s.
+ */
+async function untilHydrated(page: Page): Promise<void> {
+	await page.waitForFunction(() => document.documentElement.hasAttribute('data-hydrated'), null, { timeout: 15_000 }).catch(() => {});
+}
 
 export const test = base.extend<{ pageErrors: string[] }>({
+	page: async ({ page, javaScriptEnabled }, use) => {
+		if (javaScriptEnabled !== false) {
+			const goto = page.goto.bind(page);
+			const reload = page.reload.bind(page);
+			page.goto = async (...args) => {
+				const response = await goto(...args);
+				await untilHydrated(page);
+				return response;
+			};
+			page.reload = async (...args) => {
+				const response = await reload(...args);
+				await untilHydrated(page);
+				return response;
+			};
+		}
+		await use(page);
+	},
 	pageErrors: [
 		async ({ page, baseURL }, use) => {
 			const errors: string[] = [];
