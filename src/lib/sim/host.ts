@@ -30,12 +30,13 @@ import type { Rng } from './prng';
 import { tcpInput } from './tcp-input';
 import { tcpIcmpError } from './tcp-icmp';
 import { TcpSocket, type SocketSnapshot, type TcpSocketOptions } from './tcp-socket';
-import type { ConnectTuning, ListenQueues, Tcb, TcpHost } from './tcb';
+import type { ConnectTuning, ListenQueues, Tcb, TcpHost, TimeWaitConn } from './tcb';
+import type { TimeWait } from './tcp-timewait';
 import { CONNECT_TUNING, MAX_SYN_RETRIES } from './tcp-listen';
 import type { ErrorEvent, Protocol, SocketErrno } from './trace';
 import { createUdpSocket, udpInput, type UdpHostState, type UdpSocket } from './udp';
 import { v6onlyDefault } from './ipv6';
-import { checkIp, isIp6, type IcmpPacket, type Packet } from './wire';
+import { checkIp, isIp6, mapped4, type IcmpPacket, type Packet } from './wire';
 
 /** Options of a host (`Simulation.addHost` documents them). */
 export interface HostConfig {
@@ -119,7 +120,9 @@ export class Host extends NetNode implements TcpHost {
 	 * made on the first connection: a `Map` under constant insert/delete churn rehashes its whole
 	 * table every few thousand operations. Use {@link Host.lookup}.
 	 */
-	private conns: (Tcb | Map<number, Tcb> | undefined)[] | null = null;
+	private conns: (Conn | Map<number, Conn> | undefined)[] | null = null;
+	/** @internal the connections in TIME-WAIT, as records (tcp-timewait.ts), in the order they entered it. */
+	readonly timeWaits = new Set<TimeWaitConn>();
 	/** @internal local TCP ports from which this host injected scripted segments. */
 	readonly scriptedPorts = new Set<number>();
 	/** @internal counter for auto socket ids `<host>#<n>`. */
@@ -287,12 +290,19 @@ export class Host extends NetNode implements TcpHost {
 		if (proto !== 'TCP') return [];
 		const set = new Set<number>();
 		for (const s of this.tcpSockets) if (s.holdsPort()) set.add(s.localPort);
+		for (const w of this.timeWaits) set.add(w.localPort); // a TIME-WAIT record holds its port
 		return [...set].sort((a, b) => a - b);
 	}
 
-	/** Snapshot of every TCP socket created on this host (see `Simulation.sockets`). */
+	/**
+	 * Snapshot of every TCP socket created on this host (see `Simulation.sockets`). With
+	 * `record: false` a socket leaves the list when it enters TIME-WAIT (tcp-timewait.ts), so its
+	 * TIME-WAIT record is listed after the sockets instead.
+	 */
 	sockets(): SocketSnapshot[] {
-		return this.tcpSockets.map((s) => s.snapshot());
+		const out = this.tcpSockets.map((s) => s.snapshot());
+		if (!this.core.record) for (const w of this.timeWaits) out.push(timeWaitSnapshot(this, w as TimeWait));
+		return out;
 	}
 
 	/** @internal remove a closed socket from the inspection list and the simulation's id table. */
@@ -327,7 +337,7 @@ export class Host extends NetNode implements TcpHost {
 	}
 
 	/** @internal the connection (not a listener) with this 4-tuple; the local IP is the host's. */
-	lookup(localPort: number, remoteIp: string, remotePort: number): Tcb | undefined {
+	lookup(localPort: number, remoteIp: string, remotePort: number): Conn | undefined {
 		const c = this.conns;
 		if (c === null) return undefined;
 		const v = c[localPort];
@@ -337,15 +347,15 @@ export class Host extends NetNode implements TcpHost {
 	}
 
 	/** @internal enter a connection in the table {@link lookup} searches. */
-	addConn(t: Tcb): void {
-		const c = this.conns ?? (this.conns = new Array<Tcb | Map<number, Tcb> | undefined>(65536).fill(undefined));
+	addConn(t: Conn): void {
+		const c = this.conns ?? (this.conns = new Array<Conn | Map<number, Conn> | undefined>(65536).fill(undefined));
 		const v = c[t.localPort];
 		if (v === undefined) {
 			c[t.localPort] = t;
 			return;
 		}
 		if (v === t) return;
-		let m: Map<number, Tcb>;
+		let m: Map<number, Conn>;
 		if (v instanceof Map) m = v;
 		else {
 			m = new Map([[this.tcpPorts.destKey(v.remoteIp, v.remotePort), v]]);
@@ -360,7 +370,7 @@ export class Host extends NetNode implements TcpHost {
 	}
 
 	/** @internal remove a connection from the demultiplexing table. */
-	removeConn(t: Tcb): void {
+	removeConn(t: Conn): void {
 		const c = this.conns;
 		if (c === null) return;
 		const m = c[t.localPort];
@@ -433,4 +443,27 @@ function withTcpSettings(preset: OsPreset, s: TcpHostSettings, name: string): Os
 		tcp.twReuse = s.twReuse;
 	}
 	return Object.freeze({ ...preset, tcp: Object.freeze(tcp) });
+}
+
+/** What the demultiplexing table holds: a TCB, or a connection in TIME-WAIT as a record (tcp-timewait.ts). */
+type Conn = Tcb | TimeWaitConn;
+
+/** A TIME-WAIT record as `TcpSocket.snapshot` shows its socket. */
+function timeWaitSnapshot(h: Host, w: TimeWait): SocketSnapshot {
+	const s: SocketSnapshot = {
+		id: w.id,
+		host: h.name,
+		proto: 'TCP',
+		state: w.state,
+		local: { ip: w.mapped ? mapped4(w.localIp) : w.localIp, port: w.localPort },
+		remote: { ip: w.mapped ? mapped4(w.remoteIp) : w.remoteIp, port: w.remotePort },
+		unread: w.unread,
+		rcvNxt: w.rcv.nxt,
+		sndNxt: w.snd.nxt,
+		sndUna: w.snd.una,
+		iss: w.iss,
+		irs: w.irs
+	};
+	if (w.listenerId !== undefined) s.listener = w.listenerId;
+	return s;
 }

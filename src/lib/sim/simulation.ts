@@ -518,7 +518,7 @@ export class Simulation implements SimCore, EventTarget {
 	/** Snapshot of every TCP socket (including CLOSED ones still registered), by host order then creation order. */
 	sockets(): SocketSnapshot[] {
 		const out: SocketSnapshot[] = [];
-		for (const n of this.network.nodes.values()) if (n instanceof Host) for (const s of n.tcpSockets) out.push(s.snapshot());
+		for (const n of this.network.nodes.values()) if (n instanceof Host) out.push(...n.sockets());
 		return out;
 	}
 

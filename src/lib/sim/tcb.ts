@@ -348,12 +348,14 @@ export interface TcpHost extends HostContext {
 	readonly scriptedPorts: ReadonlySet<number>;
 	/** Every TCP socket on the host, in creation order (CLOSED ones too, unless forgotten). */
 	readonly tcpSockets: readonly Tcb[];
-	/** The connection (not a listener) with this 4-tuple, if any; the local IP is the host's. */
-	lookup(localPort: number, remoteIp: string, remotePort: number): Tcb | undefined;
+	/** The connection (not a listener) with this 4-tuple, if any (a TCB, or a TIME-WAIT record); the local IP is the host's. */
+	lookup(localPort: number, remoteIp: string, remotePort: number): Tcb | TimeWaitConn | undefined;
 	/** Enter a connection in the table {@link lookup} searches (its 4-tuple must be free). */
-	addConn(t: Tcb): void;
+	addConn(t: Tcb | TimeWaitConn): void;
 	/** Remove a connection from that table. */
-	removeConn(t: Tcb): void;
+	removeConn(t: Tcb | TimeWaitConn): void;
+	/** The TIME-WAIT records of this host (tcp-timewait.ts), in the order they began. */
+	readonly timeWaits: Set<TimeWaitConn>;
 	/**
 	 * Create the child socket `<listenerId>.<n>` of listener `l` for an arriving SYN.
 	 * @throws SimError if a socket the user created already has that id.
@@ -419,8 +421,26 @@ export abstract class Tcb implements EventTarget {
 	readonly id: string;
 	/** The host whose TCP this connection belongs to (its IP is the local address). */
 	readonly host: TcpHost;
-	/** Current state (§3.3.2). */
-	state: TcpState = 'CLOSED';
+	/**
+	 * Current state (§3.3.2). From TIME-WAIT on, the connection lives in a compact record
+	 * ({@link timeWait}) and the socket reports that record's state: TIME-WAIT, then CLOSED.
+	 */
+	get state(): TcpState {
+		return this.timeWait === null ? this.st : this.timeWait.state;
+	}
+	set state(s: TcpState) {
+		this.st = s;
+		this.timeWait = null;
+	}
+	private st: TcpState = 'CLOSED';
+	/**
+	 * The TIME-WAIT record that took this connection over (tcp-timewait.ts), or null. The record
+	 * does not point back: once the program drops this socket, the socket is garbage while the
+	 * record waits out 2MSL.
+	 */
+	timeWait: TimeWaitConn | null = null;
+	/** The 2MSL timer's queue target ({@link start2MslTimer}), made when the timer first starts. */
+	twoMslTimer: TimerForwarder | null = null;
 	/** Local port (0 while unbound). */
 	localPort = 0;
 	/** Remote address ('0.0.0.0' while unconnected). */
@@ -869,10 +889,40 @@ export function stopRexmtTimer(t: Tcb): void {
 export function start2MslTimer(t: Tcb, ms: number): void {
 	const at = t.host.core.queue.now + ms;
 	t.twoMslDeadline = at;
-	if (t.twoMslQueuedAt < 0 || t.twoMslQueuedAt > at) {
-		t.twoMslQueuedAt = at;
-		t.host.core.queue.push(at, t, TIMER_2MSL, null);
+	if (t.twoMslQueuedAt < 0 || t.twoMslQueuedAt > at) queue2Msl(t, at);
+}
+
+/**
+ * Queue the 2MSL timer's event at `at` (ms). Its target is a {@link TimerForwarder}, not the
+ * TCB: when the connection enters TIME-WAIT, the forwarder is handed to the TIME-WAIT record
+ * (tcp-timewait.ts), so the event already queued (a FIN-WAIT-2 timeout's, say) neither keeps
+ * the released TCB alive nor changes when the wait ends.
+ */
+export function queue2Msl(t: Tcb, at: number): void {
+	t.twoMslQueuedAt = at;
+	t.host.core.queue.push(at, (t.twoMslTimer ??= new TimerForwarder(t)), TIMER_2MSL, null);
+}
+
+/** A queue target that hands its events to `to` (which can change while events are queued). */
+export class TimerForwarder implements EventTarget {
+	constructor(public to: EventTarget) {}
+	onEvent(kind: number, arg: unknown, time: number): void {
+		this.to.onEvent(kind, arg, time);
 	}
+}
+
+/**
+ * A connection in TIME-WAIT whose TCB has been released: the compact record of tcp-timewait.ts
+ * (Linux `struct tcp_timewait_sock`, FreeBSD `struct tcptw`). Declared here so that the host's
+ * tables ({@link TcpHost.lookup}) and the socket ({@link Tcb.timeWait}) can refer to it.
+ */
+export interface TimeWaitConn extends EventTarget {
+	readonly id: string;
+	readonly localPort: number;
+	readonly remoteIp: string;
+	readonly remotePort: number;
+	/** TIME-WAIT, then CLOSED once the wait ends (or a RST, a new SYN or tcp_tw_reuse ends it). */
+	readonly state: 'TIME-WAIT' | 'CLOSED';
 }
 
 /** Stop the 2MSL timer. */

@@ -22,7 +22,7 @@
  */
 
 import { toClosed } from './tcp-state';
-import type { TcpHost } from './tcb';
+import { Tcb, type TcpHost } from './tcb';
 import type { SocketErrno } from './trace';
 import type { IcmpPacket } from './wire';
 
@@ -56,7 +56,7 @@ export function tcpIcmpError(host: TcpHost, pkt: IcmpPacket): void {
 	const q = pkt.quoted;
 	if (q === undefined || q.proto !== 'TCP' || pkt.type !== 3 || q.src.ip !== host.ip) return;
 	const t = host.lookup(q.src.port, q.dst.ip, q.dst.port);
-	if (t === undefined || t.state !== 'SYN-SENT') return;
+	if (!(t instanceof Tcb) || t.state !== 'SYN-SENT') return;
 	const errno = synSentIcmpErrno(host, pkt.code);
 	const what = `ICMP Destination Unreachable (${UNREACH_NAMES[pkt.code] ?? `code ${pkt.code}`}) from ${pkt.srcIp}`;
 	if (errno === null) return;

@@ -41,7 +41,8 @@ import { enterFinWait2, enterTimeWait, established, restartTimeWait, setState, t
 import { inheritKeepalive, keepaliveHeard, resetsDataAfterShutdown, SHUT_RD_DATA } from './tcp-keepalive';
 import { rttSample } from './tcp-timer';
 import { acceptQueueFull, checkSynCookie, enterSynQueue, recordQueue, synCookie, SYNCOOKIE_VALID_MS, synQueueFull } from './tcp-listen';
-import { finAcked, rearmRexmt, rtxQueue, startRexmtTimer, stopPersistTimer, stopRexmtTimer, TCP_TUNING, type ListenQueues, type OutOfOrderSegment, type Tcb, type TcpHost } from './tcb';
+import { closeTimeWait, releaseToTimeWait, restartTimeWaitRecord, sendTimeWaitAck, TimeWait } from './tcp-timewait';
+import { finAcked, rearmRexmt, rtxQueue, startRexmtTimer, stopPersistTimer, stopRexmtTimer, Tcb, TCP_TUNING, type ListenQueues, type OutOfOrderSegment, type TcpHost } from './tcb';
 import { F_ACK, F_FIN, F_PSH, F_RST, F_SYN, hostPort, isIp6, segLen, seqAdd, seqDiff, seqLe, seqLt, type TcpPacket } from './wire';
 
 /**
@@ -52,9 +53,15 @@ import { F_ACK, F_FIN, F_PSH, F_RST, F_SYN, hostPort, isIp6, segLen, seqAdd, seq
 export function tcpInput(host: TcpHost, seg: TcpPacket): void {
 	const t = host.lookup(seg.dport, seg.srcIp, seg.sport);
 	if (t !== undefined) {
+		if (!(t instanceof Tcb)) {
+			timeWaitInput(t as TimeWait, seg);
+			return;
+		}
 		if (t.state === 'SYN-SENT') synSentInput(t, seg);
 		else otherStatesInput(t, seg);
 		if (t.state !== 'CLOSED' && t.state !== 'SYN-SENT' && t.state !== 'SYN-RECEIVED') traceWindow(t);
+		// This segment brought the connection to TIME-WAIT: its TCB gives way to a compact record.
+		if (t.state === 'TIME-WAIT') releaseToTimeWait(t);
 		return;
 	}
 	const l = host.listenerFor(seg.dport, seg.srcIp);
@@ -252,10 +259,10 @@ function synSentInput(t: Tcb, seg: TcpPacket): void {
  * out-of-window data without SYN (`tcp_oow_rate_limited()`: "Data packets without SYNs are not
  * likely part of an ACK loop").
  */
-function invalidSegmentAck(t: Tcb, seg: TcpPacket): void {
+function invalidSegmentAck(t: Tcb | TimeWait, seg: TcpPacket): void {
 	const lim = t.host.preset.invalidAck;
 	if (lim.exemptData && segLen(seg) > 0 && !(seg.flags & F_SYN)) {
-		sendAck(t);
+		ack(t);
 		return;
 	}
 	const now = t.host.core.queue.now;
@@ -266,7 +273,13 @@ function invalidSegmentAck(t: Tcb, seg: TcpPacket): void {
 	}
 	if (w.sent >= lim.count) return; // throttled: no ACK
 	w.sent++;
-	sendAck(t);
+	ack(t);
+}
+
+/** `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>` from a TCB or from a TIME-WAIT record. */
+function ack(t: Tcb | TimeWait): void {
+	if (t instanceof TimeWait) sendTimeWaitAck(t);
+	else sendAck(t);
 }
 
 /**
@@ -312,7 +325,7 @@ function ackArrived(t: Tcb, ack: number): void {
 }
 
 /** Table 6 acceptability test (RFC 9293 §3.10.7.4 first step). */
-function acceptable(t: Tcb, seq: number, len: number): boolean {
+function acceptable(t: { readonly rcv: { readonly nxt: number; readonly wnd: number } }, seq: number, len: number): boolean {
 	const wnd = t.rcv.wnd;
 	const rn = t.rcv.nxt;
 	if (len === 0) {
@@ -539,6 +552,96 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 	if (output(t)) return;
 	if (owe === OWE_NOW || dupAck) sendAck(t);
 	else if (owe === OWE_DELAYABLE && t.ackOwed > 0) ackOwed(t, (f & F_PSH) !== 0);
+}
+
+/**
+ * §3.10.7.4 for a connection in TIME-WAIT, kept as a compact record (tcp-timewait.ts; Linux
+ * `tcp_timewait_state_process()`). The steps and their order are {@link otherStatesInput}'s for
+ * the TIME-WAIT state: a new SYN (RFC 6191), PAWS, the sequence check, RST, SYN, TS.Recent, the
+ * ACK bit, then the FIN: text is ignored (the peer already sent FIN), a retransmitted FIN is
+ * acknowledged again and restarts the 2MSL wait.
+ */
+function timeWaitInput(w: TimeWait, seg: TcpPacket): void {
+	const f = seg.flags;
+	let seq = seg.seq;
+	let len = seg.len;
+	let fin = (f & F_FIN) !== 0;
+	const sl = segLen(seg);
+
+	// TIME-WAIT + new SYN (RFC 9293 3.6.1 MAY-2, RFC 6191; Linux TCP_TW_SYN, before the window test).
+	if (f & F_SYN && !(f & F_ACK) && !(f & F_RST) && seqLt(w.rcv.nxt, seq)) {
+		const l = w.host.listenerFor(w.localPort, w.remoteIp);
+		if (l !== undefined && l.state === 'LISTEN') {
+			const iss = seqAdd(w.snd.nxt, 65537);
+			closeTimeWait(w, 'rcv SYN in TIME-WAIT with SEG.SEQ > RCV.NXT: new incarnation (RFC 9293 3.6.1 MAY-2)');
+			listenInput(l, seg, iss);
+			return;
+		}
+	}
+
+	// PAWS (RFC 7323 §5.3 R1)
+	if (!(f & F_RST) && pawsReject(w, seg)) {
+		invalidSegmentAck(w, seg);
+		return;
+	}
+
+	// first: check sequence number
+	let dupAck = false;
+	if (!acceptable(w, seq, sl)) {
+		if (sl > 0 && seqAdd(seq, sl) === w.rcv.nxt && !(f & F_RST) && !(f & F_SYN)) {
+			// a retransmitted FIN: acknowledge it again (see the module doc)
+			len = 0;
+			fin = false;
+			seq = w.rcv.nxt;
+			dupAck = true;
+		} else {
+			if (f & F_RST) return;
+			invalidSegmentAck(w, seg);
+			return;
+		}
+	}
+
+	// second: check the RST bit (RFC 5961 §3)
+	if (f & F_RST) {
+		if (seq !== w.rcv.nxt) invalidSegmentAck(w, seg); // challenge ACK
+		else if (w.host.preset.rstInTimeWait !== 'ignore') closeTimeWait(w, 'rcv RST in TIME-WAIT (TIME-WAIT assassination; Linux tcp_rfc1337=0)');
+		// else RFC 1337 (FreeBSD): ignored
+		return;
+	}
+
+	// fourth: check the SYN bit (RFC 5961 §4): challenge ACK
+	if (f & F_SYN) {
+		invalidSegmentAck(w, seg);
+		return;
+	}
+
+	updateTsRecent(w, seg, seqLe(seq, w.rcv.nxt)); // RFC 7323 §4.3
+	if (seqLt(seq, w.rcv.nxt)) {
+		const cut = seqDiff(w.rcv.nxt, seq);
+		len = cut >= len ? 0 : len - cut;
+		seq = w.rcv.nxt;
+		dupAck = true;
+	}
+	if (len > 0 && seq === w.rcv.nxt && len > w.rcv.wnd) {
+		len = w.rcv.wnd;
+		fin = false;
+	}
+
+	// fifth: check the ACK field (nothing to acknowledge in TIME-WAIT)
+	if (!(f & F_ACK)) return;
+
+	// seventh: text is ignored (the peer already sent FIN); eighth: FIN
+	let ackNow = false;
+	if (len === 0 && fin && seq !== w.rcv.nxt) {
+		ackNow = true; // a FIN out of order: acknowledge at once (RFC 5681 §4.2)
+	} else if (fin) {
+		// "Remain in the TIME-WAIT state. Restart the 2 MSL time-out."
+		w.rcv.nxt = seqAdd(w.rcv.nxt, 1);
+		restartTimeWaitRecord(w);
+		ackNow = true;
+	}
+	if (dupAck) restartTimeWaitRecord(w); // retransmitted FIN (§3.10.7.4)
+	if (ackNow || dupAck) sendTimeWaitAck(w);
 }
 
 /** {@link textAndFin}: no ACK owed. */

@@ -129,12 +129,15 @@ export function segmentOptions(t: Tcb): TcpOptions | undefined {
 	return { ts: { val: tsVal(t), ecr: t.tsRecent < 0 ? 0 : t.tsRecent } };
 }
 
+/** What PAWS and TS.Recent need: a TCB, or a TIME-WAIT record (tcp-timewait.ts). */
+export type TimestampState = Pick<Tcb, 'tsOk' | 'tsRecent' | 'tsRecentAt' | 'host'>;
+
 /**
  * PAWS (RFC 7323 §5.3 R1): true when `seg` must be dropped as an old duplicate — timestamps are
  * on, the segment has them, it is not a RST, and its TSval is older than TS.Recent. (TS.Recent
  * older than 24 days is not treated as invalid here: virtual runs are shorter.)
  */
-export function pawsReject(t: Tcb, seg: TcpPacket): boolean {
+export function pawsReject(t: TimestampState, seg: TcpPacket): boolean {
 	const ts = seg.options?.ts;
 	if (!t.tsOk || ts === undefined || t.tsRecent < 0) return false;
 	return seqLt(ts.val, t.tsRecent);
@@ -144,7 +147,7 @@ export function pawsReject(t: Tcb, seg: TcpPacket): boolean {
  * Remember the peer's TSval of an acceptable segment as TS.Recent (RFC 7323 §4.3: when the
  * segment covers Last.ACK.sent, i.e. starts at or before RCV.NXT; only forward).
  */
-export function updateTsRecent(t: Tcb, seg: TcpPacket, startsAtRcvNxt: boolean): void {
+export function updateTsRecent(t: TimestampState, seg: TcpPacket, startsAtRcvNxt: boolean): void {
 	const ts = seg.options?.ts;
 	if (!t.tsOk || ts === undefined || !startsAtRcvNxt) return;
 	if (t.tsRecent < 0 || !seqLt(ts.val, t.tsRecent)) {

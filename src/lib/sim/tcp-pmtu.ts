@@ -15,7 +15,8 @@
 import { IPV6 } from './ipv6';
 import { TS_OPTION_BYTES } from './tcp-options';
 import { sendSegment } from './tcp-output';
-import { startRexmtTimer, type TcpHost } from './tcb';
+import { startRexmtTimer, type Tcb, type TcpHost } from './tcb';
+import { TimeWait } from './tcp-timewait';
 import { isIp6, type IcmpPacket } from './wire';
 
 /** A host that hands ICMP errors about its TCP segments to {@link tcpPacketTooBig}. */
@@ -35,7 +36,7 @@ export function installTcpPmtu(host: PmtuHost): void {
 export function tcpPacketTooBig(host: TcpHost, icmp: IcmpPacket): void {
 	const q = icmp.quoted;
 	if (q === undefined || q.proto !== 'TCP' || icmp.mtu === undefined) return;
-	const t = host.lookup(q.src.port, q.dst.ip, q.dst.port);
+	const t = host.lookup(q.src.port, q.dst.ip, q.dst.port) as Tcb | TimeWait | undefined;
 	if (t === undefined) return;
 	const v6 = isIp6(q.dst.ip);
 	// An IPv6 link carries at least 1280 bytes (RFC 8200 §5): a smaller claimed MTU is not believed.
@@ -46,6 +47,7 @@ export function tcpPacketTooBig(host: TcpHost, icmp: IcmpPacket): void {
 	if (mss >= t.sndMss) return;
 	t.sndMss = mss;
 	host.callEvent(t.id, 'pmtu', `path MTU to ${q.dst.ip} is ${mtu} bytes (ICMP${v6 ? 'v6 Packet Too Big' : ' fragmentation needed'} from ${icmp.srcIp}): MSS ${mss}`);
+	if (t instanceof TimeWait) return; // nothing left to send in TIME-WAIT
 	// tcp_simple_retransmit: every queued segment longer than the new MSS is resent now, cut to
 	// size (tcp_fragment); SACKed ones are already delivered and stay whole.
 	const now = host.core.queue.now;

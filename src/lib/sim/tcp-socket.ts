@@ -22,6 +22,7 @@ import { windowUpdateAfterRead } from './tcp-flow';
 import { acceptNext, closeListener, deleteTcb, setState, toClosed } from './tcp-state';
 import { setKeepalive, SHUT_RD_DATA, type KeepaliveOptions } from './tcp-keepalive';
 import { reusableTimeWait, takeOverTimeWait } from './tcp-tw-reuse';
+import { closeTimeWait, type TimeWait } from './tcp-timewait';
 import { acceptQueueLen, listenBacklog } from './tcp-listen';
 import { timerFired } from './tcp-timer';
 import { rtxQueue, start2MslTimer, startRexmtTimer, Tcb, TCP_TUNING, type ListenQueues, type TcpHost } from './tcb';
@@ -599,7 +600,9 @@ export class TcpSocket extends Tcb {
 				toClosed(this, 'ABORT: snd RST');
 				return true;
 			default:
-				toClosed(this, 'ABORT: delete TCB');
+				// TIME-WAIT: the connection lives in its record (tcp-timewait.ts)
+				if (this.timeWait !== null) closeTimeWait(this.timeWait as TimeWait, 'ABORT: delete TCB');
+				else toClosed(this, 'ABORT: delete TCB');
 				return true;
 		}
 	}

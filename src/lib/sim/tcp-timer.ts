@@ -38,7 +38,7 @@ import { persistTimeout } from './tcp-flow';
 import { sendSegment, traceWindow } from './tcp-output';
 import { enterLossAfterRto, markRetransmitted, rackReorderTimeout, tlpTimeout } from './tcp-recovery';
 import { toClosed } from './tcp-state';
-import { dropPersistIfIdle, REXMT_REO, REXMT_TLP, startRexmtTimer, TCP_TUNING, TIMER_2MSL, TIMER_DELACK, TIMER_KEEP, TIMER_PERSIST, TIMER_REXMT, type Tcb } from './tcb';
+import { dropPersistIfIdle, queue2Msl, REXMT_REO, REXMT_TLP, startRexmtTimer, TCP_TUNING, TIMER_2MSL, TIMER_DELACK, TIMER_KEEP, TIMER_PERSIST, TIMER_REXMT, type Tcb } from './tcb';
 import { delackTimeout } from './tcp-delack';
 import { F_SYN, seqDiff, seqLt } from './wire';
 
@@ -149,8 +149,7 @@ export function timerFired(t: Tcb, kind: number, time: number): void {
 		const d = t.twoMslDeadline;
 		if (d < 0) return;
 		if (d > time) {
-			t.twoMslQueuedAt = d;
-			t.host.core.queue.push(d, t, TIMER_2MSL, null);
+			queue2Msl(t, d);
 			return;
 		}
 		t.twoMslDeadline = -1;

@@ -19,8 +19,8 @@
  * @module
  */
 
-import { toClosed } from './tcp-state';
-import type { Tcb, TcpHost } from './tcb';
+import { closeTimeWait, type TimeWait } from './tcp-timewait';
+import type { TcpHost } from './tcb';
 import { seqAdd } from './wire';
 
 /** `tcp_tw_reuse_delay`: how old a TIME-WAIT must be before reuse (ms). */
@@ -35,15 +35,17 @@ function isLoopback(ip: string): boolean {
  * connect() take over now, or undefined (always undefined when the preset's `tcp.twReuse` is 0,
  * or 2 and the connection is not loopback).
  */
-export function reusableTimeWait(host: TcpHost, remoteIp: string, remotePort: number): Tcb | undefined {
+export function reusableTimeWait(host: TcpHost, remoteIp: string, remotePort: number): TimeWait | undefined {
 	const reuse = host.preset.tcp.twReuse;
 	if (reuse === 0) return undefined;
 	if (reuse === 2 && !isLoopback(remoteIp) && !isLoopback(host.ip)) return undefined;
 	const now = host.core.queue.now;
-	for (const t of host.tcpSockets) {
-		if (t.state !== 'TIME-WAIT' || t.remoteIp !== remoteIp || t.remotePort !== remotePort) continue;
+	// (the host's TIME-WAIT records, tcp-timewait.ts, in the order they entered TIME-WAIT)
+	for (const c of host.timeWaits) {
+		const t = c as TimeWait;
+		if (t.remoteIp !== remoteIp || t.remotePort !== remotePort) continue;
 		if (!t.tsOk || t.tsRecentAt < 0) continue; // no timestamps: nothing tells the incarnations apart
-		const entered = t.twoMslDeadline - host.preset.timeWaitMs;
+		const entered = t.deadline - host.preset.timeWaitMs;
 		if (now - entered < TW_REUSE_DELAY_MS) continue;
 		return t;
 	}
@@ -54,8 +56,8 @@ export function reusableTimeWait(host: TcpHost, remoteIp: string, remotePort: nu
  * End the TIME-WAIT connection `tw` so its 4-tuple can be reused, and return what the new
  * connection inherits: its ISS (old SND.NXT + 65535 + 2) and TS.Recent.
  */
-export function takeOverTimeWait(tw: Tcb): { iss: number; tsRecent: number; tsRecentAt: number } {
+export function takeOverTimeWait(tw: TimeWait): { iss: number; tsRecent: number; tsRecentAt: number } {
 	const inherit = { iss: seqAdd(tw.snd.nxt, 65537), tsRecent: tw.tsRecent, tsRecentAt: tw.tsRecentAt };
-	toClosed(tw, `TIME-WAIT reused by a new connect() (tcp_tw_reuse = ${tw.host.preset.tcp.twReuse}: timestamps were used and the TIME-WAIT is at least ${TW_REUSE_DELAY_MS} ms old)`);
+	closeTimeWait(tw, `TIME-WAIT reused by a new connect() (tcp_tw_reuse = ${tw.host.preset.tcp.twReuse}: timestamps were used and the TIME-WAIT is at least ${TW_REUSE_DELAY_MS} ms old)`);
 	return inherit;
 }

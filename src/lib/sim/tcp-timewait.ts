@@ -1,0 +1,247 @@
+/**
+ * TIME-WAIT as a compact record, as the kernels keep it. Linux `tcp_time_wait()`
+ * (net/ipv4/tcp_minisocks.c) allocates an `inet_timewait_sock` (`inet_twsk_alloc()`,
+ * net/ipv4/inet_timewait_sock.c) holding the 4-tuple, `tw_snd_nxt`, `tw_rcv_nxt`, `tw_rcv_wnd`,
+ * `tw_ts_recent`/`tw_ts_recent_stamp`, `tw_ts_offset`, `tw_last_oow_ack_time`, the substate and
+ * one timer, hands it the socket's place in the established hash and its bind bucket, and frees
+ * the full socket (`tcp_done()`). FreeBSD `tcp_twstart()` (sys/netinet/tcp_timewait.c) does the
+ * same with `struct tcptw` (`snd_nxt`, `rcv_nxt`, `ts_recent`, `t_recent`, `last_win`).
+ *
+ * Here the TCB (the {@link Tcb} that is also the program's `TcpSocket`) enters TIME-WAIT as
+ * before (tcp-state.ts `enterTimeWait`); once the segment that brought it there has been
+ * processed, {@link releaseToTimeWait} moves the connection into a {@link TimeWait} record: the
+ * host's demultiplexing table, its list of TIME-WAIT connections and the 2MSL timer's queued
+ * event point at the record, and nothing of the engine points at the socket any more. A program
+ * that still holds the socket reads `state` through the record (TIME-WAIT, then CLOSED); one that
+ * dropped it lets the garbage collector free the ~1 KB TCB at once instead of a minute later.
+ *
+ * What TIME-WAIT does (RFC 9293 §3.10.7.4 for the TIME-WAIT state; tcp-input.ts
+ * `timeWaitInput`): a retransmitted FIN is acknowledged again and restarts the 2MSL wait; a RST
+ * ends it unless the preset follows RFC 1337; a SYN with SEG.SEQ > RCV.NXT reopens the
+ * connection through the listener (RFC 6191); tcp_tw_reuse may take the 4-tuple over
+ * (tcp-tw-reuse.ts). The window a TIME-WAIT ACK advertises is the one last advertised, fixed
+ * from then on (Linux `tw_rcv_wnd`): the application reading its last unread bytes during
+ * TIME-WAIT does not open it again (docs/tcp-deviations.md).
+ *
+ * `npm run bench` (lifecycle benchmark, 20,000 lifecycles with ~20,000 TIME-WAITs alive at once):
+ * the record is what survives the young-generation collections in place of the full TCB; see
+ * the commit message for the figures.
+ *
+ * @module
+ */
+
+import { TIMER_2MSL, TCP_TUNING, type InvalidAckWindow, type PortHold, type Tcb, type TcpHost, type TimeWaitConn } from './tcb';
+import type { TcpState } from './trace';
+import { F_ACK, mapped4, type TcpPacket } from './wire';
+
+/** A connection in TIME-WAIT: what is left of its TCB (see the module doc). */
+export class TimeWait implements TimeWaitConn {
+	/** TIME-WAIT until the wait ends or something ends it; then CLOSED. */
+	state: 'TIME-WAIT' | 'CLOSED' = 'TIME-WAIT';
+	readonly host: TcpHost;
+	/** The socket's id (trace events keep naming the connection by it). */
+	readonly id: string;
+	readonly localIp: string;
+	readonly localPort: number;
+	readonly remoteIp: string;
+	readonly remotePort: number;
+	/** An AF_INET6 socket with IPv4-mapped addresses; AF_INET6; its IPV6_V6ONLY (as on the TCB). */
+	readonly mapped: boolean;
+	readonly inet6: boolean;
+	readonly v6only: boolean;
+	/** How the socket held its port, and what of it the record now holds (as on the TCB; tcp-state.ts `deleteTcb`). */
+	readonly hold: PortHold;
+	tupleRegistered: boolean;
+	bindHeld: boolean;
+	/** SND.UNA and SND.NXT (equal: our FIN is acknowledged). */
+	readonly snd: { readonly una: number; readonly nxt: number };
+	/** RCV.NXT, and RCV.WND as last advertised (fixed from here on: Linux `tw_rcv_wnd`). */
+	readonly rcv: { nxt: number; readonly wnd: number };
+	/** Rcv.Wind.Shift (RFC 7323): the window field is RCV.WND shifted right by it. */
+	readonly rcvWscale: number;
+	/** Eff.snd.MSS (a Packet Too Big may still lower it, tcp-pmtu.ts). */
+	sndMss: number;
+	/** Timestamps (RFC 7323): negotiated; TSval offset; TS.Recent and when it was last updated (PAWS, tcp_tw_reuse). */
+	readonly tsOk: boolean;
+	readonly tsOffset: number;
+	tsRecent: number;
+	tsRecentAt: number;
+	/** The throttle of ACKs to invalid segments, carried over from the TCB (Linux `tw_last_oow_ack_time`). */
+	invalidAcks: InvalidAckWindow | null;
+	/** The 2MSL timer: deadline in ms (−1 once stopped), and the time of its queued event (−1 none). Lazy, as tcb.ts `start2MslTimer`. */
+	deadline: number;
+	queuedAt: number;
+	/** For `Simulation.sockets()` with `record: false` (the socket itself is then forgotten). */
+	readonly iss: number;
+	readonly irs: number;
+	readonly unread: number;
+	readonly listenerId: string | undefined;
+	/** The socket, kept only when a watcher (`onState`, happy-eyeballs.ts) must hear of CLOSED. */
+	private readonly watched: Tcb | null;
+
+	constructor(t: Tcb) {
+		this.host = t.host;
+		this.id = t.id;
+		this.localIp = t.localIp;
+		this.localPort = t.localPort;
+		this.remoteIp = t.remoteIp;
+		this.remotePort = t.remotePort;
+		this.mapped = t.mapped;
+		this.inet6 = t.inet6;
+		this.v6only = t.v6only;
+		this.hold = t.hold;
+		this.tupleRegistered = t.tupleRegistered;
+		this.bindHeld = t.bindHeld;
+		this.snd = { una: t.snd.una, nxt: t.snd.nxt };
+		this.rcv = { nxt: t.rcv.nxt, wnd: t.rcv.wnd };
+		this.rcvWscale = t.rcvWscale;
+		this.sndMss = t.sndMss;
+		this.tsOk = t.tsOk;
+		this.tsOffset = t.tsOffset;
+		this.tsRecent = t.tsRecent;
+		this.tsRecentAt = t.tsRecentAt;
+		this.invalidAcks = t.invalidAcks;
+		this.deadline = t.twoMslDeadline;
+		this.queuedAt = t.twoMslQueuedAt;
+		this.iss = t.iss;
+		this.irs = t.irs;
+		this.unread = t.unread;
+		this.listenerId = t.listener?.id;
+		this.watched = t.onState !== undefined ? t : null;
+	}
+
+	/** The 2MSL timer's event (the only event a record receives): lazy, as tcp-timer.ts `timerFired`. */
+	onEvent(_kind: number, _arg: unknown, time: number): void {
+		if (time !== this.queuedAt) return;
+		this.queuedAt = -1;
+		const d = this.deadline;
+		if (d < 0) return;
+		if (d > time) {
+			this.queuedAt = d;
+			this.host.core.queue.push(d, this, TIMER_2MSL, null);
+			return;
+		}
+		this.deadline = -1;
+		// (the cause text is only recorded with record: true; do not build it otherwise)
+		closeTimeWait(this, this.host.core.record ? `TIME-WAIT timeout (2×MSL = ${this.host.preset.timeWaitMs / 1000} s)` : '');
+	}
+
+	/** Record a state change as tcp-state.ts `setState` does for a TCB. */
+	private stateEvent(to: TcpState, cause: string): void {
+		const core = this.host.core;
+		const w = this.watched;
+		if (w !== null && w.onState !== undefined) core.queue.push(core.queue.now, { onEvent: () => w.onState?.(w) }, 0, null);
+		if (!core.record) return;
+		core.events.push({
+			kind: 'state',
+			t: core.queue.now,
+			host: this.host.name,
+			socket: this.id,
+			local: { ip: this.mapped ? mapped4(this.localIp) : this.localIp, port: this.localPort },
+			remote: { ip: this.mapped ? mapped4(this.remoteIp) : this.remoteIp, port: this.remotePort },
+			from: 'TIME-WAIT',
+			to,
+			cause,
+			...(this.inet6 ? { v6only: this.v6only } : {})
+		});
+	}
+
+	/** @internal TIME-WAIT → CLOSED (see {@link closeTimeWait}). */
+	close(cause: string): void {
+		this.state = 'CLOSED';
+		this.stateEvent('CLOSED', cause);
+	}
+}
+
+/**
+ * The TCB `t` has entered TIME-WAIT (tcp-state.ts `enterTimeWait`) and the segment that brought
+ * it there has been processed: hand the connection to a {@link TimeWait} record (Linux
+ * `inet_twsk_hashdance()`: the record takes the socket's place in the established hash and its
+ * bind bucket) and release the TCB. With `record: false` the socket also leaves the host's
+ * socket list (as a CLOSED one does), so nothing keeps it alive but the program.
+ */
+export function releaseToTimeWait(t: Tcb): TimeWait {
+	const h = t.host;
+	const w = new TimeWait(t);
+	h.removeConn(t);
+	h.addConn(w);
+	h.timeWaits.add(w);
+	// The port and the 4-tuple are the record's now (tcp-state.ts deleteTcb releases nothing more).
+	t.tupleRegistered = false;
+	t.bindHeld = false;
+	t.hold = 'none';
+	// The 2MSL timer's queued event (tcb.ts queue2Msl) is the record's from now on.
+	const f = t.twoMslTimer;
+	if (f !== null) f.to = w;
+	t.twoMslTimer = null;
+	t.twoMslDeadline = -1;
+	t.twoMslQueuedAt = -1;
+	t.timeWait = w;
+	if (!h.core.record) h.forget(t);
+	return w;
+}
+
+/** Restart the 2MSL wait (a retransmitted FIN arrived, RFC 9293 §3.10.7.4); lazy, as tcb.ts `start2MslTimer`. */
+export function restartTimeWaitRecord(w: TimeWait): void {
+	const at = w.host.core.queue.now + w.host.preset.timeWaitMs;
+	w.deadline = at;
+	if (w.queuedAt < 0 || w.queuedAt > at) {
+		w.queuedAt = at;
+		w.host.core.queue.push(at, w, TIMER_2MSL, null);
+	}
+}
+
+/**
+ * End TIME-WAIT: record TIME-WAIT → CLOSED with `cause`, then release the 4-tuple and the port
+ * (each release recorded as a `port` event), as tcp-state.ts `toClosed` → `deleteTcb` does for a TCB.
+ */
+export function closeTimeWait(w: TimeWait, cause: string): void {
+	const h = w.host;
+	w.close(cause);
+	w.deadline = -1;
+	h.removeConn(w);
+	h.timeWaits.delete(w);
+	if (w.tupleRegistered) {
+		h.tcpPorts.releaseTuple(w.localPort, w.remoteIp, w.remotePort);
+		w.tupleRegistered = false;
+		if (w.hold === 'connect') h.portEvent('release', w.localPort, 'connect', w.id);
+	}
+	if (w.bindHeld) {
+		// An AF_INET6 bind sits in tcpPorts6, a dual-stack one in both tables (TcpSocket.takePort).
+		if (w.inet6) h.tcpPorts6.releaseBind(w.localPort);
+		if (!w.inet6 || !w.v6only) h.tcpPorts.releaseBind(w.localPort);
+		w.bindHeld = false;
+		h.portEvent('release', w.localPort, w.hold === 'autobind' ? 'autobind' : 'bind', w.id);
+	}
+}
+
+/**
+ * `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>` from TIME-WAIT, as tcp-output.ts `sendSegment` builds it
+ * for a TCB: the window field is RCV.WND shifted right by Rcv.Wind.Shift, the timestamps are
+ * echoed when negotiated, no SACK blocks (nothing is held out of order after the peer's FIN;
+ * Linux `tcp_v4_timewait_ack()` sends none either).
+ */
+export function sendTimeWaitAck(w: TimeWait): void {
+	const h = w.host;
+	const scale = 2 ** w.rcvWscale;
+	const field = Math.min(Math.floor(w.rcv.wnd / scale), 65535);
+	const seg: TcpPacket = {
+		proto: 'TCP',
+		srcIp: w.localIp,
+		dstIp: w.remoteIp,
+		ttl: TCP_TUNING.ttl,
+		id: 0,
+		sport: w.localPort,
+		dport: w.remotePort,
+		flags: F_ACK,
+		seq: w.snd.nxt,
+		ack: w.rcv.nxt,
+		len: 0,
+		wnd: field * scale,
+		payload: undefined,
+		retransmission: false
+	};
+	// TSval as tcp-options.ts tsVal: the host's millisecond clock plus the connection's offset.
+	if (w.tsOk) seg.options = { ts: { val: (Math.floor(h.core.queue.now) + w.tsOffset) >>> 0, ecr: w.tsRecent < 0 ? 0 : w.tsRecent } };
+	h.net.transmit(seg, h);
+}
