@@ -458,9 +458,9 @@ function timeWaitSnapshot(h: Host, w: TimeWait): SocketSnapshot {
 		local: { ip: w.mapped ? mapped4(w.localIp) : w.localIp, port: w.localPort },
 		remote: { ip: w.mapped ? mapped4(w.remoteIp) : w.remoteIp, port: w.remotePort },
 		unread: w.unread,
-		rcvNxt: w.rcv.nxt,
-		sndNxt: w.snd.nxt,
-		sndUna: w.snd.una,
+		rcvNxt: w.rcvNxt,
+		sndNxt: w.sndNxt,
+		sndUna: w.sndNxt,
 		iss: w.iss,
 		irs: w.irs
 	};

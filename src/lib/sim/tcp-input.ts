@@ -324,10 +324,8 @@ function ackArrived(t: Tcb, ack: number): void {
 	rearmRexmt(t); // RFC 6298 §5.2–5.3, or the loss probe (RFC 8985 §7.2)
 }
 
-/** Table 6 acceptability test (RFC 9293 §3.10.7.4 first step). */
-function acceptable(t: { readonly rcv: { readonly nxt: number; readonly wnd: number } }, seq: number, len: number): boolean {
-	const wnd = t.rcv.wnd;
-	const rn = t.rcv.nxt;
+/** Table 6 acceptability test (RFC 9293 §3.10.7.4 first step), given RCV.NXT `rn` and RCV.WND `wnd`. */
+function acceptable(rn: number, wnd: number, seq: number, len: number): boolean {
 	if (len === 0) {
 		if (wnd === 0) return seq === rn;
 		return seqLe(rn, seq) && seqLt(seq, seqAdd(rn, wnd));
@@ -411,7 +409,7 @@ function otherStatesInput(t: Tcb, seg: TcpPacket): void {
 
 	// first: check sequence number
 	let dupAck = false;
-	if (!acceptable(t, seq, sl)) {
+	if (!acceptable(t.rcv.nxt, t.rcv.wnd, seq, sl)) {
 		if (sl > 0 && seqAdd(seq, sl) === t.rcv.nxt && !(f & F_RST) && !(f & F_SYN)) {
 			// Duplicate of the last segment received (e.g. retransmitted FIN): process its ACK
 			// field, then acknowledge (see module doc).
@@ -569,10 +567,10 @@ function timeWaitInput(w: TimeWait, seg: TcpPacket): void {
 	const sl = segLen(seg);
 
 	// TIME-WAIT + new SYN (RFC 9293 3.6.1 MAY-2, RFC 6191; Linux TCP_TW_SYN, before the window test).
-	if (f & F_SYN && !(f & F_ACK) && !(f & F_RST) && seqLt(w.rcv.nxt, seq)) {
+	if (f & F_SYN && !(f & F_ACK) && !(f & F_RST) && seqLt(w.rcvNxt, seq)) {
 		const l = w.host.listenerFor(w.localPort, w.remoteIp);
 		if (l !== undefined && l.state === 'LISTEN') {
-			const iss = seqAdd(w.snd.nxt, 65537);
+			const iss = seqAdd(w.sndNxt, 65537);
 			closeTimeWait(w, 'rcv SYN in TIME-WAIT with SEG.SEQ > RCV.NXT: new incarnation (RFC 9293 3.6.1 MAY-2)');
 			listenInput(l, seg, iss);
 			return;
@@ -587,12 +585,12 @@ function timeWaitInput(w: TimeWait, seg: TcpPacket): void {
 
 	// first: check sequence number
 	let dupAck = false;
-	if (!acceptable(w, seq, sl)) {
-		if (sl > 0 && seqAdd(seq, sl) === w.rcv.nxt && !(f & F_RST) && !(f & F_SYN)) {
+	if (!acceptable(w.rcvNxt, w.rcvWnd, seq, sl)) {
+		if (sl > 0 && seqAdd(seq, sl) === w.rcvNxt && !(f & F_RST) && !(f & F_SYN)) {
 			// a retransmitted FIN: acknowledge it again (see the module doc)
 			len = 0;
 			fin = false;
-			seq = w.rcv.nxt;
+			seq = w.rcvNxt;
 			dupAck = true;
 		} else {
 			if (f & F_RST) return;
@@ -603,7 +601,7 @@ function timeWaitInput(w: TimeWait, seg: TcpPacket): void {
 
 	// second: check the RST bit (RFC 5961 §3)
 	if (f & F_RST) {
-		if (seq !== w.rcv.nxt) invalidSegmentAck(w, seg); // challenge ACK
+		if (seq !== w.rcvNxt) invalidSegmentAck(w, seg); // challenge ACK
 		else if (w.host.preset.rstInTimeWait !== 'ignore') closeTimeWait(w, 'rcv RST in TIME-WAIT (TIME-WAIT assassination; Linux tcp_rfc1337=0)');
 		// else RFC 1337 (FreeBSD): ignored
 		return;
@@ -615,15 +613,15 @@ function timeWaitInput(w: TimeWait, seg: TcpPacket): void {
 		return;
 	}
 
-	updateTsRecent(w, seg, seqLe(seq, w.rcv.nxt)); // RFC 7323 §4.3
-	if (seqLt(seq, w.rcv.nxt)) {
-		const cut = seqDiff(w.rcv.nxt, seq);
+	updateTsRecent(w, seg, seqLe(seq, w.rcvNxt)); // RFC 7323 §4.3
+	if (seqLt(seq, w.rcvNxt)) {
+		const cut = seqDiff(w.rcvNxt, seq);
 		len = cut >= len ? 0 : len - cut;
-		seq = w.rcv.nxt;
+		seq = w.rcvNxt;
 		dupAck = true;
 	}
-	if (len > 0 && seq === w.rcv.nxt && len > w.rcv.wnd) {
-		len = w.rcv.wnd;
+	if (len > 0 && seq === w.rcvNxt && len > w.rcvWnd) {
+		len = w.rcvWnd;
 		fin = false;
 	}
 
@@ -632,11 +630,11 @@ function timeWaitInput(w: TimeWait, seg: TcpPacket): void {
 
 	// seventh: text is ignored (the peer already sent FIN); eighth: FIN
 	let ackNow = false;
-	if (len === 0 && fin && seq !== w.rcv.nxt) {
+	if (len === 0 && fin && seq !== w.rcvNxt) {
 		ackNow = true; // a FIN out of order: acknowledge at once (RFC 5681 §4.2)
 	} else if (fin) {
 		// "Remain in the TIME-WAIT state. Restart the 2 MSL time-out."
-		w.rcv.nxt = seqAdd(w.rcv.nxt, 1);
+		w.rcvNxt = seqAdd(w.rcvNxt, 1);
 		restartTimeWaitRecord(w);
 		ackNow = true;
 	}

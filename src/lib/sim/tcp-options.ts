@@ -169,8 +169,10 @@ export function freeSpace(t: Tcb): number {
 export function advertiseWindow(t: Tcb): number {
 	const cur = t.rcv.wnd; // what is left of the last advertisement
 	const space = freeSpace(t);
-	const shift = t.rcvWscale;
-	const max = 65535 * 2 ** shift;
+	// 1 << Rcv.Wind.Shift, as Linux writes it (`2 ** shift` and `%` were ~5 % of the lifecycle
+	// benchmark's CPU profile: V8 computes them with the C library's pow() and fmod())
+	const unit = 1 << t.rcvWscale;
+	const max = 65535 * unit;
 	let w = space > max ? max : space;
 	// Receiver silly window avoidance (see the module note).
 	if (t.host.preset.tcp.rcvSws === 'linux') {
@@ -180,7 +182,7 @@ export function advertiseWindow(t: Tcb): number {
 	}
 	if (w < cur) w = cur; // never shrink
 	// Linux tcp_select_window(): ALIGN(window, 1 << rcv_wscale), also for the kept window.
-	if (shift > 0 && w % 2 ** shift !== 0) w = Math.ceil(w / 2 ** shift) * 2 ** shift;
+	if (unit > 1) w = Math.ceil(w / unit) * unit;
 	t.rcv.wnd = w;
 	return w;
 }
@@ -195,6 +197,7 @@ export function windowField(t: Tcb, flags: number): { field: number; bytes: numb
 		return { field: f, bytes: f };
 	}
 	const w = advertiseWindow(t);
-	const field = Math.min(Math.floor(w / 2 ** t.rcvWscale), 65535);
-	return { field, bytes: field * 2 ** t.rcvWscale };
+	const unit = 1 << t.rcvWscale;
+	const field = Math.min(Math.floor(w / unit), 65535);
+	return { field, bytes: field * unit };
 }

@@ -34,6 +34,20 @@ import { TIMER_2MSL, TCP_TUNING, type InvalidAckWindow, type PortHold, type Tcb,
 import type { TcpState } from './trace';
 import { F_ACK, mapped4, type TcpPacket } from './wire';
 
+// The record's numbers sit unboxed in one array of doubles, as the TCB's do (tcb.ts): as object
+// fields, sequence numbers and TSvals above 2^31 and fractional times would each be
+// a separate heap box, one more object per number for the garbage collector to copy.
+const SND_NXT = 0;
+const RCV_NXT = 1;
+const RCV_WND = 2;
+const TS_OFFSET = 3;
+const TS_RECENT = 4;
+const TS_RECENT_AT = 5;
+const DEADLINE = 6;
+const QUEUED_AT = 7;
+const ISS = 8;
+const IRS = 9;
+
 /** A connection in TIME-WAIT: what is left of its TCB (see the module doc). */
 export class TimeWait implements TimeWaitConn {
 	/** TIME-WAIT until the wait ends or something ends it; then CLOSED. */
@@ -53,27 +67,70 @@ export class TimeWait implements TimeWaitConn {
 	readonly hold: PortHold;
 	tupleRegistered: boolean;
 	bindHeld: boolean;
-	/** SND.UNA and SND.NXT (equal: our FIN is acknowledged). */
-	readonly snd: { readonly una: number; readonly nxt: number };
-	/** RCV.NXT, and RCV.WND as last advertised (fixed from here on: Linux `tw_rcv_wnd`). */
-	readonly rcv: { nxt: number; readonly wnd: number };
 	/** Rcv.Wind.Shift (RFC 7323): the window field is RCV.WND shifted right by it. */
 	readonly rcvWscale: number;
 	/** Eff.snd.MSS (a Packet Too Big may still lower it, tcp-pmtu.ts). */
 	sndMss: number;
-	/** Timestamps (RFC 7323): negotiated; TSval offset; TS.Recent and when it was last updated (PAWS, tcp_tw_reuse). */
+	/** Timestamps (RFC 7323) were negotiated. */
 	readonly tsOk: boolean;
-	readonly tsOffset: number;
-	tsRecent: number;
-	tsRecentAt: number;
 	/** The throttle of ACKs to invalid segments, carried over from the TCB (Linux `tw_last_oow_ack_time`). */
 	invalidAcks: InvalidAckWindow | null;
-	/** The 2MSL timer: deadline in ms (−1 once stopped), and the time of its queued event (−1 none). Lazy, as tcb.ts `start2MslTimer`. */
-	deadline: number;
-	queuedAt: number;
+	private readonly v: number[];
+
+	/** SND.NXT (Linux `tw_snd_nxt`); SND.UNA equals it, since our FIN is acknowledged. */
+	get sndNxt(): number {
+		return this.v[SND_NXT];
+	}
+	/** RCV.NXT (Linux `tw_rcv_nxt`). */
+	get rcvNxt(): number {
+		return this.v[RCV_NXT];
+	}
+	set rcvNxt(x: number) {
+		this.v[RCV_NXT] = x;
+	}
+	/** RCV.WND as last advertised, fixed from here on (Linux `tw_rcv_wnd`). */
+	get rcvWnd(): number {
+		return this.v[RCV_WND];
+	}
+	/** The connection's TSval offset (Linux `tw_ts_offset`). */
+	get tsOffset(): number {
+		return this.v[TS_OFFSET];
+	}
+	/** TS.Recent (Linux `tw_ts_recent`) and when it was last updated (`tw_ts_recent_stamp`), for PAWS and tcp_tw_reuse. */
+	get tsRecent(): number {
+		return this.v[TS_RECENT];
+	}
+	set tsRecent(x: number) {
+		this.v[TS_RECENT] = x;
+	}
+	get tsRecentAt(): number {
+		return this.v[TS_RECENT_AT];
+	}
+	set tsRecentAt(x: number) {
+		this.v[TS_RECENT_AT] = x;
+	}
+	/** The 2MSL timer: deadline in ms, or −1 once stopped; lazy, as tcb.ts `start2MslTimer`. */
+	get deadline(): number {
+		return this.v[DEADLINE];
+	}
+	set deadline(x: number) {
+		this.v[DEADLINE] = x;
+	}
+	/** Time of the 2MSL timer's queued event, or −1. */
+	get queuedAt(): number {
+		return this.v[QUEUED_AT];
+	}
+	set queuedAt(x: number) {
+		this.v[QUEUED_AT] = x;
+	}
+	/** ISS and IRS, for `Simulation.sockets()` with `record: false`. */
+	get iss(): number {
+		return this.v[ISS];
+	}
+	get irs(): number {
+		return this.v[IRS];
+	}
 	/** For `Simulation.sockets()` with `record: false` (the socket itself is then forgotten). */
-	readonly iss: number;
-	readonly irs: number;
 	readonly unread: number;
 	readonly listenerId: string | undefined;
 	/** The socket, kept only when a watcher (`onState`, happy-eyeballs.ts) must hear of CLOSED. */
@@ -92,19 +149,23 @@ export class TimeWait implements TimeWaitConn {
 		this.hold = t.hold;
 		this.tupleRegistered = t.tupleRegistered;
 		this.bindHeld = t.bindHeld;
-		this.snd = { una: t.snd.una, nxt: t.snd.nxt };
-		this.rcv = { nxt: t.rcv.nxt, wnd: t.rcv.wnd };
+		// (a fractional value first, so the array holds unboxed doubles from the start)
+		const v = [0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+		v[SND_NXT] = t.snd.nxt;
+		v[RCV_NXT] = t.rcv.nxt;
+		v[RCV_WND] = t.rcv.wnd;
+		v[TS_OFFSET] = t.tsOffset;
+		v[TS_RECENT] = t.tsRecent;
+		v[TS_RECENT_AT] = t.tsRecentAt;
+		v[DEADLINE] = t.twoMslDeadline;
+		v[QUEUED_AT] = t.twoMslQueuedAt;
+		v[ISS] = t.iss;
+		v[IRS] = t.irs;
+		this.v = v;
 		this.rcvWscale = t.rcvWscale;
 		this.sndMss = t.sndMss;
 		this.tsOk = t.tsOk;
-		this.tsOffset = t.tsOffset;
-		this.tsRecent = t.tsRecent;
-		this.tsRecentAt = t.tsRecentAt;
 		this.invalidAcks = t.invalidAcks;
-		this.deadline = t.twoMslDeadline;
-		this.queuedAt = t.twoMslQueuedAt;
-		this.iss = t.iss;
-		this.irs = t.irs;
 		this.unread = t.unread;
 		this.listenerId = t.listener?.id;
 		this.watched = t.onState !== undefined ? t : null;
@@ -223,8 +284,8 @@ export function closeTimeWait(w: TimeWait, cause: string): void {
  */
 export function sendTimeWaitAck(w: TimeWait): void {
 	const h = w.host;
-	const scale = 2 ** w.rcvWscale;
-	const field = Math.min(Math.floor(w.rcv.wnd / scale), 65535);
+	const scale = 1 << w.rcvWscale;
+	const field = Math.min(Math.floor(w.rcvWnd / scale), 65535);
 	const seg: TcpPacket = {
 		proto: 'TCP',
 		srcIp: w.localIp,
@@ -234,8 +295,8 @@ export function sendTimeWaitAck(w: TimeWait): void {
 		sport: w.localPort,
 		dport: w.remotePort,
 		flags: F_ACK,
-		seq: w.snd.nxt,
-		ack: w.rcv.nxt,
+		seq: w.sndNxt,
+		ack: w.rcvNxt,
 		len: 0,
 		wnd: field * scale,
 		payload: undefined,

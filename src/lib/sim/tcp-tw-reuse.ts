@@ -57,7 +57,7 @@ export function reusableTimeWait(host: TcpHost, remoteIp: string, remotePort: nu
  * connection inherits: its ISS (old SND.NXT + 65535 + 2) and TS.Recent.
  */
 export function takeOverTimeWait(tw: TimeWait): { iss: number; tsRecent: number; tsRecentAt: number } {
-	const inherit = { iss: seqAdd(tw.snd.nxt, 65537), tsRecent: tw.tsRecent, tsRecentAt: tw.tsRecentAt };
+	const inherit = { iss: seqAdd(tw.sndNxt, 65537), tsRecent: tw.tsRecent, tsRecentAt: tw.tsRecentAt };
 	closeTimeWait(tw, `TIME-WAIT reused by a new connect() (tcp_tw_reuse = ${tw.host.preset.tcp.twReuse}: timestamps were used and the TIME-WAIT is at least ${TW_REUSE_DELAY_MS} ms old)`);
 	return inherit;
 }
