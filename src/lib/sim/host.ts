@@ -30,7 +30,7 @@ import type { Rng } from './prng';
 import { tcpInput } from './tcp-input';
 import { tcpIcmpError } from './tcp-icmp';
 import { TcpSocket, type SocketSnapshot, type TcpSocketOptions } from './tcp-socket';
-import type { ConnectTuning, ListenQueues, Tcb, TcpHost, TimeWaitConn } from './tcb';
+import type { ConnectTuning, ListenQueues, Tcb, TcpHost, TimeWaitConn, TimeWaitList } from './tcb';
 import type { TimeWait } from './tcp-timewait';
 import { CONNECT_TUNING, MAX_SYN_RETRIES } from './tcp-listen';
 import type { ErrorEvent, Protocol, SocketErrno } from './trace';
@@ -122,7 +122,7 @@ export class Host extends NetNode implements TcpHost {
 	 */
 	private conns: (Conn | Map<number, Conn> | undefined)[] | null = null;
 	/** @internal the connections in TIME-WAIT, as records (tcp-timewait.ts), in the order they entered it. */
-	readonly timeWaits = new Set<TimeWaitConn>();
+	readonly timeWaits: TimeWaitList = { first: null, last: null };
 	/** @internal local TCP ports from which this host injected scripted segments. */
 	readonly scriptedPorts = new Set<number>();
 	/** @internal counter for auto socket ids `<host>#<n>`. */
@@ -290,7 +290,7 @@ export class Host extends NetNode implements TcpHost {
 		if (proto !== 'TCP') return [];
 		const set = new Set<number>();
 		for (const s of this.tcpSockets) if (s.holdsPort()) set.add(s.localPort);
-		for (const w of this.timeWaits) set.add(w.localPort); // a TIME-WAIT record holds its port
+		for (let w = this.timeWaits.first; w !== null; w = w.next) set.add(w.localPort); // a TIME-WAIT record holds its port
 		return [...set].sort((a, b) => a - b);
 	}
 
@@ -301,7 +301,7 @@ export class Host extends NetNode implements TcpHost {
 	 */
 	sockets(): SocketSnapshot[] {
 		const out = this.tcpSockets.map((s) => s.snapshot());
-		if (!this.core.record) for (const w of this.timeWaits) out.push(timeWaitSnapshot(this, w as TimeWait));
+		if (!this.core.record) for (let w = this.timeWaits.first; w !== null; w = w.next) out.push(timeWaitSnapshot(this, w as TimeWait));
 		return out;
 	}
 

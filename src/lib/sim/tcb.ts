@@ -355,7 +355,7 @@ export interface TcpHost extends HostContext {
 	/** Remove a connection from that table. */
 	removeConn(t: Tcb | TimeWaitConn): void;
 	/** The TIME-WAIT records of this host (tcp-timewait.ts), in the order they began. */
-	readonly timeWaits: Set<TimeWaitConn>;
+	readonly timeWaits: TimeWaitList;
 	/**
 	 * Create the child socket `<listenerId>.<n>` of listener `l` for an arriving SYN.
 	 * @throws SimError if a socket the user created already has that id.
@@ -923,6 +923,19 @@ export interface TimeWaitConn extends EventTarget {
 	readonly remotePort: number;
 	/** TIME-WAIT, then CLOSED once the wait ends (or a RST, a new SYN or tcp_tw_reuse ends it). */
 	readonly state: 'TIME-WAIT' | 'CLOSED';
+	/** Neighbours in the host's {@link TimeWaitList}. */
+	prev: TimeWaitConn | null;
+	next: TimeWaitConn | null;
+}
+
+/**
+ * A host's TIME-WAIT records, oldest first: a list threaded through the records (a `Set` under
+ * the benchmark's constant insert/delete churn rehashed its whole table every few thousand
+ * operations).
+ */
+export interface TimeWaitList {
+	first: TimeWaitConn | null;
+	last: TimeWaitConn | null;
 }
 
 /** Stop the 2MSL timer. */

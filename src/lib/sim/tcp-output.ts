@@ -59,9 +59,12 @@ export function sendSegment(t: Tcb, flags: number, seq: number, len: number, tex
 		len,
 		wnd: win.bytes,
 		payload: text,
-		retransmission
+		retransmission,
+		// in the literal even when undefined: a property added afterwards moves to a separate
+		// property store, one more allocation per segment (lifecycle benchmark: 450 of the 8,300 bytes
+		// allocated per lifecycle, by the sampling heap profiler)
+		options
 	};
-	if (options !== undefined) seg.options = options;
 	// SACK blocks on ACKs once SACK-permitted was negotiated (RFC 2018 §3-4; tcp-sack.ts).
 	if (!(flags & F_SYN) && flags & F_ACK) {
 		const sack = sackBlocks(t);

@@ -133,6 +133,9 @@ export class TimeWait implements TimeWaitConn {
 	/** For `Simulation.sockets()` with `record: false` (the socket itself is then forgotten). */
 	readonly unread: number;
 	readonly listenerId: string | undefined;
+	/** Neighbours in the host's list of TIME-WAIT records (`TcpHost.timeWaits`). */
+	prev: TimeWaitConn | null = null;
+	next: TimeWaitConn | null = null;
 	/** The socket, kept only when a watcher (`onState`, happy-eyeballs.ts) must hear of CLOSED. */
 	private readonly watched: Tcb | null;
 
@@ -226,7 +229,11 @@ export function releaseToTimeWait(t: Tcb): TimeWait {
 	const w = new TimeWait(t);
 	h.removeConn(t);
 	h.addConn(w);
-	h.timeWaits.add(w);
+	const list = h.timeWaits;
+	w.prev = list.last;
+	if (list.last === null) list.first = w;
+	else list.last.next = w;
+	list.last = w;
 	// The port and the 4-tuple are the record's now (tcp-state.ts deleteTcb releases nothing more).
 	t.tupleRegistered = false;
 	t.bindHeld = false;
@@ -261,7 +268,12 @@ export function closeTimeWait(w: TimeWait, cause: string): void {
 	w.close(cause);
 	w.deadline = -1;
 	h.removeConn(w);
-	h.timeWaits.delete(w);
+	const list = h.timeWaits;
+	if (w.prev === null) list.first = w.next;
+	else w.prev.next = w.next;
+	if (w.next === null) list.last = w.prev;
+	else w.next.prev = w.prev;
+	w.prev = w.next = null;
 	if (w.tupleRegistered) {
 		h.tcpPorts.releaseTuple(w.localPort, w.remoteIp, w.remotePort);
 		w.tupleRegistered = false;
@@ -300,9 +312,9 @@ export function sendTimeWaitAck(w: TimeWait): void {
 		len: 0,
 		wnd: field * scale,
 		payload: undefined,
-		retransmission: false
+		retransmission: false,
+		// TSval as tcp-options.ts tsVal: the host's millisecond clock plus the connection's offset.
+		options: w.tsOk ? { ts: { val: (Math.floor(h.core.queue.now) + w.tsOffset) >>> 0, ecr: w.tsRecent < 0 ? 0 : w.tsRecent } } : undefined
 	};
-	// TSval as tcp-options.ts tsVal: the host's millisecond clock plus the connection's offset.
-	if (w.tsOk) seg.options = { ts: { val: (Math.floor(h.core.queue.now) + w.tsOffset) >>> 0, ecr: w.tsRecent < 0 ? 0 : w.tsRecent } };
 	h.net.transmit(seg, h);
 }

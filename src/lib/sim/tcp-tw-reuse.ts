@@ -41,7 +41,7 @@ export function reusableTimeWait(host: TcpHost, remoteIp: string, remotePort: nu
 	if (reuse === 2 && !isLoopback(remoteIp) && !isLoopback(host.ip)) return undefined;
 	const now = host.core.queue.now;
 	// (the host's TIME-WAIT records, tcp-timewait.ts, in the order they entered TIME-WAIT)
-	for (const c of host.timeWaits) {
+	for (let c = host.timeWaits.first; c !== null; c = c.next) {
 		const t = c as TimeWait;
 		if (t.remoteIp !== remoteIp || t.remotePort !== remotePort) continue;
 		if (!t.tsOk || t.tsRecentAt < 0) continue; // no timestamps: nothing tells the incarnations apart
