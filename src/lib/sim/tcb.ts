@@ -18,12 +18,13 @@
  * | tcp-delack.ts | when an ACK is sent: delayed ACK, quick ACKs, Linux's ATO and pingpong mode | §3.8.6.3 | tcp_input.c (DELAY_ACK), tcp_timer.c (tcp_timer_delack) |
  * | tcp-keepalive.ts | keep-alive probes (SO_KEEPALIVE), RST for data after close | §3.8.4, §3.10.7.4 | tcp_timer.c (tcp_timer_keep) |
  * | tcp-state.ts | state changes, TIME-WAIT, deleting the TCB | §3.3.2 (Figure 5) | tcp_subr.c, tcp_timewait.c |
+ * | tcp-timewait.ts | TIME-WAIT as a compact record once the TCB is released | §3.10.7.4 (TIME-WAIT) | tcp_timewait.c (`struct tcptw`) |
  * | tcp-rtx-queue.ts | the retransmission queue (with the SACK/lost marks of the scoreboard) | §3.10.8 | (tcp_sack.c's scoreboard) |
  * | tcp-sack.ts | SACK blocks (RFC 2018) and the scoreboard | — | tcp_sack.c |
  * | tcp-recovery.ts | NewReno, RFC 6675, RACK-TLP loss detection and recovery | — | tcp_input.c, tcp_sack.c (Linux tcp_recovery.c) |
  * | tcp-cc.ts | cwnd, ssthresh: Reno, CUBIC (RFC 5681, RFC 9438) | — | cc/cc_newreno.c, cc/cc_cubic.c |
  *
- * Imports point one way: tcp-socket → tcp-input → tcp-timer → tcp-delack → tcp-state → tcp-output → tcb →
+ * Imports point one way: tcp-socket → tcp-input → tcp-timer → tcp-delack → tcp-state → tcp-output → tcp-timewait → tcb →
  * tcp-rtx-queue → wire (a module may use any module to its right). A TCB reaches its host through
  * {@link TcpHost}, which `Host` (host.ts) implements; nothing here imports host.ts.
  *
