@@ -30,7 +30,7 @@
  * @module
  */
 
-import { TIMER_2MSL, TCP_TUNING, type InvalidAckWindow, type PortHold, type Tcb, type TcpHost, type TimeWaitConn } from './tcb';
+import { TIMER_2MSL, TCP_TUNING, TimerForwarder, type InvalidAckWindow, type PortHold, type Tcb, type TcpHost, type TimeWaitConn } from './tcb';
 import type { TcpState } from './trace';
 import { F_ACK, mapped4, type TcpPacket } from './wire';
 
@@ -238,13 +238,11 @@ export function releaseToTimeWait(t: Tcb): TimeWait {
 	t.tupleRegistered = false;
 	t.bindHeld = false;
 	t.hold = 'none';
-	// The 2MSL timer's queued event (tcb.ts queue2Msl) is the record's from now on.
-	const f = t.twoMslTimer;
-	if (f !== null) f.to = w;
-	t.twoMslTimer = null;
+	// The 2MSL timer's queued event (tcb.ts queue2Msl) is the record's from now on, and its
+	// forwarder is how the socket finds the record (Tcb.timeWait).
+	(t.twoMslTimer ??= new TimerForwarder(t)).to = w;
 	t.twoMslDeadline = -1;
 	t.twoMslQueuedAt = -1;
-	t.timeWait = w;
 	if (!h.core.record) h.forget(t);
 	return w;
 }
