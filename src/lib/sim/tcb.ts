@@ -86,28 +86,26 @@ const SRTT = 10;
 const RTTVAR = 11;
 const REXMT_DEADLINE = 12;
 const REXMT_QUEUED_AT = 13;
-const TWO_MSL_DEADLINE = 14;
-const TWO_MSL_QUEUED_AT = 15;
-const MDEV = 16;
-const MDEV_MAX = 17;
-const RTT_SEQ = 18;
-const MIN_RTT = 19;
+const MDEV = 14;
+const MDEV_MAX = 15;
+const RTT_SEQ = 16;
+const MIN_RTT = 17;
 // Numbers that are not small integers either: Infinity sentinels, TSvals, TSval offsets and
 // `rcvWup` (a sequence number) up to 2^32, window sizes up to 2^30 (which V8 stores as doubles),
 // and times that V8 stored as doubles (`lrcvtime`, the delayed-ACK timer's fractional
 // deadlines). As object fields each of them was a separate 16-byte heap box per socket
 // (`npm run bench`: 320 heap bytes less per idle connection, and fewer objects for the
 // scavenger to copy per TIME-WAIT TCB).
-const CWND = 20;
-const SSTHRESH = 21;
-const TS_RECENT = 22;
-const TS_RECENT_AT = 23;
-const TS_OFFSET = 24;
-const MAX_SND_WND = 25;
-const RCV_WUP = 26;
-const LRCVTIME = 27;
-const DELACK_DEADLINE = 28;
-const DELACK_QUEUED_AT = 29;
+const CWND = 18;
+const SSTHRESH = 19;
+const TS_RECENT = 20;
+const TS_RECENT_AT = 21;
+const TS_OFFSET = 22;
+const MAX_SND_WND = 23;
+const RCV_WUP = 24;
+const LRCVTIME = 25;
+const DELACK_DEADLINE = 26;
+const DELACK_QUEUED_AT = 27;
 
 /** Send sequence variables (RFC 9293 §3.3.1, Figure 3). SND.UP is not modelled (no URG). */
 export class SendSequence {
@@ -389,7 +387,7 @@ export interface ConnectTuning {
  */
 function newNumbers(initialRtoMs: number): number[] {
 	// A fractional value first, so the array holds unboxed doubles from the start.
-	const v = [0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, 0, 0, 0, -1, Infinity, Infinity, -1, -1, 0, 0, 0, 0, -1, -1];
+	const v = [0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 0, 0, 0, -1, Infinity, Infinity, -1, -1, 0, 0, 0, 0, -1, -1];
 	v[ISS] = 0;
 	v[RCV_WND] = TCP_TUNING.rcvWnd;
 	v[RTO] = initialRtoMs;
@@ -446,8 +444,8 @@ export abstract class Tcb implements EventTarget {
 		const f = this.twoMslTimer;
 		return f === null || f.to === this ? null : (f.to as TimeWaitConn);
 	}
-	/** The 2MSL timer's queue target ({@link start2MslTimer}), made when the timer first starts; in TIME-WAIT it leads to the record. */
-	twoMslTimer: TimerForwarder | null = null;
+	/** The 2MSL timer ({@link TwoMslTimer}), made when it first starts; in TIME-WAIT it leads to the record. */
+	twoMslTimer: TwoMslTimer | null = null;
 	/** Local port (0 while unbound). */
 	localPort = 0;
 	/** Remote address ('0.0.0.0' while unconnected). */
@@ -609,19 +607,21 @@ export abstract class Tcb implements EventTarget {
 	set rexmtQueuedAt(x: number) {
 		this.v[REXMT_QUEUED_AT] = x;
 	}
-	/** 2MSL timer (TIME-WAIT, FIN-WAIT-2 timeout): deadline in ms, or -1 when stopped. */
+	/** 2MSL timer (TIME-WAIT, FIN-WAIT-2 timeout): deadline in ms, or -1 when stopped (kept in {@link twoMslTimer}). */
 	get twoMslDeadline(): number {
-		return this.v[TWO_MSL_DEADLINE];
+		return this.twoMslTimer === null ? -1 : this.twoMslTimer.deadline;
 	}
 	set twoMslDeadline(x: number) {
-		this.v[TWO_MSL_DEADLINE] = x;
+		if (this.twoMslTimer !== null) this.twoMslTimer.deadline = x;
+		else if (x >= 0) (this.twoMslTimer = new TwoMslTimer(this)).deadline = x;
 	}
 	/** Time of the queue event that will look at {@link twoMslDeadline}, or -1. */
 	get twoMslQueuedAt(): number {
-		return this.v[TWO_MSL_QUEUED_AT];
+		return this.twoMslTimer === null ? -1 : this.twoMslTimer.queuedAt;
 	}
 	set twoMslQueuedAt(x: number) {
-		this.v[TWO_MSL_QUEUED_AT] = x;
+		if (this.twoMslTimer !== null) this.twoMslTimer.queuedAt = x;
+		else if (x >= 0) (this.twoMslTimer = new TwoMslTimer(this)).queuedAt = x;
 	}
 
 	// ----- options negotiated on the SYN (RFC 7323, RFC 2018) and congestion control (RFC 5681)
@@ -900,18 +900,27 @@ export function start2MslTimer(t: Tcb, ms: number): void {
 }
 
 /**
- * Queue the 2MSL timer's event at `at` (ms). Its target is a {@link TimerForwarder}, not the
+ * Queue the 2MSL timer's event at `at` (ms). Its target is a {@link TwoMslTimer}, not the
  * TCB: when the connection enters TIME-WAIT, the forwarder is handed to the TIME-WAIT record
  * (tcp-timewait.ts), so the event already queued (a FIN-WAIT-2 timeout's, say) neither keeps
  * the released TCB alive nor changes when the wait ends.
  */
 export function queue2Msl(t: Tcb, at: number): void {
-	t.twoMslQueuedAt = at;
-	t.host.core.queue.push(at, (t.twoMslTimer ??= new TimerForwarder(t)), TIMER_2MSL, null);
+	const timer = (t.twoMslTimer ??= new TwoMslTimer(t));
+	timer.queuedAt = at;
+	t.host.core.queue.push(at, timer, TIMER_2MSL, null);
 }
 
-/** A queue target that hands its events to `to` (which can change while events are queued). */
-export class TimerForwarder implements EventTarget {
+/**
+ * The 2MSL timer of a TCB (the TIME-WAIT wait and Linux's FIN-WAIT-2 timeout), made when it first
+ * starts (most connections never start it, and an idle one pays one null field for it instead of
+ * two number-store slots): its deadline and the time of its queued event (−1 when none; lazy,
+ * as {@link startRexmtTimer}), and the queue target that hands its events on to `to`: the TCB,
+ * then the TIME-WAIT record that takes the connection over (tcp-timewait.ts).
+ */
+export class TwoMslTimer implements EventTarget {
+	deadline = -1;
+	queuedAt = -1;
 	constructor(public to: EventTarget) {}
 	onEvent(kind: number, arg: unknown, time: number): void {
 		this.to.onEvent(kind, arg, time);

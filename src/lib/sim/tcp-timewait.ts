@@ -30,7 +30,7 @@
  * @module
  */
 
-import { TIMER_2MSL, TCP_TUNING, TimerForwarder, type InvalidAckWindow, type PortHold, type Tcb, type TcpHost, type TimeWaitConn } from './tcb';
+import { TIMER_2MSL, TCP_TUNING, TwoMslTimer, type InvalidAckWindow, type PortHold, type Tcb, type TcpHost, type TimeWaitConn } from './tcb';
 import type { TcpState } from './trace';
 import { F_ACK, mapped4, type TcpPacket } from './wire';
 
@@ -240,9 +240,7 @@ export function releaseToTimeWait(t: Tcb): TimeWait {
 	t.hold = 'none';
 	// The 2MSL timer's queued event (tcb.ts queue2Msl) is the record's from now on, and its
 	// forwarder is how the socket finds the record (Tcb.timeWait).
-	(t.twoMslTimer ??= new TimerForwarder(t)).to = w;
-	t.twoMslDeadline = -1;
-	t.twoMslQueuedAt = -1;
+	(t.twoMslTimer ??= new TwoMslTimer(t)).to = w;
 	if (!h.core.record) h.forget(t);
 	return w;
 }
