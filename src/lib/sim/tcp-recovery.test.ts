@@ -123,7 +123,9 @@ describe('SACK (RFC 2018)', () => {
 					return true;
 				}
 			),
-			{ numRuns: 40 }
+			// Random runs can all lack SACK blocks (little data, no loss); the example below always
+			// loses segments with data beyond them, so `blocks > 0` checks the test, not the dice.
+			{ numRuns: 40, examples: [[7, 25, 0.3, 'linux']] }
 		);
 		expect(blocks).toBeGreaterThan(0);
 	});
