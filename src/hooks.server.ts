@@ -1,8 +1,4 @@
 import type { Handle } from '@sveltejs/kit';
-import { render } from 'svelte/server';
-import { runScenario } from '$lib/sim/scenario';
-import SimFigure from '$lib/viz/SimFigure.svelte';
-import { setFrameRenderer } from '$lib/viz/first-frame';
 
 /**
  * No `<link rel="modulepreload">` in the prerendered pages (issue 18: first paint). A page is
@@ -14,10 +10,3 @@ import { setFrameRenderer } from '$lib/viz/first-frame';
  * svelte.config.js `inlineStyleThreshold`).
  */
 export const handle: Handle = ({ event, resolve }) => resolve(event, { preload: ({ type }) => type !== 'js' });
-
-// The first frame of every figure in the prerendered HTML, as static markup (first-frame.ts): the
-// server runs each figure's scenario and renders the live figure once; the browser mounts it only
-// when the figure nears the viewport.
-setFrameRenderer(({ scenario, seed, result, ...props }, { context, idPrefix }) =>
-	render(SimFigure, { props: { ...props, result: result ?? runScenario(scenario, seed === undefined ? {} : { seed }) }, context, idPrefix }).body
-);
