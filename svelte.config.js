@@ -3,7 +3,7 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 import { mdsvex } from 'mdsvex';
 import rehypeSlug from 'rehype-slug';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,10 +41,13 @@ function lessonOnlyComponents() {
 			for (const m of md.matchAll(/from\s+'\$lib\/([^']+\.svelte)'/g)) if (!m[1].endsWith('/SimPlayer.svelte')) queue.push(join(root, 'src/lib', m[1]));
 		}
 	}
+	// The figures' on-demand views (src/lib/viz/views.ts) too: a figure's prerendered first frame
+	// then carries their styles (src/hooks.server.ts); as linked CSS they came only with their code.
+	for (const m of readFileSync(join(root, 'src/lib/viz/views.ts'), 'utf8').matchAll(/import\('\.\/([^']+\.svelte)'\)/g)) queue.push(join(root, 'src/lib/viz', m[1]));
 	const found = new Set();
 	while (queue.length) {
 		const file = /** @type {string} */ (queue.pop());
-		if (found.has(file)) continue;
+		if (found.has(file) || !existsSync(file)) continue; // './player.svelte' is player.svelte.ts
 		found.add(file);
 		for (const m of readFileSync(file, 'utf8').matchAll(/from\s+'(\.{1,2}\/[^']+\.svelte)'/g)) queue.push(resolve(dirname(file), m[1]));
 	}

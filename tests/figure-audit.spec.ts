@@ -63,6 +63,8 @@ for (const slug of LESSONS) {
 			for (let f = 0; f < (await figures.count()); f++) {
 				const fig = figures.nth(f);
 				await fig.scrollIntoViewIfNeeded();
+				// The live figure, not the prerendered frame (which holds a drawing per width class).
+				await expect(fig.locator('xpath=ancestor::*[@data-figure][1]')).toHaveAttribute('data-figure', 'live', { timeout: 60_000 });
 				// On the laptop, audit relative numbers wherever a figure has TCP.
 				const box = fig.getByRole('checkbox', { name: /Relative sequence numbers/ });
 				if (size === 'laptop' && (await box.count()) && !(await box.isChecked())) await box.check();

@@ -204,7 +204,7 @@ export async function report(root: Locator, opts: { step?: number; forward?: boo
 			// One screen per figure, and the ladder following playback.
 			const figureH = el.getBoundingClientRect().height;
 			let screenH: number | null = null;
-			const head = el.querySelector('.body > .head');
+			const head = el.querySelector('.body > .screen > .head');
 			const ladderBox = el.querySelector<HTMLElement>('.ladder');
 			if (head && ladderBox) {
 				const bottom = (el.querySelector('.views > .tables') ?? ladderBox).getBoundingClientRect().bottom;

@@ -15,7 +15,10 @@ test('a lesson shows its figure first frame with JavaScript disabled', async ({ 
 	await expect(fig.getByText(/Step 1\/\d+ · t = 0 ms/)).toBeVisible();
 
 	// The ladder: one lifeline per host, the host names with their addresses, the server's LISTEN.
-	const ladder = fig.locator('[data-view="ladder"] svg');
+	// The page holds one drawing per width class (phone, laptop, projector); CSS shows one.
+	await expect(fig.locator('[data-view="ladder"] svg')).toHaveCount(3);
+	const ladder = fig.locator('[data-view="ladder"] svg:visible');
+	await expect(ladder).toHaveCount(1);
 	await expect(ladder).toBeVisible();
 	expect(await ladder.locator('line.lifeline').count()).toBeGreaterThanOrEqual(2);
 	await expect(ladder.locator('text.host-name')).toHaveText(['client', 'server']);
@@ -31,4 +34,21 @@ test('a lesson shows its figure first frame with JavaScript disabled', async ({ 
 	// The first segment, with its ports, in the prerendered event log.
 	await fig.getByText(/Full event log/).click();
 	await expect(fig.getByText(/sends SYN seq=\d+ from 192\.168\.1\.10:\d+ to 203\.0\.113\.5:80/).first()).toBeVisible();
+});
+
+test('with JavaScript disabled, a phone and a projector get their own drawing of the ladder', async ({ page }) => {
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.goto('/lessons/tcp-handshake');
+	const fig = page.locator('figure.sim').first();
+	const shown = fig.locator('[data-view="ladder"] .ladder:visible');
+	await expect(shown).toHaveCount(1);
+	await expect(shown).toHaveAttribute('data-fit', 'narrow');
+	// The phone's drawing fits the phone: no sideways scrolling at the first step.
+	const fits = await shown.evaluate((el) => el.scrollWidth <= el.clientWidth + 1);
+	expect(fits).toBe(true);
+
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	await expect(shown).toHaveAttribute('data-fit', 'normal');
+	await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'projector'));
+	await expect(shown).toHaveAttribute('data-fit', 'projector');
 });

@@ -166,7 +166,7 @@ test.describe('export', () => {
 	test('downloads the ladder as a standalone SVG and as a 2× PNG', async ({ page }) => {
 		await page.goto('/playground');
 		const figure = page.locator('section.run figure.sim');
-		await expect(figure.locator('.ladder svg')).toBeVisible();
+		await expect(figure.locator('.ladder svg:visible')).toBeVisible();
 		for (let i = 0; i < 4; i++) await figure.getByRole('button', { name: 'Step forward' }).click();
 
 		await figure.locator('summary', { hasText: 'Export' }).click();
@@ -197,7 +197,7 @@ test('axe-core finds no accessibility violations on the playground and in presen
 	const summary = (r: Awaited<ReturnType<AxeBuilder['analyze']>>) =>
 		r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0]?.target.join(' ')} — ${v.help}`);
 	await page.goto('/playground');
-	await expect(page.locator('section.run figure.sim .ladder svg')).toBeVisible();
+	await expect(page.locator('section.run figure.sim .ladder svg:visible')).toBeVisible();
 	expect(summary(await new AxeBuilder({ page }).analyze())).toEqual([]);
 	await page.locator('section.run figure.sim').getByRole('button', { name: 'Present' }).click();
 	await expect(page.getByRole('dialog')).toBeVisible();
