@@ -34,12 +34,22 @@ test.describe('the TCP handshake lesson', () => {
 		await page.goto('/lessons/tcp-handshake');
 		const figure = page.locator('figure.sim').first();
 		const forward = figure.getByRole('button', { name: 'Step forward' });
+		const where = figure.locator('.where');
 		await forward.focus();
+		// As a person does: press a key, see the figure move one step, look at the header view, and
+		// press again only if the packet is not there yet. One key press is one step, whether it
+		// lands on the prerendered frame or on the live figure.
+		let step = 1;
+		const press = async (key: string) => {
+			await page.keyboard.press(key);
+			step++;
+			await expect(where).toContainText(`Step ${step}/`);
+		};
 		// Step until the first packet (the SYN) is in the header view.
-		for (let i = 0; i < 10 && !(await figure.locator('.header-view .title').count()); i++) await page.keyboard.press('Enter');
+		for (let i = 0; i < 10 && !(await figure.locator('.header-view .title').count()); i++) await press('Enter');
 		await expect(figure.locator('.header-view .flag.on')).toHaveText(['SYN']);
 		// Keep stepping to the SYN,ACK: the reply swaps source and destination.
-		for (let i = 0; i < 10 && !(await figure.locator('.header-view .swap').count()); i++) await page.keyboard.press('ArrowRight');
+		for (let i = 0; i < 10 && !(await figure.locator('.header-view .swap').count()); i++) await press('ArrowRight');
 		await expect(figure.locator('.header-view .swap')).toContainText('swapped');
 		await expect(figure.locator('.header-view .flag.on')).toHaveText(['SYN', 'ACK']);
 	});
