@@ -61,6 +61,33 @@ test('what reaches the static frame (focus, a click, a box ticked) is handed to 
 	await expect(box).toBeFocused();
 });
 
+test('a key pressed on the static frame of a figure far down the page is one step there, neither lost nor doubled', async ({ page }) => {
+	await page.setViewportSize({ width: 1280, height: 800 });
+	// Hold the simulation's worker back for 4 s: the figure is still the prerendered frame when the keys land.
+	await page.route(/sim\.worker/, async (route) => {
+		await new Promise((r) => setTimeout(r, 4000));
+		await route.continue();
+	});
+	await page.goto(LESSON);
+	const slot = page.locator('[data-figure]').last();
+	await expect(slot).toHaveAttribute('data-figure', 'static');
+	const forward = slot.getByRole('button', { name: 'Step forward' });
+	// The reader tabs to the figure's Step forward (focus brings it on screen) and presses keys at once:
+	// → (one step), Enter on the button (one step), ← (one back), → (one step): step 3.
+	await forward.focus();
+	for (const key of ['ArrowRight', 'Enter', 'ArrowLeft', 'ArrowRight']) await page.keyboard.press(key);
+	await expect(slot, 'the keys landed on the prerendered frame').toHaveAttribute('data-figure', 'static');
+
+	await expect(slot).toHaveAttribute('data-figure', 'live', { timeout: 30_000 });
+	await expect(slot.locator('.where')).toContainText('Step 3/');
+	// The focus stayed on Step forward, and the next key is one step on the live figure.
+	await expect(forward).toBeFocused();
+	await page.keyboard.press('ArrowRight');
+	await expect(slot.locator('.where')).toContainText('Step 4/');
+	await page.keyboard.press('Enter');
+	await expect(slot.locator('.where')).toContainText('Step 5/');
+});
+
 /**
  * The static frame and the live figure are the same picture (issue 18 items 1–2). The server
  * cannot know the reader's window, so anything the live figure chose from a measured width
@@ -75,11 +102,19 @@ const SIZES = [
 	{ name: 'laptop', width: 1280, height: 800, theme: null },
 	{ name: 'presentation', width: 1920, height: 1080, theme: 'projector' }
 ] as const;
-/** A figure far down each lesson (index among the lesson's figures): the last one, or an IPv6 one. */
+/**
+ * A figure far down each lesson (index among the lesson's figures): the last one, an IPv6 one,
+ * and one of each view laid out for a width class besides the ladder (fit.ts): the topology
+ * (nat), the state diagram (closing-connections' third figure) and the port map
+ * (port-exhaustion's last figure).
+ */
 const FIGURES = [
 	{ lesson: 'tcp-handshake', index: -1 },
 	{ lesson: 'closing-connections', index: -1 },
-	{ lesson: 'ipv6', index: 3 }
+	{ lesson: 'ipv6', index: 3 },
+	{ lesson: 'nat', index: 2 },
+	{ lesson: 'closing-connections', index: 2 },
+	{ lesson: 'port-exhaustion', index: -1 }
 ];
 
 /** What the reader sees of a figure: its box, the ladder's texts, the relative box, the step, the narration. */
@@ -119,7 +154,7 @@ async function open(browser: Browser, size: (typeof SIZES)[number], javaScriptEn
 
 for (const size of SIZES) {
 	for (const { lesson, index } of FIGURES) {
-		test(`${lesson}: jumping to a figure far down at ${size.width}×${size.height}${size.theme ? ' (projector)' : ''}, the live figure is the static frame`, async ({ page, browser, baseURL }) => {
+		test(`${lesson} figure ${index}: jumping to a figure far down at ${size.width}×${size.height}${size.theme ? ' (projector)' : ''}, the live figure is the static frame`, async ({ page, browser, baseURL }) => {
 			test.setTimeout(180_000);
 			// The static frame: the prerendered page as it is before any script runs.
 			const still = await open(browser, size, false, baseURL);
