@@ -77,7 +77,7 @@ test.describe('figure exports', () => {
 	test('the handshake ladder: titled SVG without stray arrowheads, a 2× PNG with both hosts’ colours', async ({ page }) => {
 		await page.goto('/lessons/tcp-handshake');
 		const figure = page.locator('figure.sim').first();
-		await expect(figure.locator('.ladder svg')).toBeVisible();
+		await expect(figure.locator('.ladder svg:visible')).toBeVisible();
 		// Step 2: the SYN is sent at this very moment (a zero-length arrow on the "now" line).
 		await seek(figure, 1);
 		const svgFile = await exportFile(page, figure, 'SVG');
@@ -129,7 +129,7 @@ test.describe('figure exports', () => {
 	test('a figure with several drawings exports the one chosen', async ({ page }) => {
 		await page.goto('/lessons/ephemeral-ports');
 		const figure = page.locator('figure.sim').first();
-		await expect(figure.locator('.ladder svg')).toBeVisible();
+		await expect(figure.locator('.ladder svg:visible')).toBeVisible();
 		await seek(figure, 12);
 		const ladder = (await exportFile(page, figure, 'SVG', 'Ladder diagram')).data.toString('utf8');
 		expect(ladder).toContain('>linux<');

@@ -131,13 +131,18 @@ test('reliable-delivery starts in relative mode and shows the numbers its prose 
 		await open(page, 'reliable-delivery');
 		// the third figure: Linux, SACK + RACK (the first two are the RFC 6298 timer and classic fast retransmit)
 		const fig = page.locator('figure.sim').nth(2);
+		await fig.scrollIntoViewIfNeeded();
 		await expect(fig.getByRole('checkbox', { name: /Relative sequence numbers/ })).toBeChecked();
 		await fig.locator('input[type=range]').evaluate((el: HTMLInputElement) => {
 			el.value = el.max;
 			el.dispatchEvent(new Event('input', { bubbles: true }));
 		});
-		const labels = await fig.locator('g.pkt-label text.label').evaluateAll((ts) => ts.map((t) => (t as SVGTextElement).dataset.label ?? ''));
-		const lost = await fig.locator('g.pkt-label.lost text.label').evaluateAll((ts) => ts.map((t) => (t as SVGTextElement).dataset.label ?? ''));
+		// The figure shows the last step (the static frame hands the slider to the live figure).
+		await expect(fig.locator('.where')).toHaveText(/Step (\d+)\/\1 /);
+		// The drawing the reader sees (a prerendered frame holds one per width class).
+		const ladder = fig.locator('.ladder svg:visible');
+		const labels = await ladder.locator('g.pkt-label text.label').evaluateAll((ts) => ts.map((t) => (t as SVGTextElement).dataset.label ?? ''));
+		const lost = await ladder.locator('g.pkt-label.lost text.label').evaluateAll((ts) => ts.map((t) => (t as SVGTextElement).dataset.label ?? ''));
 		expect(lost).toHaveLength(1);
 		expect(lost[0]).toMatch(/seq=1001\b/);
 		expect(labels.filter((l) => /\back=1001\b/.test(l) && !/len=/.test(l))).toHaveLength(2);

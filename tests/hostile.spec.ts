@@ -160,10 +160,10 @@ test.describe('hostile input in the playground', () => {
 		await page.reload();
 		// The engine throttles the duplicate ACKs (Linux tcp_invalid_ratelimit): the run ends by
 		// itself after 8 segments (handshake, forged data, ACK, ACK, one duplicate ACK, ACK).
-		await expect(figureOf(page).locator('.ladder svg')).toContainText('Ladder diagram: 8 packets', { timeout: 60_000 });
+		await expect(figureOf(page).locator('.ladder svg:visible')).toContainText('Ladder diagram: 8 packets', { timeout: 60_000 });
 		await openedWithin(page, 10_000);
 		await expect(page.getByTestId('shared-run-error')).toHaveCount(0);
-		await expect(figureOf(page).locator('.ladder svg')).toBeVisible();
+		await expect(figureOf(page).locator('.ladder svg:visible')).toBeVisible();
 		await typingWorks(page);
 	});
 
@@ -181,7 +181,7 @@ test.describe('hostile input in the playground', () => {
 		await expect(alert).toContainText('It is in the editor below');
 		await expect(page.locator('.errors')).toContainText('line 16');
 		// The figure keeps a ready demo, and the page answers at once.
-		await expect(figureOf(page).locator('.ladder svg')).toBeVisible();
+		await expect(figureOf(page).locator('.ladder svg:visible')).toBeVisible();
 		await typingWorks(page);
 	});
 
@@ -200,7 +200,7 @@ test.describe('hostile input in the playground', () => {
 		// Stuck at t = 0 (100,000 events at one instant) or, on a loaded machine, 5 s of real time.
 		await expect(alert).toContainText(/Stopped after [\d,]+ events at t = 0 ms: (virtual time stopped moving|.*more than 5,000 ms of real time)/);
 		await expect(alert).toContainText('It is in the editor below');
-		await expect(figureOf(page).locator('.ladder svg')).toBeVisible();
+		await expect(figureOf(page).locator('.ladder svg:visible')).toBeVisible();
 		await typingWorks(page);
 	});
 
@@ -224,7 +224,7 @@ test.describe('hostile input in the playground', () => {
 			await expect(note).toContainText(/This run recorded 57,570 events; the figure shows the first 1,000, up to t = \d+ ms/);
 			await expect(page.getByTestId('shared-run-error')).toHaveCount(0);
 		} else test.info().annotations.push({ type: 'ended by', description: 'the share link wall-clock budget' });
-		await expect(figureOf(page).locator('.ladder svg')).toBeVisible();
+		await expect(figureOf(page).locator('.ladder svg:visible')).toBeVisible();
 		await typingWorks(page);
 	});
 
