@@ -30,7 +30,7 @@ import type { SegmentEvent, TcpOptions } from './trace';
 import type { EventTarget } from './clock';
 import { interfaceFacing } from './iface';
 import { ICMP6, IPV6 } from './ipv6';
-import { canonicalIp, flagsToList, ipBytes, isIp6, type IcmpPacket, type Packet } from './wire';
+import { canonicalIp, F_SYN, flagsToList, ipBytes, isIp6, type IcmpPacket, type Packet, type TcpPacket } from './wire';
 
 /** A bidirectional link. */
 export interface Link {
@@ -49,15 +49,31 @@ export interface Link {
  * padded with NOPs to 32 bits): MSS 4, SACK-permitted and Timestamps together 12 (Timestamps
  * alone 12, SACK-permitted alone 4), Window Scale 4, SACK blocks 4 + 8 per block.
  */
-function tcpOptionBytes(o: TcpOptions | undefined): number {
-	if (o === undefined) return 0;
+function tcpOptionBytes(p: TcpPacket): number {
+	const o = p.options;
+	const ts = p.tsVal !== undefined;
+	if (o === undefined) return ts ? 12 : 0;
 	let n = 0;
 	if (o.mss !== undefined) n += 4;
-	if (o.ts !== undefined) n += 12;
+	if (ts || o.ts !== undefined) n += 12;
 	else if (o.sackOk) n += 4;
 	if (o.wscale !== undefined) n += 4;
 	if (o.sack !== undefined && o.sack.length > 0) n += 4 + 8 * o.sack.length;
 	return n;
+}
+
+/**
+ * A segment's options as the trace shows them (`SegmentEvent.options`): its `options`, with the
+ * Timestamps option (the segment's `tsVal`, `tsEcr`) as `ts`, last on a SYN (after MSS, Window
+ * Scale and SACK-permitted, as tcp-options.ts `synOptions` lists them), first on other segments
+ * (before SACK blocks). A segment injected with `options.ts` keeps its options as given.
+ */
+function traceOptions(p: TcpPacket): TcpOptions | undefined {
+	const o = p.options;
+	if (p.tsVal === undefined || o?.ts !== undefined) return o;
+	const ts = { val: p.tsVal, ecr: p.tsEcr ?? 0 };
+	if (o === undefined) return { ts };
+	return p.flags & F_SYN ? { ...o, ts } : { ts, ...o };
 }
 
 /**
@@ -67,7 +83,7 @@ function tcpOptionBytes(o: TcpOptions | undefined): number {
  */
 export function packetSize(p: Packet): number {
 	const ip = isIp6(p.srcIp) ? IPV6.header : IPV6.ipv4Header;
-	if (p.proto === 'TCP') return ip + IPV6.tcpHeader + tcpOptionBytes(p.options) + p.len;
+	if (p.proto === 'TCP') return ip + IPV6.tcpHeader + tcpOptionBytes(p) + p.len;
 	if (p.proto === 'UDP') return ip + 8 + p.len;
 	return ip + 8 + (p.quoted ? ip + 8 : 56);
 }
@@ -527,7 +543,8 @@ export class Topology implements Network {
 			};
 			if (pkt.retransmission) ev.retransmission = true;
 			if (pkt.payload !== undefined) ev.payload = pkt.payload;
-			if (pkt.options !== undefined) ev.options = pkt.options;
+			const options = traceOptions(pkt);
+			if (options !== undefined) ev.options = options;
 			this.core.events.push(ev);
 			return ev;
 		}

@@ -656,7 +656,9 @@ export class Simulation implements SimCore, EventTarget {
 			wnd,
 			payload: spec.payload,
 			retransmission: false,
-			...(spec.options !== undefined ? { options: spec.options } : {})
+			...(spec.options !== undefined ? { options: spec.options } : {}),
+			// the Timestamps option travels as two numbers (wire.ts TcpPacket.tsVal)
+			...(spec.options?.ts !== undefined ? { tsVal: u32(spec.options.ts.val, 'options.ts.val'), tsEcr: u32(spec.options.ts.ecr, 'options.ts.ecr') } : {})
 		};
 		this.network.transmit(pkt, from);
 	}

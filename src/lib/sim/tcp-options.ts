@@ -32,7 +32,7 @@
 
 import { IPV6 } from './ipv6';
 import type { Tcb } from './tcb';
-import { F_SYN, isIp6, seqLt, type TcpOptions, type TcpPacket } from './wire';
+import { F_ACK, F_SYN, isIp6, seqLt, type TcpOptions, type TcpPacket } from './wire';
 
 /** Bytes the Timestamps option takes in every segment once negotiated (10, padded to 12: RFC 7323 Appendix A). */
 export const TS_OPTION_BYTES = 12;
@@ -77,7 +77,8 @@ export function ownMss(t: Tcb): number {
 
 /**
  * The options our SYN (`synAck` false) or SYN,ACK (`synAck` true, after {@link acceptSynOptions})
- * carries. A SYN,ACK carries Window Scale, SACK-permitted and Timestamps only when the SYN did.
+ * carries, but for Timestamps ({@link sendsTimestamps}: the segment's `tsVal` and `tsEcr`). A
+ * SYN,ACK carries Window Scale, SACK-permitted and Timestamps only when the SYN did.
  */
 export function synOptions(t: Tcb, synAck: boolean): TcpOptions {
 	const p = t.host.preset.tcp;
@@ -85,13 +86,24 @@ export function synOptions(t: Tcb, synAck: boolean): TcpOptions {
 	if (synAck) {
 		if (t.wscaleOk) o.wscale = t.rcvWscale;
 		if (t.sackOk) o.sackOk = true;
-		if (t.tsOk) o.ts = { val: tsVal(t), ecr: t.tsRecent < 0 ? 0 : t.tsRecent };
 		return o;
 	}
 	if (p.wscale !== null) o.wscale = p.wscale;
 	if (p.sack) o.sackOk = true;
-	if (p.ts) o.ts = { val: tsVal(t), ecr: 0 };
 	return o;
+}
+
+/**
+ * A segment with control bits `flags` carries the Timestamps option: a SYN when the preset offers
+ * it; any other segment (the SYN,ACK included) once both SYNs carried it (RFC 7323 §3.2).
+ */
+export function sendsTimestamps(t: Tcb, flags: number): boolean {
+	return flags & F_SYN && !(flags & F_ACK) ? t.host.preset.tcp.ts : t.tsOk;
+}
+
+/** TSecr of our next segment (RFC 7323 §3.2): TS.Recent, or 0 on a SYN and before any TSval arrived. */
+export function tsEcr(t: Tcb, flags: number): number {
+	return flags & F_SYN && !(flags & F_ACK) ? 0 : t.tsRecent < 0 ? 0 : t.tsRecent;
 }
 
 /**
@@ -115,18 +127,12 @@ export function acceptSynOptions(t: Tcb, seg: TcpPacket): void {
 		t.rcvWscale = 0;
 	}
 	t.sackOk = mine.sack && theirs?.sackOk === true;
-	t.tsOk = mine.ts && theirs?.ts !== undefined;
-	if (t.tsOk && theirs?.ts !== undefined) {
-		t.tsRecent = theirs.ts.val;
+	t.tsOk = mine.ts && seg.tsVal !== undefined;
+	if (t.tsOk && seg.tsVal !== undefined) {
+		t.tsRecent = seg.tsVal;
 		t.tsRecentAt = t.host.core.queue.now;
 	}
 	t.sndMss = Math.min(t.peerMss, ownMss(t)) - (t.tsOk ? TS_OPTION_BYTES : 0);
-}
-
-/** Options for a segment that is not a SYN: the timestamps, once negotiated. */
-export function segmentOptions(t: Tcb): TcpOptions | undefined {
-	if (!t.tsOk) return undefined;
-	return { ts: { val: tsVal(t), ecr: t.tsRecent < 0 ? 0 : t.tsRecent } };
 }
 
 /** What PAWS and TS.Recent need: a TCB, or a TIME-WAIT record (tcp-timewait.ts). */
@@ -138,9 +144,9 @@ export type TimestampState = Pick<Tcb, 'tsOk' | 'tsRecent' | 'tsRecentAt' | 'hos
  * older than 24 days is not treated as invalid here: virtual runs are shorter.)
  */
 export function pawsReject(t: TimestampState, seg: TcpPacket): boolean {
-	const ts = seg.options?.ts;
-	if (!t.tsOk || ts === undefined || t.tsRecent < 0) return false;
-	return seqLt(ts.val, t.tsRecent);
+	const val = seg.tsVal;
+	if (!t.tsOk || val === undefined || t.tsRecent < 0) return false;
+	return seqLt(val, t.tsRecent);
 }
 
 /**
@@ -148,10 +154,10 @@ export function pawsReject(t: TimestampState, seg: TcpPacket): boolean {
  * segment covers Last.ACK.sent, i.e. starts at or before RCV.NXT; only forward).
  */
 export function updateTsRecent(t: TimestampState, seg: TcpPacket, startsAtRcvNxt: boolean): void {
-	const ts = seg.options?.ts;
-	if (!t.tsOk || ts === undefined || !startsAtRcvNxt) return;
-	if (t.tsRecent < 0 || !seqLt(ts.val, t.tsRecent)) {
-		t.tsRecent = ts.val;
+	const val = seg.tsVal;
+	if (!t.tsOk || val === undefined || !startsAtRcvNxt) return;
+	if (t.tsRecent < 0 || !seqLt(val, t.tsRecent)) {
+		t.tsRecent = val;
 		t.tsRecentAt = t.host.core.queue.now;
 	}
 }

@@ -309,8 +309,10 @@ export function sendTimeWaitAck(w: TimeWait): void {
 		wnd: field * scale,
 		payload: undefined,
 		retransmission: false,
+		options: undefined,
 		// TSval as tcp-options.ts tsVal: the host's millisecond clock plus the connection's offset.
-		options: w.tsOk ? { ts: { val: (Math.floor(h.core.queue.now) + w.tsOffset) >>> 0, ecr: w.tsRecent < 0 ? 0 : w.tsRecent } } : undefined
+		tsVal: w.tsOk ? (Math.floor(h.core.queue.now) + w.tsOffset) >>> 0 : undefined,
+		tsEcr: w.tsOk ? (w.tsRecent < 0 ? 0 : w.tsRecent) : undefined
 	};
 	h.net.transmit(seg, h);
 }

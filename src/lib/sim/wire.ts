@@ -68,8 +68,17 @@ export interface TcpPacket extends IpCommon {
 	payload?: string;
 	/** True when the sender resent this segment (drawn as a retransmission; not a header bit). */
 	retransmission: boolean;
-	/** TCP options (MSS, window scale, SACK-permitted, SACK blocks, timestamps), when present. */
+	/** TCP options (MSS, window scale, SACK-permitted, SACK blocks), when present; the Timestamps option is in {@link tsVal} and {@link tsEcr}. */
 	options?: TcpOptions;
+	/**
+	 * The Timestamps option (RFC 7323 §3): TSval and TSecr, unsigned 32-bit, or undefined when the
+	 * segment carries none. Two numbers on the segment rather than `options.ts`, an object in an
+	 * object, made for nearly every segment of a connection that negotiated timestamps (`npm run
+	 * bench`: see tcp-output.ts `sendSegment`). The trace shows them as `options.ts`
+	 * (routing.ts `recordPacket`).
+	 */
+	tsVal?: number;
+	tsEcr?: number;
 }
 
 /** A UDP datagram (RFC 768). `len` is payload bytes. */
