@@ -14,6 +14,13 @@ const lz = ((lzModule as unknown as { default?: typeof lzModule }).default ?? lz
 const shareLink = (text: string) => `/playground#v=1&step=0&s=${lz.compressToEncodedURIComponent(text)}`;
 
 const editorOf = (page: Page) => page.locator('.cm-content[role="textbox"][aria-label="Scenario text"]');
+/** The scenario text as the page first shows it: a plain text box until CodeMirror takes over on first use. */
+const textBoxOf = (page: Page) => page.getByRole('textbox', { name: 'Scenario text', exact: true });
+/** Reach the editor as a person does (a click on the text) and wait for CodeMirror to take over, focused. */
+async function openEditor(page: Page) {
+	await textBoxOf(page).click();
+	await expect(editorOf(page)).toBeFocused();
+}
 const figureOf = (page: Page) => page.locator('section.run figure.sim');
 
 /** The issue's 9-line ACK-storm scenario (one forged in-window data segment), as a share link. */
@@ -77,7 +84,8 @@ const longestFrameGap = (page: Page) =>
  * the frame gaps; on a loaded 2-core machine typing itself can take a few seconds.)
  */
 async function typingWorks(page: Page) {
-	await editorOf(page).click();
+	await textBoxOf(page).click();
+	await expect(editorOf(page)).toBeFocused();
 	await page.keyboard.press('Control+End');
 	await page.keyboard.type('#ok');
 	await expect(editorOf(page).locator('.cm-line').filter({ hasText: '#ok' })).toHaveCount(1, { timeout: 10_000 });
@@ -155,7 +163,7 @@ test.describe('hostile input in the playground', () => {
 	test('the ACK-storm link (one forged in-window segment) opens at once: the loop is cut off and the page responds', async ({ page }) => {
 		await watchOutcome(page, 8);
 		await page.goto('/playground');
-		await expect(editorOf(page)).toBeVisible();
+		await expect(textBoxOf(page)).toBeVisible();
 		await page.goto(shareLink(ACK_STORM));
 		await page.reload();
 		// The engine throttles the duplicate ACKs (Linux tcp_invalid_ratelimit): the run ends by
@@ -172,7 +180,7 @@ test.describe('hostile input in the playground', () => {
 		const text = heavySend(19_900);
 		expect(text.split('\n').length).toBeGreaterThan(900);
 		await page.goto('/playground');
-		await expect(editorOf(page)).toBeVisible();
+		await expect(textBoxOf(page)).toBeVisible();
 		await page.goto(shareLink(text));
 		await page.reload();
 		const alert = page.getByTestId('shared-run-error');
@@ -190,7 +198,7 @@ test.describe('hostile input in the playground', () => {
 		const text = synFlood(19_900);
 		expect(text.split('\n').length).toBeGreaterThan(250);
 		await page.goto('/playground');
-		await expect(editorOf(page)).toBeVisible();
+		await expect(textBoxOf(page)).toBeVisible();
 		await page.goto(shareLink(text));
 		await page.reload();
 		const alert = page.getByTestId('shared-run-error');
@@ -207,7 +215,7 @@ test.describe('hostile input in the playground', () => {
 	test('a link whose run records more than a figure can draw (~190 lines of 100 pings) runs off the page thread and shows its first 1,000 events', async ({ page }) => {
 		const text = heavyPing(10_000);
 		await page.goto('/playground');
-		await expect(editorOf(page)).toBeVisible();
+		await expect(textBoxOf(page)).toBeVisible();
 		await watchFrames(page);
 		// A hash change opens the link without reloading the page, so the frame watcher sees the run.
 		await page.evaluate((hash) => (location.hash = hash), shareLink(text).slice('/playground'.length));
@@ -230,8 +238,7 @@ test.describe('hostile input in the playground', () => {
 
 	test('a long run shows its progress and a Stop button; Stop ends it and the page keeps working', async ({ page }) => {
 		await page.goto('/playground');
-		await expect(editorOf(page)).toBeVisible();
-		await editorOf(page).click();
+		await openEditor(page);
 		await page.keyboard.press('Control+A');
 		// About 1,800 lines of 100 pings: some 540,000 engine events, seconds of work.
 		const text = heavyPing(95_000);

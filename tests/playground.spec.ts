@@ -21,9 +21,21 @@ const compressToEncodedURIComponent = (s: string) => lz.compressToEncodedURIComp
 const figureOf = (page: Page) => page.locator('section.run figure.sim');
 /** The CodeMirror editor's content (role textbox), once it has loaded. */
 const editorOf = (page: Page) => page.locator('.cm-content[role="textbox"][aria-label="Scenario text"]');
-/** The editor's text, line by line as CodeMirror draws it (all of it for the short texts used here). */
+/** The scenario text as the page first shows it: a plain text box until CodeMirror takes over on first use. */
+const textBoxOf = (page: Page) => page.getByRole('textbox', { name: 'Scenario text', exact: true });
+/** Reach the editor as a person does (a click on the text) and wait for CodeMirror to take over, focused. */
+async function openEditor(page: Page) {
+	await textBoxOf(page).click();
+	await expect(editorOf(page)).toBeFocused();
+}
+/**
+ * The editor's text: the plain text box's value, or line by line as CodeMirror draws it (all of
+ * it for the short texts used here).
+ */
 const editorText = (page: Page) =>
-	editorOf(page).evaluate((el) => [...el.querySelectorAll(':scope > .cm-line')].map((l) => l.textContent ?? '').join('\n'));
+	textBoxOf(page).evaluate((el) =>
+		el instanceof HTMLTextAreaElement ? el.value : [...el.querySelectorAll(':scope > .cm-line')].map((l) => l.textContent ?? '').join('\n')
+	);
 /** Wait until the editor's text matches. */
 const expectText = (page: Page, re: RegExp | string) =>
 	typeof re === 'string' ? expect.poll(() => editorText(page)).toBe(re) : expect.poll(() => editorText(page)).toMatch(re);
@@ -113,13 +125,15 @@ test.describe('the scenario playground', () => {
 	test('edits with the keyboard only: a completion, a lint error on its line, the fix, and the figure follows', async ({ page }) => {
 		await page.goto('/playground');
 		const editor = editorOf(page);
-		await expect(editor).toBeVisible();
+		await expect(textBoxOf(page)).toBeVisible();
 		const figure = figureOf(page);
 		await expect(figure.locator('.where')).toContainText('Step 1/19');
-		const focused = () => editor.evaluate((el) => el === document.activeElement);
-		// Reach the editor with Tab, as a keyboard user does.
+		// The scenario text has the focus: the plain text box the page shows first, or CodeMirror.
+		const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') === 'Scenario text');
+		// Reach the editor with Tab, as a keyboard user does: CodeMirror takes over, focused.
 		for (let i = 0; i < 80 && !(await focused()); i++) await page.keyboard.press('Tab');
 		expect(await focused()).toBe(true);
+		await expect(editor).toBeFocused();
 
 		// Before the run line (31): a second connection from the client, typo included.
 		await page.keyboard.press('Control+End');
@@ -161,10 +175,40 @@ test.describe('the scenario playground', () => {
 		expect(await page.evaluate(() => document.activeElement?.closest('.cm-editor') === null)).toBe(true);
 	});
 
+	test('the text can be typed into before the editor has loaded, and CodeMirror keeps every character, the caret and the focus', async ({ page }) => {
+		await page.goto('/playground');
+		const box = textBoxOf(page);
+		await expect(box).toBeVisible();
+		// The page shows the text at once, in a plain text box; CodeMirror loads on first use. Hold
+		// back the scripts the page asks for from now on (CodeMirror's), so the typing below
+		// certainly happens before it is in place.
+		let release = () => {};
+		const held = new Promise<void>((done) => (release = done));
+		await page.route('**/*.js', async (route) => {
+			await held;
+			await route.continue();
+		});
+		expect(await box.evaluate((el) => el.tagName)).toBe('TEXTAREA');
+		await box.click();
+		await page.keyboard.press('Control+End');
+		const typed = '\n# typed before the editor loaded: 0123456789 ~!@#$%^&*()_+{}|:"<>?';
+		await page.keyboard.type(typed);
+		// Still the plain box, focused, with every character.
+		expect(await box.evaluate((el) => [el.tagName, el === document.activeElement])).toEqual(['TEXTAREA', true]);
+		release();
+		const editor = editorOf(page);
+		await expect(editor).toBeFocused();
+		const text = await editorText(page);
+		expect(text.endsWith(typed)).toBe(true);
+		// The caret stayed at the end: typing on goes on where it was.
+		await page.keyboard.type('!');
+		await expect.poll(() => editorText(page)).toBe(text + '!');
+		await page.unroute('**/*.js');
+	});
+
 	test('lists errors and failed expectations as buttons that put the caret on their line', async ({ page }) => {
 		await page.goto('/playground');
-		await expect(editorOf(page)).toBeVisible();
-		await editorOf(page).click();
+		await openEditor(page);
 		await page.keyboard.press('Control+End');
 		await page.keyboard.press('ArrowUp');
 		await page.keyboard.press('Home');
@@ -184,8 +228,7 @@ test.describe('the scenario playground', () => {
 
 	test('a 100 KB paste does not freeze the page, and a larger one is refused before it is drawn', async ({ page }) => {
 		await page.goto('/playground');
-		await expect(editorOf(page)).toBeVisible();
-		await editorOf(page).click();
+		await openEditor(page);
 		await page.keyboard.press('Control+End');
 		const paste = (text: string) =>
 			editorOf(page).evaluate((el, t) => {
@@ -275,6 +318,8 @@ run until=1s
 		await expect(page.getByTestId('link-error')).toHaveCount(0);
 		await expect(page.getByTestId('expectations')).toHaveText(/1 of 2 expectations do not hold/);
 		await expect(page.locator('.errors')).toContainText('line 8: expectation failed: c1 is ESTABLISHED at 30 ms');
+		// The marks in the text are CodeMirror's: it takes over when the reader reaches the text.
+		await openEditor(page);
 		await expect(editorOf(page).locator(':scope > .cm-line').nth(7).locator('.cm-lintRange-warning')).toHaveCount(1);
 		await expect(figureOf(page).locator('.where')).toContainText('Step 3/5'); // step=2 counts from 0
 	});

@@ -24,7 +24,7 @@
  */
 import type { HostInfo, PacketEvent, StateEvent, TcpState, Trace } from '$lib/sim/trace';
 import { posOf } from './timeline';
-import { type Box, overlap, segmentBox, bounds } from './collide';
+import { type Box, type Point, overlap, segmentBox, bounds, corners } from './collide';
 import { packetText, oneLine, twoLines, threeLines } from './packet-text';
 import { relativeNumbers } from './seqspace';
 import { shownAddress } from './labels';
@@ -438,6 +438,38 @@ function prepare(input: LadderInput) {
 	return { trace, moments, sizes, measure, g, packets, mi, drops, hosts, pillsAt, xs, width, gapX, columns, top, departures, arrivals, slotOfDeparture, slotOfArrival, formsOf, latencyOf };
 }
 
+/** An edge normal of a box and the box's own extent along it (collide.ts `polygonOverlap`'s arithmetic). */
+interface Axis {
+	nx: number;
+	ny: number;
+	min: number;
+	max: number;
+}
+
+/** The edge normals of a polygon, in `polygonOverlap`'s order (degenerate edges skipped), with its extent along each. */
+function axesOf(pts: readonly Point[]): Axis[] {
+	const out: Axis[] = [];
+	for (let i = 0; i < pts.length; i++) {
+		const p = pts[i];
+		const q = pts[(i + 1) % pts.length];
+		let nx = p[1] - q[1];
+		let ny = q[0] - p[0];
+		const len = Math.hypot(nx, ny);
+		if (len < 1e-9) continue;
+		nx /= len;
+		ny /= len;
+		let min = Infinity;
+		let max = -Infinity;
+		for (let k = 0; k < pts.length; k++) {
+			const v = pts[k][0] * nx + pts[k][1] * ny;
+			if (v < min) min = v;
+			if (v > max) max = v;
+		}
+		out.push({ nx, ny, min, max });
+	}
+	return out;
+}
+
 function layoutOnce(
 	input: LadderInput,
 	prep: ReturnType<typeof prepare>,
@@ -567,13 +599,129 @@ function layoutOnce(
 	}
 
 	// ---- Labels: greedy placement in time order.
-	// Obstacles with their axis-aligned bounds, so most pairs are ruled out by four comparisons.
-	type Held = { box: Box; bb: [number, number, number, number] };
-	const held = (box: Box): Held => ({ box, bb: bounds(box) });
+	// Obstacles with their axis-aligned bounds, so most pairs are ruled out by four comparisons, and
+	// their corners and circle, computed once (collide.ts `overlap`, the same numbers). A shared
+	// link's trace gives a figure some 600 arrows whose labels each try ~100 spots: without this
+	// the page's thread spent seconds here (hostile.spec.ts, the frame-gap test).
+	/** A box with its bounds and radius; its corners and axes are computed when first needed. */
+	type Held = { box: Box; bb: [number, number, number, number]; r: number; pts: Point[] | null; axes: Axis[] | null };
+	const held = (box: Box): Held => ({ box, bb: bounds(box), r: Math.hypot(box.w, box.h) / 2, pts: null, axes: null });
+	const ptsOf = (h: Held): Point[] => (h.pts ??= corners(h.box));
+	const axesOfHeld = (h: Held): Axis[] => (h.axes ??= axesOf(ptsOf(h)));
 	const apart = (a: readonly number[], b: readonly number[]) => a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1];
-	const hard: Held[] = [...pills.map((p) => held(p.box)), ...breaks.map((b) => held(b.box))];
-	for (const a of pending) if (a.cross) hard.push(held(a.cross));
-	const lines = pending.map((a) => ({ a, ...held(segmentBox(a.x0, a.y0, a.x1, a.y1, 2)) }));
+	/**
+	 * `overlap(c.box, h.box)` (collide.ts) from the precomputed parts, by the same arithmetic. The
+	 * obstacle's axes are tried first (a thin arrow's own normal separates most spots at once); the
+	 * depth of two boxes that overlap is the same either way, and callers only ask whether it is
+	 * positive otherwise.
+	 */
+	const depth = (c: Held, h: Held): number => {
+		const dx = c.box.cx - h.box.cx;
+		const dy = c.box.cy - h.box.cy;
+		const reach = c.r + h.r;
+		// Far apart (with a margin for rounding): any non-positive depth says so.
+		if (dx * dx + dy * dy > reach * reach * (1 + 1e-9)) return -1;
+		const d = Math.hypot(dx, dy);
+		if (d >= reach) return reach - d;
+		let least = Infinity;
+		const cp = ptsOf(c);
+		for (const ax of axesOfHeld(h)) {
+			let min = Infinity;
+			let max = -Infinity;
+			for (let k = 0; k < cp.length; k++) {
+				const v = cp[k][0] * ax.nx + cp[k][1] * ax.ny;
+				if (v < min) min = v;
+				if (v > max) max = v;
+			}
+			const o = Math.min(ax.max, max) - Math.max(ax.min, min);
+			if (o < least) least = o;
+			if (least <= 0) return least;
+		}
+		const hp = ptsOf(h);
+		for (const ax of axesOfHeld(c)) {
+			let min = Infinity;
+			let max = -Infinity;
+			for (let k = 0; k < hp.length; k++) {
+				const v = hp[k][0] * ax.nx + hp[k][1] * ax.ny;
+				if (v < min) min = v;
+				if (v > max) max = v;
+			}
+			const o = Math.min(max, ax.max) - Math.max(min, ax.min);
+			if (o < least) least = o;
+			if (least <= 0) return least;
+		}
+		return least;
+	};
+	/**
+	 * Obstacles by vertical band (BAND px): a spot is checked only against those in the bands its
+	 * bounds touch (the others are apart from it).
+	 */
+	const BAND = 64;
+	class Bands {
+		readonly all: Held[] = [];
+		readonly #bands = new Map<number, number[]>();
+		readonly #first: number[] = [];
+		add(h: Held): void {
+			const i = this.all.length;
+			this.all.push(h);
+			const first = Math.floor(h.bb[1] / BAND);
+			this.#first.push(first);
+			for (let b = first; b <= Math.floor(h.bb[3] / BAND); b++) {
+				const list = this.#bands.get(b);
+				if (list) list.push(i);
+				else this.#bands.set(b, [i]);
+			}
+		}
+		/**
+		 * Indices of the obstacles whose bands meet `bb`'s, each once; in the order they were
+		 * added when `ordered` (a sum of overlaps then adds up as a full scan's does).
+		 */
+		near(bb: readonly number[], ordered: boolean): number[] {
+			const lo = Math.floor(bb[1] / BAND);
+			const hi = Math.floor(bb[3] / BAND);
+			if (lo === hi) return this.#bands.get(lo) ?? [];
+			const out: number[] = [];
+			for (let b = lo; b <= hi; b++) for (const i of this.#bands.get(b) ?? []) if (b === lo || this.#first[i] === b) out.push(i);
+			return ordered ? out.sort((x, y) => x - y) : out;
+		}
+	}
+	const hard = new Bands();
+	for (const p of pills) hard.add(held(p.box));
+	for (const b of breaks) hard.add(held(b.box));
+	for (const a of pending) if (a.cross) hard.add(held(a.cross));
+	// The arrows' lines (2 px across), by band too, each with the x-range its line covers within
+	// the band: a long slanted arrow's bounds meet most spots beside it, the part of it in a
+	// spot's band seldom does. (A point of the box lies within 1 px of the arrow in x and y, so the
+	// arrow's x over the band's y ± 1, widened by 1, holds every point of the box in the band.)
+	const lines: Held[] = [];
+	const lineOf: Pending[] = [];
+	const lineBands = new Map<number, { i: number; x0: number; x1: number }[]>();
+	for (const a of pending) {
+		const h = held(segmentBox(a.x0, a.y0, a.x1, a.y1, 2));
+		const i = lines.length;
+		lines.push(h);
+		lineOf.push(a);
+		const [ya, yb] = a.y0 <= a.y1 ? [a.y0, a.y1] : [a.y1, a.y0];
+		for (let b = Math.floor(h.bb[1] / BAND); b <= Math.floor(h.bb[3] / BAND); b++) {
+			let x0 = h.bb[0];
+			let x1 = h.bb[2];
+			if (yb - ya > 1e-6) {
+				const lo = Math.max(ya, b * BAND - 1.5);
+				const hi = Math.min(yb, (b + 1) * BAND + 1.5);
+				const xa = a.x0 + ((lo - a.y0) * (a.x1 - a.x0)) / (a.y1 - a.y0);
+				const xb = a.x0 + ((hi - a.y0) * (a.x1 - a.x0)) / (a.y1 - a.y0);
+				x0 = Math.max(x0, Math.min(xa, xb) - 1.5);
+				x1 = Math.min(x1, Math.max(xa, xb) + 1.5);
+			}
+			const list = lineBands.get(b);
+			const entry = { i, x0, x1 };
+			if (list) list.push(entry);
+			else lineBands.set(b, [entry]);
+		}
+	}
+	/** The spot each line was last counted for (a line in several of a spot's bands counts once). */
+	const counted = new Array<number>(lines.length).fill(-1);
+	let spotNo = 0;
 	const arrows: LadderArrow[] = [];
 	const S = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9];
 	for (const a of pending) {
@@ -610,18 +758,29 @@ function layoutOnce(
 					const bb = bounds(box);
 					const inBounds = bb[0] >= 1 && bb[1] >= top - 6 && bb[2] <= width - 1 && bb[3] <= height - 1;
 					if (!inBounds && !lastResort) continue;
+					const spot: Held = held(box);
 					let bad = 0;
-					for (const h of hard) {
+					for (const i of hard.near(bb, lastResort)) {
+						const h = hard.all[i];
 						if (apart(bb, h.bb)) continue;
-						const o = overlap(box, h.box);
+						const o = depth(spot, h);
 						if (o > 0) {
 							bad += o;
 							if (!lastResort) break;
 						}
 					}
 					if (inBounds && bad === 0) {
+						// Lines the label would cross; counting stops once this spot cannot beat the best.
 						let soft = 0;
-						for (const l of lines) if (l.a !== a && !apart(bb, l.bb) && overlap(box, l.box) > 0.5) soft++;
+						const me = spotNo++;
+						scan: for (let band = Math.floor(bb[1] / BAND); band <= Math.floor(bb[3] / BAND); band++)
+							for (const { i, x0, x1 } of lineBands.get(band) ?? []) {
+								if (best && cost + soft * 5 >= best.cost) break scan;
+								if (x1 <= bb[0] || x0 >= bb[2] || counted[i] === me) continue;
+								counted[i] = me;
+								const l = lines[i];
+								if (lineOf[i] !== a && !apart(bb, l.bb) && depth(spot, l) > 0.5) soft++;
+							}
 						const c = cost + soft * 5;
 						if (!best || c < best.cost) best = { box, lines: form.lines, cost: c };
 					} else if (lastResort) {
@@ -637,7 +796,7 @@ function layoutOnce(
 			const fallback = leastBad ?? { box: { cx: (a.x0 + a.x1) / 2, cy: (a.y0 + a.y1) / 2, w: a.forms[0].w, h: a.forms[0].h, deg }, lines: a.forms[0].lines };
 			chosen = { box: fallback.box, lines: fallback.lines, cost: Infinity };
 		}
-		hard.push(held(chosen.box));
+		hard.add(held(chosen.box));
 		arrows.push({
 			p: a.p,
 			x0: a.x0,
