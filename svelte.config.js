@@ -54,6 +54,10 @@ function lessonOnlyComponents() {
 	return found;
 }
 const injectCss = lessonOnlyComponents();
+// The root error page too: Kit loads its node with the layout's on every page (to be ready for an
+// error), and a linked stylesheet of its own made every page restyle itself once loaded (issue 18
+// item 2: a 100-200 ms task on a phone); injected, its styles come only when it shows.
+injectCss.add(join(root, 'src/routes/+error.svelte'));
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {

@@ -43,6 +43,11 @@ export default defineConfig({
 		})
 	],
 	server: { fs: { allow: ['content'] } },
+	// No <link rel="modulepreload"> added at run time for a dynamic import's chunks (issue 18 item
+	// 2): the chunks are fetched as the imports reach them, and the links cost the lesson pages'
+	// hydration start ~35-140 ms of main-thread time at a phone's speed (DOM inserts in <head>,
+	// measured with scripts/profile-load.ts). A dynamic import's CSS is still loaded.
+	build: { modulePreload: false },
 	// Module workers (the listing explainer's worker loads the port registry with a dynamic import).
 	worker: { format: 'es' },
 	test: {
