@@ -43,11 +43,10 @@ export default defineConfig({
 		})
 	],
 	server: { fs: { allow: ['content'] } },
-	// No <link rel="modulepreload"> added at run time for a dynamic import's chunks (issue 18 item
-	// 2): the chunks are fetched as the imports reach them, and the links cost the lesson pages'
-	// hydration start ~35-140 ms of main-thread time at a phone's speed (DOM inserts in <head>,
-	// measured with scripts/profile-load.ts). A dynamic import's CSS is still loaded.
-	build: { modulePreload: false },
+	// Vite's run-time modulepreload stays on (build.modulePreload false was tried for issue 18: it
+	// saved 35-140 ms of a lesson's hydration at a phone's speed, but a dynamic import's CSS then
+	// arrived after the live figure had mounted, and nat's tables moved 5.6 px as it did in the
+	// projector theme: figure-loading.spec, layout shift 0.001).
 	// Module workers (the listing explainer's worker loads the port registry with a dynamic import).
 	worker: { format: 'es' },
 	test: {

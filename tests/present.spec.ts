@@ -167,6 +167,9 @@ test.describe('export', () => {
 		await page.goto('/playground');
 		const figure = page.locator('section.run figure.sim');
 		await expect(figure.locator('.ladder svg:visible')).toBeVisible();
+		// Export is about the live figure: wait for it to replace the prerendered frame (a click
+		// pressed as the two swap can land half on each; figure-loading.spec tests the hand-off).
+		await expect(page.locator('section.run [data-figure="live"]')).toBeVisible();
 		for (let i = 0; i < 4; i++) await figure.getByRole('button', { name: 'Step forward' }).click();
 
 		await figure.locator('summary', { hasText: 'Export' }).click();
