@@ -43,10 +43,15 @@ export default defineConfig({
 		})
 	],
 	server: { fs: { allow: ['content'] } },
-	// Vite's run-time modulepreload stays on (build.modulePreload false was tried for issue 18: it
-	// saved 35-140 ms of a lesson's hydration at a phone's speed, but a dynamic import's CSS then
-	// arrived after the live figure had mounted, and nat's tables moved 5.6 px as it did in the
-	// projector theme: figure-loading.spec, layout shift 0.001).
+	// No run-time modulepreload links (issue 18 item 2). Kit imports a page's nodes through Vite's
+	// preload helper, which appends a <link rel="modulepreload"> for every chunk they import (~30 on
+	// a lesson); Chromium does ~5 ms of work per appended modulepreload link at a phone's speed (4×
+	// CPU: 151 ms for 30, against 35 ms for 30 rel=preload links), all in the task that starts the
+	// app. Without them the browser fetches the chunks as the imports name them. The CSS of a
+	// dynamic import is still loaded before the import resolves (Vite keeps CSS deps when this is
+	// false). An earlier try was taken back for a layout shift in figure-loading.spec: the shift
+	// came from the spec's own element screenshot (see there), not from the loading.
+	build: { modulePreload: false },
 	// Module workers (the listing explainer's worker loads the port registry with a dynamic import).
 	worker: { format: 'es' },
 	test: {
