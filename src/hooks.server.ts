@@ -3,6 +3,7 @@ import { render } from 'svelte/server';
 import { runScenario } from '$lib/sim/scenario';
 import SimFigure from '$lib/viz/SimFigure.svelte';
 import { setFrameRenderer } from '$lib/viz/first-frame';
+import { setServerRender, type ServerRender } from '$lib/static-render';
 import { preloadViews, VIEW_NAMES } from '$lib/viz/views';
 
 // Every on-demand view is loaded before the first page renders: the first frame holds the view
@@ -29,3 +30,6 @@ setFrameRenderer(({ scenario, seed, result, ...props }, { context, idPrefix }) =
 	const out = render(SimFigure, { props: { ...props, result: result ?? runScenario(scenario, seed === undefined ? {} : { seed }) }, context, idPrefix });
 	return out.head + out.body;
 });
+
+// Components the browser shows without hydrating them at load (static-render.ts): a lesson's quiz.
+setServerRender(render as ServerRender);

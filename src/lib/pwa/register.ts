@@ -1,6 +1,7 @@
 /**
  * Registers the offline service worker (issue 18 item 3) that `@vite-pwa/sveltekit` builds with
- * Workbox (configuration in vite.config.ts). Called once from the root layout after hydration;
+ * Workbox (configuration in vite.config.ts). Called once from the root layout, after hydration, once the
+ * reader is there or the loaded page has been quiet (reader-ready.ts);
  * the registration code is its own small chunk, loaded from the app's origin like every other
  * script, so the Content-Security-Policy needs no inline-script exception.
  *

@@ -12,6 +12,7 @@
  */
 
 import type { RunScenarioResult } from '$lib/sim/scenario';
+import { COMMENT } from '$lib/static-render';
 
 /** SimPlayer's props, as it passes them on (see SimPlayer.svelte). */
 export interface FigureProps {
@@ -38,12 +39,6 @@ let renderer: FrameRenderer | null = null;
 export function setFrameRenderer(r: FrameRenderer): void {
 	renderer = r;
 }
-
-/**
- * Svelte's hydration markers (`<!--[-->`, `<!--]-->`, `<!---->`, …). They mean nothing outside
- * a hydrated tree, and an empty comment would end the `{@html}` block that holds the frame early.
- */
-const COMMENT = /<!--[\s\S]*?-->/g;
 
 /**
  * The first frame of a figure as static HTML (server only).

@@ -1,0 +1,68 @@
+import type { Browser } from '@playwright/test';
+import { test, expect } from './fixtures';
+
+/**
+ * A lesson's quiz is prerendered and made live when the reader nears it (issue 18 item 2:
+ * LessonQuiz.svelte, hand-off.ts). Whatever the reader does to the prerendered quiz, before the
+ * page's scripts have run or after, reaches the live quiz once, in order.
+ */
+
+const LESSON = '/lessons/tcp-handshake';
+
+/** A page whose scripts arrive `ms` late (the fixture's `page.goto` would wait for them). */
+async function slowScripts(browser: Browser, baseURL: string | undefined, ms: number) {
+	const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } });
+	const page = await context.newPage();
+	const errors: string[] = [];
+	page.on('pageerror', (e) => errors.push(e.message));
+	await page.route(/\/_app\/immutable\/entry\//, async (route) => {
+		await new Promise((r) => setTimeout(r, ms));
+		await route.continue();
+	});
+	return { context, page, errors };
+}
+
+test('answers chosen, typed and picked before the page has hydrated reach the live quiz', async ({ browser, baseURL }) => {
+	const { context, page, errors } = await slowScripts(browser, baseURL, 3000);
+	await page.goto(LESSON, { waitUntil: 'domcontentloaded' });
+	const quiz = page.locator('#quiz [data-quiz]');
+	const q = (id: string) => page.locator(`#quiz [data-question-id="${id}"]`);
+	// The prerendered quiz, before any script: the browser's own controls still work.
+	await q('hs-05').getByRole('radio', { name: 'SYN-SENT' }).check();
+	await q('hs-02').getByLabel('Your answer').fill('1001');
+	await q('hs-10').getByLabel('Linux').selectOption({ label: '60 s (fixed in the kernel)' });
+	expect(await page.evaluate(() => document.documentElement.hasAttribute('data-hydrated')), 'answered before hydration').toBe(false);
+	await expect(quiz).toHaveAttribute('data-quiz', 'static');
+
+	await expect(quiz).toHaveAttribute('data-quiz', 'live', { timeout: 20_000 });
+	await expect(q('hs-05').getByRole('radio', { name: 'SYN-SENT' })).toBeChecked();
+	await expect(q('hs-02').getByLabel('Your answer')).toHaveValue('1001');
+	await expect(q('hs-10').getByLabel('Linux')).toHaveValue(/.+/);
+	expect(await q('hs-10').getByLabel('Linux').evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent?.trim())).toBe('60 s (fixed in the kernel)');
+	// The answers are the live quiz's own: checking one grades it, and it is saved.
+	await q('hs-02').locator('xpath=..').getByRole('button', { name: 'Check answer' }).click();
+	await expect(q('hs-02')).toContainText('✓ Correct.');
+	await expect(page.locator('#quiz [role="status"][aria-live="polite"]').last()).toHaveText('Question 2: correct.');
+	const saved = await page.evaluate(() => localStorage.getItem('portsim.progress') ?? '');
+	expect(saved).toContain('1001');
+	expect(errors).toEqual([]);
+	await context.close();
+});
+
+test('a choice and a Check answer click on the prerendered quiz are done once on the live quiz', async ({ page }) => {
+	await page.setViewportSize({ width: 1280, height: 800 });
+	await page.goto(LESSON);
+	const quiz = page.locator('#quiz [data-quiz]');
+	// Hydrated, the quiz far below the fold is still the prerendered copy.
+	await expect(quiz).toHaveAttribute('data-quiz', 'static');
+	const q5 = page.locator('#quiz [data-question-id="hs-05"]');
+	// The reader's click scrolls the quiz into view: whether it lands on the prerendered copy or the
+	// live one, it is one choice and one check.
+	await q5.getByRole('radio', { name: 'SYN-SENT' }).check();
+	await q5.locator('xpath=..').getByRole('button', { name: 'Check answer' }).click();
+	await expect(quiz).toHaveAttribute('data-quiz', 'live');
+	await expect(q5).toContainText(/✓ Correct\.|✗ Not quite\./);
+	await expect(q5.getByRole('radio', { name: 'SYN-SENT' })).toBeChecked();
+	await expect(q5.locator('xpath=..').getByRole('button', { name: 'Check answer' })).toHaveCount(0);
+	await expect(page.locator('#quiz .summary')).toContainText('1 of 12 checked');
+});
