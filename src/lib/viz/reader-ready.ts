@@ -30,9 +30,20 @@ function go() {
 	waiting.clear();
 }
 
+/**
+ * A sign of the reader. A `scroll` counts only for the page itself: the capture listener also
+ * hears every element's scroll, and the page's own code scrolls elements as it starts (the
+ * playground's editor and figure, the phone's navigation bar), which made the playground's figure
+ * go live inside its load.
+ */
+function sign(e: Event) {
+	if (e.type === 'scroll' && e.target !== document) return;
+	go();
+}
+
 function start() {
 	started = true;
-	for (const type of READER_EVENTS) addEventListener(type, go, { capture: true, passive: true });
+	for (const type of READER_EVENTS) addEventListener(type, sign, { capture: true, passive: true });
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	let observer: PerformanceObserver | undefined;
 	const wait = () => {
@@ -50,7 +61,7 @@ function start() {
 	if (document.readyState === 'complete') afterLoad();
 	else addEventListener('load', afterLoad, { once: true });
 	stopWatching = () => {
-		for (const type of READER_EVENTS) removeEventListener(type, go, { capture: true });
+		for (const type of READER_EVENTS) removeEventListener(type, sign, { capture: true });
 		removeEventListener('load', afterLoad);
 		clearTimeout(timer);
 		observer?.disconnect();
