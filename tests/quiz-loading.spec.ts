@@ -66,3 +66,17 @@ test('a choice and a Check answer click on the prerendered quiz are done once on
 	await expect(q5.locator('xpath=..').getByRole('button', { name: 'Check answer' })).toHaveCount(0);
 	await expect(page.locator('#quiz .summary')).toContainText('1 of 12 checked');
 });
+
+test('a long paused trace shows its first and last packets, and the rest on request', async ({ page }) => {
+	await page.goto('/lessons/flow-and-congestion');
+	const q = page.locator('#quiz [data-question-id="flc-12"]');
+	const rows = q.locator('ol.packets li');
+	// First 10 and last 20 of 648: the moment of the pause is the end of the list.
+	await expect(rows).toHaveCount(30);
+	await expect(q.locator('ol.packets').last()).toHaveAttribute('start', '629');
+	// Pressed on the prerendered quiz or the live one, the button shows every packet.
+	await q.getByRole('button', { name: 'Show the other 618 packets' }).click();
+	await expect(page.locator('#quiz [data-quiz]')).toHaveAttribute('data-quiz', 'live');
+	await expect(rows).toHaveCount(648);
+	await expect(q.getByRole('button', { name: /Show the other/ })).toHaveCount(0);
+});
