@@ -32,6 +32,7 @@ import { tcpIcmpError } from './tcp-icmp';
 import { TcpSocket, type SocketSnapshot, type TcpSocketOptions } from './tcp-socket';
 import type { ConnectTuning, ListenQueues, Tcb, TcpHost, TimeWaitConn, TimeWaitList } from './tcb';
 import type { TimeWait } from './tcp-timewait';
+import { TimeWaitSlab } from './tcp-tw-slab';
 import { CONNECT_TUNING, MAX_SYN_RETRIES } from './tcp-listen';
 import type { ErrorEvent, Protocol, SocketErrno } from './trace';
 import { createUdpSocket, udpInput, type UdpHostState, type UdpSocket } from './udp';
@@ -122,7 +123,7 @@ export class Host extends NetNode implements TcpHost {
 	 */
 	private conns: (Conn | Map<number, Conn> | undefined)[] | null = null;
 	/** @internal the connections in TIME-WAIT, as records (tcp-timewait.ts), in the order they entered it. */
-	readonly timeWaits: TimeWaitList = { first: null, last: null };
+	readonly timeWaits: TimeWaitList = { first: null, last: null, slab: new TimeWaitSlab() };
 	/** @internal local TCP ports from which this host injected scripted segments. */
 	readonly scriptedPorts = new Set<number>();
 	/** @internal counter for auto socket ids `<host>#<n>`. */

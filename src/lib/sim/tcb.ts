@@ -40,6 +40,7 @@ import type { PortTable } from './ports';
 import type { Rng } from './prng';
 import type { TcpState } from './trace';
 import { RetransmissionQueue } from './tcp-rtx-queue';
+import type { TimeWaitSlab } from './tcp-tw-slab';
 
 /**
  * Fixed protocol parameters (times in ms of virtual time, sizes in bytes).
@@ -1071,6 +1072,8 @@ export interface TimeWaitConn extends EventTarget {
 export interface TimeWaitList {
 	first: TimeWaitConn | null;
 	last: TimeWaitConn | null;
+	/** The records' numbers (tcp-tw-slab.ts). */
+	readonly slab: TimeWaitSlab;
 }
 
 /** Stop the 2MSL timer. */

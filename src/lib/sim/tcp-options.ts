@@ -195,15 +195,10 @@ export function advertiseWindow(t: Tcb): number {
 
 /**
  * The window field as it goes on the wire, for a segment with `flags` (RFC 7323 §2.3: shifted
- * right by Rcv.Wind.Shift except on a SYN), and the bytes it stands for.
+ * right by Rcv.Wind.Shift except on a SYN), 0 … 65,535. The bytes it stands for are the field
+ * shifted back left (on a SYN, the field itself).
  */
-export function windowField(t: Tcb, flags: number): { field: number; bytes: number } {
-	if (flags & F_SYN) {
-		const f = Math.min(t.rcv.wnd, 65535);
-		return { field: f, bytes: f };
-	}
-	const w = advertiseWindow(t);
-	const unit = 1 << t.rcvWscale;
-	const field = Math.min(Math.floor(w / unit), 65535);
-	return { field, bytes: field * unit };
+export function windowField(t: Tcb, flags: number): number {
+	if (flags & F_SYN) return Math.min(t.rcv.wnd, 65535);
+	return Math.min(Math.floor(advertiseWindow(t) / (1 << t.rcvWscale)), 65535);
 }

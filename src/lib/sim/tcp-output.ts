@@ -43,7 +43,7 @@ export function appendSend(t: Tcb, chunk: SendChunk): void {
 export function sendSegment(t: Tcb, flags: number, seq: number, len: number, text: string | undefined, retransmission: boolean): void {
 	const h = t.host;
 	if (flags & F_SYN && !(flags & F_ACK)) t.tsOffset = tsOffsetFor(t.localIp, t.remoteIp);
-	const win = windowField(t, flags);
+	const field = windowField(t, flags);
 	const options = flags & F_SYN ? synOptions(t, (flags & F_ACK) !== 0) : undefined;
 	const ts = sendsTimestamps(t, flags);
 	const seg: TcpPacket = {
@@ -58,7 +58,7 @@ export function sendSegment(t: Tcb, flags: number, seq: number, len: number, tex
 		seq,
 		ack: flags & F_ACK ? t.rcv.nxt : 0,
 		len,
-		wnd: win.bytes,
+		wnd: flags & F_SYN ? field : field * (1 << t.rcvWscale),
 		payload: text,
 		retransmission,
 		// in the literal even when undefined: a property added afterwards moves to a separate
