@@ -81,3 +81,30 @@ export function whenReaderReady(f: () => void): () => void {
 	waiting.add(f);
 	return () => waiting.delete(f);
 }
+
+/**
+ * Calls `f` once, when `el` comes within `margin` of the viewport (an IntersectionObserver
+ * `rootMargin`, e.g. `'200% 0px'`: two screens) after the reader is there ({@link whenReaderReady}):
+ * a prerendered figure or quiz going live. At once where there is no IntersectionObserver.
+ * Returns a function that cancels the call.
+ */
+export function whenNear(el: Element, margin: string, f: () => void): () => void {
+	if (typeof IntersectionObserver === 'undefined') {
+		f();
+		return () => {};
+	}
+	const io = new IntersectionObserver(
+		(entries) => {
+			if (entries.some((e) => e.isIntersecting)) {
+				io.disconnect();
+				f();
+			}
+		},
+		{ rootMargin: margin }
+	);
+	const cancel = whenReaderReady(() => io.observe(el));
+	return () => {
+		cancel();
+		io.disconnect();
+	};
+}
