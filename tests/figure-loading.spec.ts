@@ -105,16 +105,21 @@ const SIZES = [
 /**
  * A figure far down each lesson (index among the lesson's figures): the last one, an IPv6 one,
  * and one of each view laid out for a width class besides the ladder (fit.ts): the topology
- * (nat) and the state diagram (closing-connections' third figure). The port map (PortMap.svelte)
- * still lays out from its measured width and the page's fonts: port-exhaustion's last figure
- * measured 1271 px static and 1442 px live at 390×844, so it is not in this list yet.
+ * (nat), the state diagram (closing-connections' third figure) and the port map (every figure
+ * with `ports`: port-exhaustion's three, ephemeral-ports' one). The port map used to lay out
+ * from its measured width and the browser's fonts (port-exhaustion's last figure: 1271 px static,
+ * 1442 px live at 390×844); it now draws per width class with a fixed text-width estimate.
  */
 const FIGURES = [
 	{ lesson: 'tcp-handshake', index: -1 },
 	{ lesson: 'closing-connections', index: -1 },
 	{ lesson: 'ipv6', index: 3 },
 	{ lesson: 'nat', index: 2 },
-	{ lesson: 'closing-connections', index: 2 }
+	{ lesson: 'closing-connections', index: 2 },
+	{ lesson: 'port-exhaustion', index: -1 },
+	{ lesson: 'port-exhaustion', index: 0 },
+	{ lesson: 'port-exhaustion', index: 1 },
+	{ lesson: 'ephemeral-ports', index: 0 }
 ];
 
 /** What the reader sees of a figure: its box, the ladder's texts, the relative box, the step, the narration. */

@@ -16,7 +16,8 @@ import {
 	focusSpan,
 	stripMarks,
 	markState,
-	placeLabels
+	placeLabels,
+	estimateTextWidth
 } from './portmap';
 import type { PortEvent, StateEvent, Trace } from '$lib/sim/trace';
 
@@ -301,5 +302,27 @@ describe('focus plus context strips', () => {
 			{ x: 30, row: -1 },
 			{ x: 195, row: 0 }
 		]);
+	});
+});
+
+describe('estimateTextWidth', () => {
+	it('gives every monospace character 0.602 em, bold or not', () => {
+		expect(estimateTextWidth('65535', 10, { mono: true })).toBeCloseTo(30.1);
+		expect(estimateTextWidth('conn', 20, { mono: true, bold: true })).toBeCloseTo(4 * 0.602 * 20);
+	});
+
+	it('reads sans-serif widths from the table: narrow letters less than wide ones, digits 0.636 em, bold a tenth wider', () => {
+		expect(estimateTextWidth('iii', 10)).toBeCloseTo(8.34);
+		expect(estimateTextWidth('WWW', 10)).toBeCloseTo(29.67);
+		expect(estimateTextWidth('2024', 10)).toBeCloseTo(25.44);
+		expect(estimateTextWidth('Host', 10, { bold: true })).toBeCloseTo(estimateTextWidth('Host', 10) * 1.1);
+	});
+
+	it('is at least what Arial measures (a narrower font) for the port map\'s labels', () => {
+		// Arial's advances (em): a label laid out with the estimate has room in Arial too.
+		const arial: Record<string, number> = { c: 0.5, o: 0.556, n: 0.556, e: 0.556, t: 0.278, d: 0.556, ' ': 0.278, '1': 0.556, '2': 0.556 };
+		const text = 'connected 12';
+		const real = [...text].reduce((a, ch) => a + arial[ch], 0) * 16;
+		expect(estimateTextWidth(text, 16)).toBeGreaterThanOrEqual(real);
 	});
 });

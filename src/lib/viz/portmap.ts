@@ -494,3 +494,42 @@ export function placeLabels(items: { x: number; w: number }[], width: number, ro
 		return { x: cx, row: -1 };
 	});
 }
+
+/* ------------------------------------------------------------------------------------------ */
+/* Text widths the server and the browser agree on.                                           */
+
+/**
+ * Advance widths (em) of DejaVu Sans, the widest of the sans-serif fonts the page's `--font`
+ * stack falls back to (system-ui, Segoe UI, Roboto, Noto Sans, Helvetica and Arial are all
+ * narrower), so a label laid out by this table fits in whichever font the browser has.
+ */
+const SANS_EM: Record<string, number> = {
+	' ': 0.318, '.': 0.318, ',': 0.318, ':': 0.337, ';': 0.337, '(': 0.39, ')': 0.39, '-': 0.361, '–': 0.5, '—': 1, '/': 0.337, '+': 0.838, '=': 0.838, "'": 0.275, '%': 0.95, '&': 0.78,
+	a: 0.613, b: 0.635, c: 0.55, d: 0.635, e: 0.615, f: 0.352, g: 0.635, h: 0.634, i: 0.278, j: 0.278, k: 0.579, l: 0.278, m: 0.974,
+	n: 0.634, o: 0.612, p: 0.635, q: 0.635, r: 0.411, s: 0.521, t: 0.392, u: 0.634, v: 0.592, w: 0.818, x: 0.592, y: 0.592, z: 0.525,
+	A: 0.684, B: 0.686, C: 0.698, D: 0.77, E: 0.632, F: 0.575, G: 0.775, H: 0.752, I: 0.295, J: 0.295, K: 0.656, L: 0.557, M: 0.863,
+	N: 0.748, O: 0.787, P: 0.603, Q: 0.787, R: 0.695, S: 0.635, T: 0.611, U: 0.732, V: 0.684, W: 0.989, X: 0.685, Y: 0.611, Z: 0.685
+};
+/** Digits, and any character the table does not list (the widest lowercase letters' width). */
+const SANS_DIGIT_EM = 0.636;
+/** Bold sans-serif runs about a tenth wider (DejaVu Sans Bold's digits: 0.696 em); a monospace font's bold keeps its advance. */
+const BOLD = 1.1;
+/** Advance of every character of the monospace stack (DejaVu Sans Mono, Menlo, SF Mono: 0.60–0.602 em). */
+const MONO_EM = 0.602;
+
+/**
+ * Width in px of `text` at `size` px in the page's monospace (`mono`) or sans-serif font, from a
+ * fixed table, not from the fonts the browser has: the prerendered port map (which cannot
+ * measure) and the live one lay out their labels alike and so draw the same picture. The table
+ * is that of a wide font, so the estimate is at least the real width in common fonts.
+ *
+ * @param text - the label.
+ * @param size - font size, px (or the drawing's units: the result is in the same unit).
+ * @param opts.mono - the monospace font (a fixed advance per character).
+ * @param opts.bold - weight 700.
+ */
+export function estimateTextWidth(text: string, size: number, opts: { mono?: boolean; bold?: boolean } = {}): number {
+	let em = 0;
+	for (const ch of text) em += opts.mono ? MONO_EM : (SANS_EM[ch] ?? SANS_DIGIT_EM);
+	return em * size * (opts.bold && !opts.mono ? BOLD : 1);
+}
