@@ -106,7 +106,8 @@ test.describe('figure exports', () => {
 	test('the port-exhaustion port map: SVG and PNG show the connected and TIME-WAIT ports', async ({ page }) => {
 		await page.goto('/lessons/port-exhaustion');
 		const figure = page.locator('figure.sim').first();
-		const map = figure.locator('.port-map svg');
+		// The prerendered frame holds one drawing per width class (fit.ts); the one shown is the map.
+		const map = figure.locator('.port-map svg:visible');
 		await expect(map).toBeVisible();
 		// 420 ms: one connection up, two ports in TIME-WAIT.
 		await seek(figure, 24);
