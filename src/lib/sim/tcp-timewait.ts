@@ -30,7 +30,7 @@
  * @module
  */
 
-import { TIMER_2MSL, TCP_TUNING, TwoMslTimer, type InvalidAckWindow, type PortHold, type SocketFamily, type Tcb, type TcpHost, type TimeWaitConn } from './tcb';
+import { detachTimers, TIMER_2MSL, timerTarget, TCP_TUNING, type InvalidAckWindow, type PortHold, type SocketFamily, type Tcb, type TcpHost, type TimeWaitConn } from './tcb';
 import type { TcpState } from './trace';
 import { CLOSED_BLOCK } from './tcp-tw-slab';
 import { F_ACK, mapped4, type TcpPacket } from './wire';
@@ -218,9 +218,12 @@ export class TimeWait implements TimeWaitConn {
 		this.watched = t.onState !== undefined ? t : null;
 	}
 
-	/** The 2MSL timer's event (the only event a record receives): lazy, as tcp-timer.ts `timerFired`. */
-	onEvent(_kind: number, _arg: unknown, time: number): void {
-		if (time !== this.queuedAt) return;
+	/**
+	 * The 2MSL timer's event, lazy as tcp-timer.ts `timerFired`. (The TCB's other timers' stale
+	 * events come here too, through the forwarder the record took over, and are ignored.)
+	 */
+	onEvent(kind: number, _arg: unknown, time: number): void {
+		if (kind !== TIMER_2MSL || time !== this.queuedAt) return;
 		this.queuedAt = -1;
 		const d = this.deadline;
 		if (d < 0) return;
@@ -289,9 +292,10 @@ export function releaseToTimeWait(t: Tcb): TimeWait {
 	t.tupleRegistered = false;
 	t.bindHeld = false;
 	t.hold = 'none';
-	// The 2MSL timer's queued event (tcb.ts queue2Msl) is the record's from now on, and its
-	// forwarder is how the socket finds the record (Tcb.timeWait).
-	(t.twoMslTimer ??= new TwoMslTimer(t)).to = w;
+	// The TCB's queued timer events (the 2MSL timer's among them, tcb.ts queue2Msl) go to the
+	// record from now on, and their forwarder is how the socket finds the record (Tcb.timeWait).
+	timerTarget(t);
+	detachTimers(t, w);
 	if (!h.core.record) h.forget(t);
 	return w;
 }
