@@ -456,8 +456,11 @@ export abstract class Tcb implements EventTarget {
 	 * ({@link timeWait}) and the socket reports that record's state: TIME-WAIT, then CLOSED.
 	 */
 	get state(): TcpState {
+		// (only a TCB that entered TIME-WAIT can have given way to a record: the other states skip the look-up)
+		const st = this.st;
+		if (st !== 'TIME-WAIT') return st;
 		const tw = this.timeWait;
-		return tw === null ? this.st : tw.state;
+		return tw === null ? st : tw.state;
 	}
 	set state(s: TcpState) {
 		this.st = s;
