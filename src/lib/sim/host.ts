@@ -232,9 +232,9 @@ export class Host extends NetNode implements TcpHost {
 	 * @throws SimError if the id is already used.
 	 */
 	tcp(id?: string, opts?: TcpSocketOptions): TcpSocket {
-		const sid = id ?? `${this.name}#${this.nextSocketNumber}`;
+		// (a generated id is spelled out only when read: Tcb.id)
+		const s = new TcpSocket(this, id ?? this.nextSocketNumber, opts);
 		this.nextSocketNumber++;
-		const s = new TcpSocket(this, sid, opts);
 		s.byId = this.core.registerSocket(s, id === undefined);
 		s.hostIndex = this.tcpSockets.length;
 		this.tcpSockets.push(s);
@@ -248,7 +248,7 @@ export class Host extends NetNode implements TcpHost {
 	 */
 	tcpChild(l: Tcb): TcpSocket {
 		const n = ++(l.queues as ListenQueues).childCount;
-		const s = new TcpSocket(this, `${l.id}.${n}`, { autoRead: l.autoRead });
+		const s = new TcpSocket(this, 0, { autoRead: l.autoRead }); // id `<listenerId>.<n>` (Tcb.id)
 		s.listener = l;
 		s.childNumber = n;
 		this.core.registerChild(s);

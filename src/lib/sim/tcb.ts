@@ -447,8 +447,28 @@ export const TIMER_DELACK = 14;
 export abstract class Tcb implements EventTarget {
 	// ----- the socket pair (§3.3.1: "local and remote IP addresses and port numbers") and state
 
-	/** Socket id, unique in the trace. */
-	readonly id: string;
+	/**
+	 * Socket id, unique in the trace: the user's, else `<host>#<n>` (`Host.tcp`) or
+	 * `<listenerId>.<n>` for a listener's child, spelled out when first read.
+	 */
+	get id(): string {
+		return (this.idText ??= this.listener !== null ? `${this.listener.id}.${this.childNumber}` : `${this.host.name}#${this.idNumber}`);
+	}
+	/**
+	 * The id as given or once spelled out; null until then. Nothing reads the id of a socket the
+	 * engine numbered while the trace is not recorded (`record: false`), so the lifecycle
+	 * benchmark builds no id string (two per lifecycle, one kept by the TIME-WAIT record).
+	 */
+	private idText: string | null;
+	/** n of a `<host>#<n>` id (0 for the others). */
+	private readonly idNumber: number;
+	/**
+	 * n of this socket's id `<host>#<n>` while that id has not been spelled out, else −1 (a
+	 * TIME-WAIT record keeps the number rather than the string, tcp-timewait.ts).
+	 */
+	get unspelledIdNumber(): number {
+		return this.idText === null && this.listener === null ? this.idNumber : -1;
+	}
 	/** The host whose TCP this connection belongs to (its IP is the local address). */
 	readonly host: TcpHost;
 	/**
@@ -929,14 +949,19 @@ export abstract class Tcb implements EventTarget {
 	/** The flags above, as bits (see `FIN_PENDING`, `FIN_SENT`, … at the top). */
 	private bits = 0;
 
-	constructor(host: TcpHost, id: string, autoRead: boolean) {
+	/**
+	 * @param id - the socket's id, or the n of `<host>#<n>` (0 for a listener's child, whose
+	 *   id follows from its listener and {@link childNumber}).
+	 */
+	constructor(host: TcpHost, id: string | number, autoRead: boolean) {
 		this.v = newNumbers(host.preset.rto.initialMs);
 		// Initial window (RFC 6928 IW10, RFC 5681 §3.1), bytes; tcp-cc.ts keeps it from here on.
 		this.cwnd = host.preset.loss.initialWindow * TCP_TUNING.mss;
 		this.snd = new SendSequence(this.v);
 		this.rcv = new ReceiveSequence(this.v);
 		this.host = host;
-		this.id = id;
+		this.idText = typeof id === 'string' ? id : null;
+		this.idNumber = typeof id === 'number' ? id : 0;
 		if (autoRead) this.bits = AUTO_READ;
 		this.localIp = host.ip;
 		this.rcvBuf = host.preset.tcp.rcvBuf;

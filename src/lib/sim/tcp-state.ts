@@ -87,7 +87,7 @@ export function deleteTcb(t: Tcb): void {
 	if (t.tupleRegistered) {
 		h.tcpPorts.releaseTuple(t.localPort, t.remoteIp, t.remotePort);
 		t.tupleRegistered = false;
-		if (t.hold === 'connect') h.portEvent('release', t.localPort, 'connect', t.id);
+		if (t.hold === 'connect' && h.core.record) h.portEvent('release', t.localPort, 'connect', t.id);
 	}
 	if (t.bindHeld) {
 		// An AF_INET6 bind sits in tcpPorts6, a dual-stack one in both tables (TcpSocket.takePort).

@@ -86,7 +86,12 @@ export class TimeWait implements TimeWaitConn {
 	}
 	readonly host: TcpHost;
 	/** The socket's id (trace events keep naming the connection by it). */
-	readonly id: string;
+	get id(): string {
+		return (this.idText ??= `${this.host.name}#${this.idNumber}`);
+	}
+	/** The id, or null while it is a `<host>#<n>` id not yet spelled out (as the TCB's, `Tcb.id`). */
+	private idText: string | null;
+	private readonly idNumber: number;
 	readonly localIp: string;
 	readonly localPort: number;
 	readonly remoteIp: string;
@@ -219,7 +224,9 @@ export class TimeWait implements TimeWaitConn {
 
 	constructor(t: Tcb) {
 		this.host = t.host;
-		this.id = t.id;
+		const n = t.unspelledIdNumber;
+		this.idText = n < 0 ? t.id : null;
+		this.idNumber = n < 0 ? 0 : n;
 		this.localIp = t.localIp;
 		this.localPort = t.localPort;
 		this.remoteIp = t.remoteIp;
@@ -363,7 +370,7 @@ export function closeTimeWait(w: TimeWait, cause: string): void {
 	if (w.tupleRegistered) {
 		h.tcpPorts.releaseTuple(w.localPort, w.remoteIp, w.remotePort);
 		w.tupleRegistered = false;
-		if (w.hold === 'connect') h.portEvent('release', w.localPort, 'connect', w.id);
+		if (w.hold === 'connect' && h.core.record) h.portEvent('release', w.localPort, 'connect', w.id);
 	}
 	if (w.bindHeld) {
 		// An AF_INET6 bind sits in tcpPorts6, a dual-stack one in both tables (TcpSocket.takePort).
