@@ -117,11 +117,16 @@ export class Host extends NetNode implements TcpHost {
 	/**
 	 * @internal Connection demultiplexing (Linux's established hash), indexed by local port: the
 	 * TCB itself while the port carries one connection (the usual case for an ephemeral port),
-	 * else a map by the port table's key for (remote ip, remote port). A dense 65,536-slot array,
-	 * made on the first connection: a `Map` under constant insert/delete churn rehashes its whole
-	 * table every few thousand operations. Use {@link Host.lookup}.
+	 * else a map by the port table's key for (remote ip, remote port). Pages of
+	 * {@link CONN_PAGE_SIZE} slots (the low bits of the port), each made when its first port gets
+	 * a connection: a `Map` under constant insert/delete churn rehashes its whole table every few
+	 * thousand operations, and the dense 65,536-slot array this replaces cost every host 512 KB
+	 * at its first connection, allocated and zero-filled inside the lifecycle benchmark's timed
+	 * runs (`perf record` of them: 1.1 % of the CPU time in V8's NewFixedArrayWithFiller, and page
+	 * faults). The page directory too is made at the first connection (idle hosts pay nothing).
+	 * Use {@link Host.lookup}.
 	 */
-	private conns: (Conn | Map<number, Conn> | undefined)[] | null = null;
+	private conns: (ConnSlot[] | undefined)[] | null = null;
 	/** @internal the connections in TIME-WAIT, as records (tcp-timewait.ts), in the order they entered it. */
 	readonly timeWaits: TimeWaitList = { first: null, last: null, slab: new TimeWaitSlab() };
 	/** @internal local TCP ports from which this host injected scripted segments. */
@@ -227,9 +232,9 @@ export class Host extends NetNode implements TcpHost {
 	 * @throws SimError if the id is already used.
 	 */
 	tcp(id?: string, opts?: TcpSocketOptions): TcpSocket {
-		const sid = id ?? `${this.name}#${this.nextSocketNumber}`;
+		// (a generated id is spelled out only when read: Tcb.id)
+		const s = new TcpSocket(this, id ?? this.nextSocketNumber, opts);
 		this.nextSocketNumber++;
-		const s = new TcpSocket(this, sid, opts);
 		s.byId = this.core.registerSocket(s, id === undefined);
 		s.hostIndex = this.tcpSockets.length;
 		this.tcpSockets.push(s);
@@ -243,7 +248,7 @@ export class Host extends NetNode implements TcpHost {
 	 */
 	tcpChild(l: Tcb): TcpSocket {
 		const n = ++(l.queues as ListenQueues).childCount;
-		const s = new TcpSocket(this, `${l.id}.${n}`, { autoRead: l.autoRead });
+		const s = new TcpSocket(this, 0, { autoRead: l.autoRead }); // id `<listenerId>.<n>` (Tcb.id)
 		s.listener = l;
 		s.childNumber = n;
 		this.core.registerChild(s);
@@ -339,9 +344,11 @@ export class Host extends NetNode implements TcpHost {
 
 	/** @internal the connection (not a listener) with this 4-tuple; the local IP is the host's. */
 	lookup(localPort: number, remoteIp: string, remotePort: number): Conn | undefined {
-		const c = this.conns;
-		if (c === null) return undefined;
-		const v = c[localPort];
+		const pages = this.conns;
+		if (pages === null) return undefined;
+		const page = pages[localPort >>> CONN_PAGE_BITS];
+		if (page === undefined) return undefined;
+		const v = page[localPort & CONN_PAGE_MASK];
 		if (v === undefined) return undefined;
 		if (v instanceof Map) return v.get(this.tcpPorts.destKey(remoteIp, remotePort));
 		return v.remotePort === remotePort && v.remoteIp === remoteIp ? v : undefined;
@@ -349,10 +356,13 @@ export class Host extends NetNode implements TcpHost {
 
 	/** @internal enter a connection in the table {@link lookup} searches. */
 	addConn(t: Conn): void {
-		const c = this.conns ?? (this.conns = new Array<Conn | Map<number, Conn> | undefined>(65536).fill(undefined));
-		const v = c[t.localPort];
+		const pages = (this.conns ??= new Array<ConnSlot[] | undefined>(65536 >>> CONN_PAGE_BITS));
+		const p = t.localPort >>> CONN_PAGE_BITS;
+		const c = pages[p] ?? (pages[p] = new Array<ConnSlot>(CONN_PAGE_SIZE).fill(undefined));
+		const slot = t.localPort & CONN_PAGE_MASK;
+		const v = c[slot];
 		if (v === undefined) {
-			c[t.localPort] = t;
+			c[slot] = t;
 			return;
 		}
 		if (v === t) return;
@@ -360,7 +370,7 @@ export class Host extends NetNode implements TcpHost {
 		if (v instanceof Map) m = v;
 		else {
 			m = new Map([[this.tcpPorts.destKey(v.remoteIp, v.remotePort), v]]);
-			c[t.localPort] = m;
+			c[slot] = m;
 		}
 		const k = this.tcpPorts.destKey(t.remoteIp, t.remotePort);
 		const prev = m.get(k);
@@ -372,18 +382,19 @@ export class Host extends NetNode implements TcpHost {
 
 	/** @internal remove a connection from the demultiplexing table. */
 	removeConn(t: Conn): void {
-		const c = this.conns;
-		if (c === null) return;
-		const m = c[t.localPort];
+		const c = this.conns?.[t.localPort >>> CONN_PAGE_BITS];
+		if (c === undefined) return;
+		const slot = t.localPort & CONN_PAGE_MASK;
+		const m = c[slot];
 		if (m === undefined) return;
 		if (!(m instanceof Map)) {
-			if (m === t) c[t.localPort] = undefined;
+			if (m === t) c[slot] = undefined;
 			return;
 		}
 		const k = this.tcpPorts.destKey(t.remoteIp, t.remotePort);
 		if (m.get(k) === t) {
 			m.delete(k);
-			if (m.size === 0) c[t.localPort] = undefined;
+			if (m.size === 0) c[slot] = undefined;
 		}
 	}
 
@@ -448,6 +459,12 @@ function withTcpSettings(preset: OsPreset, s: TcpHostSettings, name: string): Os
 
 /** What the demultiplexing table holds: a TCB, or a connection in TIME-WAIT as a record (tcp-timewait.ts). */
 type Conn = Tcb | TimeWaitConn;
+/** One port's slot in that table: its one connection, a map of several, or nothing. */
+type ConnSlot = Conn | Map<number, Conn> | undefined;
+/** Ports per page of the demultiplexing table (`Host.conns`), and the page and slot of a port. */
+const CONN_PAGE_BITS = 8;
+const CONN_PAGE_SIZE = 1 << CONN_PAGE_BITS;
+const CONN_PAGE_MASK = CONN_PAGE_SIZE - 1;
 
 /** A TIME-WAIT record as `TcpSocket.snapshot` shows its socket. */
 function timeWaitSnapshot(h: Host, w: TimeWait): SocketSnapshot {

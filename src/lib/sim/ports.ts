@@ -825,9 +825,14 @@ export class PortTable {
 	private readonly dests = new Map<number, DestState>();
 	/** In-range tuples whose destination has no DestState (attached by attachTuple). */
 	private untracked = 0;
-	/** Interned remote IPs: string → small id (keys stay small integers), and back. */
+	/**
+	 * Interned remote IPs: string → small id (keys stay small integers). The way back (only
+	 * {@link PortTable.tuplesOn} needs it) searches this map: an id → IP array, new and empty in
+	 * every table, made `connect()` and `attachTuple()` deoptimize at its first push in each new
+	 * simulation (the array's elements kind changes) and be compiled again, ~20 ms of compiler
+	 * time in most timed runs of the lifecycle benchmark (`--trace-deopt`, `--trace-opt`).
+	 */
 	private readonly ipIds = new Map<string, number>();
-	private readonly ipById: string[] = [];
 	/** In-range indices whose bind bucket belongs to bind(): the base of every DestState. */
 	private readonly bindSet: ParitySet;
 	/** In-range indices with any occupant (bound or any tuple): autobind candidates are clear bits. */
@@ -1357,7 +1362,7 @@ export class PortTable {
 		const out: TupleInfo[] = [];
 		const push = (key: number, st: number): void => {
 			out.push({
-				remoteIp: this.ipById[Math.floor(key / 65536)] as string,
+				remoteIp: this.ipOf(Math.floor(key / 65536)),
 				remotePort: key % 65536,
 				state: st === ST_LIVE ? 'live' : 'time-wait'
 			});
@@ -1417,14 +1422,19 @@ export class PortTable {
 		else {
 			id = this.ipIds.get(remoteIp);
 			if (id === undefined) {
-				id = this.ipById.length;
-				this.ipById.push(remoteIp);
+				id = this.ipIds.size;
 				this.ipIds.set(remoteIp, id);
 			}
 			this.lastIp = remoteIp;
 			this.lastIpId = id;
 		}
 		return id * 65536 + remotePort;
+	}
+
+	/** The remote IP interned as `id` by {@link destKey}. */
+	private ipOf(id: number): string {
+		for (const [ip, i] of this.ipIds) if (i === id) return ip;
+		throw new Error(`internal: no remote IP with id ${id}`);
 	}
 
 	/** Last remote IP interned by {@link destKey} and its id (consecutive calls repeat the peer). */

@@ -267,15 +267,15 @@ export class Simulation implements SimCore, EventTarget {
 	}
 	/** @internal */
 	registerSocket(s: NamedSocket, generated: boolean): boolean {
-		const id = s.id;
 		if (generated) {
 			// A generated id `<host>#<n>` is unique among generated ids by construction (host names
 			// are unique; the per-host counter, shared with UDP, only grows). It can clash only with
 			// an id the user chose in that form, checked only once one exists. Such sockets are not
 			// put in byId: {@link findGenerated} finds them in their host's socket list.
-			if (this.userHashIds && this.byId.has(id)) throw new SimError(`A socket with id "${id}" already exists.`, 'id');
+			if (this.userHashIds && this.byId.has(s.id)) throw new SimError(`A socket with id "${s.id}" already exists.`, 'id');
 			return false;
 		}
+		const id = s.id;
 		this.checkFreeId(id);
 		this.byId.set(id, s);
 		return true;

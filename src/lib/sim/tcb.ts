@@ -107,6 +107,11 @@ const RCV_WUP = 24;
 const LRCVTIME = 25;
 const DELACK_DEADLINE = 26;
 const DELACK_QUEUED_AT = 27;
+// The 2MSL timer's deadline and the time of its queued event (fractional times, like the other
+// timers'): in the TCB's {@link TimerForwarder} they were two heap boxes in every TIME-WAIT's
+// forwarder, which outlives the TCB for 2MSL.
+const TWO_MSL_DEADLINE = 28;
+const TWO_MSL_QUEUED_AT = 29;
 
 // The TCB's flags (FIN sent, SACK negotiated, port held, …) are bits of one small integer, read
 // and written through accessors with their own names (`t.finSent`, `t.sackOk`). As nineteen
@@ -412,7 +417,7 @@ export interface ConnectTuning {
  */
 function newNumbers(initialRtoMs: number): number[] {
 	// A fractional value first, so the array holds unboxed doubles from the start.
-	const v = [0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 0, 0, 0, -1, Infinity, Infinity, -1, -1, 0, 0, 0, 0, -1, -1];
+	const v = [0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 0, 0, 0, -1, Infinity, Infinity, -1, -1, 0, 0, 0, 0, -1, -1, -1, -1];
 	v[ISS] = 0;
 	v[RCV_WND] = TCP_TUNING.rcvWnd;
 	v[RTO] = initialRtoMs;
@@ -436,13 +441,34 @@ export const TIMER_DELACK = 14;
  * object is both the user's socket and its TCB, as in the kernels (Linux's `struct tcp_sock`
  * begins with its `struct sock`).
  *
- * It is the event target of its own timers; `TcpSocket.onEvent` hands them to tcp-timer.ts.
+ * It receives its own timers' events (through its {@link TimerForwarder}); `TcpSocket.onEvent`
+ * hands them to tcp-timer.ts.
  */
 export abstract class Tcb implements EventTarget {
 	// ----- the socket pair (§3.3.1: "local and remote IP addresses and port numbers") and state
 
-	/** Socket id, unique in the trace. */
-	readonly id: string;
+	/**
+	 * Socket id, unique in the trace: the user's, else `<host>#<n>` (`Host.tcp`) or
+	 * `<listenerId>.<n>` for a listener's child, spelled out when first read.
+	 */
+	get id(): string {
+		return (this.idText ??= this.listener !== null ? `${this.listener.id}.${this.childNumber}` : `${this.host.name}#${this.idNumber}`);
+	}
+	/**
+	 * The id as given or once spelled out; null until then. Nothing reads the id of a socket the
+	 * engine numbered while the trace is not recorded (`record: false`), so the lifecycle
+	 * benchmark builds no id string (two per lifecycle, one kept by the TIME-WAIT record).
+	 */
+	private idText: string | null;
+	/** n of a `<host>#<n>` id (0 for the others). */
+	private readonly idNumber: number;
+	/**
+	 * n of this socket's id `<host>#<n>` while that id has not been spelled out, else −1 (a
+	 * TIME-WAIT record keeps the number rather than the string, tcp-timewait.ts).
+	 */
+	get unspelledIdNumber(): number {
+		return this.idText === null && this.listener === null ? this.idNumber : -1;
+	}
 	/** The host whose TCP this connection belongs to (its IP is the local address). */
 	readonly host: TcpHost;
 	/**
@@ -450,12 +476,20 @@ export abstract class Tcb implements EventTarget {
 	 * ({@link timeWait}) and the socket reports that record's state: TIME-WAIT, then CLOSED.
 	 */
 	get state(): TcpState {
+		// (only a TCB that entered TIME-WAIT can have given way to a record: the other states skip the look-up)
+		const st = this.st;
+		if (st !== 'TIME-WAIT') return st;
 		const tw = this.timeWait;
-		return tw === null ? this.st : tw.state;
+		return tw === null ? st : tw.state;
 	}
 	set state(s: TcpState) {
 		this.st = s;
-		if (this.timeWait !== null) this.twoMslTimer = null; // a new connection on this socket
+		if (this.timeWait !== null) {
+			// a new connection on this socket: its timers start afresh (the record keeps the old events)
+			this.timers = null;
+			this.twoMslDeadline = -1;
+			this.twoMslQueuedAt = -1;
+		}
 	}
 	private st: TcpState = 'CLOSED';
 	/**
@@ -466,11 +500,14 @@ export abstract class Tcb implements EventTarget {
 	 * counts every field of an idle connection's two sockets).
 	 */
 	get timeWait(): TimeWaitConn | null {
-		const f = this.twoMslTimer;
-		return f === null || f.to === this ? null : (f.to as TimeWaitConn);
+		const f = this.timers;
+		return f === null || f.to === this || f.to === null ? null : (f.to as TimeWaitConn);
 	}
-	/** The 2MSL timer ({@link TwoMslTimer}), made when it first starts; in TIME-WAIT it leads to the record. */
-	twoMslTimer: TwoMslTimer | null = null;
+	/**
+	 * The target of this TCB's queued timer events ({@link TimerForwarder}), made when a timer
+	 * first starts; in TIME-WAIT it leads to the record. Null again once the TCB is deleted.
+	 */
+	timers: TimerForwarder | null = null;
 	/** Local port (0 while unbound). */
 	localPort = 0;
 	/** Remote address ('0.0.0.0' while unconnected). */
@@ -662,21 +699,19 @@ export abstract class Tcb implements EventTarget {
 	set rexmtQueuedAt(x: number) {
 		this.v[REXMT_QUEUED_AT] = x;
 	}
-	/** 2MSL timer (TIME-WAIT, FIN-WAIT-2 timeout): deadline in ms, or -1 when stopped (kept in {@link twoMslTimer}). */
+	/** 2MSL timer (TIME-WAIT, FIN-WAIT-2 timeout): deadline in ms, or -1 when stopped. */
 	get twoMslDeadline(): number {
-		return this.twoMslTimer === null ? -1 : this.twoMslTimer.deadline;
+		return this.v[TWO_MSL_DEADLINE];
 	}
 	set twoMslDeadline(x: number) {
-		if (this.twoMslTimer !== null) this.twoMslTimer.deadline = x;
-		else if (x >= 0) (this.twoMslTimer = new TwoMslTimer(this)).deadline = x;
+		this.v[TWO_MSL_DEADLINE] = x;
 	}
 	/** Time of the queue event that will look at {@link twoMslDeadline}, or -1. */
 	get twoMslQueuedAt(): number {
-		return this.twoMslTimer === null ? -1 : this.twoMslTimer.queuedAt;
+		return this.v[TWO_MSL_QUEUED_AT];
 	}
 	set twoMslQueuedAt(x: number) {
-		if (this.twoMslTimer !== null) this.twoMslTimer.queuedAt = x;
-		else if (x >= 0) (this.twoMslTimer = new TwoMslTimer(this)).queuedAt = x;
+		this.v[TWO_MSL_QUEUED_AT] = x;
 	}
 
 	// ----- options negotiated on the SYN (RFC 7323, RFC 2018) and congestion control (RFC 5681)
@@ -914,14 +949,19 @@ export abstract class Tcb implements EventTarget {
 	/** The flags above, as bits (see `FIN_PENDING`, `FIN_SENT`, … at the top). */
 	private bits = 0;
 
-	constructor(host: TcpHost, id: string, autoRead: boolean) {
+	/**
+	 * @param id - the socket's id, or the n of `<host>#<n>` (0 for a listener's child, whose
+	 *   id follows from its listener and {@link childNumber}).
+	 */
+	constructor(host: TcpHost, id: string | number, autoRead: boolean) {
 		this.v = newNumbers(host.preset.rto.initialMs);
 		// Initial window (RFC 6928 IW10, RFC 5681 §3.1), bytes; tcp-cc.ts keeps it from here on.
 		this.cwnd = host.preset.loss.initialWindow * TCP_TUNING.mss;
 		this.snd = new SendSequence(this.v);
 		this.rcv = new ReceiveSequence(this.v);
 		this.host = host;
-		this.id = id;
+		this.idText = typeof id === 'string' ? id : null;
+		this.idNumber = typeof id === 'number' ? id : 0;
 		if (autoRead) this.bits = AUTO_READ;
 		this.localIp = host.ip;
 		this.rcvBuf = host.preset.tcp.rcvBuf;
@@ -961,7 +1001,7 @@ export function armRexmtSlot(t: Tcb, at: number, mode: 0 | 1 | 2): void {
 	t.rexmtMode = mode;
 	if (t.rexmtQueuedAt < 0 || t.rexmtQueuedAt > at) {
 		t.rexmtQueuedAt = at;
-		t.host.core.queue.push(at, t, TIMER_REXMT, null);
+		t.host.core.queue.push(at, timerTarget(t), TIMER_REXMT, null);
 	}
 }
 
@@ -1019,31 +1059,51 @@ export function start2MslTimer(t: Tcb, ms: number): void {
 	if (t.twoMslQueuedAt < 0 || t.twoMslQueuedAt > at) queue2Msl(t, at);
 }
 
-/**
- * Queue the 2MSL timer's event at `at` (ms). Its target is a {@link TwoMslTimer}, not the
- * TCB: when the connection enters TIME-WAIT, the forwarder is handed to the TIME-WAIT record
- * (tcp-timewait.ts), so the event already queued (a FIN-WAIT-2 timeout's, say) neither keeps
- * the released TCB alive nor changes when the wait ends.
- */
+/** Queue the 2MSL timer's event at `at` (ms). */
 export function queue2Msl(t: Tcb, at: number): void {
-	const timer = (t.twoMslTimer ??= new TwoMslTimer(t));
-	timer.queuedAt = at;
-	t.host.core.queue.push(at, timer, TIMER_2MSL, null);
+	t.twoMslQueuedAt = at;
+	t.host.core.queue.push(at, timerTarget(t), TIMER_2MSL, null);
 }
 
 /**
- * The 2MSL timer of a TCB (the TIME-WAIT wait and Linux's FIN-WAIT-2 timeout), made when it first
- * starts (most connections never start it, and an idle one pays one null field for it instead of
- * two number-store slots): its deadline and the time of its queued event (−1 when none; lazy,
- * as {@link startRexmtTimer}), and the queue target that hands its events on to `to`: the TCB,
- * then the TIME-WAIT record that takes the connection over (tcp-timewait.ts).
+ * The target of a TCB's timer events: it hands them on to {@link to}, the TCB, then to the
+ * TIME-WAIT record that takes the connection over (tcp-timewait.ts), or to nobody once the TCB
+ * is deleted (tcp-state.ts `deleteTcb`). Timers are lazy ({@link startRexmtTimer}): the event of
+ * a timer that was stopped or moved stays queued until its time, the SYN's retransmission event
+ * 1 s after connect() for instance, and with the TCB as its target it kept the whole TCB alive
+ * that long after the connection ended (the lifecycle benchmark's TCBs are done within 10 ms: ~670
+ * of them, with their number stores and queues, stayed alive for the scavenger to copy). Made
+ * when a timer first starts.
  */
-export class TwoMslTimer implements EventTarget {
-	deadline = -1;
-	queuedAt = -1;
-	constructor(public to: EventTarget) {}
+export class TimerForwarder implements EventTarget {
+	constructor(public to: EventTarget | null) {}
 	onEvent(kind: number, arg: unknown, time: number): void {
-		this.to.onEvent(kind, arg, time);
+		if (this.to !== null) this.to.onEvent(kind, arg, time);
+	}
+}
+
+/** The target of `t`'s timer events, made if it had none. */
+export function timerTarget(t: Tcb): TimerForwarder {
+	return (t.timers ??= new TimerForwarder(t));
+}
+
+/**
+ * The TCB's timer events stop reaching it: they go to `to` (its TIME-WAIT record, which heeds
+ * only the 2MSL timer's) or nowhere (null: the TCB is deleted). Its timers are left with no
+ * event queued, so a new connection on the socket queues its own.
+ */
+export function detachTimers(t: Tcb, to: EventTarget | null): void {
+	const f = t.timers;
+	if (f === null || f.to !== t) return;
+	f.to = to;
+	t.timers = to === null ? null : f;
+	t.rexmtQueuedAt = -1;
+	t.delackQueuedAt = -1;
+	if (to === null) t.twoMslQueuedAt = -1;
+	if (t.keepalive !== null) t.keepalive.queuedAt = -1;
+	if (t.persist !== null) {
+		t.persist.queuedAt = -1;
+		dropPersistIfIdle(t);
 	}
 }
 
@@ -1089,7 +1149,7 @@ export function startKeepTimer(t: Tcb, ms: number): void {
 	k.deadline = at;
 	if (k.queuedAt < 0 || k.queuedAt > at) {
 		k.queuedAt = at;
-		t.host.core.queue.push(at, t, TIMER_KEEP, null);
+		t.host.core.queue.push(at, timerTarget(t), TIMER_KEEP, null);
 	}
 }
 
@@ -1100,7 +1160,7 @@ export function startPersistTimer(t: Tcb, ms: number): void {
 	p.deadline = at;
 	if (p.queuedAt < 0 || p.queuedAt > at) {
 		p.queuedAt = at;
-		t.host.core.queue.push(at, t, TIMER_PERSIST, null);
+		t.host.core.queue.push(at, timerTarget(t), TIMER_PERSIST, null);
 	}
 }
 
@@ -1144,7 +1204,7 @@ export function startDelackTimer(t: Tcb, at: number): void {
 	t.delackDeadline = at;
 	if (t.delackQueuedAt < 0 || t.delackQueuedAt > at) {
 		t.delackQueuedAt = at;
-		t.host.core.queue.push(at, t, TIMER_DELACK, null);
+		t.host.core.queue.push(at, timerTarget(t), TIMER_DELACK, null);
 	}
 }
 

@@ -105,7 +105,8 @@ export interface SocketSnapshot {
  */
 export class TcpSocket extends Tcb {
 	/** @internal use `host.tcp()`. */
-	constructor(host: TcpHost, id: string, opts?: TcpSocketOptions) {
+	/** @param id - the socket's id, or the n of its id `<host>#<n>` (see `Tcb.id`). */
+	constructor(host: TcpHost, id: string | number, opts?: TcpSocketOptions) {
 		super(host, id, opts?.autoRead ?? true);
 		if (opts?.inet6 === true) this.family = (opts.v6only ?? host.v6onlyDefault) ? 'inet6-v6only' : 'inet6';
 	}
@@ -326,7 +327,7 @@ export class TcpSocket extends Tcb {
 			if (!r.ok) return this.fail('connect', r.errno, r.message);
 			this.localPort = r.port;
 			this.hold = 'connect';
-			h.portEvent('allocate', r.port, 'connect', this.id);
+			if (h.core.record) h.portEvent('allocate', r.port, 'connect', this.id);
 		}
 		this.tupleRegistered = true;
 		this.localIp = src;
@@ -517,7 +518,7 @@ export class TcpSocket extends Tcb {
 	 * Error: EBADF when the socket was already closed (close() twice; Windows WSAENOTSOCK).
 	 */
 	close(): boolean {
-		this.host.callEvent(this.id, 'close', '');
+		if (this.host.core.record) this.host.callEvent(this.id, 'close', '');
 		const st = this.state;
 		if (this.appClosed) return this.fail('close', 'EBADF', `close(): socket ${this.id} is already closed`);
 		this.appClosed = true;

@@ -8,7 +8,7 @@
  */
 
 import { sendSegment } from './tcp-output';
-import { start2MslTimer, startKeepTimer, stop2MslTimer, stopPersistTimer, stopRexmtTimer, TCP_TUNING, type ListenQueues, type Tcb } from './tcb';
+import { detachTimers, start2MslTimer, startKeepTimer, stop2MslTimer, stopPersistTimer, stopRexmtTimer, TCP_TUNING, type ListenQueues, type Tcb } from './tcb';
 import type { TcpState } from './trace';
 import { anyAddress, F_ACK, F_RST, hostPort, mapped4 } from './wire';
 import { leaveSynQueue } from './tcp-listen';
@@ -70,6 +70,8 @@ export function deleteTcb(t: Tcb): void {
 	stop2MslTimer(t);
 	if (t.keepalive !== null) t.keepalive.deadline = -1;
 	stopPersistTimer(t);
+	// its queued timer events no longer reach it (so they do not keep it alive either)
+	detachTimers(t, null);
 	t.rtx?.clear();
 	t.sendQueue = null;
 	t.sendQueueTail = null;
@@ -85,7 +87,7 @@ export function deleteTcb(t: Tcb): void {
 	if (t.tupleRegistered) {
 		h.tcpPorts.releaseTuple(t.localPort, t.remoteIp, t.remotePort);
 		t.tupleRegistered = false;
-		if (t.hold === 'connect') h.portEvent('release', t.localPort, 'connect', t.id);
+		if (t.hold === 'connect' && h.core.record) h.portEvent('release', t.localPort, 'connect', t.id);
 	}
 	if (t.bindHeld) {
 		// An AF_INET6 bind sits in tcpPorts6, a dual-stack one in both tables (TcpSocket.takePort).

@@ -38,7 +38,7 @@ import { persistTimeout } from './tcp-flow';
 import { sendSegment, traceWindow } from './tcp-output';
 import { enterLossAfterRto, markRetransmitted, rackReorderTimeout, tlpTimeout } from './tcp-recovery';
 import { toClosed } from './tcp-state';
-import { dropPersistIfIdle, queue2Msl, REXMT_REO, REXMT_TLP, startRexmtTimer, TCP_TUNING, TIMER_2MSL, TIMER_DELACK, TIMER_KEEP, TIMER_PERSIST, TIMER_REXMT, type Tcb } from './tcb';
+import { dropPersistIfIdle, queue2Msl, REXMT_REO, REXMT_TLP, startRexmtTimer, TCP_TUNING, TIMER_2MSL, TIMER_DELACK, TIMER_KEEP, TIMER_PERSIST, TIMER_REXMT, timerTarget, type Tcb } from './tcb';
 import { delackTimeout } from './tcp-delack';
 import { F_SYN, seqDiff, seqLt } from './wire';
 
@@ -135,7 +135,7 @@ export function timerFired(t: Tcb, kind: number, time: number): void {
 		if (d < 0) return;
 		if (d > time) {
 			t.rexmtQueuedAt = d;
-			t.host.core.queue.push(d, t, TIMER_REXMT, null);
+			t.host.core.queue.push(d, timerTarget(t), TIMER_REXMT, null);
 			return;
 		}
 		t.rexmtDeadline = -1;
@@ -162,7 +162,7 @@ export function timerFired(t: Tcb, kind: number, time: number): void {
 		if (d < 0) return;
 		if (d > time) {
 			k.queuedAt = d;
-			t.host.core.queue.push(d, t, TIMER_KEEP, null);
+			t.host.core.queue.push(d, timerTarget(t), TIMER_KEEP, null);
 			return;
 		}
 		k.deadline = -1;
@@ -178,7 +178,7 @@ export function timerFired(t: Tcb, kind: number, time: number): void {
 		}
 		if (d > time) {
 			p.queuedAt = d;
-			t.host.core.queue.push(d, t, TIMER_PERSIST, null);
+			t.host.core.queue.push(d, timerTarget(t), TIMER_PERSIST, null);
 			return;
 		}
 		p.deadline = -1;
@@ -190,7 +190,7 @@ export function timerFired(t: Tcb, kind: number, time: number): void {
 		if (d < 0) return;
 		if (d > time) {
 			t.delackQueuedAt = d;
-			t.host.core.queue.push(d, t, TIMER_DELACK, null);
+			t.host.core.queue.push(d, timerTarget(t), TIMER_DELACK, null);
 			return;
 		}
 		t.delackDeadline = -1;

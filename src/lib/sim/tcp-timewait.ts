@@ -30,7 +30,7 @@
  * @module
  */
 
-import { TIMER_2MSL, TCP_TUNING, TwoMslTimer, type InvalidAckWindow, type PortHold, type SocketFamily, type Tcb, type TcpHost, type TimeWaitConn } from './tcb';
+import { detachTimers, TIMER_2MSL, timerTarget, TCP_TUNING, type InvalidAckWindow, type PortHold, type SocketFamily, type Tcb, type TcpHost, type TimeWaitConn } from './tcb';
 import type { TcpState } from './trace';
 import { CLOSED_BLOCK } from './tcp-tw-slab';
 import { F_ACK, mapped4, type TcpPacket } from './wire';
@@ -53,27 +53,53 @@ const RCV_WSCALE = 10;
 const SND_MSS = 11;
 const UNREAD = 12;
 
-// The record's flags, as bits of one small integer, and its address family as one field (as the
-// TCB's, tcb.ts): with Rcv.Wind.Shift, Eff.snd.MSS and the unread bytes in the slab block, 7
-// fields (56 bytes) less per record object, of which the lifecycle benchmark keeps ~20,000 alive
-// (see tcp-tw-slab.ts for the figures).
+// The record's flags, as bits of one small integer (as the TCB's, tcb.ts), with its address
+// family and how the socket held its port as small codes in the bits above them: with
+// Rcv.Wind.Shift, Eff.snd.MSS and the unread bytes in the slab block, 7 fields (56 bytes) less
+// per record object, of which the lifecycle benchmark keeps ~20,000 alive (see tcp-tw-slab.ts
+// for the figures); the codes, the state read from the block and the rarely set fields in
+// {@link TimeWaitExtra}, 5 more (record object 160 → 120 bytes).
 const TUPLE_REGISTERED = 1;
 const BIND_HELD = 2;
 const TS_OK = 4;
+/** `bits >> FAMILY_SHIFT & 3` indexes {@link FAMILIES}; `bits >> HOLD_SHIFT` indexes {@link HOLDS}. */
+const FAMILY_SHIFT = 3;
+const HOLD_SHIFT = 5;
+const FAMILIES: readonly SocketFamily[] = ['inet', 'inet6', 'inet6-v6only', 'inet6-mapped'];
+const HOLDS: readonly PortHold[] = ['none', 'bind', 'autobind', 'connect', 'child'];
+
+/** What few TIME-WAIT records carry over from their TCB; made only for those. */
+interface TimeWaitExtra {
+	/** The throttle of ACKs to invalid segments (Linux `tw_last_oow_ack_time`). */
+	invalidAcks: InvalidAckWindow | null;
+	/** The listener's id, for an accepted connection. */
+	listenerId: string | undefined;
+	/** The socket, kept only when a watcher (`onState`, happy-eyeballs.ts) must hear of CLOSED. */
+	watched: Tcb | null;
+}
 
 /** A connection in TIME-WAIT: what is left of its TCB (see the module doc). */
 export class TimeWait implements TimeWaitConn {
-	/** TIME-WAIT until the wait ends or something ends it; then CLOSED. */
-	state: 'TIME-WAIT' | 'CLOSED' = 'TIME-WAIT';
+	/** TIME-WAIT until the wait ends or something ends it; then CLOSED (the record's block is given back). */
+	get state(): 'TIME-WAIT' | 'CLOSED' {
+		return this.c === CLOSED_BLOCK ? 'CLOSED' : 'TIME-WAIT';
+	}
 	readonly host: TcpHost;
 	/** The socket's id (trace events keep naming the connection by it). */
-	readonly id: string;
+	get id(): string {
+		return (this.idText ??= `${this.host.name}#${this.idNumber}`);
+	}
+	/** The id, or null while it is a `<host>#<n>` id not yet spelled out (as the TCB's, `Tcb.id`). */
+	private idText: string | null;
+	private readonly idNumber: number;
 	readonly localIp: string;
 	readonly localPort: number;
 	readonly remoteIp: string;
 	readonly remotePort: number;
 	/** The socket's address family and IPv6 options, as on the TCB (`Tcb.family`). */
-	private readonly family: SocketFamily;
+	private get family(): SocketFamily {
+		return FAMILIES[(this.bits >> FAMILY_SHIFT) & 3];
+	}
 	/** An AF_INET6 socket with IPv4-mapped addresses; AF_INET6; its IPV6_V6ONLY (as on the TCB). */
 	get mapped(): boolean {
 		return this.family === 'inet6-mapped';
@@ -85,8 +111,10 @@ export class TimeWait implements TimeWaitConn {
 		return this.family === 'inet6-v6only';
 	}
 	/** How the socket held its port, and what of it the record now holds (as on the TCB; tcp-state.ts `deleteTcb`). */
-	readonly hold: PortHold;
-	/** `TUPLE_REGISTERED`, `BIND_HELD`, `TS_OK`. */
+	get hold(): PortHold {
+		return HOLDS[this.bits >> HOLD_SHIFT];
+	}
+	/** `TUPLE_REGISTERED`, `BIND_HELD`, `TS_OK`, then the family's and the hold's codes. */
 	private bits: number;
 	get tupleRegistered(): boolean {
 		return (this.bits & TUPLE_REGISTERED) !== 0;
@@ -105,7 +133,15 @@ export class TimeWait implements TimeWaitConn {
 		return (this.bits & TS_OK) !== 0;
 	}
 	/** The throttle of ACKs to invalid segments, carried over from the TCB (Linux `tw_last_oow_ack_time`). */
-	invalidAcks: InvalidAckWindow | null;
+	get invalidAcks(): InvalidAckWindow | null {
+		return this.extra === null ? null : this.extra.invalidAcks;
+	}
+	set invalidAcks(x: InvalidAckWindow | null) {
+		if (this.extra !== null) this.extra.invalidAcks = x;
+		else if (x !== null) this.extra = { invalidAcks: x, listenerId: undefined, watched: null };
+	}
+	/** Rarely set fields, or null. */
+	private extra: TimeWaitExtra | null;
 	/** The record's numbers: its block in the host's slab, as a chunk and the offset in it (`CLOSED_BLOCK` once closed). */
 	private c: Float64Array;
 	private o: number;
@@ -178,23 +214,29 @@ export class TimeWait implements TimeWaitConn {
 	get unread(): number {
 		return this.c[this.o + UNREAD];
 	}
-	readonly listenerId: string | undefined;
+	/** The listener's id, for an accepted connection. */
+	get listenerId(): string | undefined {
+		return this.extra === null ? undefined : this.extra.listenerId;
+	}
 	/** Neighbours in the host's list of TIME-WAIT records (`TcpHost.timeWaits`). */
 	prev: TimeWaitConn | null = null;
 	next: TimeWaitConn | null = null;
-	/** The socket, kept only when a watcher (`onState`, happy-eyeballs.ts) must hear of CLOSED. */
-	private readonly watched: Tcb | null;
 
 	constructor(t: Tcb) {
 		this.host = t.host;
-		this.id = t.id;
+		const n = t.unspelledIdNumber;
+		this.idText = n < 0 ? t.id : null;
+		this.idNumber = n < 0 ? 0 : n;
 		this.localIp = t.localIp;
 		this.localPort = t.localPort;
 		this.remoteIp = t.remoteIp;
 		this.remotePort = t.remotePort;
-		this.family = t.family;
-		this.hold = t.hold;
-		this.bits = (t.tupleRegistered ? TUPLE_REGISTERED : 0) | (t.bindHeld ? BIND_HELD : 0) | (t.tsOk ? TS_OK : 0);
+		this.bits =
+			(t.tupleRegistered ? TUPLE_REGISTERED : 0) |
+			(t.bindHeld ? BIND_HELD : 0) |
+			(t.tsOk ? TS_OK : 0) |
+			(FAMILIES.indexOf(t.family) << FAMILY_SHIFT) |
+			(HOLDS.indexOf(t.hold) << HOLD_SHIFT);
 		const slab = t.host.timeWaits.slab;
 		const b = slab.alloc();
 		const v = slab.chunk;
@@ -213,14 +255,19 @@ export class TimeWait implements TimeWaitConn {
 		v[b + UNREAD] = t.unread;
 		this.c = v;
 		this.o = b;
-		this.invalidAcks = t.invalidAcks;
-		this.listenerId = t.listener?.id;
-		this.watched = t.onState !== undefined ? t : null;
+		const listener = t.listener;
+		this.extra =
+			t.invalidAcks !== null || listener !== null || t.onState !== undefined
+				? { invalidAcks: t.invalidAcks, listenerId: listener?.id, watched: t.onState !== undefined ? t : null }
+				: null;
 	}
 
-	/** The 2MSL timer's event (the only event a record receives): lazy, as tcp-timer.ts `timerFired`. */
-	onEvent(_kind: number, _arg: unknown, time: number): void {
-		if (time !== this.queuedAt) return;
+	/**
+	 * The 2MSL timer's event, lazy as tcp-timer.ts `timerFired`. (The TCB's other timers' stale
+	 * events come here too, through the forwarder the record took over, and are ignored.)
+	 */
+	onEvent(kind: number, _arg: unknown, time: number): void {
+		if (kind !== TIMER_2MSL || time !== this.queuedAt) return;
 		this.queuedAt = -1;
 		const d = this.deadline;
 		if (d < 0) return;
@@ -237,7 +284,7 @@ export class TimeWait implements TimeWaitConn {
 	/** Record a state change as tcp-state.ts `setState` does for a TCB. */
 	private stateEvent(to: TcpState, cause: string): void {
 		const core = this.host.core;
-		const w = this.watched;
+		const w = this.extra === null ? null : this.extra.watched;
 		if (w !== null && w.onState !== undefined) core.queue.push(core.queue.now, { onEvent: () => w.onState?.(w) }, 0, null);
 		if (!core.record) return;
 		core.events.push({
@@ -260,7 +307,6 @@ export class TimeWait implements TimeWaitConn {
 	 * `queuedAt` unequal to its time and does nothing.
 	 */
 	close(cause: string): void {
-		this.state = 'CLOSED';
 		this.host.timeWaits.slab.release(this.c, this.o);
 		this.c = CLOSED_BLOCK;
 		this.o = 0;
@@ -289,9 +335,10 @@ export function releaseToTimeWait(t: Tcb): TimeWait {
 	t.tupleRegistered = false;
 	t.bindHeld = false;
 	t.hold = 'none';
-	// The 2MSL timer's queued event (tcb.ts queue2Msl) is the record's from now on, and its
-	// forwarder is how the socket finds the record (Tcb.timeWait).
-	(t.twoMslTimer ??= new TwoMslTimer(t)).to = w;
+	// The TCB's queued timer events (the 2MSL timer's among them, tcb.ts queue2Msl) go to the
+	// record from now on, and their forwarder is how the socket finds the record (Tcb.timeWait).
+	timerTarget(t);
+	detachTimers(t, w);
 	if (!h.core.record) h.forget(t);
 	return w;
 }
@@ -323,7 +370,7 @@ export function closeTimeWait(w: TimeWait, cause: string): void {
 	if (w.tupleRegistered) {
 		h.tcpPorts.releaseTuple(w.localPort, w.remoteIp, w.remotePort);
 		w.tupleRegistered = false;
-		if (w.hold === 'connect') h.portEvent('release', w.localPort, 'connect', w.id);
+		if (w.hold === 'connect' && h.core.record) h.portEvent('release', w.localPort, 'connect', w.id);
 	}
 	if (w.bindHeld) {
 		// An AF_INET6 bind sits in tcpPorts6, a dual-stack one in both tables (TcpSocket.takePort).
