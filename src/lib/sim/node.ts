@@ -21,6 +21,14 @@ import type { OsPreset, OsPresetId } from './os';
 import type { Protocol, SocketErrno } from './trace';
 import type { Packet } from './wire';
 
+/**
+ * The id the engine gives a socket created without one: `<host>#<n>`, n counting up per host
+ * across TCP and UDP (`Host.tcp`, `Host.udp`). Simulation's id checks parse this form.
+ */
+export function generatedSocketId(hostName: string, n: number): string {
+	return `${hostName}#${n}`;
+}
+
 /** Queue event kind: deliver a packet (the event's argument) to the target node. */
 export const EV_DELIVER = 1;
 

@@ -35,7 +35,7 @@
  */
 
 import type { EventTarget } from './clock';
-import type { HostContext } from './node';
+import { generatedSocketId, type HostContext } from './node';
 import type { PortTable } from './ports';
 import type { Rng } from './prng';
 import type { TcpState } from './trace';
@@ -452,7 +452,7 @@ export abstract class Tcb implements EventTarget {
 	 * `<listenerId>.<n>` for a listener's child, spelled out when first read.
 	 */
 	get id(): string {
-		return (this.idText ??= this.listener !== null ? `${this.listener.id}.${this.childNumber}` : `${this.host.name}#${this.idNumber}`);
+		return (this.idText ??= this.listener !== null ? `${this.listener.id}.${this.childNumber}` : generatedSocketId(this.host.name, this.idNumber));
 	}
 	/**
 	 * The id as given or once spelled out; null until then. Nothing reads the id of a socket the

@@ -31,6 +31,7 @@
  */
 
 import { detachTimers, TIMER_2MSL, timerTarget, TCP_TUNING, type InvalidAckWindow, type PortHold, type SocketFamily, type Tcb, type TcpHost, type TimeWaitConn } from './tcb';
+import { generatedSocketId } from './node';
 import type { TcpState } from './trace';
 import { CLOSED_BLOCK } from './tcp-tw-slab';
 import { F_ACK, mapped4, type TcpPacket } from './wire';
@@ -87,7 +88,7 @@ export class TimeWait implements TimeWaitConn {
 	readonly host: TcpHost;
 	/** The socket's id (trace events keep naming the connection by it). */
 	get id(): string {
-		return (this.idText ??= `${this.host.name}#${this.idNumber}`);
+		return (this.idText ??= generatedSocketId(this.host.name, this.idNumber));
 	}
 	/** The id, or null while it is a `<host>#<n>` id not yet spelled out (as the TCB's, `Tcb.id`). */
 	private idText: string | null;

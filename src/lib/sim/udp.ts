@@ -38,7 +38,7 @@
  */
 
 import { SimError } from './errors';
-import type { HostContext } from './node';
+import { generatedSocketId, type HostContext } from './node';
 import { PortTable } from './ports';
 import type { SocketAddress, SocketErrno } from './trace';
 import { ICMP6, ICMP6_PORT_UNREACH } from './ipv6';
@@ -389,7 +389,7 @@ function checkLen(len: number): void {
  * @throws SimError if the id is already used.
  */
 export function createUdpSocket(host: Host, id: string | undefined): UdpSocket {
-	const sid = id ?? `${host.name}#${host.nextSocketNumber}`;
+	const sid = id ?? generatedSocketId(host.name, host.nextSocketNumber);
 	host.nextSocketNumber++;
 	const s = new UdpSocket(host, sid);
 	host.core.registerOtherSocket?.(sid, s);
