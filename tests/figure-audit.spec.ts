@@ -43,6 +43,25 @@ const SIZES = {
 	present: { width: 1920, height: 1080 }
 } as const;
 
+/**
+ * Moves the step slider of the `n`th figure (from 0) to `to` ('max': the last step) in one task of
+ * the page, as a reader's drag lands on whatever is on screen: the prerendered frame (whose hand-off
+ * passes the move to the live figure) or the live figure. A locator's `evaluate` finds the element
+ * and runs the function in two round trips; when the live figure replaced the frame between them,
+ * the move went to a removed slider and was lost (CI at load ~4: the figure stayed at step 1).
+ */
+async function moveSlider(page: Page, n: number, to: 'max' | number) {
+	await page.evaluate(
+		([n, to]) => {
+			const slider = document.querySelectorAll('figure.sim')[n]?.querySelector<HTMLInputElement>('input[type=range]');
+			if (!slider) throw new Error(`figure ${n + 1} has no step slider`);
+			slider.value = to === 'max' ? slider.max : String(to);
+			slider.dispatchEvent(new Event('input', { bubbles: true }));
+		},
+		[n, to] as const
+	);
+}
+
 async function open(page: Page, slug: string) {
 	await page.emulateMedia({ reducedMotion: 'reduce' });
 	await page.goto(`/lessons/${slug}`);
@@ -102,10 +121,7 @@ for (const slug of LESSONS) {
 		for (let f = 0; f < (await figures.count()); f++) {
 			const fig = figures.nth(f);
 			await fig.scrollIntoViewIfNeeded();
-			await fig.locator('input[type=range]').evaluate((el: HTMLInputElement) => {
-				el.value = '0';
-				el.dispatchEvent(new Event('input', { bubbles: true }));
-			});
+			await moveSlider(page, f, 0);
 			const last = Number(await fig.locator('input[type=range]').getAttribute('max'));
 			await fig.getByRole('button', { name: 'Present' }).click();
 			const dialog = page.getByTestId('presentation');
@@ -133,10 +149,7 @@ test('reliable-delivery starts in relative mode and shows the numbers its prose 
 		const fig = page.locator('figure.sim').nth(2);
 		await fig.scrollIntoViewIfNeeded();
 		await expect(fig.getByRole('checkbox', { name: /Relative sequence numbers/ })).toBeChecked();
-		await fig.locator('input[type=range]').evaluate((el: HTMLInputElement) => {
-			el.value = el.max;
-			el.dispatchEvent(new Event('input', { bubbles: true }));
-		});
+		await moveSlider(page, 2, 'max');
 		// The figure shows the last step (the static frame hands the slider to the live figure, whose
 		// scenario runs first, which on a loaded 2-core machine can take longer than 15 s).
 		await expect(fig.locator('.where')).toHaveText(/Step (\d+)\/\1 /, { timeout: 60_000 });

@@ -17,7 +17,9 @@ test('figures below the fold stay static until the reader scrolls near them; rea
 	test.setTimeout(180_000);
 	await page.setViewportSize({ width: 1280, height: 800 });
 	await page.goto(LESSON);
-	await page.evaluate(`window.__shifts = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__shifts.push(e.value); }).observe({ type: 'layout-shift', buffered: true });`);
+	// Each shift with what moved (tag, class, data-figure; its box before and after), so that a
+	// failure names the element.
+	await page.evaluate(`window.__shifts = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__shifts.push({ value: e.value, at: Math.round(e.startTime), scrollY: Math.round(scrollY), sources: (e.sources ?? []).map((s) => { const n = s.node; const r = (b) => [b.x, b.y, b.width, b.height].map(Math.round).join(','); return (n ? n.nodeName + '.' + (n.className?.baseVal ?? n.className ?? '') + (n.closest?.('[data-figure]') ? ' in figure ' + [...document.querySelectorAll('[data-figure]')].indexOf(n.closest('[data-figure]')) : '') : '(removed)') + ' ' + r(s.previousRect) + ' -> ' + r(s.currentRect); }) }); }).observe({ type: 'layout-shift', buffered: true });`);
 	const slots = page.locator('[data-figure]');
 	const n = await slots.count();
 	expect(n).toBeGreaterThanOrEqual(5);
@@ -35,6 +37,27 @@ test('figures below the fold stay static until the reader scrolls near them; rea
 	expect(await page.locator('[data-figure="static"]').count()).toBe(0);
 	// Every swap happened off screen: nothing the reader saw moved.
 	expect(await page.evaluate('window.__shifts')).toEqual([]);
+});
+
+test('the header keeps its layout through a frame in which the theme menu shows no text', async ({ page }) => {
+	// While a page hydrates, Chromium can paint the theme <select> for one frame without its text
+	// (34 px wide, not 117): the menu then moved by 83 px, a layout shift at load (seen by the test
+	// above under load). Its box must not depend on the options' text.
+	for (const [size, theme] of [[{ width: 1280, height: 800 }, null], [{ width: 390, height: 844 }, null], [{ width: 1920, height: 1080 }, 'projector']] as const) {
+		if (theme) await page.addInitScript((t) => localStorage.setItem('portsim.theme', t), theme);
+		await page.setViewportSize(size);
+		await page.goto(LESSON);
+		const boxes = () =>
+			page.evaluate(() =>
+				['header.site .brand svg', 'header.site nav', 'label.theme select'].map((s) => {
+					const r = document.querySelector(s)!.getBoundingClientRect();
+					return [s, r.x, r.y, r.width, r.height].join(' ');
+				})
+			);
+		const before = await boxes();
+		await page.evaluate(() => document.querySelectorAll('label.theme option').forEach((o) => (o.textContent = '')));
+		expect(await boxes(), `${size.width}×${size.height}`).toEqual(before);
+	}
 });
 
 test('what reaches the static frame (focus, a click, a box ticked) is handed to the live figure', async ({ page }) => {
