@@ -48,7 +48,8 @@ const SIZES = {
  * the page, as a reader's drag lands on whatever is on screen: the prerendered frame (whose hand-off
  * passes the move to the live figure) or the live figure. A locator's `evaluate` finds the element
  * and runs the function in two round trips; when the live figure replaced the frame between them,
- * the move went to a removed slider and was lost (CI at load ~4: the figure stayed at step 1).
+ * the move went to a removed slider and was lost (on CI, and here in 3 of 8 runs at load ~5: the
+ * figure stayed at step 1).
  */
 async function moveSlider(page: Page, n: number, to: 'max' | number) {
 	await page.evaluate(

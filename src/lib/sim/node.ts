@@ -23,7 +23,7 @@ import type { Packet } from './wire';
 
 /**
  * The id the engine gives a socket created without one: `<host>#<n>`, n counting up per host
- * across TCP and UDP (`Host.tcp`, `Host.udp`). Simulation's id checks parse this form.
+ * across TCP and UDP (`Host.tcp`, `Host.udp`). simulation.ts recognises this form (`GENERATED_FORM`).
  */
 export function generatedSocketId(hostName: string, n: number): string {
 	return `${hostName}#${n}`;
