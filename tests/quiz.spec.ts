@@ -289,3 +289,29 @@ test.describe('progress files with bad parts', () => {
 		await expect(page.getByText('Question 1 of 2')).toBeVisible();
 	});
 });
+
+/**
+ * A long paused trace (flow-and-congestion's zero-window question, 648 packets) comes with the
+ * lesson as its first 10 and last 20 packets; the rest is fetched when the reader asks for it
+ * (issue 18: the lesson's data no longer carries 108 KB of packets).
+ */
+test('a long paused trace shows its ends, and the whole trace on request', async ({ page }) => {
+	const requested: string[] = [];
+	page.on('request', (r) => {
+		if (r.url().includes('/quiz/paused/')) requested.push(new URL(r.url()).pathname);
+	});
+	await page.goto('/lessons/flow-and-congestion');
+	const q = question(page, 'flc-12');
+	await q.scrollIntoViewIfNeeded();
+	await expect(page.locator('#quiz [data-quiz]')).toHaveAttribute('data-quiz', 'live', { timeout: 20_000 });
+	const items = q.locator('ol.packets > li');
+	await expect(items).toHaveCount(30);
+	await expect(q.locator('ol.packets').last()).toHaveAttribute('start', String(648 - 20 + 1));
+	expect(requested, 'nothing fetched before the reader asks').toEqual([]);
+	await q.getByRole('button', { name: 'Show the other 618 packets' }).click();
+	await expect(items).toHaveCount(648);
+	expect(requested).toEqual(['/quiz/paused/flc-12.json']);
+	// The last packet shown is the same one as before: the moment the question is about.
+	await expect(items.last()).toContainText('ms');
+	await expect(q.getByRole('button', { name: /Show the other/ })).toHaveCount(0);
+});

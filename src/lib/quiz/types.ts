@@ -145,6 +145,12 @@ export interface SimulationQuestion extends QuestionBase {
 	answer?: string[];
 	/** Filled by resolveSimulationQuestions: the trace up to the pause, as text lines. */
 	paused?: PausedPacket[];
+	/**
+	 * Set on a lesson page's copy (paused.ts trimPaused) when `paused` holds only the first and
+	 * last packets of a long list: how many packets the whole list has. The whole list is at
+	 * `/quiz/paused/<id>.json`.
+	 */
+	pausedTotal?: number;
 	/** Filled by resolveSimulationQuestions: the value the simulation produced, for display. */
 	derived?: string;
 }
