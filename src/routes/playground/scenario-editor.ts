@@ -95,7 +95,7 @@ const highlight = HighlightStyle.define([
 ]);
 
 const theme = EditorView.theme({
-	'&': { backgroundColor: 'var(--surface)', color: 'var(--fg)', fontSize: '0.82rem', height: '100%' },
+	'&': { backgroundColor: 'var(--surface)', color: 'var(--fg)', fontSize: '0.85rem', height: '100%' },
 	'.cm-scroller': { fontFamily: 'var(--mono)', lineHeight: '1.55' },
 	'.cm-content': { caretColor: 'var(--fg)', padding: '0.4rem 0' },
 	'.cm-gutters': { backgroundColor: 'var(--surface-2)', color: 'var(--muted)', borderRight: '1px solid var(--border)' },
