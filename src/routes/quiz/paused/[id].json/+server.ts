@@ -1,5 +1,5 @@
 import { error, json } from '@sveltejs/kit';
-import { fullCatalog } from '$lib/quiz/catalog';
+import { examData } from '../../../exam/exam-data.server';
 import { pausedIsCut } from '$lib/quiz/paused';
 import type { SimulationQuestion } from '$lib/quiz/types';
 import type { EntryGenerator } from './$types';
@@ -9,8 +9,9 @@ import type { EntryGenerator } from './$types';
 // offline use, fetched when the reader clicks "Show the other N packets".
 export const prerender = true;
 
+/** The bank's questions whose lesson pages carry a cut list (examData: the catalog built once per build). */
 function cutQuestions(): SimulationQuestion[] {
-	return fullCatalog().questions.filter((q): q is SimulationQuestion => q.type === 'simulation' && !!q.paused && pausedIsCut(q.paused.length));
+	return examData().questions.filter((q): q is SimulationQuestion => q.type === 'simulation' && !!q.paused && pausedIsCut(q.paused.length));
 }
 
 export const entries: EntryGenerator = () => cutQuestions().map((q) => ({ id: q.id }));
