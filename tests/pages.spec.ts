@@ -44,6 +44,24 @@ test.describe('site pages', () => {
 		await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Progress' })).toHaveAttribute('aria-current', 'page');
 	});
 
+	test('on a phone, the navigation shows the item of the current page, at load and after moving', async ({ page }) => {
+		await page.setViewportSize({ width: 390, height: 844 });
+		const nav = page.getByRole('navigation', { name: 'Main' });
+		// Whether the item lies inside the nav's visible part (the nav scrolls sideways on a phone).
+		const shown = (name: string) =>
+			nav.getByRole('link', { name }).evaluate((a) => {
+				const n = a.closest('nav') as HTMLElement;
+				const r = a.getBoundingClientRect();
+				const b = n.getBoundingClientRect();
+				return { scrolls: n.scrollWidth > n.clientWidth, inside: r.left >= b.left - 1 && r.right <= b.right + 1 };
+			});
+		await page.goto('/progress');
+		await expect.poll(() => shown('Progress')).toEqual({ scrolls: true, inside: true });
+		await nav.getByRole('link', { name: 'Lessons' }).click();
+		await expect(page).toHaveURL(/\/$/);
+		await expect.poll(() => shown('Lessons')).toEqual({ scrolls: true, inside: true });
+	});
+
 	test('the exhaustion calculator is framed and its fields styled like the rest of the site', async ({ page }) => {
 		await page.goto('/lessons/port-exhaustion');
 		const lab = page.locator('section.lab');
