@@ -11,6 +11,8 @@ test('the speed menu: opened and chosen with the pointer or the keyboard, and it
 	await page.setViewportSize({ width: 1280, height: 800 });
 	await page.goto('/lessons/tcp-handshake');
 	const fig = page.locator('[data-figure]').first();
+	// The reader scrolls to the figure; it goes live as it comes near (SimPlayer.svelte).
+	await fig.scrollIntoViewIfNeeded();
 	await expect(fig).toHaveAttribute('data-figure', 'live', { timeout: 30_000 });
 	const summary = fig.locator('summary', { hasText: 'Speed' });
 	const current = summary.locator('.current');
@@ -56,6 +58,24 @@ test('the speed menu: opened and chosen with the pointer or the keyboard, and it
 	await expect(panel).toBeVisible();
 	await page.locator('main h1').click();
 	await expect(panel).toBeHidden();
+});
+
+test('a press on the speed menu of the prerendered frame opens the menu of the live figure', async ({ page }) => {
+	await page.setViewportSize({ width: 1280, height: 800 });
+	// Hold the simulation's worker back: the figure is still the prerendered frame when the reader acts.
+	await page.route(/sim\.worker/, async (route) => {
+		await new Promise((r) => setTimeout(r, 1500));
+		await route.continue();
+	});
+	await page.goto('/lessons/tcp-handshake');
+	const fig = page.locator('[data-figure]').first();
+	await expect(fig).toHaveAttribute('data-figure', 'static');
+	await fig.locator('summary', { hasText: 'Speed' }).click();
+	await expect(fig).toHaveAttribute('data-figure', 'live', { timeout: 30_000 });
+	// Opened once (the click is handed over, not lost and not doubled), on the live figure.
+	await expect(fig.getByRole('radiogroup', { name: 'Speed' })).toBeVisible();
+	await fig.getByRole('radio', { name: '0.5×' }).click();
+	await expect(fig.locator('summary .current')).toHaveText('0.5×');
 });
 
 test('the port map host menu shows the chosen host', async ({ page }) => {
