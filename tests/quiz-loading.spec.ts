@@ -80,3 +80,56 @@ test('a long paused trace shows its first and last packets, and the rest on requ
 	await expect(rows).toHaveCount(648);
 	await expect(q.getByRole('button', { name: /Show the other/ })).toHaveCount(0);
 });
+
+test('the prerendered quiz is skipped until it nears the viewport, with a placeholder taller than the quiz on a narrow phone', async ({ browser, baseURL }) => {
+	test.setTimeout(120_000);
+	// A placeholder shorter than the quiz puts the pager and the footer on top of its last
+	// questions for any script that asks where they are (axe found "obscured" radio buttons).
+	const context = await browser.newContext({ javaScriptEnabled: false, baseURL, viewport: { width: 360, height: 740 } });
+	const page = await context.newPage();
+	await page.goto('/');
+	const lessons = await page.locator('main ol li a[href^="/lessons/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+	expect(lessons).toHaveLength(18);
+	for (const href of lessons) {
+		await page.goto(href);
+		const m = await page.locator('[data-quiz="static"]').evaluate((el) => {
+			const kids = [...el.children].map((c) => c.getBoundingClientRect());
+			const st = getComputedStyle(el);
+			return {
+				cv: st.contentVisibility,
+				placeholder: parseFloat(st.containIntrinsicHeight.replace(/^auto\s+/, '')),
+				content: Math.max(...kids.map((r) => r.bottom)) - Math.min(...kids.map((r) => r.top))
+			};
+		});
+		expect(m.cv, href).toBe('auto');
+		expect(m.content, `${href}: quiz ${m.content} px, placeholder ${m.placeholder} px`).toBeGreaterThan(1000);
+		expect(m.placeholder, `${href}: quiz ${m.content} px, placeholder ${m.placeholder} px`).toBeGreaterThan(m.content);
+	}
+	await context.close();
+});
+
+for (const size of [
+	{ width: 390, height: 844, theme: null },
+	{ width: 1280, height: 800, theme: null },
+	{ width: 1920, height: 1080, theme: 'projector' }
+] as const) {
+	test(`jumping to the quiz (the contents' link) at ${size.width}×${size.height}${size.theme ? ' (projector)' : ''} moves nothing on screen`, async ({ page }) => {
+		await page.setViewportSize({ width: size.width, height: size.height });
+		if (size.theme) await page.addInitScript((t) => localStorage.setItem('portsim.theme', t), size.theme);
+		await page.goto('/lessons/udp');
+		await page.waitForLoadState('networkidle');
+		await page.evaluate(`window.__shifts = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__shifts.push({ at: e.startTime, value: e.value, sources: (e.sources ?? []).map((s) => s.node ? s.node.nodeName + '.' + (s.node.className?.baseVal ?? s.node.className ?? '') : '(removed)') }); }).observe({ type: 'layout-shift' });`);
+		// What the contents' "Check your understanding" link does (the fragment), at a known time:
+		// a click would mark the shifts that follow it as the reader's own (hadRecentInput).
+		const at = await page.evaluate(() => {
+			const t = performance.now();
+			location.hash = 'quiz';
+			return t;
+		});
+		await expect(page.locator('#quiz-title')).toBeInViewport();
+		await expect(page.locator('#quiz .question').first()).toBeInViewport({ timeout: 10_000 });
+		await page.waitForTimeout(1000);
+		const shifts = ((await page.evaluate('window.__shifts')) as { at: number; value: number }[]).filter((e) => e.at >= at);
+		expect(shifts.reduce((s, e) => s + e.value, 0), JSON.stringify(shifts)).toBeLessThan(0.0005);
+	});
+}
