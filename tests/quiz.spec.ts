@@ -10,9 +10,12 @@ function question(page: Page, id: string): Locator {
 
 /** Put an ordering question into `wanted` order using only the keyboard-operable Move up buttons. */
 async function orderWithButtons(q: Locator, wanted: string[]) {
+	// The learner reads the question first. Its text, not innerText: the prerendered quiz is not
+	// rendered until it nears the viewport (LessonQuiz.svelte), and innerText follows rendering.
+	await q.scrollIntoViewIfNeeded();
 	for (let target = 0; target < wanted.length; target++) {
 		for (let guard = 0; guard < wanted.length; guard++) {
-			const texts = await q.locator('ol.order li .item-text').allInnerTexts();
+			const texts = await q.locator('ol.order li .item-text').allTextContents();
 			const at = texts.findIndex((t) => t.trim() === wanted[target]);
 			expect(at, `item "${wanted[target]}" is listed`).toBeGreaterThanOrEqual(0);
 			if (at === target) break;
