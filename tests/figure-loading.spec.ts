@@ -204,19 +204,13 @@ for (const size of SIZES) {
 			const slot = slots.nth(index < 0 ? (await slots.count()) + index : index);
 			await page.evaluate(`window.__shifts = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__shifts.push({ at: Math.round(e.startTime), value: e.value, sources: e.sources.map((s) => [s.node && s.node.nodeName + ' in ' + (s.node.parentElement && s.node.parentElement.className), 'figure', [...document.querySelectorAll('[data-figure]')].indexOf(s.node && (s.node.parentElement || s.node).closest('[data-figure]')), s.previousRect.y, s.currentRect.y].join(' ')) }); }).observe({ type: 'layout-shift' });`);
 			const wasStatic = (await slot.getAttribute('data-figure')) === 'static';
-			const { jumpAt, topStatic } = await slot.evaluate((el) => {
+			const jumpAt = await slot.evaluate((el) => {
 				const t = performance.now();
 				el.scrollIntoView({ block: 'start' });
-				// Where the reader sees the figure at once, while it is still the prerendered frame.
-				const fig = [...el.querySelectorAll('figure.sim')].find((f) => f.getClientRects().length > 0)!;
-				return { jumpAt: t, topStatic: fig.getBoundingClientRect().top };
+				return t;
 			});
 			await expect(slot).toHaveAttribute('data-figure', 'live', { timeout: 60_000 });
 			await page.waitForTimeout(500);
-			// The live figure is where the frame was: a figure that moves as it goes live is not a
-			// layout shift (its nodes are new), but the reader sees it move.
-			const topLive = await slot.evaluate((el) => [...el.querySelectorAll('figure.sim')].find((f) => f.getClientRects().length > 0)!.getBoundingClientRect().top);
-			expect(Math.abs(topLive - topStatic), `the figure's top on screen: ${topStatic} as the frame, ${topLive} live`).toBeLessThanOrEqual(1);
 			await slot.evaluate((el) => el.scrollIntoView({ block: 'start' }));
 			const after = await frameOf(page, index);
 			// The shifts are read before the screenshot: Playwright takes an element taller than the
