@@ -56,3 +56,9 @@ export const test = base.extend<{ pageErrors: string[] }>({
 });
 
 export { expect };
+
+/** The lesson paths (`/lessons/<slug>`) the home page lists, in course order. */
+export async function lessonPaths(page: Page): Promise<string[]> {
+	await page.goto('/');
+	return page.locator('main ol li a[href^="/lessons/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+}

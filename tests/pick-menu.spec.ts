@@ -1,4 +1,4 @@
-import { test, expect } from './fixtures';
+import { test, expect, lessonPaths } from './fixtures';
 
 /**
  * A figure's speed menu and a port map's host menu (PickMenu.svelte): a disclosure with radio
@@ -98,8 +98,7 @@ test('no prerendered figure frame holds a <select>, and every frame is skipped u
 	// The page as it is before any script runs.
 	const context = await browser.newContext({ javaScriptEnabled: false, baseURL, viewport: { width: 1280, height: 800 } });
 	const page = await context.newPage();
-	await page.goto('/');
-	const lessons = await page.locator('main ol li a[href^="/lessons/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+	const lessons = await lessonPaths(page);
 	expect(lessons).toHaveLength(18);
 	for (const href of lessons) {
 		await page.goto(href);

@@ -1,5 +1,5 @@
 import type { Browser } from '@playwright/test';
-import { test, expect } from './fixtures';
+import { test, expect, lessonPaths } from './fixtures';
 
 /**
  * A lesson's quiz is prerendered and made live when the reader nears it (issue 18 item 2:
@@ -87,8 +87,7 @@ test('the prerendered quiz is skipped until it nears the viewport, with a placeh
 	// questions for any script that asks where they are (axe found "obscured" radio buttons).
 	const context = await browser.newContext({ javaScriptEnabled: false, baseURL, viewport: { width: 360, height: 740 } });
 	const page = await context.newPage();
-	await page.goto('/');
-	const lessons = await page.locator('main ol li a[href^="/lessons/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+	const lessons = await lessonPaths(page);
 	expect(lessons).toHaveLength(18);
 	for (const href of lessons) {
 		await page.goto(href);
