@@ -5,6 +5,7 @@ import { momentsOf } from './timeline';
 import { layoutLadder, monoMeasure, SIZES, nowY, arrowAt, breakText, type LadderLayout, type LadderSizes } from './ladder-layout';
 import { overlap, type Box } from './collide';
 import { lessonTraces, traceOf } from './test-traces';
+import { MAX_FIGURE_EVENTS } from '$lib/worker/protocol';
 
 const lessons = lessonTraces({ ladderOnly: true });
 
@@ -42,6 +43,7 @@ describe('ladder layout of every lesson figure', () => {
 				for (const relative of [true, false]) {
 					const l = layout(trace, width, sizes, relative, short);
 					expect(l.failed, `${name} (${where}, relative=${relative})`).toBe(0);
+					expect(l.crossings, `${name}: labels avoid the lines (within CROSSING_BUDGET)`).toBe(true);
 					expect(collisions(l), `${name} (${where}, relative=${relative})`).toEqual([]);
 					for (const a of l.arrows) {
 						const b = a.label.box;
@@ -143,6 +145,23 @@ describe('ladder layout of every lesson figure', () => {
 			}),
 			{ numRuns: 40, seed: 10 }
 		);
+	});
+
+	it('a shared link that draws 620 arrows, hundreds of rows long, is past the crossing budget: its labels still keep clear of each other, the pills and the markers', () => {
+		// hostile.spec.ts: 190 lines of 100 pings 1 ms apart, cut to the first 1,000 events as the
+		// worker cuts a run for the page (worker/handle.ts).
+		let text = 'host client 192.168.1.10\nhost server 203.0.113.5 root\nlink client server latency=10ms\n';
+		while (text.length < 9_950) text += '+0ms client ping 203.0.113.5 count=100 interval=1ms\n';
+		const full = traceOf(text);
+		const events = full.events.slice(0, MAX_FIGURE_EVENTS);
+		const trace: Trace = { ...full, events, end: events[events.length - 1].t };
+		for (const [where, width, sizes, short] of cases) {
+			const l = layout(trace, width, sizes, true, short);
+			expect(l.arrows.length).toBeGreaterThan(600);
+			expect(l.crossings, where).toBe(false);
+			expect(l.failed, where).toBe(0);
+			expect(collisions(l), where).toEqual([]);
+		}
 	});
 
 	it('lays out a trace with one host and no packets', () => {

@@ -165,7 +165,24 @@ export interface LadderLayout {
 	row: number;
 	/** Layout passes it took (1 when no rows had to be spread). */
 	rounds: number;
+	/**
+	 * Whether labels avoid crossing the arrows' lines (false when the lines are too many and too
+	 * long to count within {@link CROSSING_BUDGET}: the labels then only keep clear of each
+	 * other, the pills, the breaks and the ✕ markers).
+	 */
+	crossings: boolean;
 }
+
+/**
+ * Most (line, band) pairs the label placement indexes to count the lines each label would cross,
+ * per layout pass. A lesson's ladder needs at most some 2,500 (bulk-loss in projector mode). A
+ * shared link can draw 620 arrows hundreds of rows long that cross each other (hostile.spec.ts:
+ * 190 lines of 100 pings, cut at 1,000 events): 170,000 to 340,000 pairs by the figure's width,
+ * and with their crossings counted one layout took 1.1 to 1.8 s in Node on a 2-core machine
+ * (0.05 to 0.2 s without), a frozen page. Past this budget the labels are placed without
+ * counting crossings.
+ */
+export const CROSSING_BUDGET = 50_000;
 
 /** Gaps at least this long (ms of virtual time) are drawn as a break. */
 export const BREAK_MS = 1000;
@@ -697,28 +714,33 @@ function layoutOnce(
 	const lineOf: Pending[] = [];
 	const lineBands = new Map<number, { i: number; x0: number; x1: number }[]>();
 	for (const a of pending) {
-		const h = held(segmentBox(a.x0, a.y0, a.x1, a.y1, 2));
-		const i = lines.length;
-		lines.push(h);
+		lines.push(held(segmentBox(a.x0, a.y0, a.x1, a.y1, 2)));
 		lineOf.push(a);
-		const [ya, yb] = a.y0 <= a.y1 ? [a.y0, a.y1] : [a.y1, a.y0];
-		for (let b = Math.floor(h.bb[1] / BAND); b <= Math.floor(h.bb[3] / BAND); b++) {
-			let x0 = h.bb[0];
-			let x1 = h.bb[2];
-			if (yb - ya > 1e-6) {
-				const lo = Math.max(ya, b * BAND - 1.5);
-				const hi = Math.min(yb, (b + 1) * BAND + 1.5);
-				const xa = a.x0 + ((lo - a.y0) * (a.x1 - a.x0)) / (a.y1 - a.y0);
-				const xb = a.x0 + ((hi - a.y0) * (a.x1 - a.x0)) / (a.y1 - a.y0);
-				x0 = Math.max(x0, Math.min(xa, xb) - 1.5);
-				x1 = Math.min(x1, Math.max(xa, xb) + 1.5);
-			}
-			const list = lineBands.get(b);
-			const entry = { i, x0, x1 };
-			if (list) list.push(entry);
-			else lineBands.set(b, [entry]);
-		}
 	}
+	let pairs = 0;
+	for (const h of lines) pairs += Math.floor(h.bb[3] / BAND) - Math.floor(h.bb[1] / BAND) + 1;
+	const crossings = pairs <= CROSSING_BUDGET;
+	if (crossings)
+		lines.forEach((h, i) => {
+			const a = lineOf[i];
+			const [ya, yb] = a.y0 <= a.y1 ? [a.y0, a.y1] : [a.y1, a.y0];
+			for (let b = Math.floor(h.bb[1] / BAND); b <= Math.floor(h.bb[3] / BAND); b++) {
+				let x0 = h.bb[0];
+				let x1 = h.bb[2];
+				if (yb - ya > 1e-6) {
+					const lo = Math.max(ya, b * BAND - 1.5);
+					const hi = Math.min(yb, (b + 1) * BAND + 1.5);
+					const xa = a.x0 + ((lo - a.y0) * (a.x1 - a.x0)) / (a.y1 - a.y0);
+					const xb = a.x0 + ((hi - a.y0) * (a.x1 - a.x0)) / (a.y1 - a.y0);
+					x0 = Math.max(x0, Math.min(xa, xb) - 1.5);
+					x1 = Math.min(x1, Math.max(xa, xb) + 1.5);
+				}
+				const list = lineBands.get(b);
+				const entry = { i, x0, x1 };
+				if (list) list.push(entry);
+				else lineBands.set(b, [entry]);
+			}
+		});
 	/** The spot each line was last counted for (a line in several of a spot's bands counts once). */
 	const counted = new Array<number>(lines.length).fill(-1);
 	let spotNo = 0;
@@ -814,6 +836,6 @@ function layoutOnce(
 
 	return {
 		failed: failedSpans,
-		result: { width, height, top, columns, arrows, pills, breaks, slotTop, slotBottom, bandBottom, failed: failedSpans.length, row: g.rowH, rounds: 0 }
+		result: { width, height, top, columns, arrows, pills, breaks, slotTop, slotBottom, bandBottom, failed: failedSpans.length, row: g.rowH, rounds: 0, crossings }
 	};
 }
