@@ -204,13 +204,21 @@ for (const size of SIZES) {
 			const slot = slots.nth(index < 0 ? (await slots.count()) + index : index);
 			await page.evaluate(`window.__shifts = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__shifts.push({ at: Math.round(e.startTime), value: e.value, sources: e.sources.map((s) => [s.node && s.node.nodeName + ' in ' + (s.node.parentElement && s.node.parentElement.className), 'figure', [...document.querySelectorAll('[data-figure]')].indexOf(s.node && (s.node.parentElement || s.node).closest('[data-figure]')), s.previousRect.y, s.currentRect.y].join(' ')) }); }).observe({ type: 'layout-shift' });`);
 			const wasStatic = (await slot.getAttribute('data-figure')) === 'static';
-			const jumpAt = await slot.evaluate((el) => {
+			const { jumpAt, topStatic } = await slot.evaluate(async (el) => {
 				const t = performance.now();
 				el.scrollIntoView({ block: 'start' });
-				return t;
+				// Where the reader sees the frame once it is painted (two frames after the jump).
+				for (let k = 0; k < 2; k++) await new Promise((done) => requestAnimationFrame(done));
+				return { jumpAt: t, topStatic: el.getBoundingClientRect().top };
 			});
 			await expect(slot).toHaveAttribute('data-figure', 'live', { timeout: 60_000 });
 			await page.waitForTimeout(500);
+			// The live figure is where the frame was. A figure that moves as it goes live is not a
+			// layout shift (its nodes are new), but the reader sees it move: a skipped figure above it
+			// going live in the same frame at its placeholder height moved it 25 px (SimPlayer's
+			// `skipped`).
+			const topLive = await slot.evaluate((el) => el.getBoundingClientRect().top);
+			expect(Math.abs(topLive - topStatic), `the figure's top on screen: ${topStatic} px as the frame, ${topLive} px live`).toBeLessThanOrEqual(1);
 			await slot.evaluate((el) => el.scrollIntoView({ block: 'start' }));
 			const after = await frameOf(page, index);
 			// The shifts are read before the screenshot: Playwright takes an element taller than the
