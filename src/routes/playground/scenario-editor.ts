@@ -211,7 +211,13 @@ export function createScenarioEditor(parent: HTMLElement, doc: string, aria: { l
 				search({ top: true }),
 				scenarioLanguage,
 				syntaxHighlighting(highlight),
-				autocompletion({ override: [complete], icons: false, selectOnOpen: false }),
+				// interactionDelay 0: a Tab within 75 ms (CodeMirror's default) of the list opening
+				// or changing was refused by acceptCompletion and fell through to indentWithTab, so
+				// a quick "cli<Tab>" indented the line instead of completing it (playground.spec,
+				// "edits with the keyboard only", 2 of 4 runs). The delay guards against an Enter
+				// meant for the line taking a candidate that just appeared; here the list opens with
+				// nothing chosen, so Enter ends the line anyway.
+				autocompletion({ override: [complete], icons: false, selectOnOpen: false, interactionDelay: 0 }),
 				keymap.of([{ key: 'Tab', run: acceptWithTab }, ...completionKeymap, ...searchKeymap, ...historyKeymap, ...defaultKeymap, indentWithTab]),
 				placeholder('Type a scenario: host client 192.168.1.10 ...'),
 				refuse,
