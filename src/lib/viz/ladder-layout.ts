@@ -710,19 +710,15 @@ function layoutOnce(
 	// the band: a long slanted arrow's bounds meet most spots beside it, the part of it in a
 	// spot's band seldom does. (A point of the box lies within 1 px of the arrow in x and y, so the
 	// arrow's x over the band's y ± 1, widened by 1, holds every point of the box in the band.)
-	const lines: Held[] = [];
-	const lineOf: Pending[] = [];
+	/** The line of each arrow, in `pending`'s order. */
+	const lines: Held[] = pending.map((a) => held(segmentBox(a.x0, a.y0, a.x1, a.y1, 2)));
 	const lineBands = new Map<number, { i: number; x0: number; x1: number }[]>();
-	for (const a of pending) {
-		lines.push(held(segmentBox(a.x0, a.y0, a.x1, a.y1, 2)));
-		lineOf.push(a);
-	}
 	let pairs = 0;
 	for (const h of lines) pairs += Math.floor(h.bb[3] / BAND) - Math.floor(h.bb[1] / BAND) + 1;
 	const crossings = pairs <= CROSSING_BUDGET;
 	if (crossings)
 		lines.forEach((h, i) => {
-			const a = lineOf[i];
+			const a = pending[i];
 			const [ya, yb] = a.y0 <= a.y1 ? [a.y0, a.y1] : [a.y1, a.y0];
 			for (let b = Math.floor(h.bb[1] / BAND); b <= Math.floor(h.bb[3] / BAND); b++) {
 				let x0 = h.bb[0];
@@ -801,7 +797,7 @@ function layoutOnce(
 								if (x1 <= bb[0] || x0 >= bb[2] || counted[i] === me) continue;
 								counted[i] = me;
 								const l = lines[i];
-								if (lineOf[i] !== a && !apart(bb, l.bb) && depth(spot, l) > 0.5) soft++;
+								if (pending[i] !== a && !apart(bb, l.bb) && depth(spot, l) > 0.5) soft++;
 							}
 						const c = cost + soft * 5;
 						if (!best || c < best.cost) best = { box, lines: form.lines, cost: c };
