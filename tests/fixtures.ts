@@ -62,3 +62,12 @@ export async function lessonPaths(page: Page): Promise<string[]> {
 	await page.goto('/');
 	return page.locator('main ol li a[href^="/lessons/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
 }
+
+/**
+ * Scroll to a lesson's quiz as a reader does, and wait until it is live: with scripts on, the
+ * quiz is made when the reader comes near it (LessonQuiz.svelte).
+ */
+export async function openQuiz(page: Page): Promise<void> {
+	await page.locator('#quiz-title').scrollIntoViewIfNeeded();
+	await expect(page.locator('#quiz [data-quiz]')).toHaveAttribute('data-quiz', 'live', { timeout: 20_000 });
+}

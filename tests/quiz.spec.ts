@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
-import { test, expect } from './fixtures';
+import { test, expect, openQuiz } from './fixtures';
 
 /** The end-of-lesson quiz on the TCP handshake lesson, answered the way a learner would. */
 
@@ -10,8 +10,7 @@ function question(page: Page, id: string): Locator {
 
 /** Put an ordering question into `wanted` order using only the keyboard-operable Move up buttons. */
 async function orderWithButtons(q: Locator, wanted: string[]) {
-	// The learner reads the question first. Its text, not innerText: the prerendered quiz is not
-	// rendered until it nears the viewport (LessonQuiz.svelte), and innerText follows rendering.
+	// The learner reads the question first.
 	await q.scrollIntoViewIfNeeded();
 	for (let target = 0; target < wanted.length; target++) {
 		for (let guard = 0; guard < wanted.length; guard++) {
@@ -32,6 +31,7 @@ test.describe('lesson quiz', () => {
 		await page.goto('/lessons/tcp-handshake');
 		await page.evaluate(() => localStorage.removeItem('portsim.progress'));
 		await page.reload();
+		await openQuiz(page);
 		await expect(page.locator('#quiz [data-question-id]')).toHaveCount(12);
 	});
 
@@ -119,6 +119,7 @@ test.describe('lesson quiz', () => {
 		await page.getByRole('button', { name: 'Try again' }).click();
 		await expect(page.getByRole('button', { name: 'Finish quiz' })).toBeVisible();
 		await page.reload();
+		await openQuiz(page);
 		await expect(page.locator('#quiz')).toContainText('Your best score so far: 50%.');
 	});
 
@@ -171,11 +172,8 @@ test.describe('lesson quiz answers survive a reload', () => {
 		await page.evaluate(() => localStorage.removeItem('portsim.progress'));
 		await page.reload();
 		const quiz = page.locator('#quiz');
+		await openQuiz(page);
 		await expect(quiz.locator('[data-question-id]').first()).toBeVisible();
-		// Answer only once the page has hydrated: text typed into the prerendered input before that
-		// is replaced by the quiz's (empty) state, as it would be for a reader typing that early.
-		await page.waitForLoadState('networkidle');
-		await expect(page.locator('figure.sim').first().getByRole('button', { name: 'Step forward' })).toBeEnabled();
 
 		// One question of each kind a learner meets, found the way a learner sees them.
 		const typed = quiz.locator('[data-question-id]').filter({ has: page.getByLabel('Your answer') });
@@ -207,6 +205,7 @@ test.describe('lesson quiz answers survive a reload', () => {
 		const selValue = await selQ.getByRole('combobox').first().inputValue();
 
 		await page.reload();
+		await openQuiz(page);
 		const q = (id: string | null) => quiz.locator(`[data-question-id="${id}"]`);
 		await expect(q(typedId).getByLabel('Your answer')).toHaveValue('my typed answer');
 		await expect(q(checkedId).getByLabel('Your answer')).toHaveValue('checked answer');
@@ -304,9 +303,9 @@ test('a long paused trace shows its ends, and the whole trace on request', async
 		if (r.url().includes('/quiz/paused/')) requested.push(new URL(r.url()).pathname);
 	});
 	await page.goto('/lessons/flow-and-congestion');
+	await openQuiz(page);
 	const q = question(page, 'flc-12');
 	await q.scrollIntoViewIfNeeded();
-	await expect(page.locator('#quiz [data-quiz]')).toHaveAttribute('data-quiz', 'live', { timeout: 20_000 });
 	const items = q.locator('ol.packets > li');
 	await expect(items).toHaveCount(30);
 	await expect(q.locator('ol.packets').last()).toHaveAttribute('start', String(648 - 20 + 1));

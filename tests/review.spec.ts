@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect } from './fixtures';
+import { test, expect, openQuiz } from './fixtures';
 
 /**
  * The "Review due" queue across two days, with the browser's clock faked (page.clock): a question
@@ -19,6 +19,7 @@ test('a missed question comes back the next day and then at a longer interval', 
 	await page.goto('/lessons/tcp-handshake');
 	await page.evaluate(() => localStorage.clear());
 	await page.reload();
+	await openQuiz(page);
 
 	// Day 1: answer a typed question wrongly and learn the right answer from the feedback.
 	const typed = page.locator('#quiz [data-question-id]').filter({ has: page.getByLabel('Your answer') }).first();

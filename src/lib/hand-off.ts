@@ -1,17 +1,14 @@
 /**
  * Passing what a reader did to a prerendered, not hydrated copy of a component (a figure's first
- * frame, a lesson's quiz) on to its live copy once that has replaced it (issue 18 item 2: the
- * page does not hydrate them at load). A click on a button or a summary, a figure key, a box
+ * frame) on to its live copy once that has replaced it (issue 18 item 2: the page does not
+ * hydrate them at load). A click on a button or a summary, a figure key, a box
  * ticked, a radio chosen, a text typed and the focus are noted in the order they happened, then
  * done again on the same controls of the live copy: one click is one step, never lost and never
  * doubled.
  *
- * A control is known by its signature, not its position alone: the `data-hand-off` key of its
- * nearest marked ancestor (a quiz question's id), its tag and type, a radio's or box's value, and
- * its text. The live copy can differ from the static one where saved progress shows (a checked
- * question loses its "Check answer" button, a finished quiz shows "Try again" where "Finish quiz"
- * was); an act is then done on the same control or on none, never on the control that happens to
- * sit at the same index.
+ * A control is known by its signature, not its position alone: its tag and type, a radio's or
+ * box's value, and its text. Where the live copy differs from the static one, an act is done on
+ * the same control or on none, never on the control that happens to sit at the same index.
  *
  * @module
  */
@@ -34,18 +31,17 @@ export function controlsIn(root: Element): HTMLElement[] {
 }
 
 /**
- * What identifies a control between the static and the live copy: the `data-hand-off` key of its
- * nearest marked ancestor, its tag and type, a radio's or box's value, and its text (at most 80 characters).
+ * What identifies a control between the static and the live copy: its tag and type, a radio's or
+ * box's value, and its text (at most 80 characters).
  */
 export function signature(el: Element): string {
-	const scope = el.closest('[data-hand-off]')?.getAttribute('data-hand-off') ?? '';
 	const text = (el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 80);
 	const type = el.getAttribute('type') ?? '';
 	// The value names a radio's or a box's choice. Other fields' value attribute is only their
 	// start: the server writes it, the browser's render sets the property alone (a slider's
 	// `value` attribute is "0" on the static frame and absent on the live one).
 	const value = type === 'radio' || type === 'checkbox' ? (el.getAttribute('value') ?? '') : '';
-	return [scope, el.tagName, type, value, text].join('|');
+	return [el.tagName, type, value, text].join('|');
 }
 
 /** Where `el` is among `controls`: its signature and its rank among the controls that share it. */
